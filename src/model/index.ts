@@ -1,0 +1,5 @@
+export * from './alert.js';
+export * from './alert-type.js';
+export * from './notification.js';
+export * from './outcome.js';
+export * from './severity.js';

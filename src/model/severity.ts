@@ -1,0 +1,15 @@
+/** Normalized severities, most severe first. Every source maps into these four. */
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Lower rank = more severe; used to pick the worst severity of a group. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** The most severe of several severities (info when given none). */
+export function worstSeverity(list: Iterable<Severity>): Severity {
+  let worst: Severity = 'info';
+  for (const s of list) if (severityRank(s) < severityRank(worst)) worst = s;
+  return worst;
+}
