@@ -7,6 +7,7 @@ export type FailureReason =
   | 'invalid_body'
   | 'broken_webhook'
   | 'cloudflare_ban'
+  | 'no_webhook'
   | 'unexpected';
 
 export type OutcomeStatus = 'sent' | 'failed' | 'dead_lettered' | 'dry_run' | 'skipped' | 'deduplicated';

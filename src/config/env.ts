@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { ConfigIssue } from './issues.js';
+
+/** The seed's variable for each built-in alert type (note: type `error`, variable `…_ERRORS`). */
+export const WEBHOOK_ENV: Readonly<Record<string, string>> = {
+  general: 'DISCORD_WEBHOOK_GENERAL',
+  error: 'DISCORD_WEBHOOK_ERRORS',
+  critical: 'DISCORD_WEBHOOK_CRITICAL',
+  tracklist: 'DISCORD_WEBHOOK_TRACKLIST',
+  monitoring: 'DISCORD_WEBHOOK_MONITORING',
+  security: 'DISCORD_WEBHOOK_SECURITY',
+};
+
+/** Secrets that may also come from a file (`NAME_FILE`), for container secrets. */
+export const FILE_VARIABLES = [...Object.values(WEBHOOK_ENV), 'ADMIN_TOKEN', 'INGEST_TOKEN', 'REDIS_PASSWORD', 'REDIS_URL'];
+
+const flag = z
+  .string()
+  .regex(/^(1|0|true|false|yes|no|on|off|)$/i, 'must be 1/0/true/false')
+  .transform((v) => /^(1|true|yes|on)$/i.test(v));
+const num = (check: z.ZodNumber) =>
+  z.string().trim().min(1, 'must not be empty').transform(Number).pipe(check.refine(Number.isFinite, 'must be a number'));
+
+/** Environment variables, validated with the variable's name as the issue path. */
+export const envSchema = z.object({
+  CONFIG_FILE: z.string().optional(),
+  HOST: z.string().min(1).optional(),
+  PORT: num(z.number().int().min(0).max(65535)).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  DRY_RUN: flag.optional(),
+  DISCORD_RATE_LIMIT: num(z.number().positive()).optional(),
+  DISCORD_QUEUE_SIZE: num(z.number().int().positive()).optional(),
+  DISCORD_RETRY_ATTEMPTS: num(z.number().int().min(0).max(20)).optional(),
+  DISCORD_TIMEOUT_SECONDS: num(z.number().positive().max(300)).optional(),
+  DISCORD_ALLOWED_HOSTS: z.string().optional(),
+  ADMIN_TOKEN: z.string().optional(),
+});
+export type EnvConfig = z.infer<typeof envSchema>;
+
+/**
+ * Fills `NAME` from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset.
+ * Returns a new env object; unreadable files are issues at `NAME_FILE`.
+ */
+export function resolveFileVariables(
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string,
+  issues: ConfigIssue[],
+): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of FILE_VARIABLES) {
+    const path = env[`${name}_FILE`];
+    if (!path || (env[name] ?? '') !== '') continue;
+    try {
+      out[name] = readFile(path).trim();
+    } catch (err) {
+      issues.push({ path: `${name}_FILE`, message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+    }
+  }
+  return out;
+}
+
+/** Applies the seed's variables over the parsed YAML tree (before schema validation). */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, rawEnv: Record<string, string | undefined>): void {
+  const server = section(raw, 'server');
+  const discord = section(raw, 'discord');
+  if (env.HOST !== undefined) server.host = env.HOST;
+  if (env.PORT !== undefined) server.port = env.PORT;
+  if (env.LOG_LEVEL !== undefined) raw.log_level = env.LOG_LEVEL;
+  if (env.DRY_RUN !== undefined) discord.dry_run = env.DRY_RUN;
+  if (env.DISCORD_RATE_LIMIT !== undefined) discord.rate_limit = env.DISCORD_RATE_LIMIT;
+  if (env.DISCORD_QUEUE_SIZE !== undefined) discord.queue_size = env.DISCORD_QUEUE_SIZE;
+  if (env.DISCORD_RETRY_ATTEMPTS !== undefined) discord.retry_attempts = env.DISCORD_RETRY_ATTEMPTS;
+  if (env.DISCORD_TIMEOUT_SECONDS !== undefined) discord.timeout = env.DISCORD_TIMEOUT_SECONDS;
+  if (env.DISCORD_ALLOWED_HOSTS) {
+    discord.allowed_hosts = env.DISCORD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+  }
+  const types = section(raw, 'alert_types');
+  for (const [type, variable] of Object.entries(WEBHOOK_ENV)) {
+    const value = rawEnv[variable]?.trim();
+    if (!value) continue;
+    const entry = (types[type] ??= {}) as Record<string, unknown>;
+    entry.webhook = value;
+  }
+}
+
+function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {
+  const existing = raw[key];
+  if (existing && typeof existing === 'object' && !Array.isArray(existing)) return existing as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  raw[key] = created;
+  return created;
+}

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { Secret } from '../lib/secret.js';
+import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
+import { compileRoutes } from '../routing/rules.js';
+import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
+import { applyEnvOverrides, envSchema, resolveFileVariables, WEBHOOK_ENV } from './env.js';
+import { interpolateEnv } from './interpolate.js';
+import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
+import { fileSchema, type AlertTypeFileConfig, type FileConfig } from './schema.js';
+import type { AlertTypeConfig, Config } from './types.js';
+import { parseWebhookUrl, type Webhook } from './webhook-url.js';
+
+export const DEFAULT_CONFIG_FILE = 'config/alertcord.yaml';
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+  /** YAML text given directly (tests, library); otherwise the file named by CONFIG_FILE is read. */
+  yaml?: string;
+  file?: string;
+  readFile?: (path: string) => string;
+}
+
+export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Loads YAML + environment into one validated Config, reporting every problem at once with its path.
+ * Never throws for bad input; `loadConfigOrThrow` is the fail-fast variant used at start.
+ */
+export function loadConfig(options: LoadOptions = {}): LoadResult {
+  const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const issues: ConfigIssue[] = [];
+  const env = resolveFileVariables(options.env ?? {}, readFile, issues);
+  const envParsed = envSchema.safeParse(env);
+  if (!envParsed.success) issues.push(...fromZodIssues(envParsed.error.issues));
+  const file = options.yaml === undefined ? (options.file ?? env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE) : undefined;
+  const raw = readYaml(options.yaml ?? (file ? readText(file, readFile, issues) : ''), issues);
+  const interpolated = interpolateEnv(raw, env) as Record<string, unknown>;
+  if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
+  const parsed = fileSchema.safeParse(interpolated);
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
+  if (!parsed.success || issues.length > 0) return { ok: false, issues };
+  return buildConfig(parsed.data, env, file);
+}
+
+/** loadConfig, throwing a ConfigError listing every problem: the start fails fast. */
+export function loadConfigOrThrow(options: LoadOptions = {}): { config: Config; warnings: string[] } {
+  const result = loadConfig(options);
+  if (!result.ok) throw new ConfigError(result.issues);
+  return result;
+}
+
+function readText(file: string, readFile: (p: string) => string, issues: ConfigIssue[]): string {
+  try {
+    return readFile(file);
+  } catch (err) {
+    issues.push({ path: 'CONFIG_FILE', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    return '';
+  }
+}
+
+function readYaml(text: string, issues: ConfigIssue[]): Record<string, unknown> {
+  try {
+    const doc = parseYaml(text) as unknown;
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
+    issues.push({ path: '(root)', message: 'the YAML document must be a mapping' });
+  } catch (err) {
+    issues.push({ path: '(yaml)', message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' });
+  }
+  return {};
+}
+
+function buildConfig(file: FileConfig, env: Record<string, string | undefined>, source?: string): LoadResult {
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const { discord } = file;
+  const declared: Record<string, AlertTypeFileConfig> = {};
+  for (const name of Object.keys(BUILTIN_TYPE_DEFAULTS)) declared[name] = {};
+  for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
+
+  const webhooks = new Map<string, Webhook>();
+  for (const [name, entry] of Object.entries(declared)) {
+    if (!entry.webhook) continue;
+    const parsed = parseWebhookUrl(entry.webhook, discord.allowed_hosts);
+    const where = WEBHOOK_ENV[name] && env[WEBHOOK_ENV[name]]?.trim() ? WEBHOOK_ENV[name] : `alert_types.${name}.webhook`;
+    if (parsed.ok) webhooks.set(name, parsed.webhook);
+    else issues.push({ path: where, message: `webhook URL ${parsed.error}` });
+  }
+
+  const general = webhooks.get('general');
+  const alertTypes = new Map<string, AlertTypeConfig>();
+  for (const [name, entry] of Object.entries(declared)) {
+    const own = webhooks.get(name);
+    const defaults = BUILTIN_TYPE_DEFAULTS[name];
+    const perMinute = entry.rate_limit?.per_minute ?? discord.rate_limit;
+    alertTypes.set(name, {
+      name,
+      webhook: own ?? general,
+      fallsBackToGeneral: !own && name !== 'general',
+      color: entry.color ?? defaults?.color ?? CUSTOM_TYPE_COLOR,
+      username: entry.username,
+      avatarUrl: entry.avatar_url,
+      threadId: entry.thread_id,
+      threadName: entry.thread_name,
+      mentions: { here: false, everyone: false, roles: [], users: [], ...defaults?.mentions, ...entry.mentions },
+      rateLimit: {
+        algorithm: entry.rate_limit?.algorithm ?? 'token_bucket',
+        perMinute,
+        burst: entry.rate_limit?.burst ?? Math.max(1, Math.floor(perMinute)),
+      },
+    });
+    if (entry.username && /discord|clyde/i.test(entry.username)) {
+      issues.push({ path: `alert_types.${name}.username`, message: 'Discord refuses usernames containing "discord" or "clyde"' });
+    }
+    if (entry.thread_id && entry.thread_name) {
+      issues.push({ path: `alert_types.${name}.thread_name`, message: 'set thread_id or thread_name, not both' });
+    }
+  }
+
+  const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()));
+  if (!routes.ok) issues.push(...routes.issues.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` })));
+  if (issues.length > 0 || !routes.ok) return { ok: false, issues };
+
+  let dryRunReason: string | undefined;
+  if (webhooks.size === 0) {
+    dryRunReason = `no Discord webhook configured: set ${Object.values(WEBHOOK_ENV).join(', ')} (at least DISCORD_WEBHOOK_GENERAL)`;
+    warnings.push(`DRY RUN: ${dryRunReason}. Alerts are rendered and logged, not sent.`);
+  } else if (discord.dry_run) {
+    dryRunReason = 'DRY_RUN is set';
+    warnings.push('DRY RUN forced by DRY_RUN: alerts are rendered and logged, not sent.');
+  }
+  for (const t of alertTypes.values()) {
+    if (!t.webhook && webhooks.size > 0) warnings.push(`alert type "${t.name}" has no webhook and there is no general webhook: its alerts go to dead letters`);
+  }
+
+  const admin = env.ADMIN_TOKEN?.trim();
+  return {
+    ok: true,
+    warnings,
+    config: {
+      server: {
+        host: file.server.host,
+        port: file.server.port,
+        bodyLimit: file.server.body_limit,
+        maxJsonDepth: file.server.max_json_depth,
+        requestTimeoutMs: file.server.request_timeout,
+        shutdownDeadlineMs: file.server.shutdown_deadline,
+      },
+      discord: {
+        queueSize: discord.queue_size,
+        retryAttempts: discord.retry_attempts,
+        timeoutMs: discord.timeout,
+        allowedHosts: discord.allowed_hosts,
+        dryRunReason,
+      },
+      alertTypes,
+      routes: routes.routes,
+      dedupe: { windowMs: file.dedupe.window },
+      history: { maxEntries: file.history.max_entries, retentionMs: file.history.retention },
+      logLevel: file.log_level,
+      admin: { token: admin ? new Secret(admin) : undefined },
+      source: { file: source },
+    },
+  };
+}

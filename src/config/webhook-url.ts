@@ -1,0 +1,42 @@
+import { Secret } from '../lib/secret.js';
+
+/** Hosts Discord serves webhooks on (discord.md "Request"); all are rewritten to the canonical API. */
+export const DISCORD_WEBHOOK_HOSTS = ['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'] as const;
+/** Always pin the API version: unversioned URLs behave like an old version (discord.md). */
+export const DISCORD_API_BASE = 'https://discord.com/api/v10';
+
+/** A Discord webhook: `id` is safe to log and key state by; the URL (holding the token) is a Secret. */
+export interface Webhook {
+  id: string;
+  url: Secret;
+}
+
+export type WebhookParse = { ok: true; webhook: Webhook } | { ok: false; error: string };
+
+const PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d{1,25})\/([A-Za-z0-9_.-]{1,200})\/?$/;
+
+/**
+ * Validates a pasted webhook URL and rewrites it to `https://discord.com/api/v10/webhooks/{id}/{token}`.
+ * Hosts in `allowedHosts` (`host[:port]`, for a proxy or a test double) are kept as they are, and
+ * may use http://. Error texts never contain the URL itself (it holds the token).
+ */
+export function parseWebhookUrl(raw: string, allowedHosts: readonly string[] = []): WebhookParse {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { ok: false, error: 'is not a URL' };
+  }
+  const m = PATH.exec(url.pathname);
+  if (!m) return { ok: false, error: 'is not a Discord webhook URL (expected …/api/webhooks/{id}/{token})' };
+  const [, id, token] = m as unknown as [string, string, string];
+  if (allowedHosts.includes(url.host) || allowedHosts.includes(url.hostname)) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'must use http or https' };
+    return { ok: true, webhook: { id, url: new Secret(`${url.origin}/api/v10/webhooks/${id}/${token}`) } };
+  }
+  if (!(DISCORD_WEBHOOK_HOSTS as readonly string[]).includes(url.hostname) || url.port !== '') {
+    return { ok: false, error: `host "${url.host}" is not Discord (add it to DISCORD_ALLOWED_HOSTS for a proxy or test double)` };
+  }
+  if (url.protocol !== 'https:') return { ok: false, error: 'must use https' };
+  return { ok: true, webhook: { id, url: new Secret(`${DISCORD_API_BASE}/webhooks/${id}/${token}`) } };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { AlertGroup } from '../model/alert.js';
+import type { Notification } from '../model/notification.js';
+import { dedupeKey } from '../routing/dedupe-key.js';
+import { routeGroup } from '../routing/rules.js';
+import type { NotificationQueue } from '../store/types.js';
+import type { Intake, IntakeResult } from './intake-types.js';
+import { queueKeyFor } from './queue-key.js';
+
+export interface IntakeDeps {
+  config: () => Config;
+  queue: NotificationQueue;
+  logger: Logger;
+  now?: () => number;
+  newId?: () => string;
+  /** Told about each queued notification (metrics, waking the worker). */
+  onQueued?: (n: Notification, queueKey: string) => void;
+  onDuplicate?: (n: Notification) => void;
+}
+
+/** Seconds a sender should wait after a full queue: long enough for a worker to drain a few messages. */
+export const QUEUE_FULL_RETRY_AFTER_S = 30;
+/** Seconds to wait when the store cannot be reached. */
+export const STORE_DOWN_RETRY_AFTER_S = 10;
+
+/**
+ * Routes each parsed group to its alert types, makes one Notification per (group, type), and enqueues it
+ * with its dedupe key on the queue of the type's webhook. Answers ok only when every notification is
+ * queued (or a known duplicate): 2xx means "in the queue".
+ */
+export function createIntake(deps: IntakeDeps): Intake {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? randomUUID;
+  return {
+    async accept(groups: AlertGroup[]): Promise<IntakeResult> {
+      const config = deps.config();
+      const result = { accepted: 0, notifications: [] as string[], duplicates: 0, skipped: 0 };
+      for (const group of groups) {
+        result.skipped += group.skipped ?? 0;
+        for (const [alertType, alerts] of routeGroup(group, config.routes)) {
+          const n = toNotification(group, alertType, alerts, newId(), now());
+          const queueKey = queueKeyFor(config, alertType);
+          let status;
+          try {
+            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs });
+          } catch (err) {
+            deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
+            return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later' };
+          }
+          if (status === 'full') {
+            return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `the queue for alert type "${alertType}" is full (DISCORD_QUEUE_SIZE); retry later` };
+          }
+          if (status === 'duplicate') {
+            result.duplicates++;
+            deps.onDuplicate?.(n);
+          } else {
+            result.notifications.push(n.id);
+            deps.onQueued?.(n, queueKey);
+          }
+        }
+        result.accepted += group.alerts.length;
+      }
+      return { ok: true, ...result };
+    },
+  };
+}
+
+function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number): Notification {
+  return {
+    id,
+    alertType,
+    source: group.source,
+    status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
+    alerts,
+    truncatedAlerts: group.truncatedAlerts,
+    groupKey: group.groupKey,
+    externalUrl: group.externalUrl,
+    dedupeKey: dedupeKey(group, alertType, alerts),
+    receivedAt,
+    attempts: 0,
+  };
+}

@@ -1,0 +1,77 @@
+import type { Context } from 'hono';
+import type { HttpFailure } from './errors.js';
+
+export type ReadResult = { ok: true; value: unknown; raw: Uint8Array } | { ok: false; failure: HttpFailure };
+
+export interface ReadLimits {
+  bodyLimit: number;
+  maxDepth: number;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+const CURL_HINT = "send JSON with a content type, e.g. curl -H 'content-type: application/json' --data @alert.json";
+
+/**
+ * Reads a JSON request body safely: 415 for a non-JSON content type, 413 as soon as the body passes the
+ * limit (declared or streamed, so chunked bodies too, before any parsing), 400 for invalid JSON or JSON
+ * nested deeper than `maxDepth` (checked on the text first, so a 100,000-deep array never recurses).
+ */
+export async function readJsonBody(c: Context, limits: ReadLimits): Promise<ReadResult> {
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_TYPE.test(type.trim())) {
+    return fail(415, 'unsupported_media_type', `expected content-type application/json, got "${type || 'none'}": ${CURL_HINT}`);
+  }
+  const raw = await readLimited(c, limits.bodyLimit);
+  if (!raw) return fail(413, 'payload_too_large', `request body exceeds ${limits.bodyLimit} bytes (server.body_limit)`);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  const depth = jsonDepth(text);
+  if (depth > limits.maxDepth) return fail(400, 'too_deep', `JSON nested deeper than ${limits.maxDepth} levels`);
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, raw };
+  } catch (err) {
+    return fail(400, 'invalid_json', `invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Reads the body, or returns undefined once it passes `limit` bytes (cancelling the rest). */
+export async function readLimited(c: Context, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(c.req.header('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Maximum nesting of arrays/objects in JSON text, ignoring brackets inside strings. O(n), no recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 || ch === 91) max = Math.max(max, ++depth);
+    else if (ch === 125 || ch === 93) depth--;
+  }
+  return max;
+}
+
+function fail(status: 400 | 413 | 415, code: HttpFailure['code'], message: string): ReadResult {
+  return { ok: false, failure: { status, code, message } };
+}

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { Intake } from '../../delivery/intake-types.js';
+import { parseAlertmanager } from '../../sources/alertmanager/parse.js';
+import { parseGeneric } from '../../sources/generic/parse.js';
+import { parseGrafana } from '../../sources/grafana/parse.js';
+import type { ParseResult } from '../../sources/types.js';
+import { sendError, type HttpFailure } from '../errors.js';
+import { readJsonBody, type ReadLimits } from '../read-json.js';
+
+export interface IngestDeps {
+  intake: () => Intake;
+  limits: () => ReadLimits;
+}
+
+type Parser = (body: unknown, params: Record<string, string>) => ParseResult;
+
+/** One POST route per wire format; all share the same read → parse → intake → 202 path. */
+export function ingestRoutes(deps: IngestDeps): Hono {
+  const app = new Hono();
+  const route = (path: string, parse: Parser) =>
+    app.post(path, async (c) => {
+      const body = await readJsonBody(c, deps.limits());
+      if (!body.ok) return sendError(c, body.failure);
+      const parsed = parse(body.value, c.req.param() as Record<string, string>);
+      if (!parsed.ok) {
+        return sendError(c, { status: 400, code: 'invalid_payload', message: 'payload does not match the expected shape', details: parsed.issues });
+      }
+      const result = await deps.intake().accept(parsed.groups);
+      if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
+      return c.json({ accepted: result.accepted, notifications: result.notifications, duplicates: result.duplicates, skipped: result.skipped }, 202);
+    });
+  route('/alertmanager', (body) => parseAlertmanager(body));
+  route('/grafana', (body) => parseGrafana(body));
+  route('/generic', (body) => parseGeneric(body));
+  route('/generic/:type', (body, params) => parseGeneric(body, { type: params.type }));
+  return app;
+}
+
+/** Queue full / store down / stopping: 503 with Retry-After, which Alertmanager retries (it drops 4xx). */
+function unavailable(reason: 'queue_full' | 'unavailable' | 'shutting_down', message: string, retryAfter: number): HttpFailure {
+  return { status: 503, code: reason, message, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } };
+}

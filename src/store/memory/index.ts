@@ -1,0 +1,23 @@
+import type { Store } from '../types.js';
+import { MemoryDeadLetters } from './dead-letters.js';
+import { MemoryHistory } from './history.js';
+import { MemoryQueue } from './queue.js';
+
+export interface MemoryStoreOptions {
+  queueSize: number;
+  historyMaxEntries: number;
+  historyRetentionMs: number;
+  now?: () => number;
+}
+
+/** The embedded default store: everything in this process, bounded, gone on exit. */
+export function createMemoryStore(options: MemoryStoreOptions): Store {
+  return {
+    kind: 'memory',
+    queue: new MemoryQueue({ maxPerQueue: options.queueSize, now: options.now }),
+    deadLetters: new MemoryDeadLetters(),
+    history: new MemoryHistory({ maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, now: options.now }),
+    ping: async () => true,
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, loadConfigOrThrow } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/config/issues.js';
+
+const GENERAL = 'https://discord.com/api/webhooks/111111111111111111/general-token_AbC';
+const ERRORS = 'https://discordapp.com/api/v9/webhooks/222222222222222222/errors-token';
+const shipped = readFileSync(new URL('../../../config/alertcord.yaml', import.meta.url), 'utf8');
+
+function load(env: Record<string, string> = {}, yaml = shipped) {
+  return loadConfig({ env, yaml });
+}
+
+function ok(result: ReturnType<typeof load>) {
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result;
+}
+
+describe('config loading', () => {
+  it('loads the shipped YAML with the documented defaults', () => {
+    const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL }));
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 8080, bodyLimit: 1048576, shutdownDeadlineMs: 8000 });
+    expect(config.discord).toMatchObject({ queueSize: 10_000, retryAttempts: 3, timeoutMs: 10_000 });
+    expect(config.alertTypes.get('general')?.rateLimit).toEqual({ algorithm: 'token_bucket', perMinute: 30, burst: 30 });
+    expect(config.dedupe.windowMs).toBe(300_000);
+    expect(config.history).toEqual({ maxEntries: 10_000, retentionMs: 7 * 86_400_000 });
+    expect([...config.alertTypes.keys()]).toEqual(['general', 'error', 'critical', 'tracklist', 'monitoring', 'security']);
+    expect(config.alertTypes.get('critical')?.mentions.here).toBe(true);
+    expect(config.alertTypes.get('error')?.color).toBe(0xe67e22);
+    expect(config.routes).toHaveLength(6);
+  });
+
+  it('loads with no YAML at all, using schema defaults and the default routes', () => {
+    const { config } = ok(load({}, ''));
+    expect(config.routes).toHaveLength(6);
+    expect(config.alertTypes.get('security')?.color).toBe(0xf1c40f);
+  });
+
+  it('rewrites pasted webhook URLs to the pinned v10 API and keeps the token out of logs', () => {
+    const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, DISCORD_WEBHOOK_ERRORS: ERRORS }));
+    const general = config.alertTypes.get('general')?.webhook;
+    expect(general?.id).toBe('111111111111111111');
+    expect(general?.url.reveal()).toBe('https://discord.com/api/v10/webhooks/111111111111111111/general-token_AbC');
+    expect(config.alertTypes.get('error')?.webhook?.url.reveal()).toBe('https://discord.com/api/v10/webhooks/222222222222222222/errors-token');
+    expect(JSON.stringify([...config.alertTypes.values()])).not.toContain('general-token');
+    expect(String(general?.url)).toBe('[redacted]');
+  });
+
+  it('lets types without a webhook fall back to general', () => {
+    const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, DISCORD_WEBHOOK_ERRORS: ERRORS }));
+    expect(config.alertTypes.get('critical')?.webhook?.id).toBe('111111111111111111');
+    expect(config.alertTypes.get('critical')?.fallsBackToGeneral).toBe(true);
+    expect(config.alertTypes.get('error')?.fallsBackToGeneral).toBe(false);
+  });
+
+  it('applies the seed variables over the YAML', () => {
+    const { config } = ok(
+      load({ DISCORD_RATE_LIMIT: '12', DISCORD_QUEUE_SIZE: '500', DISCORD_RETRY_ATTEMPTS: '5', DISCORD_TIMEOUT_SECONDS: '2.5', PORT: '9999', HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),
+    );
+    expect(config.alertTypes.get('monitoring')?.rateLimit.perMinute).toBe(12);
+    expect(config.discord).toMatchObject({ queueSize: 500, retryAttempts: 5, timeoutMs: 2500 });
+    expect(config.server).toMatchObject({ port: 9999, host: '127.0.0.1' });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('runs dry with no webhook, naming the variables to set', () => {
+    const result = ok(load({}));
+    expect(result.config.discord.dryRunReason).toContain('DISCORD_WEBHOOK_GENERAL');
+    expect(result.warnings.join()).toMatch(/DRY RUN/);
+  });
+
+  it('runs dry when DRY_RUN=1 even with webhooks', () => {
+    const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: '1' }));
+    expect(config.discord.dryRunReason).toBe('DRY_RUN is set');
+    expect(ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: 'false' })).config.discord.dryRunReason).toBeUndefined();
+  });
+
+  it('refuses non-Discord hosts unless allowed, and accepts http for allowed hosts', () => {
+    const bad = load({ DISCORD_WEBHOOK_GENERAL: 'https://evil.example/api/webhooks/1/tok' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issues[0]?.path).toBe('DISCORD_WEBHOOK_GENERAL');
+    const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: 'http://127.0.0.1:4567/api/webhooks/1/tok', DISCORD_ALLOWED_HOSTS: '127.0.0.1:4567' }));
+    expect(config.alertTypes.get('general')?.webhook?.url.reveal()).toBe('http://127.0.0.1:4567/api/v10/webhooks/1/tok');
+  });
+
+  it('reports every problem at once, with its path, and never echoes a token', () => {
+    const yaml = `
+server: { port: "eighty", body_limitt: 5 }
+alert_types:
+  error: { color: "#GGGGGG", username: "My Discord Bot" }
+  Bad-Name: {}
+routes:
+  - match: ['severity=="x"']
+    type: error
+  - type: nosuchtype
+dedupe: { window: 5 minutes }
+`;
+    const result = load({ DISCORD_RATE_LIMIT: 'fast', DISCORD_WEBHOOK_SECURITY: 'https://discord.com/nope/secret-token-xyz' }, yaml);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['DISCORD_RATE_LIMIT', 'server.port', 'server', 'alert_types.error.color', 'dedupe.window']));
+    expect(paths.some((p) => p.startsWith('alert_types.Bad-Name'))).toBe(true);
+    expect(JSON.stringify(result.issues)).not.toContain('secret-token-xyz');
+  });
+
+  it('reports route and webhook problems together once the file parses', () => {
+    const yaml = `
+alert_types:
+  error: { username: "Discord alerts" }
+routes:
+  - match: ['severity=="x"']
+    type: error
+  - type: nosuchtype
+`;
+    const result = load({ DISCORD_WEBHOOK_SECURITY: 'https://discord.com/nope/secret-token-xyz' }, yaml);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['DISCORD_WEBHOOK_SECURITY', 'alert_types.error.username', 'routes.0.match.0', 'routes.1.type']));
+  });
+
+  it('interpolates ${ENV} and ${ENV:-default} in YAML values', () => {
+    const yaml = `
+alert_types:
+  database:
+    webhook: \${DB_HOOK}
+    username: \${DB_NAME:-DB alerts}
+`;
+    const { config } = ok(load({ DB_HOOK: GENERAL }, yaml));
+    expect(config.alertTypes.get('database')).toMatchObject({ username: 'DB alerts', color: expect.any(Number) });
+    expect(config.alertTypes.get('database')?.webhook?.id).toBe('111111111111111111');
+  });
+
+  it('reads secrets from NAME_FILE', () => {
+    const files: Record<string, string> = { '/run/secrets/general': `${GENERAL}\n` };
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL_FILE: '/run/secrets/general', ADMIN_TOKEN_FILE: '/missing' }, yaml: '', readFile: (p) => {
+      const v = files[p];
+      if (v === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      return v;
+    } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ path: 'ADMIN_TOKEN_FILE', message: 'cannot read /missing: ENOENT' }]);
+  });
+
+  it('fails fast with a ConfigError that lists every problem', () => {
+    expect(() => loadConfigOrThrow({ env: { PORT: '-1', DISCORD_QUEUE_SIZE: '0' }, yaml: '' })).toThrowError(ConfigError);
+    try {
+      loadConfigOrThrow({ env: { PORT: '-1', DISCORD_QUEUE_SIZE: '0' }, yaml: '' });
+    } catch (err) {
+      expect((err as ConfigError).message).toContain('PORT');
+      expect((err as ConfigError).message).toContain('DISCORD_QUEUE_SIZE');
+    }
+  });
+
+  it('rejects a missing config file and invalid YAML', () => {
+    const missing = loadConfig({ env: { CONFIG_FILE: '/nonexistent.yaml' } });
+    expect(missing.ok).toBe(false);
+    const broken = load({}, 'server: [unclosed');
+    expect(broken.ok).toBe(false);
+  });
+});
