@@ -19,7 +19,9 @@ export const SEVERITY_LABELS = ['severity', 'priority', 'level'] as const;
 /** Maps one free-text severity to ours; undefined when unknown or empty. */
 export function parseSeverity(value: unknown): Severity | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  return SEVERITY_SYNONYMS[String(value).trim().toLowerCase()];
+  const key = String(value).trim().toLowerCase();
+  // hasOwn: 'constructor' or 'toString' must not find Object.prototype's members.
+  return Object.hasOwn(SEVERITY_SYNONYMS, key) ? SEVERITY_SYNONYMS[key] : undefined;
 }
 
 /**

@@ -1,0 +1,201 @@
+/**
+ * The route engine: which alert type(s) an alert goes to. Routes are walked in order like Alertmanager's
+ * routing tree flattened to one level: the first route whose matchers all match decides, unless it says
+ * `continue: true`, in which case later routes are tried too and the alert fans out to several types.
+ * Nothing matching means `general`. Splitting a group by type here is what makes one Notification per
+ * (group, type).
+ */
+import { z } from 'zod';
+import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
+import type { Alert, AlertGroup } from '../model/alert.js';
+import { LABEL_NAME_PATTERN, matches, parseMatchers } from './matchers.js';
+import type { Matcher } from './matchers.js';
+
+/** The type an alert gets when no route matches. */
+export const FALLBACK_ALERT_TYPE = 'general';
+
+/** Pseudo-labels every rule can match on besides the alert's own labels. */
+export const PSEUDO_LABELS = ['source', 'severity', 'status', 'alert_type'] as const;
+
+/**
+ * One compiled route. Exactly one of `type` / `typeFromLabel` is set. `knownTypes` (lower-cased name →
+ * canonical name) lets a `typeFromLabel` route accept only real types; without it the built-ins are used.
+ */
+export interface Route {
+  readonly matchers: readonly Matcher[];
+  readonly type?: string;
+  readonly typeFromLabel?: string;
+  readonly knownTypes?: ReadonlyMap<string, string>;
+  readonly continue: boolean;
+}
+
+/**
+ * One route as written in YAML (snake_case, like Alertmanager's config): `match` is one matcher list or
+ * several, `type` names the alert type, or `type_from_label` names a label that carries it.
+ */
+export const routeConfigSchema = z
+  .strictObject({
+    match: z.union([z.string(), z.array(z.string())]).default([]),
+    type: z.string().trim().min(1, 'type must not be empty').optional(),
+    type_from_label: z
+      .string()
+      .regex(LABEL_NAME_PATTERN, 'type_from_label must be a label name ([a-zA-Z_:][a-zA-Z0-9_:]*)')
+      .optional(),
+    continue: z.boolean().default(false),
+  })
+  .check((ctx) => {
+    const { type, type_from_label: fromLabel } = ctx.value;
+    if ((type === undefined) === (fromLabel === undefined)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: type === undefined ? [] : ['type_from_label'],
+        message:
+          type === undefined
+            ? 'a route needs "type" or "type_from_label"'
+            : '"type" and "type_from_label" exclude each other: give one',
+      });
+    }
+  });
+
+/** One route as accepted from YAML (before defaults). */
+export type RouteConfigInput = z.input<typeof routeConfigSchema>;
+/** One route after validation and defaults. */
+export type RouteConfig = z.output<typeof routeConfigSchema>;
+
+/** A configuration problem, with its dotted path (`routes.2.match.0`). */
+export interface RouteIssue {
+  path: string;
+  message: string;
+}
+
+/** compileRoutes' answer: every route, or every problem found. */
+export type CompileRoutesResult = { ok: true; routes: Route[] } | { ok: false; issues: RouteIssue[] };
+
+/**
+ * Validates and compiles a YAML route list against the alert types that exist. Reports every problem at
+ * once with its path (shape errors, bad matchers, unknown types) rather than stopping at the first, so one
+ * `check-config` run shows all of them. Type names are matched case-insensitively and yield the canonical
+ * spelling from `knownTypes`.
+ */
+export function compileRoutes(list: unknown, knownTypes: ReadonlySet<string>, path = 'routes'): CompileRoutesResult {
+  if (!Array.isArray(list)) return { ok: false, issues: [{ path, message: 'routes must be a list' }] };
+  const known = typeLookup(knownTypes);
+  const routes: Route[] = [];
+  const issues: RouteIssue[] = [];
+  list.forEach((raw: unknown, i) => {
+    const parsed = routeConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error.issues, [path, i]));
+      return;
+    }
+    const compiled = compileRoute(parsed.data, known, `${path}.${i}`);
+    if ('issues' in compiled) issues.push(...compiled.issues);
+    else routes.push(compiled.route);
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, routes };
+}
+
+/** Zod findings as dotted paths; an unknown key gets its own path (`routes.3.matchers: unknown key`). */
+function zodIssues(found: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): RouteIssue[] {
+  const dotted = (parts: readonly PropertyKey[]): string => parts.map(String).join('.');
+  return found.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: dotted([...prefix, ...issue.path, key]), message: `unknown key "${key}"` }))
+      : [{ path: dotted([...prefix, ...issue.path]), message: issue.message }],
+  );
+}
+
+function compileRoute(
+  config: RouteConfig,
+  known: ReadonlyMap<string, string>,
+  path: string,
+): { route: Route } | { issues: RouteIssue[] } {
+  const issues: RouteIssue[] = [];
+  const matchers: Matcher[] = [];
+  const texts = typeof config.match === 'string' ? [config.match] : config.match;
+  texts.forEach((text, j) => {
+    const result = parseMatchers(text);
+    if (result.ok) matchers.push(...result.matchers);
+    else issues.push({ path: typeof config.match === 'string' ? `${path}.match` : `${path}.match.${j}`, message: result.error });
+  });
+  let type: string | undefined;
+  if (config.type !== undefined) {
+    type = known.get(config.type.toLowerCase());
+    if (type === undefined) {
+      const names = [...known.values()].join(', ');
+      issues.push({ path: `${path}.type`, message: `unknown alert type "${config.type}" (known: ${names})` });
+    }
+  }
+  if (issues.length > 0) return { issues };
+  const route: Route =
+    type !== undefined
+      ? { matchers, type, continue: config.continue }
+      : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue };
+  return { route };
+}
+
+/**
+ * The label set rules see for one alert: its labels, then the pseudo-labels `source`, `severity`
+ * (normalized), `status`, and `alert_type` from the group's `requestedType` when it has one (the sender's
+ * explicit request wins over an `alert_type` label). Pseudo-labels override labels of the same name so that
+ * `severity="critical"` means our normalized severity, whatever synonym the sender used.
+ */
+export function routingLabels(alert: Alert, group: Pick<AlertGroup, 'requestedType'>): Record<string, string> {
+  const labels: Record<string, string> = {
+    ...alert.labels,
+    source: alert.source,
+    severity: alert.severity,
+    status: alert.status,
+  };
+  if (group.requestedType !== undefined && group.requestedType !== '') labels.alert_type = group.requestedType;
+  return labels;
+}
+
+/**
+ * The alert types one alert goes to, in route order, without duplicates; `['general']` when no route
+ * matches. A `typeFromLabel` route matches only when its label names a known type.
+ */
+export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, routes: readonly Route[]): string[] {
+  const labels = routingLabels(alert, group);
+  const types: string[] = [];
+  for (const route of routes) {
+    if (!matches(route.matchers, labels)) continue;
+    const type = routeType(route, labels);
+    if (type === undefined) continue;
+    if (!types.includes(type)) types.push(type);
+    if (!route.continue) break;
+  }
+  return types.length > 0 ? types : [FALLBACK_ALERT_TYPE];
+}
+
+/**
+ * Splits a group by alert type: type → its alerts, in the group's order, types in order of first
+ * appearance. Each entry becomes one Notification.
+ */
+export function routeGroup(group: AlertGroup, routes: readonly Route[]): Map<string, Alert[]> {
+  const byType = new Map<string, Alert[]>();
+  for (const alert of group.alerts) {
+    for (const type of routeAlert(alert, group, routes)) {
+      const list = byType.get(type);
+      if (list) list.push(alert);
+      else byType.set(type, [alert]);
+    }
+  }
+  return byType;
+}
+
+const BUILTIN_LOOKUP = typeLookup(new Set(BUILTIN_ALERT_TYPES));
+
+function routeType(route: Route, labels: Readonly<Record<string, string>>): string | undefined {
+  if (route.type !== undefined) return route.type;
+  if (route.typeFromLabel === undefined) return undefined;
+  if (!Object.hasOwn(labels, route.typeFromLabel)) return undefined;
+  const value = labels[route.typeFromLabel]?.trim().toLowerCase();
+  if (!value) return undefined;
+  return (route.knownTypes ?? BUILTIN_LOOKUP).get(value);
+}
+
+function typeLookup(types: Iterable<string>): Map<string, string> {
+  return new Map([...types].map((t) => [t.toLowerCase(), t] as const));
+}

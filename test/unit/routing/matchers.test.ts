@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatMatcher, matches, matchValue, parseMatcher, parseMatchers } from '../../../src/routing/matchers.js';
+import type { Matcher } from '../../../src/routing/matchers.js';
+
+/** Parses or fails the test with the parser's own message. */
+function must(text: string): Matcher {
+  const result = parseMatcher(text);
+  if (!result.ok) throw new Error(result.error);
+  return result.matcher;
+}
+
+function mustList(text: string | string[]): Matcher[] {
+  const result = parseMatchers(text);
+  if (!result.ok) throw new Error(result.error);
+  return result.matchers;
+}
+
+/** name/op/value only, so tables need not spell out compiled regexes. */
+const shape = (m: Matcher) => ({ name: m.name, op: m.op, value: m.value });
+
+describe('parseMatcher: valid', () => {
+  it.each([
+    ['severity="critical"', 'severity', '=', 'critical'],
+    ['env!="prod"', 'env', '!=', 'prod'],
+    ['job=~"api|web"', 'job', '=~', 'api|web'],
+    ['job!~"batch.*"', 'job', '!~', 'batch.*'],
+    ['severity=critical', 'severity', '=', 'critical'],
+    ['env!=prod', 'env', '!=', 'prod'],
+    ['code=~5..', 'code', '=~', '5..'],
+    ['  team  =  "sre"  ', 'team', '=', 'sre'],
+    ['team = sre ops ', 'team', '=', 'sre ops'],
+    ['foo=""', 'foo', '=', ''],
+    ['foo=', 'foo', '=', ''],
+    ['foo!=""', 'foo', '!=', ''],
+    [':ns_name:=x', ':ns_name:', '=', 'x'],
+    ['_x1="a,b"', '_x1', '=', 'a,b'],
+    ['msg="say \\"hi\\""', 'msg', '=', 'say "hi"'],
+    ['msg=say \\"hi\\"', 'msg', '=', 'say "hi"'],
+    ['path="C:\\\\temp"', 'path', '=', 'C:\\temp'],
+    ['text="two\\nlines"', 'text', '=', 'two\nlines'],
+    ['re=~"\\d+"', 're', '=~', '\\d+'],
+    ['x=!y', 'x', '=', '!y'],
+    ['emoji="🔥 fire"', 'emoji', '=', '🔥 fire'],
+  ])('%s', (text, name, op, value) => {
+    expect(shape(must(text))).toEqual({ name, op, value });
+  });
+
+  it('treats a backslash not followed by ", \\ or n as literal, as Alertmanager does', () => {
+    expect(must('a=\\x').value).toBe('\\x');
+    expect(must('a="1\\.5"').value).toBe('1\\.5');
+    expect(must('a=end\\').value).toBe('end\\');
+  });
+
+  it('compiles regex operators only', () => {
+    expect(must('a=~"x"')).toHaveProperty('regex');
+    expect(must('a!~"x"')).toHaveProperty('regex');
+    expect(must('a="x"')).not.toHaveProperty('regex');
+  });
+});
+
+describe('parseMatcher: invalid', () => {
+  it.each([
+    ['sev==x', 'invalid matcher "sev==x": position 5: unexpected "=" after operator "="'],
+    ['a=~~x', 'invalid matcher "a=~~x": position 4: unexpected "~" after operator "=~"'],
+    ['', 'invalid matcher "": position 1: empty matcher'],
+    ['   ', 'invalid matcher "": position 4: empty matcher'],
+    ['1a=b', 'invalid matcher "1a=b": position 1: expected a label name, found "1"'],
+    ['="x"', `invalid matcher '="x"': position 1: expected a label name, found "="`],
+    ['foo-bar="x"', `invalid matcher 'foo-bar="x"': position 4: expected one of =, !=, =~, !~ after "foo", found "-"`],
+    ['severity', 'invalid matcher "severity": position 9: expected one of =, !=, =~, !~ after "severity", found end of input'],
+    ['a<"x"', `invalid matcher 'a<"x"': position 2: expected one of =, !=, =~, !~ after "a", found "<"`],
+    ['a="b', `invalid matcher 'a="b': position 3: unterminated quoted value`],
+    ['a="b\\"', `invalid matcher 'a="b\\"': position 3: unterminated quoted value`],
+    ['a="b"c', `invalid matcher 'a="b"c': position 6: unexpected "c" after the closing quote`],
+    ['a="b", c="d"', `invalid matcher 'a="b", c="d"': position 6: unexpected "," after the closing quote`],
+    ['a=b"c', `invalid matcher 'a=b"c': position 4: unescaped double quote in unquoted value`],
+    ['a=~"("', `invalid matcher 'a=~"("': position 4: invalid regex "(" (Unterminated group)`],
+    ['a!~"[z-a]"', `invalid matcher 'a!~"[z-a]"': position 4: invalid regex "[z-a]"`],
+    ['a=~"x)|(y"', `invalid matcher 'a=~"x)|(y"': position 4: invalid regex "x)|(y"`],
+  ])('%s', (text, message) => {
+    const result = parseMatcher(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.slice(0, message.length)).toBe(message);
+  });
+
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const result = parseMatcher(text);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+    );
+  });
+});
+
+describe('regex anchoring', () => {
+  it.each([
+    ['job=~"api"', 'api', true],
+    ['job=~"api"', 'api-v2', false],
+    ['job=~"api"', 'my-api', false],
+    ['job=~"api|web"', 'web', true],
+    ['job=~"api|web"', 'webapi', false],
+    ['job=~"api.*"', 'api-v2', true],
+    ['job=~".*"', '', true],
+    ['job=~".+"', '', false],
+    ['job!~"api"', 'api-v2', true],
+    ['job!~"api|web"', 'web', false],
+    ['job=~"a.c"', 'a\nc', false],
+    ['job=~"API"', 'api', false],
+  ])('%s on %j → %s', (text, value, expected) => {
+    expect(matchValue(must(text), value)).toBe(expected);
+  });
+});
+
+describe('matches', () => {
+  const labels = { alertname: 'HighCPU', severity: 'critical', team: '' };
+
+  it('needs every matcher to match; an empty list matches everything', () => {
+    expect(matches(mustList('alertname="HighCPU", severity=~"crit.*"'), labels)).toBe(true);
+    expect(matches(mustList('alertname="HighCPU", severity="warning"'), labels)).toBe(false);
+    expect(matches([], labels)).toBe(true);
+    expect(matches([], {})).toBe(true);
+  });
+
+  it('treats a missing label as the empty string', () => {
+    expect(matches([must('env=""')], labels)).toBe(true);
+    expect(matches([must('env!=""')], labels)).toBe(false);
+    expect(matches([must('alertname!=""')], labels)).toBe(true);
+    expect(matches([must('alertname=""')], labels)).toBe(false);
+    expect(matches([must('env!="prod"')], labels)).toBe(true);
+    expect(matches([must('env=~"prod|"')], labels)).toBe(true);
+    expect(matches([must('env=~".+"')], labels)).toBe(false);
+    expect(matches([must('env!~".+"')], labels)).toBe(true);
+  });
+
+  it('does not find inherited object properties as labels', () => {
+    expect(matches([must('constructor=""')], {})).toBe(true);
+    expect(matches([must('toString!=""')], {})).toBe(false);
+  });
+
+  it('gives the same answer on repeated use (no stateful regex)', () => {
+    const m = must('job=~"api"');
+    expect([1, 2, 3].map(() => matches([m], { job: 'api' }))).toEqual([true, true, true]);
+  });
+});
+
+describe('parseMatchers', () => {
+  it.each<[string | string[], { name: string; op: string; value: string }[]]>([
+    ['{a="1", b=~"x|y"}', [{ name: 'a', op: '=', value: '1' }, { name: 'b', op: '=~', value: 'x|y' }]],
+    ['a=1,b!=2', [{ name: 'a', op: '=', value: '1' }, { name: 'b', op: '!=', value: '2' }]],
+    ['  { a = "1" , b="2" , }  ', [{ name: 'a', op: '=', value: '1' }, { name: 'b', op: '=', value: '2' }]],
+    ['{quote="She said: \\"Hi, all\\"", x=y}', [{ name: 'quote', op: '=', value: 'She said: "Hi, all"' }, { name: 'x', op: '=', value: 'y' }]],
+    ['code=~"5..", path=~"/a,/b"', [{ name: 'code', op: '=~', value: '5..' }, { name: 'path', op: '=~', value: '/a,/b' }]],
+    ['severity="critical"', [{ name: 'severity', op: '=', value: 'critical' }]],
+    ['', []],
+    ['{}', []],
+    [' { } ', []],
+    [['a=1', '{b="2", c=~"3"}'], [{ name: 'a', op: '=', value: '1' }, { name: 'b', op: '=', value: '2' }, { name: 'c', op: '=~', value: '3' }]],
+    [[], []],
+  ])('%j', (input, expected) => {
+    expect(mustList(input).map(shape)).toEqual(expected);
+  });
+
+  it.each([
+    ['{a="1"', `invalid matchers '{a="1"': position 1: "{" is never closed`],
+    ['{', 'invalid matchers "{": position 1: "{" is never closed'],
+    ['a=1}', 'invalid matchers "a=1}": position 4: unexpected "}" without an opening "{"'],
+    ['{a="1",,b=2}', `invalid matchers '{a="1",,b=2}': position 8: empty matcher between commas`],
+    [',a=1', 'invalid matchers ",a=1": position 1: empty matcher between commas'],
+    ['{a="1", b==2}', 'invalid matcher "b==2": position 11: unexpected "=" after operator "="'],
+    ['a=1, b=~"("', `invalid matcher 'b=~"("': position 9: invalid regex "("`],
+    ['a="x, b=2', `invalid matcher 'a="x, b=2': position 3: unterminated quoted value`],
+  ])('%j is an error: %s', (input, message) => {
+    const result = parseMatchers(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.slice(0, message.length)).toBe(message);
+  });
+
+  it('names the failing element of a list', () => {
+    expect(parseMatchers(['a=1', 'b==2'])).toMatchObject({ ok: false, index: 1 });
+  });
+});
+
+describe('formatMatcher', () => {
+  it.each([
+    ['severity=critical', 'severity="critical"'],
+    ['a != "x"', 'a!="x"'],
+    ['a=~"x|y"', 'a=~"x|y"'],
+    ['msg="say \\"hi\\"\\nbye \\\\"', 'msg="say \\"hi\\"\\nbye \\\\"'],
+  ])('%s → %s', (text, formatted) => {
+    expect(formatMatcher(must(text))).toBe(formatted);
+  });
+
+  it('round-trips through parseMatcher for any value', () => {
+    const ops = fc.constantFrom('=' as const, '!=' as const);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,10}$/), ops, fc.string(), (name, op, value) => {
+        const m: Matcher = { name, op, value };
+        expect(shape(must(formatMatcher(m)))).toEqual(m);
+      }),
+    );
+  });
+});
