@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // Integration tests start real servers (Redis, Alertmanager); keep two cores from fighting.
+    // Integration tests start real servers (Redis, Alertmanager, Chromium); two cores, two workers.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

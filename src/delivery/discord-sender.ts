@@ -1,0 +1,95 @@
+import { request, type Dispatcher } from 'undici';
+import type { Webhook } from '../config/webhook-url.js';
+import type { DiscordMessage } from '../render/discord-message.js';
+
+/** What came back from one POST, before classification. */
+export interface RawResponse {
+  status?: number;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  error?: unknown;
+  elapsedMs: number;
+}
+
+export interface SendOptions {
+  threadId?: string;
+  signal?: AbortSignal;
+}
+
+export interface DiscordSender {
+  post(webhook: Webhook, message: DiscordMessage, options?: SendOptions): Promise<RawResponse>;
+  get(webhook: Webhook, signal?: AbortSignal): Promise<RawResponse>;
+}
+
+export interface SenderOptions {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  userAgent?: string;
+  now?: () => number;
+}
+
+/** Discord answers within a few KiB; a larger body is not Discord and is not read further. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Executes webhooks with undici: `?wait=true` so a message that fails to save is reported (discord.md),
+ * a hard timeout per request, and no redirect following (a webhook must not be able to send us elsewhere).
+ * Never throws: transport failures come back as `error` for the one classifier to judge.
+ */
+export function createDiscordSender(options: SenderOptions): DiscordSender {
+  const now = options.now ?? performance.now.bind(performance);
+  const headers = { 'content-type': 'application/json', 'user-agent': options.userAgent ?? 'alertcord (https://github.com/alertcord, 0.1)' };
+  async function call(url: string, method: 'GET' | 'POST', body: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
+    const started = now();
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const res = await request(url, {
+        method,
+        body,
+        headers,
+        dispatcher: options.dispatcher,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      const text = await readCapped(res.body);
+      return { status: res.statusCode, headers: res.headers, body: parseBody(text), elapsedMs: now() - started };
+    } catch (error) {
+      return { error, elapsedMs: now() - started };
+    }
+  }
+  return {
+    post(webhook, message, opts = {}) {
+      const url = new URL(webhook.url.reveal());
+      url.searchParams.set('wait', 'true');
+      if (opts.threadId) url.searchParams.set('thread_id', opts.threadId);
+      return call(url.toString(), 'POST', JSON.stringify(message), opts.signal);
+    },
+    get(webhook, signal) {
+      return call(webhook.url.reveal(), 'GET', undefined, signal);
+    },
+  };
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
