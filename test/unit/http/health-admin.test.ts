@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { appHarness, LOOPBACK_ENV, REMOTE_ENV } from '../../helpers/app-harness.js';
+
+describe('health', () => {
+  it('is live and ready with a webhook', async () => {
+    const h = appHarness();
+    expect((await h.app.request('/healthz')).status).toBe(200);
+    const ready = await h.app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: { ok: true } } });
+  });
+
+  it('is not ready in dry-run, naming the variables to set', async () => {
+    const h = appHarness({ DRY_RUN: '1' });
+    const res = await h.app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { dryRun: string }).dryRun).toContain('DRY_RUN');
+  });
+});
+
+describe('the admin rule under /api', () => {
+  const get = (h: ReturnType<typeof appHarness>, headers: Record<string, string>, env: object) => h.app.request('/api/ping', { headers }, env);
+
+  it('without ADMIN_TOKEN lets loopback clients in, but not with X-Forwarded-For, nor remote clients', async () => {
+    const h = appHarness();
+    expect((await get(h, {}, LOOPBACK_ENV)).status).toBe(200);
+    expect((await get(h, { 'x-forwarded-for': '198.51.100.1' }, LOOPBACK_ENV)).status).toBe(403);
+    expect((await get(h, {}, REMOTE_ENV)).status).toBe(403);
+    expect((await h.app.request('/api/ping')).status).toBe(403);
+  });
+
+  it('with ADMIN_TOKEN takes a bearer token or a basic-auth password, from anywhere', async () => {
+    const h = appHarness({ ADMIN_TOKEN: 'adm1n-s3cret' });
+    expect((await get(h, { authorization: 'Bearer adm1n-s3cret' }, REMOTE_ENV)).status).toBe(200);
+    const basic = `Basic ${Buffer.from('ops:adm1n-s3cret').toString('base64')}`;
+    expect((await get(h, { authorization: basic }, REMOTE_ENV)).status).toBe(200);
+    const wrong = await get(h, { authorization: 'Bearer nope' }, LOOPBACK_ENV);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
+    expect(await wrong.text()).not.toContain('adm1n-s3cret');
+    expect((await get(h, {}, LOOPBACK_ENV)).status).toBe(401);
+  });
+
+  it('guards unknown /api paths too', async () => {
+    const h = appHarness({ ADMIN_TOKEN: 't' });
+    expect((await h.app.request('/api/whatever')).status).toBe(401);
+  });
+});
