@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { Severity } from '../../model/severity.js';
+import { parseSeverity } from '../../routing/severity.js';
+import { httpUrl, nonBlank, requiredText, stringMap, wireText } from '../normalize.js';
+
+/**
+ * The generic JSON scripts post: the seed's NotificationMessage (`alert_type`, `title`, `message`,
+ * `fields`, color/url/timestamp/author/thumbnail/image/footer) and a friendlier shape (`type`, `severity`,
+ * `status`, `labels`, `url`, `dedupe_key`, `description`). One permissive object covers both; unknown
+ * fields are accepted, null and "" mean absent. Values that would make Discord refuse the message later
+ * (a colour or URL it cannot use) are rejected here, where the script still gets the answer.
+ */
+
+/** Largest embed colour: 24-bit RGB (Discord Embed Object, `color`). */
+const MAX_COLOR = 0xffffff;
+
+/** Largest time a Date holds (ECMA-262, Time Values: ±8.64e15 ms). */
+const MAX_TIME_MS = 8.64e15;
+
+/** Below this a numeric timestamp is read as Unix seconds, above as milliseconds (year 5138 in seconds). */
+const EPOCH_SECONDS_LIMIT = 1e11;
+
+/** The sender's severity: one of ours or a synonym (routing/severity.ts); "" or null means none given. */
+const severitySchema = wireText.transform((value, ctx): Severity | undefined => {
+  if (!nonBlank(value)) return undefined;
+  const found = parseSeverity(value);
+  if (found) return found;
+  ctx.addIssue({ code: 'custom', message: 'unknown severity; use critical, error, warning or info', input: value });
+  return z.NEVER;
+});
+
+/** firing (default) or resolved, case-insensitive. */
+const statusSchema = wireText.transform((value, ctx): 'firing' | 'resolved' => {
+  const status = nonBlank(value)?.toLowerCase() ?? 'firing';
+  if (status === 'firing' || status === 'resolved') return status;
+  ctx.addIssue({ code: 'custom', message: 'expected "firing" or "resolved"', input: value });
+  return z.NEVER;
+});
+
+/** An optional absolute http(s) URL; "" or null means none. */
+const urlSchema = wireText.transform((value, ctx): string | undefined => {
+  if (!nonBlank(value)) return undefined;
+  const url = httpUrl(value);
+  if (!url) ctx.addIssue({ code: 'custom', message: 'expected an absolute http(s) URL', input: value });
+  return url ?? z.NEVER;
+});
+
+/** A colour as 0xRRGGBB: an integer, or text "#ff0000", "0xff0000", "ff0000" or "16711680". */
+const colorSchema = z.union([z.number(), z.string()]).nullish().transform((value, ctx): number | undefined => {
+  if (value == null || value === '') return undefined;
+  const color = typeof value === 'number' ? value : parseColor(value);
+  if (color !== undefined && Number.isInteger(color) && color >= 0 && color <= MAX_COLOR) return color;
+  ctx.addIssue({ code: 'custom', message: 'expected a colour 0..0xFFFFFF (integer or "#RRGGBB")', input: value });
+  return z.NEVER;
+});
+
+function parseColor(text: string): number | undefined {
+  const t = text.trim();
+  if (/^(#|0x)?[0-9a-f]{6}$/i.test(t)) return Number.parseInt(t.slice(t.length - 6), 16);
+  return /^\d+$/.test(t) ? Number(t) : undefined;
+}
+
+/** An ISO 8601 time or Unix seconds/milliseconds, as ISO 8601. */
+const timestampSchema = z.union([z.string(), z.number()]).nullish().transform((value, ctx): string | undefined => {
+  if (value == null || value === '') return undefined;
+  const ms = typeof value === 'number' ? (Math.abs(value) < EPOCH_SECONDS_LIMIT ? value * 1000 : value) : Date.parse(value);
+  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS) return new Date(ms).toISOString();
+  ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or Unix seconds/milliseconds', input: value });
+  return z.NEVER;
+});
+
+/** `value[key]` when value is a plain object, else value: lets `"x"` and `{ key: "x" }` share one schema. */
+function unwrap(key: string): (value: unknown) => unknown {
+  return (value) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : value;
+}
+
+/** A URL given as text or as `{ url }` (the seed's thumbnail/image). */
+const urlRefSchema = z.preprocess(unwrap('url'), urlSchema).optional();
+
+/** Author as a name, or `{ name, url, icon_url }`. */
+const authorSchema = z
+  .union([z.string(), z.object({ name: requiredText, url: urlSchema, icon_url: urlSchema })], {
+    error: 'expected a name or { name, url, icon_url }',
+  })
+  .nullish()
+  .transform((value) => (typeof value === 'string' ? { name: value, url: undefined, icon_url: undefined } : value));
+
+/** Footer as text, or `{ text }`. */
+const footerSchema = z.preprocess(unwrap('text'), wireText).optional();
+
+/** One embed field; the value may be a number or null (shown empty). */
+export const genericFieldSchema = z.object({
+  name: requiredText,
+  value: wireText.transform((v) => v ?? ''),
+  inline: z.boolean().nullish(),
+});
+
+/** One generic alert object, either shape. */
+export const genericAlertSchema = z.object({
+  type: wireText,
+  alert_type: wireText,
+  title: wireText,
+  message: wireText,
+  description: wireText,
+  severity: severitySchema,
+  status: statusSchema,
+  labels: stringMap,
+  url: urlSchema,
+  fields: z.array(genericFieldSchema).nullish(),
+  dedupe_key: wireText,
+  color: colorSchema,
+  timestamp: timestampSchema,
+  author: authorSchema,
+  thumbnail: urlRefSchema,
+  image: urlRefSchema,
+  footer: footerSchema,
+});
+
+export type GenericAlertWire = z.output<typeof genericAlertSchema>;

@@ -1,0 +1,69 @@
+import type { Alert, AlertGroup, AlertStatus } from '../../model/alert.js';
+import { shortHash } from '../../lib/hash.js';
+import { severityFromLabels } from '../../routing/severity.js';
+import { parseWith, rejected } from '../issues.js';
+import { addLink, httpUrl, nonBlank } from '../normalize.js';
+import type { ParseResult } from '../types.js';
+import { grafanaLegacySchema, type GrafanaLegacyWire } from './schema.js';
+import { grafanaDelivery } from './state.js';
+
+/** Title when a legacy rule has neither a name nor a title. */
+const UNNAMED_RULE = 'Grafana alert';
+
+/** Legacy "Test notification": Grafana ≤ 10 sends ruleId 0 and this rule name from the Test button. */
+const LEGACY_TEST_RULE = { ruleId: '0', ruleName: 'Test notification' } as const;
+
+type Match = { metric?: string | undefined; value?: string | undefined; tags: Record<string, string> };
+
+/**
+ * Parses a legacy Grafana (≤ 10) body: one alert per evalMatch (one alert when there are none), its
+ * metric and value as fields, the rule's and the match's tags as labels; groupKey `legacy:<ruleId>`.
+ * pending and paused are not delivered: the alerts they would have made are counted in `skipped`.
+ */
+export function parseGrafanaLegacy(body: unknown): ParseResult {
+  const parsed = parseWith(grafanaLegacySchema, body);
+  if (!parsed.ok) return rejected(parsed.issues);
+  const payload = parsed.data;
+  const ruleKey = nonBlank(payload.ruleId) ?? nonBlank(payload.ruleName) ?? nonBlank(payload.title) ?? '';
+  const matches: Match[] = payload.evalMatches?.length ? payload.evalMatches : [{ tags: {} }];
+  const group: AlertGroup = { source: 'grafana', alerts: [], truncatedAlerts: 0, groupKey: `legacy:${ruleKey}` };
+  const delivery = grafanaDelivery(payload.state);
+  if (!delivery.deliver) {
+    group.skipped = matches.length;
+    return { ok: true, groups: [group] };
+  }
+  group.alerts = matches.map((match) => {
+    const alert = legacyAlert(payload, match, ruleKey, delivery.status);
+    if (delivery.stateNote) alert.stateNote = delivery.stateNote;
+    return alert;
+  });
+  return { ok: true, groups: [group] };
+}
+
+/** One legacy alert: the rule's fields with one match's metric, value and tags. */
+function legacyAlert(payload: GrafanaLegacyWire, match: Match, ruleKey: string, status: AlertStatus): Alert {
+  const ruleName = nonBlank(payload.ruleName);
+  const metric = nonBlank(match.metric);
+  const value = nonBlank(match.value);
+  const labels: Record<string, string> = { ...payload.tags, ...match.tags };
+  if (ruleName && !Object.hasOwn(labels, 'alertname')) labels['alertname'] = ruleName;
+  if (metric) labels['metric'] = metric;
+  const alert: Alert = {
+    source: 'grafana',
+    status,
+    severity: severityFromLabels(labels, 'warning'),
+    title: ruleName ?? nonBlank(payload.title) ?? UNNAMED_RULE,
+    message: payload.message ?? '',
+    labels,
+    annotations: {},
+    links: addLink([], 'Rule', payload.ruleUrl),
+    fields: [],
+    fingerprint: shortHash(`${ruleKey}:${metric ?? ''}`),
+  };
+  if (metric) alert.fields.push({ name: 'Metric', value: metric, inline: true });
+  if (value) alert.fields.push({ name: 'Value', value, inline: true });
+  const imageUrl = httpUrl(payload.imageUrl);
+  if (imageUrl) alert.presentation = { imageUrl };
+  if (payload.ruleId === LEGACY_TEST_RULE.ruleId && ruleName === LEGACY_TEST_RULE.ruleName) alert.isTest = true;
+  return alert;
+}

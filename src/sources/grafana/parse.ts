@@ -1,0 +1,66 @@
+import type { Alert, AlertGroup } from '../../model/alert.js';
+import { coreAlert } from '../alertmanager/parse.js';
+import { parseWith, rejected } from '../issues.js';
+import { addLink, httpUrl, nonBlank } from '../normalize.js';
+import type { ParseResult } from '../types.js';
+import { parseGrafanaLegacy } from './legacy.js';
+import { grafanaUnifiedSchema, isGrafanaLegacy, type GrafanaUnifiedAlertWire } from './schema.js';
+import { grafanaDelivery, NO_DATA_NOTE } from './state.js';
+
+/** Labels of the alert Grafana's contact-point Test button sends. */
+const TEST_ALERT_LABELS = { alertname: 'TestAlert', instance: 'Grafana' } as const;
+
+/** alertname Grafana gives the alert of a rule whose query returned no data (unified alerting). */
+const NO_DATA_ALERTNAME = 'DatasourceNoData';
+
+/**
+ * Parses a Grafana webhook body, unified (version "1", has `alerts`) or legacy (Grafana ≤ 10,
+ * `ruleName`/`evalMatches`), into one alert group. pending/paused alerts are counted in `skipped`.
+ */
+export function parseGrafana(body: unknown): ParseResult {
+  return isGrafanaLegacy(body) ? parseGrafanaLegacy(body) : parseGrafanaUnified(body);
+}
+
+/** Unified alerting: the Alertmanager group shape plus Grafana's per-alert links and values. */
+export function parseGrafanaUnified(body: unknown): ParseResult {
+  const parsed = parseWith(grafanaUnifiedSchema, body);
+  if (!parsed.ok) return rejected(parsed.issues);
+  const payload = parsed.data;
+  const groupState = payload.status ?? payload.state;
+  const alerts: Alert[] = [];
+  let skipped = 0;
+  for (const wire of payload.alerts) {
+    const alert = unifiedAlert(wire, groupState);
+    if (alert) alerts.push(alert);
+    else skipped += 1;
+  }
+  const group: AlertGroup = { source: 'grafana', alerts, truncatedAlerts: payload.truncatedAlerts ?? 0 };
+  if (skipped > 0) group.skipped = skipped;
+  if (payload.groupKey) group.groupKey = payload.groupKey;
+  const externalUrl = httpUrl(payload.externalURL);
+  if (externalUrl) group.externalUrl = externalUrl;
+  return { ok: true, groups: [group] };
+}
+
+/** One unified alert, or undefined when its state is not delivered (pending, paused). */
+function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefined): Alert | undefined {
+  const delivery = grafanaDelivery(wire.status ?? groupState);
+  if (!delivery.deliver) return undefined;
+  const alert = coreAlert(wire, 'grafana', delivery.status);
+  addLink(alert.links, 'Silence', wire.silenceURL);
+  addLink(alert.links, 'Dashboard', wire.dashboardURL);
+  addLink(alert.links, 'Panel', wire.panelURL);
+  const value = nonBlank(wire.valueString);
+  if (value) alert.fields.push({ name: 'Value', value });
+  const imageUrl = httpUrl(wire.imageURL);
+  if (imageUrl) alert.presentation = { imageUrl };
+  if (isTestAlert(alert.labels)) alert.isTest = true;
+  const stateNote = delivery.stateNote ?? (alert.labels['alertname'] === NO_DATA_ALERTNAME ? NO_DATA_NOTE : undefined);
+  if (stateNote) alert.stateNote = stateNote;
+  return alert;
+}
+
+/** Grafana's contact-point test sends alertname=TestAlert, instance=Grafana (docs/sources.md). */
+function isTestAlert(labels: Record<string, string>): boolean {
+  return labels['alertname'] === TEST_ALERT_LABELS.alertname && labels['instance'] === TEST_ALERT_LABELS.instance;
+}

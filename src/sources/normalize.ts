@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { AlertLink } from '../model/alert.js';
+
+/**
+ * Wire values shared by every source: text that may arrive as a number or null, label maps, links,
+ * times. Senders differ in how strict they are (Grafana's Test button sends `""` and `null`), so these
+ * accept what is harmless and turn it into the plain strings the `Alert` model holds.
+ */
+
+/** An optional scalar as text: numbers and booleans become their string form, null means absent. */
+export const wireText = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'expected a string' })
+  .nullish()
+  .transform((v) => (v == null ? undefined : String(v)));
+
+/** Text that must be present (a field's name); numbers and booleans are accepted as text. */
+export const requiredText = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'expected a string' })
+  .transform((v) => String(v));
+
+/**
+ * A map of label-like strings (labels, annotations, tags). Numbers and booleans are coerced, null values
+ * dropped, a missing or null map is empty; anything else is an issue at the offending key.
+ * Built with `Object.fromEntries` from the raw input, not with zod's record (which drops a `__proto__`
+ * key): a `__proto__` label becomes an ordinary own property and can never reach a prototype.
+ */
+export const stringMap = z
+  .unknown()
+  .optional()
+  .transform((raw, ctx): Record<string, string> => {
+    if (raw == null) return {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an object of strings', input: raw });
+      return z.NEVER;
+    }
+    const entries: [string, string][] = [];
+    for (const [key, value] of Object.entries(raw)) {
+      if (value == null) continue;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        entries.push([key, String(value)]);
+      } else {
+        ctx.addIssue({ code: 'custom', message: 'expected a string, number or boolean', path: [key], input: value });
+      }
+    }
+    return Object.fromEntries(entries);
+  });
+
+/** The text when it has non-blank content, trimmed; otherwise undefined. */
+export function nonBlank(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/**
+ * The URL when it is an absolute http(s) URL, else undefined. Discord refuses other URLs in embeds, and
+ * Grafana sends `""` for links that do not exist (dashboardURL of an unlinked rule, the Test button).
+ */
+export function httpUrl(value: string | undefined): string | undefined {
+  const trimmed = nonBlank(value);
+  if (!trimmed || !URL.canParse(trimmed)) return undefined;
+  const { protocol } = new URL(trimmed);
+  return protocol === 'http:' || protocol === 'https:' ? trimmed : undefined;
+}
+
+/** Appends a link when its URL is usable and not already listed; returns the list for chaining. */
+export function addLink(links: AlertLink[], title: string, url: string | undefined): AlertLink[] {
+  const usable = httpUrl(url);
+  if (usable && !links.some((l) => l.url === usable)) links.push({ title, url: usable });
+  return links;
+}
+
+/**
+ * A wire time as ISO 8601 (UTC, milliseconds), or undefined when unparsable or unset. Times at or before
+ * the Unix epoch mean unset: Alertmanager and Grafana send Go's zero time `0001-01-01T00:00:00Z` for
+ * "no end" (Alertmanager webhook docs, `endsAt`).
+ */
+export function isoTime(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) || ms <= 0 ? undefined : new Date(ms).toISOString();
+}
+
+/** An alert's title: `annotations.summary`, then `labels.alertname`, then the given default. */
+export function summaryTitle(labels: Record<string, string>, annotations: Record<string, string>, fallback: string): string {
+  return nonBlank(annotations['summary']) ?? nonBlank(labels['alertname']) ?? fallback;
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { parseGeneric } from '../../../src/sources/generic/parse.js';
+import { fixtureBody, groupsOf, issuePaths, issuesOf, onlyGroup } from './helpers.js';
+
+describe("parseGeneric: the seed's NotificationMessage", () => {
+  it('maps alert_type, fields and every presentation hint', () => {
+    const group = onlyGroup(parseGeneric(fixtureBody('generic/seed-error.json')));
+    expect(group).toMatchObject({ source: 'generic', requestedType: 'error', truncatedAlerts: 0 });
+    expect(group.dedupeKey).toBeUndefined();
+    const alert = group.alerts[0]!;
+    expect(alert).toMatchObject({
+      source: 'generic',
+      status: 'firing',
+      severity: 'info',
+      title: 'Analysis job failed',
+      startsAt: '2026-11-28T16:50:00.000Z',
+      labels: {},
+    });
+    expect(alert.message).toMatch(/^Traceback .*\n.*ValueError: bad bpm$/s);
+    expect(alert.fields).toEqual([
+      { name: 'Job', value: 'analyze-tracklist', inline: true },
+      { name: 'Attempt', value: '3', inline: true },
+      { name: 'Host', value: '' },
+    ]);
+    expect(alert.presentation).toEqual({
+      color: 0xe74c3c,
+      url: 'https://ci.example/jobs/42',
+      author: { name: 'tracktion-worker', url: 'https://ci.example', iconUrl: 'https://ci.example/icon.png' },
+      thumbnailUrl: 'https://ci.example/thumb.png',
+      imageUrl: 'https://ci.example/graph.png',
+      footer: 'analysis_service',
+    });
+  });
+
+  it('accepts colours, authors and timestamps in their other spellings', () => {
+    const alert = onlyGroup(
+      parseGeneric({ title: 't', color: 16711680, author: 'bot', footer: 'f', timestamp: 1_795_887_000 }),
+    ).alerts[0]!;
+    expect(alert.presentation).toEqual({ color: 0xff0000, author: { name: 'bot' }, footer: 'f' });
+    expect(alert.startsAt).toBe(new Date(1_795_887_000_000).toISOString());
+    expect(onlyGroup(parseGeneric({ title: 't', color: '0x00ff00', timestamp: 1_795_887_000_123 })).alerts[0]).toMatchObject({
+      presentation: { color: 0x00ff00 },
+      startsAt: new Date(1_795_887_000_123).toISOString(),
+    });
+  });
+});
+
+describe('parseGeneric: the friendly shape', () => {
+  it('maps type, severity synonym, status, labels, description and dedupe_key', () => {
+    const group = onlyGroup(parseGeneric(fixtureBody('generic/friendly-resolved.json')));
+    expect(group).toMatchObject({ requestedType: 'monitoring', dedupeKey: 'backup-db-1-2026-11-28' });
+    const alert = group.alerts[0]!;
+    expect(alert).toMatchObject({
+      status: 'resolved',
+      severity: 'warning',
+      title: 'Backup finished late',
+      message: 'nightly backup took 3h12m',
+      presentation: { url: 'https://backups.example/runs/9' },
+      fields: [{ name: 'Duration', value: '3h12m' }],
+    });
+    expect(alert.labels).toEqual({ host: 'db-1', attempt: '2', verified: 'true' });
+  });
+
+  it('takes severity from labels when none is given, else info', () => {
+    expect(onlyGroup(parseGeneric({ title: 't', labels: { priority: 'P1' } })).alerts[0]!.severity).toBe('critical');
+    expect(onlyGroup(parseGeneric({ title: 't', severity: '', labels: { level: 'nonsense' } })).alerts[0]!.severity).toBe('info');
+    expect(onlyGroup(parseGeneric({ title: 't', labels: { severity: 'constructor' } })).alerts[0]!.severity).toBe('info');
+  });
+});
+
+describe('parseGeneric: arrays, titles, types, fingerprints', () => {
+  it('makes one group per object of an array', () => {
+    const groups = groupsOf(parseGeneric(fixtureBody('generic/array.json')));
+    expect(groups.map((g) => [g.requestedType, g.alerts[0]!.title, g.alerts[0]!.severity, g.alerts[0]!.status])).toEqual([
+      ['security', 'SSH login from new IP', 'error', 'firing'],
+      ['general', 'Deploy finished', 'info', 'firing'],
+      ['tracklist', 'New tracklist', 'info', 'firing'],
+    ]);
+    expect(groups[1]!.alerts[0]!.message).toBe('Deploy finished\nversion 1.4.2 on prod');
+    expect(groups[2]!.alerts[0]!.presentation).toBeUndefined();
+  });
+
+  it('accepts an empty array as nothing to send', () => {
+    expect(groupsOf(parseGeneric([]))).toEqual([]);
+  });
+
+  it('cuts a title taken from the message to 256 code points', () => {
+    const long = '🔥'.repeat(300);
+    const alert = onlyGroup(parseGeneric({ message: `\n  ${long}\nsecond line` })).alerts[0]!;
+    expect(Array.from(alert.title)).toHaveLength(256);
+    expect(alert.title).toBe('🔥'.repeat(256));
+  });
+
+  it('lets the URL type win over the body, lower-cased', () => {
+    const group = onlyGroup(parseGeneric({ type: 'error', title: 't' }, { type: 'Security' }));
+    expect(group.requestedType).toBe('security');
+    expect(onlyGroup(parseGeneric({ title: 't' })).requestedType).toBeUndefined();
+    expect(onlyGroup(parseGeneric({ title: 't', type: 'ERROR' }, { type: '' })).requestedType).toBe('error');
+  });
+
+  it('fingerprints type, title and labels only, whatever the key order', () => {
+    const fp = (body: unknown, type?: string): string => onlyGroup(parseGeneric(body, { type })).alerts[0]!.fingerprint;
+    const base = fp({ type: 'x', title: 'T', labels: { a: '1', b: '2' }, message: 'one' });
+    expect(fp({ title: 'T', labels: { b: 2, a: 1 }, message: 'two', type: 'x' })).toBe(base);
+    expect(fp({ title: 'T', labels: { a: '1', b: '2' } }, 'x')).toBe(base);
+    expect(fp({ type: 'y', title: 'T', labels: { a: '1', b: '2' } })).not.toBe(base);
+    expect(fp({ type: 'x', title: 'U', labels: { a: '1', b: '2' } })).not.toBe(base);
+    expect(fp({ type: 'x', title: 'T', labels: { a: '1' } })).not.toBe(base);
+  });
+
+  it('keeps a __proto__ label as data and pollutes no prototype', () => {
+    const raw = JSON.parse('[{"title":"t","labels":{"__proto__":{"polluted":"yes"}}},{"title":"t","labels":{"__proto__":"x"}}]');
+    expect(issuePaths(parseGeneric(raw))).toEqual(['0.labels.__proto__']);
+    const alert = onlyGroup(parseGeneric(raw[1])).alerts[0]!;
+    expect(Object.getOwnPropertyDescriptor(alert.labels, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(alert.labels)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('parseGeneric: rejects with paths', () => {
+  it('needs a title or a message', () => {
+    const issues = issuesOf(parseGeneric({ title: '  ', message: '', fields: [] }));
+    expect(issues).toEqual([{ path: 'title', message: 'title or message is required' }]);
+  });
+
+  it('prefixes array issues with the index and reports every element', () => {
+    const result = parseGeneric([{ title: 'ok' }, { type: 'x' }, 'text', { title: 't', severity: 'urgent-ish' }]);
+    expect(issuePaths(result)).toEqual(['1.title', '2', '3.severity']);
+  });
+
+  it('reports bad values at their paths', () => {
+    const result = parseGeneric({
+      title: 't',
+      status: 'exploded',
+      color: '#12345',
+      url: 'javascript:alert(1)',
+      labels: { nested: { a: 1 } },
+      fields: [{ value: 'v' }],
+      timestamp: 'yesterday',
+      thumbnail: { url: 'not a url' },
+      author: { url: 'https://a.example' },
+    });
+    expect(issuePaths(result).sort()).toEqual([
+      'author',
+      'color',
+      'fields.0.name',
+      'labels.nested',
+      'status',
+      'thumbnail',
+      'timestamp',
+      'url',
+    ]);
+  });
+
+  it('rejects a body that is neither an object nor an array', () => {
+    expect(issuePaths(parseGeneric('hello'))).toEqual(['']);
+    expect(issuePaths(parseGeneric(null))).toEqual(['']);
+  });
+});

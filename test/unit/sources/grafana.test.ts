@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { shortHash } from '../../../src/lib/hash.js';
+import { parseGrafana } from '../../../src/sources/grafana/parse.js';
+import { fixtureBody, fixtureObject, issuePaths, onlyGroup } from './helpers.js';
+
+describe('parseGrafana: unified alerting', () => {
+  it('maps a firing alert with every link, the value and the image', () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/firing-unified.json')));
+    expect(group).toMatchObject({ source: 'grafana', externalUrl: 'https://grafana.example/', truncatedAlerts: 0 });
+    expect(group.groupKey).toContain('alertname="High API latency"');
+    expect(group.skipped).toBeUndefined();
+    const alert = group.alerts[0]!;
+    expect(alert).toMatchObject({
+      source: 'grafana',
+      status: 'firing',
+      severity: 'warning',
+      title: 'p95 latency of analysis_service is 2.4s',
+      message: 'p95 latency over 2s for 5 minutes',
+      fingerprint: 'a1b2c3d4e5f60718',
+      presentation: { imageUrl: 'https://grafana.example/public/img/attachments/xyz.png' },
+    });
+    expect(alert.isTest).toBeUndefined();
+    expect(alert.links.map((l) => l.title)).toEqual(['Source', 'Runbook', 'Silence', 'Dashboard', 'Panel']);
+    expect(alert.links.find((l) => l.title === 'Panel')?.url).toBe('https://grafana.example/d/api-overview?orgId=1&viewPanel=4');
+    expect(alert.fields).toEqual([{ name: 'Value', value: expect.stringContaining("var='A'") }]);
+  });
+
+  it("accepts the Test button's empty URLs and null values, and marks it a test", () => {
+    const alert = onlyGroup(parseGrafana(fixtureBody('grafana/test-notification.json'))).alerts[0]!;
+    expect(alert.isTest).toBe(true);
+    expect(alert.title).toBe('Notification test');
+    expect(alert.links.map((l) => l.title)).toEqual(['Silence']);
+    expect(alert.presentation).toBeUndefined();
+    expect(alert.fields).toEqual([{ name: 'Value', value: "[ metric='foo' labels={instance=bar} value=10 ]" }]);
+  });
+
+  it('notes no data, keeps resolved alerts and skips pending ones', () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/mixed-pending-resolved.json')));
+    expect(group.skipped).toBe(1);
+    expect(group.alerts.map((a) => [a.title, a.status, a.stateNote, a.endsAt])).toEqual([
+      ['DatasourceNoData', 'firing', 'no data', undefined],
+      ['p95 latency back to normal', 'resolved', undefined, '2026-11-28T18:01:00.000Z'],
+    ]);
+    expect(group.alerts[0]!.links.map((l) => l.title)).toEqual(['Source']);
+    expect(group.alerts[0]!.fields).toEqual([]);
+    expect(group.alerts[1]!.links.map((l) => l.title)).toEqual(['Silence']);
+  });
+
+  it('maps per-alert legacy-style states and falls back to the group status', () => {
+    const payload = fixtureObject('grafana/firing-unified.json');
+    const base = payload['alerts'][0];
+    payload['alerts'] = [
+      { ...base, status: 'paused' },
+      { ...base, status: 'no_data' },
+      { ...base, status: 'OK' },
+      { ...base, status: undefined },
+      { ...base, status: 'recovering' },
+    ];
+    const group = onlyGroup(parseGrafana(payload));
+    expect(group.skipped).toBe(1);
+    expect(group.alerts.map((a) => [a.status, a.stateNote])).toEqual([
+      ['firing', 'no data'],
+      ['resolved', undefined],
+      ['firing', undefined],
+      ['firing', 'recovering'],
+    ]);
+  });
+
+  it('reports bad shapes with paths', () => {
+    expect(issuePaths(parseGrafana({ status: 'firing' }))).toEqual(['alerts']);
+    const payload = fixtureObject('grafana/firing-unified.json');
+    payload['alerts'][0].labels = { nested: { a: 1 } };
+    payload['alerts'][0].silenceURL = 42;
+    payload['alerts'][0].panelURL = { url: 'x' };
+    expect(issuePaths(parseGrafana(payload)).sort()).toEqual(['alerts.0.labels.nested', 'alerts.0.panelURL']);
+  });
+});
+
+describe('parseGrafana: legacy alerting', () => {
+  it('makes one alert per eval match with tags, metric and value', () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-alerting.json')));
+    expect(group).toMatchObject({ source: 'grafana', groupKey: 'legacy:7', truncatedAlerts: 0 });
+    expect(group.alerts).toHaveLength(2);
+    const first = group.alerts[0]!;
+    expect(first).toMatchObject({
+      status: 'firing',
+      severity: 'critical',
+      title: 'Disk full',
+      message: 'Disk usage above 90%',
+      fingerprint: shortHash('7:web-1 /var'),
+      links: [{ title: 'Rule', url: 'https://grafana.example/d/hZ7BuVbWz/hosts?tab=alert&viewPanel=2&orgId=1' }],
+      presentation: { imageUrl: 'https://grafana.example/public/img/attachments/disk.png' },
+    });
+    expect(first.labels).toEqual({
+      severity: 'critical',
+      team: 'infra',
+      instance: 'web-1',
+      mountpoint: '/var',
+      alertname: 'Disk full',
+      metric: 'web-1 /var',
+    });
+    expect(first.fields).toEqual([
+      { name: 'Metric', value: 'web-1 /var', inline: true },
+      { name: 'Value', value: '91.5', inline: true },
+    ]);
+    expect(group.alerts[1]!.fingerprint).toBe(shortHash('7:web-2 /var'));
+    expect(first.isTest).toBeUndefined();
+  });
+
+  it('makes one resolved alert for ok without matches', () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-ok.json')));
+    expect(group.alerts).toHaveLength(1);
+    expect(group.alerts[0]).toMatchObject({ status: 'resolved', title: 'Disk full', fingerprint: shortHash('7:'), fields: [] });
+  });
+
+  it('delivers no_data as firing with a note', () => {
+    const alert = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-no-data.json'))).alerts[0]!;
+    expect(alert).toMatchObject({ status: 'firing', stateNote: 'no data', title: 'Queue depth', severity: 'warning' });
+  });
+
+  it('skips paused and pending, counting the alerts they would have made', () => {
+    const paused = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-paused.json')));
+    expect(paused).toMatchObject({ alerts: [], skipped: 1, groupKey: 'legacy:12' });
+    const pending = fixtureObject('grafana/legacy-alerting.json');
+    pending['state'] = 'pending';
+    expect(onlyGroup(parseGrafana(pending))).toMatchObject({ alerts: [], skipped: 2 });
+  });
+
+  it('recognises the legacy test notification', () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-test.json')));
+    expect(group.alerts.map((a) => a.isTest)).toEqual([true, true]);
+  });
+
+  it('reports bad legacy fields with paths', () => {
+    const payload = fixtureObject('grafana/legacy-alerting.json');
+    payload['evalMatches'][1].tags = 'host=a';
+    payload['state'] = ['alerting'];
+    expect(issuePaths(parseGrafana(payload)).sort()).toEqual(['evalMatches.1.tags', 'state']);
+  });
+
+  it('keeps a __proto__ tag as data', () => {
+    const raw = JSON.parse('{"ruleId":1,"ruleName":"R","state":"alerting","tags":{"__proto__":"x"},"evalMatches":[]}');
+    const alert = onlyGroup(parseGrafana(raw)).alerts[0]!;
+    expect(Object.getOwnPropertyDescriptor(alert.labels, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(alert.labels)).toBe(Object.prototype);
+  });
+});
