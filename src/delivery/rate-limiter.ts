@@ -1,0 +1,63 @@
+/**
+ * Our own per-webhook rate limits (the YAML `rate_limit:` of an alert type), applied before Discord's:
+ * they keep a noisy alert type from burning the webhook's Discord budget. One `RateLimiter` per key
+ * (webhook id); the algorithms live in `token-bucket.ts` and `sliding-window.ts`.
+ */
+import { SlidingWindowLimiter } from './sliding-window.js';
+import { TokenBucketLimiter } from './token-bucket.js';
+
+/** Answer of `take`: go now (one unit consumed), or wait `waitMs` and ask again (nothing consumed). */
+export type TakeResult = { ok: true } | { ok: false; waitMs: number };
+
+/** What a limiter would allow now: units left, its limit, ms until it is back to full (0 when full). */
+export interface LimiterSnapshot {
+  remaining: number;
+  limit: number;
+  resetMs: number;
+}
+
+/** A limiter for ONE key; `now` is passed in (epoch ms) so callers and tests control time. */
+export interface RateLimiter {
+  take(now: number): TakeResult;
+  peek(now: number): LimiterSnapshot;
+}
+
+export type RateLimitAlgorithm = 'token_bucket' | 'sliding_window';
+
+/** One alert type's settings. `burst` only matters to the token bucket; it defaults to `perMinute`. */
+export interface RateLimitConfig {
+  algorithm: RateLimitAlgorithm;
+  perMinute: number;
+  burst?: number;
+}
+
+/** Build the limiter a config asks for. Throws `RangeError` on a non-positive or fractional limit (a config bug). */
+export function createRateLimiter(config: RateLimitConfig): RateLimiter {
+  if (config.algorithm === 'sliding_window') return new SlidingWindowLimiter({ limit: config.perMinute });
+  return new TokenBucketLimiter({ perMinute: config.perMinute, ...(config.burst === undefined ? {} : { burst: config.burst }) });
+}
+
+/**
+ * Combine the settings of alert types sharing one webhook (architecture "Words": the strictest wins):
+ * - `perMinute`: the lowest.
+ * - `burst`: the lowest effective burst (`burst ?? perMinute` of each).
+ * - `algorithm`: `sliding_window` when ANY config asks for it. A token bucket at `perMinute` N lets up to
+ *   burst + N through in some 60 s window; only the sliding window keeps the hard "at most N in any 60 s"
+ *   promise a sliding-window config made, and at the lowest N it keeps every other config's rate too.
+ *   (It ignores `burst`: a smaller token-bucket burst elsewhere is then not enforced separately.)
+ * Returns `undefined` for no configs (no limit).
+ */
+export function strictest(configs: readonly RateLimitConfig[]): RateLimitConfig | undefined {
+  const [first, ...rest] = configs;
+  if (first === undefined) return undefined;
+  let perMinute = first.perMinute;
+  let burst = first.burst ?? first.perMinute;
+  let algorithm: RateLimitAlgorithm = first.algorithm;
+  for (const c of rest) {
+    perMinute = Math.min(perMinute, c.perMinute);
+    burst = Math.min(burst, c.burst ?? c.perMinute);
+    if (c.algorithm === 'sliding_window') algorithm = 'sliding_window';
+  }
+  return algorithm === 'sliding_window' ? { algorithm, perMinute } : { algorithm, perMinute, burst };
+}
+

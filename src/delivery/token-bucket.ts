@@ -1,0 +1,67 @@
+/**
+ * Token bucket: up to `burst` requests at once, refilled continuously at `perMinute` per minute. With the
+ * default `burst = perMinute` it behaves as the seed service's limiter did (a full minute's budget may be
+ * spent at once, then one request per 60/perMinute s).
+ */
+import type { LimiterSnapshot, RateLimiter, TakeResult } from './rate-limiter.js';
+
+/** Slack for floating-point refill sums (1000 ms × 0.001 tokens/ms may land just under 1). */
+const EPSILON = 1e-9;
+const MINUTE_MS = 60_000;
+
+export interface TokenBucketOptions {
+  /** Refill rate, tokens per minute (whole number ≥ 1). */
+  perMinute: number;
+  /** Capacity (whole number ≥ 1); defaults to `perMinute`. */
+  burst?: number;
+}
+
+function assertWhole(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
+}
+
+/** One key's token bucket. Starts full. Time only moves forward: an earlier `now` refills nothing. */
+export class TokenBucketLimiter implements RateLimiter {
+  readonly capacity: number;
+  /** Tokens added per millisecond. */
+  readonly ratePerMs: number;
+  #tokens: number;
+  #last: number | undefined;
+
+  /** @throws RangeError on a limit that is not a whole number ≥ 1 (validated config never has one). */
+  constructor(options: TokenBucketOptions) {
+    assertWhole('perMinute', options.perMinute);
+    this.capacity = options.burst ?? options.perMinute;
+    assertWhole('burst', this.capacity);
+    this.ratePerMs = options.perMinute / MINUTE_MS;
+    this.#tokens = this.capacity;
+  }
+
+  #refill(now: number): void {
+    if (this.#last !== undefined && now > this.#last) {
+      this.#tokens = Math.min(this.capacity, this.#tokens + (now - this.#last) * this.ratePerMs);
+    }
+    if (this.#last === undefined || now > this.#last) this.#last = now;
+  }
+
+  /** Consume one token, or say how long until one is there. */
+  take(now: number): TakeResult {
+    this.#refill(now);
+    if (this.#tokens + EPSILON >= 1) {
+      this.#tokens = Math.max(0, this.#tokens - 1);
+      return { ok: true };
+    }
+    return { ok: false, waitMs: Math.max(1, Math.ceil((1 - this.#tokens) / this.ratePerMs)) };
+  }
+
+  /** Whole tokens left, capacity, ms until full again. */
+  peek(now: number): LimiterSnapshot {
+    this.#refill(now);
+    const missing = this.capacity - this.#tokens;
+    return {
+      remaining: Math.floor(this.#tokens + EPSILON),
+      limit: this.capacity,
+      resetMs: missing <= EPSILON ? 0 : Math.ceil(missing / this.ratePerMs),
+    };
+  }
+}

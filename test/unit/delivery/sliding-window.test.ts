@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SLIDING_WINDOW_MS, SlidingWindowLimiter } from '../../../src/delivery/sliding-window.js';
+
+const T0 = 1_700_000_000_000;
+
+describe('SlidingWindowLimiter', () => {
+  it('allows at most N in any 60 s window', () => {
+    const window = new SlidingWindowLimiter({ limit: 3 });
+    expect(window.take(T0).ok).toBe(true);
+    expect(window.take(T0 + 10_000).ok).toBe(true);
+    expect(window.take(T0 + 20_000).ok).toBe(true);
+    expect(window.take(T0 + 30_000)).toEqual({ ok: false, waitMs: 30_000 });
+    expect(window.take(T0 + 59_999)).toEqual({ ok: false, waitMs: 1 });
+    expect(window.take(T0 + SLIDING_WINDOW_MS).ok).toBe(true);
+    expect(window.take(T0 + SLIDING_WINDOW_MS)).toEqual({ ok: false, waitMs: 10_000 });
+  });
+
+  it('never lets more than N through in any 60 s span (scan)', () => {
+    const window = new SlidingWindowLimiter({ limit: 5 });
+    const sent: number[] = [];
+    for (let t = 0; t < 300_000; t += 250) if (window.take(T0 + t).ok) sent.push(t);
+    for (const start of sent) {
+      expect(sent.filter((t) => t >= start && t < start + SLIDING_WINDOW_MS).length).toBeLessThanOrEqual(5);
+    }
+    expect(sent.length).toBe(25);
+  });
+
+  it('peek reports remaining, limit and ms until empty', () => {
+    const window = new SlidingWindowLimiter({ limit: 2 });
+    expect(window.peek(T0)).toEqual({ remaining: 2, limit: 2, resetMs: 0 });
+    window.take(T0);
+    window.take(T0 + 5_000);
+    expect(window.peek(T0 + 10_000)).toEqual({ remaining: 0, limit: 2, resetMs: 55_000 });
+    expect(window.peek(T0 + 60_000)).toEqual({ remaining: 1, limit: 2, resetMs: 5_000 });
+    expect(window.peek(T0 + 65_000)).toEqual({ remaining: 2, limit: 2, resetMs: 0 });
+  });
+
+  it('keeps at most N timestamps and stays sorted when the clock steps back', () => {
+    const window = new SlidingWindowLimiter({ limit: 2, windowMs: 1_000 });
+    window.take(T0);
+    window.take(T0 - 500);
+    expect(window.take(T0 - 500).ok).toBe(false);
+    // The stepped-back send was stamped T0 (not T0 - 500): both leave the window at T0 + 1000.
+    expect(window.peek(T0 + 999)).toEqual({ remaining: 0, limit: 2, resetMs: 1 });
+    expect(window.take(T0 + 1_000).ok).toBe(true);
+    expect(window.peek(T0 + 1_000)).toEqual({ remaining: 1, limit: 2, resetMs: 1_000 });
+  });
+
+  it.each([0, 2.5, -1])('rejects limit %s', (limit) => {
+    expect(() => new SlidingWindowLimiter({ limit })).toThrow(RangeError);
+  });
+
+  it('rejects a non-positive window', () => {
+    expect(() => new SlidingWindowLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
+  });
+});
