@@ -1,6 +1,6 @@
 import type { Severity } from './severity.js';
 
-export type SourceName = 'alertmanager' | 'grafana' | 'generic' | 'otlp' | 'library';
+export type SourceName = 'alertmanager' | 'grafana' | 'generic' | 'otlp' | 'library' | 'alertcord';
 export type AlertStatus = 'firing' | 'resolved';
 
 /** A link shown with an alert (generator, runbook, silence, dashboard, panel …). */

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { Store } from '../store/types.js';
+import type { Clock, Random } from './clock.js';
+import type { DiscordSender } from './discord-sender.js';
+import { OutcomeRecorder, type OutcomeObserver } from './recorder.js';
+import { Rerouter } from './reroute.js';
+import type { SendContext } from './send-with-retry.js';
+import type { WebhookState } from './webhook-state.js';
+import { WebhookWorker } from './worker.js';
+
+export interface DeliveryDeps {
+  config: () => Config;
+  store: Store;
+  state: WebhookState;
+  /** The real sender, or the dry-run one: asked per batch so a reload can switch. */
+  sender: () => DiscordSender;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  observe?: OutcomeObserver;
+  onAttempt?: SendContext['onAttempt'];
+}
+
+/**
+ * Runs one worker per webhook queue, started on the first notification for that webhook (and at start
+ * for queues a previous process left in a durable store), and stops them within a deadline.
+ */
+export class Delivery {
+  readonly recorder: OutcomeRecorder;
+  readonly rerouter: Rerouter;
+  readonly #workers = new Map<string, Promise<void>>();
+  readonly #abort = new AbortController();
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.recorder = new OutcomeRecorder({ store: deps.store, now: deps.clock.now, observe: deps.observe });
+    this.rerouter = new Rerouter({ store: deps.store, state: deps.state, recorder: this.recorder, logger: deps.logger, now: deps.clock.now, onQueued: (k) => this.ensureWorker(k) });
+  }
+
+  /** Starts workers for every queue the store already holds (work left by a previous process). */
+  async start(): Promise<void> {
+    for (const key of await this.deps.store.queue.queueKeys()) this.ensureWorker(key);
+  }
+
+  ensureWorker(queueKey: string): void {
+    if (this.#workers.has(queueKey) || this.#abort.signal.aborted) return;
+    const worker = new WebhookWorker(queueKey, { ...this.deps, recorder: this.recorder, rerouter: this.rerouter });
+    const run = worker.run(this.#abort.signal).catch((err: unknown) => {
+      this.deps.logger.error({ queue: queueKey, err }, 'worker crashed; restarting');
+      this.#workers.delete(queueKey);
+      setTimeout(() => this.ensureWorker(queueKey), 1_000).unref();
+    });
+    this.#workers.set(queueKey, run);
+  }
+
+  /** Queue keys with a running worker. */
+  queueKeys(): string[] {
+    return [...this.#workers.keys()];
+  }
+
+  /**
+   * Drains until every queue is empty or the deadline passes, then stops the workers (in-flight requests
+   * are aborted and their notifications released back to the queue). Returns what is left per queue.
+   */
+  async stop(deadlineMs: number): Promise<Record<string, number>> {
+    const until = this.deps.clock.now() + deadlineMs;
+    while (this.deps.clock.now() < until && (await this.#totalDepth()) > 0) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.#abort.abort(new Error('alertcord is stopping'));
+    await Promise.allSettled(this.#workers.values());
+    const left: Record<string, number> = {};
+    for (const key of await this.deps.store.queue.queueKeys().catch(() => [])) {
+      const depth = await this.deps.store.queue.depth(key).catch(() => -1);
+      if (depth !== 0) left[key] = depth;
+    }
+    return left;
+  }
+
+  async #totalDepth(): Promise<number> {
+    let total = 0;
+    for (const key of this.#workers.keys()) total += await this.deps.store.queue.depth(key).catch(() => 0);
+    return total;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Config } from '../config/types.js';
+import type { Notification } from '../model/notification.js';
+import type { DiscordMessage } from '../render/discord-message.js';
+import { packNotifications } from '../render/compact.js';
+import { renderNotification } from '../render/notification.js';
+import type { RenderOptions } from '../render/render-options.js';
+import type { QueuedItem } from '../store/types.js';
+
+/** One Discord request to make, and the queued notifications it carries (fully or in part). */
+export interface PlannedMessage {
+  message: DiscordMessage;
+  threadId?: string;
+  notificationIds: string[];
+}
+
+/** Rendering options of a notification's alert type, from configuration. */
+export function renderOptionsFor(config: Config, n: Notification, now?: () => number): RenderOptions {
+  const type = config.alertTypes.get(n.alertType) ?? config.alertTypes.get('general');
+  return {
+    alertType: n.alertType,
+    color: type?.color ?? 0x95a5a6,
+    username: type?.username,
+    avatarUrl: type?.avatarUrl,
+    threadName: type?.threadName,
+    mentions: type?.mentions,
+    now,
+  };
+}
+
+/**
+ * Turns what a worker read into Discord requests. When the webhook has room for every notification's
+ * full rendering now, each gets its full embeds (a lone alert goes out at once, detailed). Under
+ * pressure (more messages than free slots) notifications are packed compactly, so a storm costs few
+ * messages while every alert stays visible. Notifications with different forum threads never share a
+ * message.
+ */
+export function planMessages(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number): PlannedMessage[] {
+  const ns = items.map((i) => i.notification);
+  const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now)) }));
+  const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
+  if (ns.length <= 1 || fullCount <= freeSlots) {
+    return full.flatMap(({ n, messages }) => messages.map((message) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id] })));
+  }
+  const byThread = new Map<string, Notification[]>();
+  for (const n of ns) {
+    const key = threadIdOf(config, n) ?? '';
+    byThread.set(key, [...(byThread.get(key) ?? []), n]);
+  }
+  return [...byThread].flatMap(([threadId, group]) =>
+    packNotifications(group, (n) => renderOptionsFor(config, n, now)).map((p) => ({
+      message: p.message,
+      threadId: threadId || undefined,
+      notificationIds: p.notificationIds,
+    })),
+  );
+}
+
+/** One notification alone, fully rendered: used to isolate the bad one after a 400 on a packed message. */
+export function planSingle(config: Config, n: Notification, now?: () => number): PlannedMessage[] {
+  return renderNotification(n, renderOptionsFor(config, n, now)).map((message) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id] }));
+}
+
+function threadIdOf(config: Config, n: Notification): string | undefined {
+  return config.alertTypes.get(n.alertType)?.threadId;
+}

@@ -1,0 +1,73 @@
+import type { Notification } from '../model/notification.js';
+import type { DeliveryOutcome, FailureReason, OutcomeStatus } from '../model/outcome.js';
+import type { HistoryEntry, QueuedItem, Store } from '../store/types.js';
+
+/** Observers of final outcomes (metrics, logs); never required for delivery to work. */
+export interface OutcomeObserver {
+  (n: Notification, outcome: DeliveryOutcome): void;
+}
+
+/**
+ * Where a notification's story ends: acked off the queue and written to history (sent, dry run), or
+ * moved to dead letters. Also resolves `waitFor` promises (the library's `send()` waits for Discord).
+ */
+export class OutcomeRecorder {
+  readonly #waiters = new Map<string, Set<(o: DeliveryOutcome) => void>>();
+  constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver }) {}
+
+  /** Resolves when the notification reaches a final outcome. */
+  waitFor(notificationId: string): Promise<DeliveryOutcome> {
+    return new Promise((resolve) => {
+      const set = this.#waiters.get(notificationId) ?? new Set();
+      set.add(resolve);
+      this.#waiters.set(notificationId, set);
+    });
+  }
+
+  async delivered(queueKey: string, item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number }): Promise<void> {
+    await this.deps.store.queue.ack(queueKey, [item.entryId]);
+    await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...detail });
+  }
+
+  async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; webhookId?: string; messageIds?: string[] }): Promise<void> {
+    const n = item.notification;
+    await this.deps.store.deadLetters.add({ id: n.id, notification: n, reason: failure.reason, error: failure.detail, webhookId: failure.webhookId, at: this.deps.now() });
+    await this.deps.store.queue.ack(queueKey, [item.entryId]);
+    await this.#finish(n, {
+      notificationId: n.id,
+      status: 'dead_lettered',
+      attempts: failure.attempts,
+      messageIds: failure.messageIds ?? [],
+      reason: failure.reason,
+      error: failure.detail,
+      at: this.deps.now(),
+    });
+  }
+
+  /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */
+  async moved(queueKey: string, item: QueuedItem): Promise<void> {
+    await this.deps.store.queue.ack(queueKey, [item.entryId]);
+  }
+
+  async #finish(n: Notification, outcome: DeliveryOutcome): Promise<void> {
+    await this.deps.store.history.record(historyEntry(n, outcome)).catch(() => undefined);
+    this.deps.observe?.(n, outcome);
+    for (const resolve of this.#waiters.get(n.id) ?? []) resolve(outcome);
+    this.#waiters.delete(n.id);
+  }
+}
+
+function historyEntry(n: Notification, outcome: DeliveryOutcome): HistoryEntry {
+  const first = n.alerts[0];
+  return {
+    id: n.id,
+    title: first ? (n.alerts.length > 1 ? `${first.title} (+${n.alerts.length - 1})` : first.title) : '(no alerts)',
+    alertType: n.alertType,
+    source: n.source,
+    status: n.status,
+    alertNames: [...new Set(n.alerts.map((a) => a.labels.alertname ?? a.title))],
+    fingerprints: n.alerts.map((a) => a.fingerprint),
+    receivedAt: n.receivedAt,
+    outcome,
+  };
+}

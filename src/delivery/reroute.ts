@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { Notification } from '../model/notification.js';
+import type { QueuedItem, Store } from '../store/types.js';
+import type { OutcomeRecorder } from './recorder.js';
+import type { WebhookState } from './webhook-state.js';
+
+export interface RerouterDeps {
+  store: Store;
+  state: WebhookState;
+  recorder: OutcomeRecorder;
+  logger: Logger;
+  now: () => number;
+  /** Wakes the worker of a queue that just received work. */
+  onQueued?: (queueKey: string) => void;
+}
+
+/**
+ * Moves the work of a broken (401/403/404) or vanished webhook to the general webhook, with a line saying
+ * which channel is broken, and posts a notice there once per break. When general is the same webhook,
+ * broken too, or absent, the notifications go to dead letters (replayable once fixed).
+ */
+export class Rerouter {
+  readonly #noticed = new Set<string>();
+  constructor(private readonly deps: RerouterDeps) {}
+
+  async reroute(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
+    const general = config.alertTypes.get('general')?.webhook;
+    const types = [...config.alertTypes.values()].filter((t) => t.webhook?.id === fromKey).map((t) => t.name);
+    const label = types.length > 0 ? types.join(', ') : `webhook ${fromKey}`;
+    const usable = general !== undefined && general.id !== fromKey && !(await this.deps.state.isBroken(general.id));
+    if (usable && !this.#noticed.has(fromKey)) {
+      this.#noticed.add(fromKey);
+      await this.#enqueue(general.id, this.#notice(fromKey, label));
+    }
+    for (const item of items) {
+      if (usable && (await this.#enqueue(general.id, { ...item.notification, reroutedFrom: label }))) {
+        await this.deps.recorder.moved(fromKey, item);
+        continue;
+      }
+      const reason = types.length > 0 || (await this.deps.state.isBroken(fromKey)) ? 'broken_webhook' : 'no_webhook';
+      await this.deps.recorder.deadLetter(fromKey, item, { reason, detail: `no usable webhook for ${label}`, attempts: item.notification.attempts, webhookId: fromKey });
+    }
+  }
+
+  /** A repaired webhook (validation or reload) may post a new notice when it breaks again. */
+  forget(webhookId: string): void {
+    this.#noticed.delete(webhookId);
+  }
+
+  async #enqueue(queueKey: string, n: Notification): Promise<boolean> {
+    const status = await this.deps.store.queue.enqueue(queueKey, n).catch(() => 'full' as const);
+    if (status === 'queued') this.deps.onQueued?.(queueKey);
+    else this.deps.logger.error({ queue: queueKey, notification: n.id }, 'could not reroute: general queue full or store down');
+    return status === 'queued';
+  }
+
+  #notice(webhookId: string, label: string): Notification {
+    const now = this.deps.now();
+    const id = randomUUID();
+    return {
+      id,
+      alertType: 'general',
+      source: 'alertcord',
+      status: 'firing',
+      truncatedAlerts: 0,
+      dedupeKey: `alertcord:broken:${webhookId}:${now}`,
+      receivedAt: now,
+      attempts: 0,
+      alerts: [{
+        source: 'alertcord',
+        status: 'firing',
+        severity: 'error',
+        title: `Discord webhook for ${label} is broken`,
+        message: `Discord refused the webhook for ${label} (401/403/404: deleted or wrong token). Its alerts now come to this channel. Fix the webhook URL and reload, or run \`alertcord validate-webhooks\`.`,
+        labels: { alertname: 'AlertcordWebhookBroken', webhook_id: webhookId },
+        annotations: {},
+        links: [],
+        fields: [],
+        fingerprint: `broken-${webhookId}`,
+        startsAt: new Date(now).toISOString(),
+      }],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import type { Webhook } from '../config/webhook-url.js';
+import type { RateLimitSettings } from '../config/types.js';
+import type { FailureReason } from '../model/outcome.js';
+import { DEFAULT_BACKOFF, retryDelay } from './backoff.js';
+import { classify } from './classify.js';
+import type { Clock, Random } from './clock.js';
+import type { DiscordSender } from './discord-sender.js';
+import type { PlannedMessage } from './plan.js';
+import type { WebhookState } from './webhook-state.js';
+
+/** Longest single wait before the gates are asked again (so shutdown and state changes are noticed). */
+export const MAX_GATE_WAIT_MS = 5_000;
+
+export type MessageOutcome =
+  | { kind: 'sent'; messageId?: string; attempts: number; responseTimeMs: number }
+  | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number }
+  | { kind: 'aborted'; attempts: number };
+
+export interface SendContext {
+  webhook: Webhook;
+  limits: RateLimitSettings;
+  retryAttempts: number;
+  sender: DiscordSender;
+  state: WebhookState;
+  clock: Clock;
+  random: Random;
+  signal: AbortSignal;
+  /** Told of each attempt's classification (metrics, logs). */
+  onAttempt?: (kind: string, reason: string | undefined, detail: string | undefined) => void;
+}
+
+/**
+ * The retry stage for one Discord request: wait for the gates (broken, breaker, pauses, rate limits),
+ * send, classify, and act on the one classifier's answer. A 429 waits `retry_after` and uses no attempt;
+ * 5xx, timeouts and resets back off with full jitter up to `retryAttempts` retries; a 400 or a broken
+ * webhook ends at once. Waiting on an open breaker uses no attempt either: nothing is dropped for it.
+ */
+export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): Promise<MessageOutcome> {
+  const { state, clock, webhook } = ctx;
+  let attempts = 0;
+  let failures = 0;
+  for (;;) {
+    if (ctx.signal.aborted) return { kind: 'aborted', attempts };
+    const gate = await state.acquire(webhook.id, ctx.limits, clock.now());
+    if (!gate.ok) {
+      if (gate.reason === 'broken') return { kind: 'broken', reason: 'broken_webhook', detail: 'webhook is marked broken', attempts };
+      await clock.sleep(Math.min(Math.max(gate.waitMs, 1), MAX_GATE_WAIT_MS), ctx.signal).catch(() => undefined);
+      continue;
+    }
+    attempts++;
+    const raw = await ctx.sender.post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
+    const result = classify({ ...raw, now: clock.now() });
+    await state.onResponse(webhook.id, result.rateLimit, clock.now());
+    ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined);
+    switch (result.kind) {
+      case 'success':
+        await state.onSuccess(webhook.id, clock.now());
+        return { kind: 'sent', messageId: result.messageId, attempts, responseTimeMs: Math.round(raw.elapsedMs) };
+      case 'throttle':
+        await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
+        break;
+      case 'retryable':
+        if (ctx.signal.aborted) return { kind: 'aborted', attempts };
+        await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
+        if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts };
+        await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);
+        break;
+      case 'permanent':
+        return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts };
+      case 'broken':
+        await state.markBroken(webhook.id, result.detail, clock.now());
+        return { kind: 'broken', reason: result.reason, detail: result.detail, attempts };
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { QueuedItem, Store } from '../store/types.js';
+import type { Clock, Random } from './clock.js';
+import type { DiscordSender } from './discord-sender.js';
+import { planMessages, planSingle, type PlannedMessage } from './plan.js';
+import type { OutcomeRecorder } from './recorder.js';
+import type { Rerouter } from './reroute.js';
+import { queueTarget, type QueueTarget } from './queue-target.js';
+import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
+import type { WebhookState } from './webhook-state.js';
+
+/** Notifications read per batch: enough to pack a storm into full messages, few enough to stay responsive. */
+export const READ_BATCH = 100;
+/** How long one blocking read waits for work before looping (to notice stop). */
+export const READ_BLOCK_MS = 1_000;
+
+export interface WorkerDeps {
+  config: () => Config;
+  store: Store;
+  state: WebhookState;
+  sender: () => DiscordSender;
+  recorder: OutcomeRecorder;
+  rerouter: Rerouter;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  onAttempt?: SendContext['onAttempt'];
+}
+
+/**
+ * One worker per webhook queue: read what is waiting, plan messages (full when there is room, packed
+ * under pressure), send each through the retry stage, and settle every notification (ack + history,
+ * dead letter, or reroute). Runs until `signal` aborts; unfinished work is released back to the queue.
+ */
+export class WebhookWorker {
+  constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let items: QueuedItem[];
+      try {
+        items = await this.deps.store.queue.read(this.queueKey, READ_BATCH, READ_BLOCK_MS, signal);
+      } catch (err) {
+        this.deps.logger.warn({ queue: this.queueKey, err: String(err) }, 'queue read failed; retrying');
+        await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
+        continue;
+      }
+      if (items.length > 0) await this.deliver(items, signal);
+    }
+  }
+
+  /** Delivers one batch; exported for tests that drive a worker step by step. */
+  async deliver(items: QueuedItem[], signal: AbortSignal): Promise<void> {
+    const config = this.deps.config();
+    const target = queueTarget(config, this.queueKey);
+    if (!target || (await this.deps.state.isBroken(this.queueKey))) {
+      await this.deps.rerouter.reroute(this.queueKey, items, config);
+      return;
+    }
+    const status = await this.deps.state.status(this.queueKey, target.limits, this.deps.clock.now());
+    const free = status.pausedUntil && status.pausedUntil > this.deps.clock.now() ? 0 : status.rateLimit.remaining;
+    const plans = planMessages(config, items, free, this.deps.clock.now);
+    await this.#sendPlans(plans, items, target, config, signal);
+  }
+
+  async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
+    const byId = new Map(items.map((i) => [i.notification.id, i]));
+    const parts = new Map<string, number>();
+    for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
+    const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number }>();
+    const open = (ids: string[]) => ids.filter((id) => byId.has(id));
+    for (const plan of plans) {
+      const ids = open(plan.notificationIds);
+      if (ids.length === 0) continue;
+      const outcome = await sendWithRetry(this.#context(target, signal), plan);
+      if (outcome.kind === 'sent') {
+        for (const id of ids) {
+          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0 };
+          if (outcome.messageId) acc.messageIds.push(outcome.messageId);
+          acc.attempts += outcome.attempts;
+          acc.ms += outcome.responseTimeMs;
+          sentIds.set(id, acc);
+          parts.set(id, (parts.get(id) ?? 1) - 1);
+          if (parts.get(id) === 0) {
+            await this.deps.recorder.delivered(this.queueKey, byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms });
+            byId.delete(id);
+          }
+        }
+        continue;
+      }
+      if (outcome.kind === 'aborted') break;
+      if (outcome.kind === 'broken') {
+        await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
+        return;
+      }
+      await this.#settleFailure(outcome, ids, byId, target, config, signal);
+    }
+    if (byId.size > 0) await this.deps.store.queue.release(this.queueKey, [...byId.values()].map((i) => i.entryId));
+  }
+
+  /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
+  async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
+    if (outcome.kind === 'permanent' && ids.length > 1) {
+      for (const id of ids) {
+        const item = byId.get(id)!;
+        byId.delete(id);
+        await this.#sendPlans(planSingle(config, item.notification, this.deps.clock.now), [item], target, config, signal);
+      }
+      return;
+    }
+    for (const id of ids) {
+      const item = byId.get(id)!;
+      byId.delete(id);
+      await this.deps.recorder.deadLetter(this.queueKey, item, { reason: outcome.reason, detail: outcome.detail, attempts: outcome.attempts, webhookId: target.webhook.id });
+    }
+  }
+
+  #context(target: QueueTarget, signal: AbortSignal): SendContext {
+    const config = this.deps.config();
+    return {
+      webhook: target.webhook,
+      limits: target.limits,
+      retryAttempts: config.discord.retryAttempts,
+      sender: this.deps.sender(),
+      state: this.deps.state,
+      clock: this.deps.clock,
+      random: this.deps.random,
+      signal,
+      onAttempt: this.deps.onAttempt,
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import type { Alert, AlertField, AlertLink, SourceName } from '../model/alert.js';
+import type { Severity } from '../model/severity.js';
+import type { DiscordEmbedField } from './discord-message.js';
+import { escapeText, inlineCode } from './escape.js';
+import { MAX_FIELD_NAME, MAX_FIELD_VALUE, codePointLength, truncate } from './limits.js';
+import { epochMs, isoTimestamp } from './time.js';
+import { markdownLink } from './urls.js';
+
+/** Marker of firing alerts in titles. */
+export const FIRING_MARKER = '🔥 FIRING';
+/** Marker of resolved alerts in titles. */
+export const RESOLVED_MARKER = '✅ RESOLVED';
+/** Prefix of test alerts (Grafana's contact-point test, our own test sends). */
+export const TEST_MARKER = '[TEST]';
+/** Key labels shown as inline fields before the rest is summarised in one field. */
+export const MAX_LABEL_FIELDS = 6;
+/** Label values longer than this are cut before display: a label is a hint, not a document. */
+const LABEL_VALUE_MAX = 200;
+
+/** Severity icons: the colour-blind-safe shape is the word next to it. */
+export const SEVERITY_ICONS: Readonly<Record<Severity, string>> = { critical: '🔴', error: '🟠', warning: '🟡', info: '🔵' };
+
+/** Labels that repeat what the title and severity field already show. */
+const DUPLICATE_LABELS = new Set(['alertname', 'severity']);
+/** Labels that identify where an alert comes from, shown first when present. */
+const PREFERRED_LABELS = ['instance', 'job', 'service', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'region'];
+
+/** Emoji of one status, for compact lines. */
+export function statusEmoji(status: Alert['status']): string {
+  return status === 'firing' ? '🔥' : '✅';
+}
+
+/** "[TEST] 🔥 FIRING (no data)": the status marker of one alert's title (already escaped). */
+export function statusMarker(alert: Pick<Alert, 'status' | 'isTest' | 'stateNote'>): string {
+  const test = alert.isTest === true ? `${TEST_MARKER} ` : '';
+  const marker = alert.status === 'firing' ? FIRING_MARKER : RESOLVED_MARKER;
+  const note = alert.stateNote ? ` (${escapeText(alert.stateNote)})` : '';
+  return `${test}${marker}${note}`;
+}
+
+/** How a sender is named in footers and notes ("+3 alerts not sent by Alertmanager"). */
+export function sourceLabel(source: SourceName): string {
+  const names: Record<SourceName, string> = {
+    alertmanager: 'Alertmanager', grafana: 'Grafana', generic: 'webhook', otlp: 'OpenTelemetry', library: 'library', alertcord: 'alertcord',
+  };
+  return names[source] ?? 'sender';
+}
+
+/** "+3 alerts not sent by Alertmanager": the sender cut the group (Alertmanager's `truncatedAlerts`). */
+export function truncatedNote(count: number, source: SourceName): string {
+  return `+${count} alert${count === 1 ? '' : 's'} not sent by ${sourceLabel(source)}`;
+}
+
+/** The line saying a notification was rerouted here because another channel's webhook is broken. */
+export function reroutedNote(from: string): string {
+  return `⚠️ Rerouted: the webhook of **${escapeText(from)}** is broken, so this was delivered here.`;
+}
+
+/** "1h 23m", "2d 3h", "5m", "42s": the two largest units of a duration. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const units: [number, string][] = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+  const first = units.findIndex(([v]) => v > 0);
+  if (first === -1) return '0s';
+  return units.slice(first, first + 2).filter(([v]) => v > 0).map(([v, u]) => `${v}${u}`).join(' ');
+}
+
+/** "lasted 1h 23m" for a resolved alert with both times, else undefined. */
+export function lastedText(alert: Pick<Alert, 'status' | 'startsAt' | 'endsAt'>): string | undefined {
+  const start = epochMs(alert.startsAt);
+  const end = epochMs(alert.endsAt);
+  if (alert.status !== 'resolved' || start === undefined || end === undefined || end < start) return undefined;
+  return `lasted ${formatDuration(end - start)}`;
+}
+
+/** UTC ISO time of an alert: endsAt when resolved, else startsAt; the injected clock when it has none. */
+export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsAt'>, now?: () => number): string | undefined {
+  const ms = (alert.status === 'resolved' ? epochMs(alert.endsAt) : undefined) ?? epochMs(alert.startsAt) ?? now?.();
+  return isoTimestamp(ms);
+}
+
+/** The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of title/severity. */
+export function keyLabels(labels: Record<string, string>): [string, string][] {
+  const entries = Object.entries(labels).filter(([k, v]) => !DUPLICATE_LABELS.has(k) && typeof v === 'string' && v !== '');
+  const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
+  return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `k=v` pairs of labels on one line, escaped, cut to `max`. */
+export function labelLine(labels: Record<string, string>, max: number): string {
+  const parts: string[] = [];
+  let used = 0;
+  for (const [k, v] of keyLabels(labels)) {
+    if (used > max) break; // the rest would be cut anyway
+    const part = `${truncate(k, max)}=${truncate(v, Math.min(max, LABEL_VALUE_MAX))}`;
+    parts.push(part);
+    used += part.length + 1;
+  }
+  // Cut before escaping too: escaping only lengthens, so the result is the same and costs less.
+  return truncate(escapeText(truncate(parts.join(' ').replace(/\s+/g, ' '), max)), max);
+}
+
+/** The first `MAX_LABEL_FIELDS` key labels as inline fields, the rest summarised in one "+N more labels" field. */
+export function labelFields(labels: Record<string, string>): DiscordEmbedField[] {
+  const entries = keyLabels(labels);
+  const shown = entries.slice(0, MAX_LABEL_FIELDS).map(([k, v]): DiscordEmbedField => ({
+    name: escapeText(truncate(k, MAX_FIELD_NAME)), value: inlineCode(truncate(v, LABEL_VALUE_MAX)), inline: true,
+  }));
+  const rest = entries.slice(MAX_LABEL_FIELDS);
+  if (rest.length === 0) return shown;
+  const summary = truncate(rest.map(([k, v]) => `${truncate(k, LABEL_VALUE_MAX)}=${truncate(v, LABEL_VALUE_MAX)}`).join(', '), MAX_FIELD_VALUE);
+  return [...shown, { name: `+${rest.length} more labels`, value: truncate(escapeText(summary), MAX_FIELD_VALUE) }];
+}
+
+/** The sender's extra fields, escaped (they are alert text). */
+export function alertFields(fields: readonly AlertField[]): DiscordEmbedField[] {
+  return fields.map((f) => {
+    const out: DiscordEmbedField = { name: escapeText(f.name), value: escapeText(f.value) };
+    if (typeof f.inline === 'boolean') out.inline = f.inline;
+    return out;
+  });
+}
+
+/**
+ * A "Links" field of Markdown links (`[Runbook](url)`), http(s) only, whole links while they fit one
+ * field value, then "+N more"; undefined when no link is usable.
+ */
+export function linksField(links: readonly AlertLink[]): DiscordEmbedField | undefined {
+  const rendered = links.map((l) => markdownLink(l.title, l.url)).filter((l): l is string => l !== undefined);
+  if (rendered.length === 0) return undefined;
+  const parts: string[] = [];
+  let used = 0;
+  for (const [i, link] of rendered.entries()) {
+    const more = `+${rendered.length - i} more`;
+    const cost = codePointLength(link) + (parts.length > 0 ? 3 : 0);
+    const reserve = i < rendered.length - 1 ? codePointLength(more) + 3 : 0;
+    if (used + cost + reserve > MAX_FIELD_VALUE) {
+      parts.push(more);
+      break;
+    }
+    parts.push(link);
+    used += cost;
+  }
+  return { name: 'Links', value: parts.join(' · ') };
+}
