@@ -28,7 +28,7 @@ export const envSchema = z.object({
   PORT: num(z.number().int().min(0).max(65535)).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DRY_RUN: flag.optional(),
-  DISCORD_RATE_LIMIT: num(z.number().positive()).optional(),
+  DISCORD_RATE_LIMIT: num(z.number().int().positive()).optional(),
   DISCORD_QUEUE_SIZE: num(z.number().int().positive()).optional(),
   DISCORD_RETRY_ATTEMPTS: num(z.number().int().min(0).max(20)).optional(),
   DISCORD_TIMEOUT_SECONDS: num(z.number().positive().max(300)).optional(),

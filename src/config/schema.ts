@@ -25,7 +25,7 @@ const snowflake = z.union([z.string().regex(/^\d{1,25}$/, 'must be a Discord id 
 
 export const rateLimitSchema = z.strictObject({
   algorithm: z.enum(['token_bucket', 'sliding_window']).default('token_bucket'),
-  per_minute: z.number().positive().optional(),
+  per_minute: z.number().int().positive().optional(),
   burst: z.number().int().positive().optional(),
 });
 
@@ -61,7 +61,7 @@ export const fileSchema = z.strictObject({
     .prefault({}),
   discord: z
     .strictObject({
-      rate_limit: z.number().positive().default(30),
+      rate_limit: z.number().int().positive().default(30),
       queue_size: z.number().int().positive().default(10_000),
       retry_attempts: z.number().int().min(0).max(20).default(3),
       timeout: durationSchema.default(10_000),
