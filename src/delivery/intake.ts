@@ -80,5 +80,6 @@ function toNotification(group: AlertGroup, alertType: string, alerts: Notificati
     dedupeKey: dedupeKey(group, alertType, alerts),
     receivedAt,
     attempts: 0,
+    ...(group.mentions ? { mentions: group.mentions } : {}),
   };
 }

@@ -22,7 +22,7 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
     username: type?.username,
     avatarUrl: type?.avatarUrl,
     threadName: type?.threadName,
-    mentions: type?.mentions,
+    mentions: n.mentions ?? type?.mentions,
     now,
   };
 }

@@ -74,6 +74,8 @@ export interface AlertGroup {
   dedupeKey?: string;
   /** Sender's link back (Alertmanager externalURL). */
   externalUrl?: string;
+  /** Pings the sender asked for (library); otherwise the alert type's configured mentions apply. */
+  mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
   /** Alerts the source recognised but does not deliver (Grafana pending/paused), for history. */
   skipped?: number;
 }

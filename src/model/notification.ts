@@ -20,6 +20,8 @@ export interface Notification {
   receivedAt: number;
   /** Delivery attempts so far (retries + 1 once sent). */
   attempts: number;
+  /** Pings asked for by the sender (library `mentions`); otherwise the alert type's configured ones. */
+  mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
   /** Set when this notification was rerouted from a broken webhook (which channel is broken). */
   reroutedFrom?: string;
 }

@@ -1,0 +1,15 @@
+/**
+ * alertcord as a library: the seed's API, typed. `DiscordNotificationService` delivers with the same
+ * queue, limits, retries and history as the server; `DiscordEmbedBuilder` builds messages within
+ * Discord's limits.
+ */
+export { DiscordNotificationService, type ServiceOptions } from './library/service.js';
+export type { DeliveryResult, NotificationField, NotificationMessage } from './library/notification-message.js';
+export { AlertTypes, BUILTIN_ALERT_TYPES, type AlertType } from './model/alert-type.js';
+export { DiscordEmbedBuilder } from './render/embed-builder.js';
+export type { DiscordEmbed, DiscordMessage } from './render/discord-message.js';
+export type { HealthReport } from './ops/health.js';
+export type { RateLimitStatus } from './ops/rate-limit-status.js';
+export type { WebhookValidation } from './ops/validate-webhooks.js';
+export { loadConfig } from './config/load.js';
+export type { Config } from './config/types.js';

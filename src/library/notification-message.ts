@@ -1,0 +1,66 @@
+import type { AlertType } from '../model/alert-type.js';
+
+/** One embed field, as the seed's library took it. */
+export interface NotificationField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+/**
+ * The seed's `NotificationMessage`: what a program hands `DiscordNotificationService.send`. Rendered with
+ * its alert type's template and colour unless `color` is given; text is escaped and kept within
+ * Discord's limits.
+ */
+export interface NotificationMessage {
+  alertType: AlertType;
+  title: string;
+  message: string;
+  fields?: NotificationField[];
+  color?: number;
+  url?: string;
+  /** Date, ISO 8601 text or epoch milliseconds. */
+  timestamp?: Date | string | number;
+  author?: { name: string; url?: string; iconUrl?: string };
+  thumbnail?: string;
+  image?: string;
+  footer?: string;
+  severity?: 'critical' | 'error' | 'warning' | 'info';
+  /** Who to ping (only when firing); defaults to the alert type's configured mentions. */
+  mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
+}
+
+/** What `send` resolves to: when Discord answered, or when the last retry failed. */
+export interface DeliveryResult {
+  success: boolean;
+  /**
+   * sent: Discord stored it. queued: accepted, delivery pending (`enqueue`). failed: refused for good or out
+   * of retries (it is in dead letters). rate_limited: the queue is full (backpressure); try again later.
+   * dry_run: rendered and logged, not sent.
+   */
+  status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run';
+  notificationId?: string;
+  messageId?: string;
+  attempts: number;
+  responseTimeMs?: number;
+  error?: string;
+}
+
+/** The seed's message as the generic source's wire shape, so the library and scripts render alike. */
+export function toGenericWire(m: NotificationMessage): Record<string, unknown> {
+  const ts = m.timestamp instanceof Date ? m.timestamp.toISOString() : m.timestamp;
+  return {
+    alert_type: m.alertType,
+    title: m.title,
+    message: m.message,
+    severity: m.severity,
+    fields: m.fields,
+    color: m.color,
+    url: m.url,
+    timestamp: ts,
+    author: m.author ? { name: m.author.name, url: m.author.url, icon_url: m.author.iconUrl } : undefined,
+    thumbnail: m.thumbnail,
+    image: m.image,
+    footer: m.footer,
+  };
+}

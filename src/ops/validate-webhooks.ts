@@ -1,0 +1,43 @@
+import { classify } from '../delivery/classify.js';
+import type { Runtime } from '../runtime.js';
+
+export interface WebhookValidation {
+  webhookId: string;
+  alertTypes: string[];
+  valid: boolean;
+  /** Discord's name of the webhook and its channel, when valid. */
+  name?: string;
+  channelId?: string;
+  error?: string;
+}
+
+/**
+ * Checks each configured webhook with Discord's GET-webhook call (no auth, posts nothing). A valid answer
+ * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken.
+ */
+export async function validateWebhooks(runtime: Runtime): Promise<WebhookValidation[]> {
+  const config = runtime.config();
+  const byId = new Map<string, { types: string[]; webhook: NonNullable<ReturnType<typeof config.alertTypes.get>>['webhook'] }>();
+  for (const t of config.alertTypes.values()) {
+    if (!t.webhook || t.fallsBackToGeneral) continue;
+    const entry = byId.get(t.webhook.id) ?? { types: [], webhook: t.webhook };
+    entry.types.push(t.name);
+    byId.set(t.webhook.id, entry);
+  }
+  const results: WebhookValidation[] = [];
+  for (const [id, { types, webhook }] of byId) {
+    if (!webhook) continue;
+    const raw = await runtime.sender().get(webhook);
+    const verdict = classify(raw);
+    if (verdict.kind === 'success') {
+      const body = (raw.body ?? {}) as { name?: string; channel_id?: string };
+      await runtime.state.clearBroken(id);
+      runtime.delivery.rerouter.forget(id);
+      results.push({ webhookId: id, alertTypes: types, valid: true, name: body.name, channelId: body.channel_id });
+    } else {
+      if (verdict.kind === 'broken') await runtime.state.markBroken(id, verdict.detail, Date.now());
+      results.push({ webhookId: id, alertTypes: types, valid: false, error: `${verdict.kind}: ${'detail' in verdict ? verdict.detail : ''}` });
+    }
+  }
+  return results;
+}

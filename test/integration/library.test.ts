@@ -1,0 +1,104 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService } from '../../src/lib.js';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
+
+let fake: FakeDiscord | undefined;
+let service: DiscordNotificationService | undefined;
+afterEach(async () => {
+  await service?.close();
+  await fake?.close();
+  service = undefined;
+  fake = undefined;
+});
+
+async function setup(env: Record<string, string> = {}) {
+  fake = await startFakeDiscord({
+    webhooks: [
+      { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1', name: 'general-hook' },
+      { id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2', name: 'error-hook' },
+    ],
+  });
+  service = new DiscordNotificationService({
+    env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_WEBHOOK_ERRORS: fake.urlFor(HOOK_IDS.error!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, ...env },
+    yaml: '',
+    logger: pino({ level: 'silent' }),
+    random: () => 0,
+  });
+  return { fake, service };
+}
+
+describe('DiscordNotificationService (the library face)', () => {
+  it('send() resolves when Discord stored the message, with its id', async () => {
+    const { fake, service } = await setup();
+    const result = await service.send({ alertType: AlertTypes.ERROR, title: 'Job failed', message: 'exit 2', fields: [{ name: 'host', value: 'db-1', inline: true }] });
+    expect(result).toMatchObject({ success: true, status: 'sent', attempts: 1 });
+    const [msg] = fake.messages;
+    expect(result.messageId).toBe(msg?.id);
+    expect(msg?.webhookId).toBe(HOOK_IDS.error);
+    const embed = (msg?.body as { embeds: { title: string; fields: { name: string; value: string }[] }[] }).embeds[0];
+    expect(embed?.title).toContain('Job failed');
+    expect(embed?.fields.some((f) => f.name === 'host' && f.value.includes('db-1'))).toBe(true);
+  });
+
+  it('two equal sends are two messages (library sends are never deduplicated)', async () => {
+    const { fake, service } = await setup();
+    await service.send({ alertType: 'general', title: 'same', message: 'same' });
+    await service.send({ alertType: 'general', title: 'same', message: 'same' });
+    expect(fake.messages).toHaveLength(2);
+  });
+
+  it('send() reports failure after a broken webhook instead of throwing', async () => {
+    const { fake, service } = await setup();
+    fake.setBroken(HOOK_IDS.error!);
+    fake.setBroken(HOOK_IDS.general!);
+    const result = await service.send({ alertType: 'error', title: 'x', message: 'y' });
+    expect(result.success).toBe(false);
+    expect(result.status).toBe('failed');
+  });
+
+  it('enqueue() resolves at once as queued', async () => {
+    const { fake, service } = await setup();
+    const result = await service.enqueue({ alertType: 'general', title: 'later', message: 'm' });
+    expect(result).toMatchObject({ success: true, status: 'queued' });
+    await fake.waitForMessages(1);
+  });
+
+  it('validateConfiguration() GETs each webhook and posts nothing', async () => {
+    const { fake, service } = await setup();
+    const results = await service.validateConfiguration();
+    expect(results.map((r) => [r.webhookId, r.valid, r.name])).toEqual([
+      [HOOK_IDS.general, true, 'general-hook'],
+      [HOOK_IDS.error, true, 'error-hook'],
+    ]);
+    expect(fake.messages).toHaveLength(0);
+    fake.setBroken(HOOK_IDS.error!);
+    const again = await service.validateConfiguration();
+    expect(again.find((r) => r.webhookId === HOOK_IDS.error)?.valid).toBe(false);
+    expect((await service.healthCheck()).healthy).toBe(false);
+  });
+
+  it('healthCheck() and getRateLimitStatus() describe each type', async () => {
+    const { service } = await setup({ DISCORD_RATE_LIMIT: '20' });
+    const health = await service.healthCheck();
+    expect(health).toMatchObject({ healthy: true, store: { kind: 'memory', ok: true } });
+    expect(health.webhooks.find((w) => w.alertType === 'critical')).toMatchObject({ configured: true, webhookId: HOOK_IDS.general });
+    await service.send({ alertType: 'error', title: 't', message: 'm' });
+    const limits = await service.getRateLimitStatus();
+    expect(limits.error).toMatchObject({ limit: 20, remaining: 19 });
+    expect(limits.general).toMatchObject({ limit: 20, remaining: 20 });
+  });
+
+  it('runs dry without webhooks: send() resolves dry_run', async () => {
+    service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
+    const result = await service.send({ alertType: 'general', title: 'nowhere', message: 'm' });
+    expect(result).toMatchObject({ success: true, status: 'dry_run' });
+  });
+
+  it('exposes the seed embed builders', () => {
+    const msg = DiscordEmbedBuilder.buildErrorEmbed({ errorMessage: 'boom', traceback: 'Traceback\n```\nx' });
+    expect(msg.embeds.length).toBeGreaterThan(0);
+    expect(msg.allowed_mentions).toEqual({ parse: [] });
+  });
+});
