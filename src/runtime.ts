@@ -9,7 +9,9 @@ import { createIntake } from './delivery/intake.js';
 import type { Intake } from './delivery/intake-types.js';
 import type { OutcomeObserver } from './delivery/recorder.js';
 import type { WebhookState } from './delivery/webhook-state.js';
+import { replayDeadLetters } from './delivery/replay.js';
 import { createApp } from './http/app.js';
+import { deadLetterRoutes } from './http/routes/admin/dead-letters.js';
 import type { Readiness } from './http/routes/health.js';
 import { createMemoryStore } from './store/memory/index.js';
 import { MemoryWebhookState } from './store/memory/webhook-state.js';
@@ -49,7 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const store = options.store ?? createMemoryStore({ queueSize: config.discord.queueSize, historyMaxEntries: config.history.maxEntries, historyRetentionMs: config.history.retentionMs, now: clock.now });
-  const state = options.state ?? new MemoryWebhookState();
+  const state = options.state ?? new MemoryWebhookState({ failureThreshold: config.discord.breaker.failureThreshold, cooldownMs: config.discord.breaker.cooldownMs });
   const dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000 });
   const realSender = createDiscordSender({ dispatcher, timeoutMs: config.discord.timeoutMs });
   const drySender = createDryRunSender(logger);
@@ -72,6 +74,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     readiness,
     adminToken: () => config.admin.token,
     isShuttingDown: () => shuttingDown,
+    mountAdmin: (api) => {
+      api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, config, ids, (k) => delivery.ensureWorker(k)) }));
+    },
   });
   return {
     app,

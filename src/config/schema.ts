@@ -67,6 +67,9 @@ export const fileSchema = z.strictObject({
       timeout: durationSchema.default(10_000),
       allowed_hosts: z.array(z.string().min(1)).default([]),
       dry_run: z.boolean().default(false),
+      circuit_breaker: z
+        .strictObject({ failure_threshold: z.number().int().min(1).default(5), cooldown: durationSchema.default(60_000) })
+        .prefault({}),
     })
     .prefault({}),
   alert_types: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'alert type names are lowercase [a-z0-9_-]'), alertTypeSchema.nullable()).default({}),

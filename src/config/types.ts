@@ -48,6 +48,7 @@ export interface Config {
     retryAttempts: number;
     timeoutMs: number;
     allowedHosts: string[];
+    breaker: { failureThreshold: number; cooldownMs: number };
     /** Why we run dry (no webhook, or DRY_RUN); undefined when delivering for real. */
     dryRunReason?: string;
   };

@@ -22,6 +22,11 @@ export interface NotificationQueue {
   ack(queueKey: string, entryIds: string[]): Promise<void>;
   /** Hands entries back (not delivered, e.g. at shutdown or reroute) so they are read again. */
   release(queueKey: string, entryIds: string[]): Promise<void>;
+  /**
+   * Optional lease renewal (Redis): entries held past the store's visibility timeout are handed to another
+   * reader, so a worker waiting on Discord that long touches them. Resolves the ids this consumer still holds.
+   */
+  touch?(queueKey: string, entryIds: string[]): Promise<string[]>;
   /** Undelivered entries (queued + in flight). */
   depth(queueKey: string): Promise<number>;
   oldestEnqueuedAt(queueKey: string): Promise<number | undefined>;

@@ -1,0 +1,117 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Random } from '../../delivery/clock.js';
+import { isSecret, type Secret } from '../../lib/secret.js';
+import { REDIS_SCRIPTS } from './scripts.js';
+
+/** Longest pause between two reconnect attempts: Redis back → delivery resumes within about a second. */
+export const RECONNECT_CAP_MS = 1_000;
+const RECONNECT_BASE_MS = 50;
+const RECONNECT_JITTER_MS = 100;
+
+export interface ConnectionOptions {
+  /** `redis://[user:password@]host:port/db`; a Secret when it carries a password. */
+  url?: string | Secret;
+  /** ioredis options (host, port, db, password, tls …); the bounds below always win. */
+  redis?: RedisOptions;
+  /** Bound on every command, and on the wait for a connection: the 503 path must answer within 2 s. */
+  commandTimeoutMs: number;
+  onError?: (err: Error) => void;
+  random: Random;
+}
+
+/**
+ * One ioredis connection whose failures are prompt and honest: every command times out
+ * (`commandTimeout`), nothing waits in an offline queue (`enableOfflineQueue: false`) or is re-sent after
+ * a reconnect (a caller that saw an error must not see it happen later), and the client reconnects by
+ * itself with capped, jittered backoff. RESP2 is pinned so reply shapes are the documented ones.
+ */
+export function createConnection(options: ConnectionOptions): Redis {
+  const merged: RedisOptions = {
+    ...options.redis,
+    protocol: 2,
+    commandTimeout: options.commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: Math.max(2 * options.commandTimeoutMs, 2_000),
+    retryStrategy: (times) =>
+      Math.min(RECONNECT_BASE_MS * 2 ** Math.min(times - 1, 10), RECONNECT_CAP_MS) + Math.floor(options.random() * RECONNECT_JITTER_MS),
+    scripts: REDIS_SCRIPTS,
+  };
+  const url = isSecret(options.url) ? options.url.reveal() : options.url;
+  const redis = url === undefined ? new Redis(merged) : new Redis(url, merged);
+  // Without a listener ioredis prints every connection error; the owner decides what to log.
+  redis.on('error', options.onError ?? (() => undefined));
+  return redis;
+}
+
+/**
+ * A connection for blocking reads (XREADGROUP BLOCK). It has no `commandTimeout` (that would cut every long
+ * block short); instead ioredis' `blockingTimeout` resolves a block that outlives its BLOCK argument plus a
+ * grace period with "nothing", which covers a connection that died silently.
+ */
+export function duplicateForBlocking(main: Redis, commandTimeoutMs: number): Redis {
+  const conn = main.duplicate({ commandTimeout: undefined, blockingTimeout: commandTimeoutMs, blockingTimeoutGrace: commandTimeoutMs });
+  conn.on('error', () => undefined);
+  return conn;
+}
+
+/** The store could not reach Redis in time: the HTTP layer answers 503, the worker backs off. */
+export class StoreUnavailableError extends Error {
+  readonly reason = 'store_unavailable';
+  readonly retryable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** One pending "next ready" per connection, shared by all waiters (no listener pile-up during an outage). */
+const nextReady = new WeakMap<Redis, Promise<void>>();
+
+function waitForReady(redis: Redis): Promise<void> {
+  let waiting = nextReady.get(redis);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error): void => {
+        redis.off('ready', onReady);
+        redis.off('end', onEnd);
+        nextReady.delete(redis);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = (): void => settle();
+      const onEnd = (): void => settle(new StoreUnavailableError('redis connection is closed'));
+      redis.on('ready', onReady);
+      redis.on('end', onEnd);
+    });
+    waiting.catch(() => undefined);
+    nextReady.set(redis, waiting);
+  }
+  return waiting;
+}
+
+/**
+ * Resolves when the connection is ready, waiting at most `timeoutMs` (at start, or while reconnecting);
+ * rejects otherwise. With the offline queue off, a command sent before "ready" would fail at once; this wait
+ * bounds the gap instead of failing a request that arrives the moment Redis comes back.
+ */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  if (redis.status === 'end') return Promise.reject(new StoreUnavailableError('redis connection is closed'));
+  return withTimeout(waitForReady(redis), timeoutMs, `connecting to redis (status ${redis.status})`);
+}
+
+/** Rejects when `promise` has not settled within `ms` (for commands on a connection without commandTimeout). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** True for Redis' NOGROUP error: the stream or its group vanished (FLUSHALL, manual DEL). */
+export function isNoGroupError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
+}

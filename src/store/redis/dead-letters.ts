@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+import type { DeadLetter, DeadLetters } from '../types.js';
+import { whenReady } from './connection.js';
+import type { ScriptCommands } from './scripts.js';
+import { parseEntries } from './stream-reply.js';
+
+/** Dead letters kept at most (approximately: `MAXLEN ~` trims whole stream nodes, which is cheap). */
+export const DEAD_LETTERS_MAX = 10_000;
+
+/**
+ * Dead letters in their own stream, shared by all replicas: each entry carries the dead letter's id (field
+ * `id`) and its JSON (field `d`). Bounded like the memory store's; the oldest fall off first.
+ */
+export class RedisDeadLetters implements DeadLetters {
+  constructor(
+    private readonly redis: Redis & ScriptCommands,
+    private readonly key: string,
+    private readonly commandTimeoutMs: number,
+  ) {}
+
+  async add(entry: DeadLetter): Promise<void> {
+    await this.#ready();
+    await this.redis.call('xadd', this.key, 'MAXLEN', '~', DEAD_LETTERS_MAX, '*', 'id', entry.id, 'd', JSON.stringify(entry));
+  }
+
+  /** The newest `limit` entries, newest first. */
+  async list(limit: number): Promise<DeadLetter[]> {
+    if (limit <= 0) return [];
+    await this.#ready();
+    const entries = parseEntries(await this.redis.call('xrevrange', this.key, '+', '-', 'COUNT', limit));
+    return entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined);
+  }
+
+  /** Removes and returns the given entries (all when `ids` is undefined), oldest first, in one atomic step. */
+  async take(ids?: string[]): Promise<DeadLetter[]> {
+    if (ids?.length === 0) return [];
+    await this.#ready();
+    const args = ids ? ['ids', ...ids] : ['all'];
+    const reply = await this.redis.alertcordTakeDeadLetters(this.key, ...args);
+    const bodies = Array.isArray(reply) ? reply.map(String) : [];
+    return bodies.map(parseDeadLetter).filter((d): d is DeadLetter => d !== undefined);
+  }
+
+  async count(): Promise<number> {
+    await this.#ready();
+    return this.redis.xlen(this.key);
+  }
+
+  #ready(): Promise<void> {
+    return whenReady(this.redis, this.commandTimeoutMs);
+  }
+}
+
+function parseDeadLetter(json: string | undefined): DeadLetter | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as DeadLetter;
+  } catch {
+    return undefined;
+  }
+}

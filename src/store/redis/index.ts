@@ -1,0 +1,91 @@
+import { hostname } from 'node:os';
+import type { RedisOptions } from 'ioredis';
+import { systemRandom, type Random } from '../../delivery/clock.js';
+import type { Secret } from '../../lib/secret.js';
+import type { Store } from '../types.js';
+import { createConnection, whenReady } from './connection.js';
+import { RedisDeadLetters } from './dead-letters.js';
+import { RedisHistory } from './history.js';
+import { redisKeys } from './keys.js';
+import { RedisQueue } from './queue.js';
+import type { ScriptCommands } from './scripts.js';
+
+export { StoreUnavailableError } from './connection.js';
+export { RedisQueue } from './queue.js';
+
+export interface RedisStoreOptions {
+  /** `redis://…` (a Secret when it carries a password); or give `redis` options instead. */
+  url?: string | Secret;
+  /** ioredis connection options (host, port, db, password, tls …); timeouts and retries are set by the store. */
+  redis?: RedisOptions;
+  /** Start of every key (default `alertcord`): two deployments may share one Redis with two prefixes. */
+  keyPrefix?: string;
+  /** Most undelivered notifications per webhook queue. */
+  queueSize: number;
+  historyMaxEntries: number;
+  historyRetentionMs: number;
+  /**
+   * This replica's name in the consumer groups; unique among live replicas, and best stable across restarts
+   * (default `<hostname>-<pid>`: stable in a container, unique on a shared host) so a restarted replica takes
+   * back its own unfinished work at once.
+   */
+  consumerName?: string;
+  /** Entries held this long without ack or touch are handed to another reader (default 60 s). */
+  visibilityTimeoutMs?: number;
+  /** Bound on each command and on waiting for a connection (default 1.5 s): a Redis outage answers 503 in < 2 s. */
+  commandTimeoutMs?: number;
+  now?: () => number;
+  random?: Random;
+  /** Connection errors and dropped unreadable entries; the owner logs them (ioredis would print them). */
+  onError?: (err: Error) => void;
+}
+
+export const DEFAULT_KEY_PREFIX = 'alertcord';
+export const DEFAULT_VISIBILITY_TIMEOUT_MS = 60_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1_500;
+
+/**
+ * The Redis store (issues 6 and 7): durable queue on Streams, dedupe claimed in the same Lua step as the
+ * enqueue, dead letters and history shared by every replica. Connects at once and reconnects by itself;
+ * while Redis is unreachable, calls reject within `commandTimeoutMs` and `ping()` answers false.
+ */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? (() => undefined);
+  const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
+  const redis = createConnection({ url: options.url, redis: options.redis, commandTimeoutMs, onError, random: options.random ?? systemRandom });
+  const scripted = redis as typeof redis & ScriptCommands;
+  const queue = new RedisQueue(scripted, {
+    keys,
+    consumerName: options.consumerName ?? `${hostname()}-${process.pid}`,
+    queueSize: options.queueSize,
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS,
+    commandTimeoutMs,
+    now,
+    onError,
+  });
+  return {
+    kind: 'redis',
+    queue,
+    deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, commandTimeoutMs),
+    history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
+    async ping() {
+      try {
+        await whenReady(redis, commandTimeoutMs);
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      queue.close();
+      try {
+        await whenReady(redis, commandTimeoutMs);
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Key names of the Redis store. Every key one script or transaction touches shares a hash tag (`{…}`), so it
+ * lives in one slot and Redis Cluster / Valkey accept it. Queues are keyed by the webhook id (the queue key),
+ * never by its token: keys are visible to anyone with `redis-cli`.
+ */
+export interface RedisKeys {
+  /** The queue's stream: undelivered notifications only (acked entries are deleted). */
+  stream(queueKey: string): string;
+  /** A dedupe claim, in the same slot as its queue's stream so the enqueue script may touch both. */
+  dedupe(queueKey: string, dedupeKey: string): string;
+  /** Set of every queue key ever enqueued to, so workers find queues left by another replica. */
+  queues: string;
+  /** The dead-letter stream (one for all webhooks). */
+  deadLetters: string;
+  /** Sorted set of history ids scored by receivedAt. */
+  historyIndex: string;
+  /** One history entry (a hash), in the index's slot. */
+  historyEntry(id: string): string;
+}
+
+/**
+ * Hash tags take the text between the first `{` and the next `}`: a queue key holding braces would cut the
+ * tag short, so those are percent-encoded (encodeURIComponent encodes `{` and `}`).
+ */
+function tag(text: string): string {
+  return encodeURIComponent(text);
+}
+
+/** Key names under `prefix` (default `alertcord`); two deployments sharing one Redis use two prefixes. */
+export function redisKeys(prefix: string): RedisKeys {
+  const queue = (queueKey: string): string => `${prefix}:{q:${tag(queueKey)}}`;
+  return {
+    stream: (queueKey) => `${queue(queueKey)}:stream`,
+    dedupe: (queueKey, dedupeKey) => `${queue(queueKey)}:dedupe:${dedupeKey}`,
+    queues: `${prefix}:queues`,
+    deadLetters: `${prefix}:{deadletters}`,
+    historyIndex: `${prefix}:{history}:index`,
+    historyEntry: (id) => `${prefix}:{history}:e:${id}`,
+  };
+}

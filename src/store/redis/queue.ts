@@ -1,0 +1,241 @@
+import type { Redis } from 'ioredis';
+import type { Notification } from '../../model/notification.js';
+import type { EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
+import { BlockingReader } from './blocking-reader.js';
+import { isNoGroupError, whenReady } from './connection.js';
+import type { RedisKeys } from './keys.js';
+import type { ScriptCommands } from './scripts.js';
+import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
+
+/** The consumer group every replica reads a queue's stream through. */
+export const CONSUMER_GROUP = 'alertcord';
+/**
+ * Idle time a released entry gets: far beyond any visibility timeout, so the next XAUTOCLAIM of any reader
+ * takes it at once (and below "now", which Redis requires of IDLE). XPENDING shows released entries this old.
+ */
+export const RELEASED_IDLE_MS = 30 * 24 * 3_600_000;
+/** Ids per script call: Lua's unpack() has a stack limit of a few thousand values. */
+const IDS_PER_CALL = 500;
+
+export interface RedisQueueOptions {
+  keys: RedisKeys;
+  consumerName: string;
+  /** Most undelivered entries per queue (queued + in flight); past it enqueue answers 'full'. */
+  queueSize: number;
+  /** An entry held longer than this without `touch` is taken over by the next reader (a dead process's work). */
+  visibilityTimeoutMs: number;
+  commandTimeoutMs: number;
+  now: () => number;
+  /** Told about entries that could not be parsed (they are dropped, not retried forever). */
+  onError: (err: Error) => void;
+}
+
+type Connection = Redis & ScriptCommands;
+
+/**
+ * The durable queue on Redis Streams (issue 6), one stream and one consumer group per webhook.
+ *
+ * Lease model: `read` hands entries to this consumer (they enter the group's pending list); `ack` deletes
+ * them; an entry pending longer than `visibilityTimeoutMs` is taken over by whichever reader runs XAUTOCLAIM
+ * next. A worker waiting on Discord longer than that keeps its entries with `touch`. `release` sets a held
+ * entry's idle time very high so the next read (here or in another replica) claims it at once. On the first
+ * read of a queue, entries still pending under this consumer name (a previous process with the same name
+ * that died) are released, so a restarted replica resumes at once instead of after the visibility timeout.
+ */
+export class RedisQueue implements NotificationQueue {
+  readonly #prepared = new Map<string, Promise<void>>();
+  readonly #cursors = new Map<string, string>();
+  readonly #readers = new Map<string, BlockingReader>();
+
+  constructor(
+    private readonly redis: Connection,
+    private readonly options: RedisQueueOptions,
+  ) {}
+
+  async enqueue(queueKey: string, n: Notification, dedupe?: { key: string; windowMs: number }): Promise<EnqueueStatus> {
+    await this.#ready();
+    const keys = [this.options.keys.stream(queueKey)];
+    const windowMs = Math.ceil(dedupe?.windowMs ?? 0);
+    if (dedupe && windowMs > 0) keys.push(this.options.keys.dedupe(queueKey, dedupe.key));
+    const args = [CONSUMER_GROUP, this.options.queueSize, JSON.stringify(n), this.options.now(), windowMs];
+    // The queue set lives in another slot, so it is a separate command, sent alongside (one round trip).
+    // Should only it fail, the caller sees an error (503) although the entry is queued: safe, the retry dedupes.
+    const [status] = await Promise.all([
+      this.redis.alertcordEnqueue(keys.length, ...keys, ...args),
+      this.redis.sadd(this.options.keys.queues, queueKey),
+    ]);
+    if (status !== 'queued' && status !== 'duplicate' && status !== 'full') throw new Error(`unexpected enqueue reply: ${String(status)}`);
+    return status;
+  }
+
+  async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+    if (max <= 0) return [];
+    try {
+      return await this.#read(queueKey, max, blockMs, signal);
+    } catch (err) {
+      if (!isNoGroupError(err)) throw err;
+      // The stream vanished under us (FLUSHALL, manual DEL): create it and its group again, then retry once.
+      this.#prepared.delete(queueKey);
+      this.#cursors.delete(queueKey);
+      return this.#read(queueKey, max, blockMs, signal);
+    }
+  }
+
+  async ack(queueKey: string, entryIds: string[]): Promise<void> {
+    await this.#ready();
+    for (const ids of chunks(entryIds)) await this.redis.alertcordAck(this.options.keys.stream(queueKey), CONSUMER_GROUP, ...ids);
+  }
+
+  async release(queueKey: string, entryIds: string[]): Promise<void> {
+    await this.#lease(queueKey, entryIds, RELEASED_IDLE_MS);
+  }
+
+  /**
+   * Renews this consumer's lease on entries it still holds (their idle time restarts at 0), so a delivery
+   * that waits on Discord longer than the visibility timeout is not handed to another replica meanwhile.
+   * Returns the ids still held; one missing was taken over (after a stall) or acknowledged elsewhere.
+   */
+  async touch(queueKey: string, entryIds: string[]): Promise<string[]> {
+    return this.#lease(queueKey, entryIds, 0);
+  }
+
+  async depth(queueKey: string): Promise<number> {
+    await this.#ready();
+    return this.redis.xlen(this.options.keys.stream(queueKey));
+  }
+
+  async oldestEnqueuedAt(queueKey: string): Promise<number | undefined> {
+    await this.#ready();
+    const [first] = parseEntries(await this.redis.call('xrange', this.options.keys.stream(queueKey), '-', '+', 'COUNT', 1));
+    return first ? enqueuedAt(first) : undefined;
+  }
+
+  async queueKeys(): Promise<string[]> {
+    await this.#ready();
+    return (await this.redis.smembers(this.options.keys.queues)).sort();
+  }
+
+  /** Drops the blocking connections (reads in flight reject); the owner closes the main connection. */
+  close(): void {
+    for (const reader of this.#readers.values()) reader.close();
+    this.#readers.clear();
+  }
+
+  async #read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+    await this.#prepare(queueKey);
+    const claimed = await this.#claimStale(queueKey, max);
+    if (claimed.length > 0 || signal?.aborted) return claimed;
+    const fresh = await this.#readNew(queueKey, max, blockMs, signal);
+    if (fresh.length > 0 || blockMs <= 0 || signal?.aborted) return fresh;
+    // Nothing new during the block: entries may have gone stale or been released meanwhile.
+    return this.#claimStale(queueKey, max);
+  }
+
+  /** XAUTOCLAIM: entries idle past the visibility timeout (a dead consumer's, or released), oldest first. */
+  async #claimStale(queueKey: string, max: number): Promise<QueuedItem[]> {
+    const stream = this.options.keys.stream(queueKey);
+    const start = this.#cursors.get(queueKey) ?? '0-0';
+    const claim = async (from: string): Promise<StreamEntry[]> => {
+      const reply = parseAutoClaim(
+        await this.redis.call('xautoclaim', stream, CONSUMER_GROUP, this.options.consumerName, this.options.visibilityTimeoutMs, from, 'COUNT', max),
+      );
+      this.#cursors.set(queueKey, reply.cursor);
+      return reply.entries;
+    };
+    await this.#ready();
+    let entries = await claim(start);
+    // A scan resumed mid-list may miss stale entries before the cursor: look from the start once more.
+    if (entries.length === 0 && start !== '0-0') entries = await claim('0-0');
+    return this.#toItems(queueKey, entries);
+  }
+
+  /** XREADGROUP `>`: entries never handed out; blocks on the queue's own connection when `blockMs > 0`. */
+  async #readNew(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+    const tail = ['STREAMS', this.options.keys.stream(queueKey), '>'];
+    const head = ['GROUP', CONSUMER_GROUP, this.options.consumerName, 'COUNT', max];
+    let raw: unknown;
+    if (blockMs > 0) {
+      raw = await this.#reader(queueKey).read([...head, 'BLOCK', Math.ceil(blockMs), ...tail], signal);
+    } else {
+      await this.#ready();
+      raw = await this.redis.call('xreadgroup', ...head, ...tail);
+    }
+    return this.#toItems(queueKey, parseReadGroup(raw));
+  }
+
+  async #lease(queueKey: string, entryIds: string[], idleMs: number): Promise<string[]> {
+    await this.#ready();
+    const held: string[] = [];
+    for (const ids of chunks(entryIds)) {
+      const reply = await this.redis.alertcordLease(this.options.keys.stream(queueKey), CONSUMER_GROUP, this.options.consumerName, idleMs, ...ids);
+      if (Array.isArray(reply)) held.push(...reply.map(String));
+    }
+    return held;
+  }
+
+  /** Once per queue: its stream and group exist, and what a previous life of this consumer held is released. */
+  #prepare(queueKey: string): Promise<void> {
+    let prepared = this.#prepared.get(queueKey);
+    if (!prepared) {
+      prepared = this.#createGroup(queueKey).then(() => this.#releaseLeftovers(queueKey));
+      this.#prepared.set(queueKey, prepared);
+      prepared.catch(() => this.#prepared.delete(queueKey));
+    }
+    return prepared;
+  }
+
+  async #createGroup(queueKey: string): Promise<void> {
+    await this.#ready();
+    try {
+      // At id 0, not $: entries enqueued before the group existed are read too.
+      await this.redis.call('xgroup', 'CREATE', this.options.keys.stream(queueKey), CONSUMER_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+    }
+  }
+
+  async #releaseLeftovers(queueKey: string): Promise<void> {
+    const stream = this.options.keys.stream(queueKey);
+    let from = '-';
+    for (;;) {
+      const pending = await this.redis.call('xpending', stream, CONSUMER_GROUP, from, '+', IDS_PER_CALL, this.options.consumerName);
+      const ids = Array.isArray(pending) ? pending.map((p: unknown) => (Array.isArray(p) ? String(p[0]) : '')).filter(Boolean) : [];
+      if (ids.length > 0) await this.#lease(queueKey, ids, RELEASED_IDLE_MS);
+      const last = ids.at(-1);
+      if (ids.length < IDS_PER_CALL || last === undefined) return;
+      from = `(${last}`;
+    }
+  }
+
+  /** Parses entries; an unreadable one is dropped (acked) and reported, so it cannot block the queue forever. */
+  async #toItems(queueKey: string, entries: StreamEntry[]): Promise<QueuedItem[]> {
+    const items: QueuedItem[] = [];
+    const broken: string[] = [];
+    for (const entry of entries) {
+      const item = toQueuedItem(entry);
+      if (item) items.push(item);
+      else broken.push(entry.id);
+    }
+    if (broken.length > 0) {
+      this.options.onError(new Error(`dropped ${broken.length} unreadable queue entries of ${queueKey}: ${broken.join(', ')}`));
+      await this.ack(queueKey, broken);
+    }
+    return items;
+  }
+
+  #reader(queueKey: string): BlockingReader {
+    let reader = this.#readers.get(queueKey);
+    if (!reader) this.#readers.set(queueKey, (reader = new BlockingReader(this.redis, this.options.commandTimeoutMs)));
+    return reader;
+  }
+
+  #ready(): Promise<void> {
+    return whenReady(this.redis, this.options.commandTimeoutMs);
+  }
+}
+
+function chunks(ids: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_CALL) out.push(ids.slice(i, i + IDS_PER_CALL));
+  return out;
+}

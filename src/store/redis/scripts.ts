@@ -1,0 +1,106 @@
+/**
+ * The store's Lua scripts, registered on every connection through ioredis' `scripts` option (EVALSHA, with
+ * EVAL when the server lost its script cache after a restart). Each script touches only the keys it is given,
+ * all in one hash-tag slot (see keys.ts), so it runs on Redis Cluster and Valkey too. A script runs
+ * atomically: no other command sees half of it.
+ */
+
+/**
+ * Claim-and-enqueue (architecture.md "Dedupe"): KEYS[1] stream, KEYS[2] dedupe key (optional);
+ * ARGV group, max undelivered, notification JSON, enqueue time (ms), dedupe window (ms).
+ * Order matters: the dedupe key is set only after XADD succeeded, so a 'full' or failed enqueue leaves no
+ * key behind to swallow the sender's retry. A new stream gets its consumer group at id 0 in the same step,
+ * so nothing enqueued before the first reader is skipped. XLEN counts only undelivered entries because
+ * `ack` deletes what it acknowledges.
+ */
+const ENQUEUE = `
+local stream, dedupe = KEYS[1], KEYS[2]
+if dedupe and redis.call('EXISTS', dedupe) == 1 then return 'duplicate' end
+if redis.call('EXISTS', stream) == 0 then
+  redis.call('XGROUP', 'CREATE', stream, ARGV[1], '0', 'MKSTREAM')
+end
+if redis.call('XLEN', stream) >= tonumber(ARGV[2]) then return 'full' end
+redis.call('XADD', stream, '*', 'n', ARGV[3], 't', ARGV[4])
+if dedupe then redis.call('SET', dedupe, '1', 'PX', ARGV[5]) end
+return 'queued'
+`;
+
+/** Delivered or dead-lettered: KEYS[1] stream; ARGV group, ids… XACK then XDEL, so depth = XLEN. */
+const ACK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+`;
+
+/**
+ * Lease change on entries this consumer still holds: KEYS[1] stream; ARGV group, consumer, idle (ms), ids….
+ * Entries another consumer took over meanwhile are left alone (no stealing back). XCLAIM … IDLE n JUSTID
+ * sets the entry's idle time without counting a delivery: 0 renews the lease (touch); a very large idle makes
+ * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids still held.
+ */
+const LEASE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}
+local n = 0
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    args[#args + 1] = ARGV[i]
+    n = n + 1
+  end
+end
+if n == 0 then return {} end
+args[#args + 1] = 'IDLE'
+args[#args + 1] = ARGV[3]
+args[#args + 1] = 'JUSTID'
+return redis.call(unpack(args))
+`;
+
+/**
+ * Take dead letters for replay: KEYS[1] dead-letter stream; ARGV 'all' | 'ids', ids…. Reads and deletes in
+ * one step so two replicas replaying at once never both get the same entry. Returns the JSON bodies, oldest
+ * first.
+ */
+const TAKE_DEAD_LETTERS = `
+local wanted = nil
+if ARGV[1] == 'ids' then
+  wanted = {}
+  for i = 2, #ARGV do wanted[ARGV[i]] = true end
+end
+local out = {}
+local from = '-'
+while true do
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 500)
+  if #batch == 0 then break end
+  for _, entry in ipairs(batch) do
+    local fields, id, body = entry[2], nil, nil
+    for j = 1, #fields, 2 do
+      if fields[j] == 'id' then id = fields[j + 1] elseif fields[j] == 'd' then body = fields[j + 1] end
+    end
+    if wanted == nil or (id and wanted[id]) then
+      if body then out[#out + 1] = body end
+      redis.call('XDEL', KEYS[1], entry[1])
+    end
+  end
+  from = '(' .. batch[#batch][1]
+end
+return out
+`;
+
+/** Script commands added to each connection; the key count is given per call where it varies. */
+export const REDIS_SCRIPTS = {
+  alertcordEnqueue: { lua: ENQUEUE },
+  alertcordAck: { lua: ACK, numberOfKeys: 1 },
+  alertcordLease: { lua: LEASE, numberOfKeys: 1 },
+  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 1 },
+} as const;
+
+type Arg = string | number;
+
+/** The connection as the store uses it: ioredis plus the script commands above. */
+export interface ScriptCommands {
+  alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
+  alertcordAck(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordTakeDeadLetters(stream: string, ...args: Arg[]): Promise<unknown>;
+}

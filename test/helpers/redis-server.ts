@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** A real redis-server child process on loopback, with its own temporary data directory. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>`. */
+  url: string;
+  port: number;
+  /** The data directory (AOF lives here); kept across `restart()`. */
+  dir: string;
+  /** Graceful shutdown (SIGTERM: Redis flushes the AOF and exits). Idempotent. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, no goodbye to clients, AOF as fsynced so far. Idempotent. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and directory (stopping first if still running); data reloads from the AOF. */
+  restart(): Promise<void>;
+  /** Stops the server and removes its directory: for `afterAll`. */
+  destroy(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  /** AOF persistence with `appendfsync everysec` (default true). */
+  appendonly?: boolean;
+}
+
+const BINARY = 'redis-server';
+const NOT_FOUND = 'redis-server not found: apt-get install -y redis-server';
+const READY_TIMEOUT_MS = 15_000;
+const EXIT_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts `redis-server` on 127.0.0.1 with a free port and a fresh directory, and resolves once PING answers.
+ * Fails loudly (throws) when the binary is missing or the server does not come up: integration tests
+ * against Redis must never be skipped silently (issue 6).
+ */
+export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisServer> {
+  const binary = await findBinary(BINARY);
+  if (!binary) throw new Error(NOT_FOUND);
+  const dir = await mkdtemp(join(tmpdir(), 'alertcord-redis-'));
+  const port = await freePort();
+  const args = [
+    '--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
+    '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
+    '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+  ];
+  let child: ChildProcess | undefined;
+  const onExit = (): void => void child?.kill('SIGKILL');
+  process.once('exit', onExit);
+
+  const launch = async (): Promise<void> => {
+    const proc = spawnServer(binary, args);
+    child = proc.child;
+    await waitForPong(port, proc);
+  };
+  const signal = async (sig: NodeJS.Signals): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = waitForExit(running);
+    running.kill(sig);
+    if (!(await exited)) {
+      running.kill('SIGKILL');
+      await waitForExit(running);
+    }
+  };
+
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    async restart() {
+      await signal('SIGTERM');
+      await launch();
+    },
+    async destroy() {
+      await signal('SIGTERM');
+      process.removeListener('exit', onExit);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Spawned {
+  child: ChildProcess;
+  /** Last lines the server printed, for the error message when it does not start. */
+  output(): string;
+  /** Set when the process failed to spawn or exited. */
+  failure(): Error | undefined;
+}
+
+function spawnServer(binary: string, args: string[]): Spawned {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let failure: Error | undefined;
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('error', (err) => {
+    failure = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Error(NOT_FOUND) : err;
+  });
+  child.on('exit', (code, sig) => {
+    failure ??= new Error(`redis-server exited (code ${code}, signal ${sig}): ${output.trim()}`);
+  });
+  return { child, output: () => output, failure: () => failure };
+}
+
+/** Polls PING over a raw socket until `+PONG` (not `-LOADING`), the process dies, or the deadline passes. */
+async function waitForPong(port: number, proc: Spawned): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const failure = proc.failure();
+    if (failure) throw failure;
+    if (await pingOnce(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  proc.child.kill('SIGKILL');
+  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms: ${proc.output().trim()}`);
+}
+
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+/** True once the process exited, false when it is still running after the deadline (the caller escalates). */
+function waitForExit(child: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+    const timer = setTimeout(() => resolve(false), EXIT_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** A port the OS just handed out on loopback; free again once we close it (good enough for tests). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** The executable's path on PATH (or Debian's /usr/bin, /usr/sbin), undefined when absent. */
+async function findBinary(name: string): Promise<string | undefined> {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next directory
+    }
+  }
+  return undefined;
+}

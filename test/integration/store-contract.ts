@@ -1,0 +1,234 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Notification } from '../../src/model/notification.js';
+import type { OutcomeStatus } from '../../src/model/outcome.js';
+import type { DeadLetter, HistoryEntry, Store } from '../../src/store/types.js';
+
+/**
+ * Sizes every store under contract is built with (`makeStore` must use them): small, so "full" and history
+ * trimming are reached in a few steps.
+ */
+export const CONTRACT_STORE_OPTIONS = { queueSize: 5, historyMaxEntries: 20, historyRetentionMs: 3_600_000 } as const;
+
+/** A fresh, empty store per test, and how to dispose of it. */
+export type MakeStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
+
+const Q = 'webhook-1';
+/** Dedupe windows are real time: short, with a margin well above timer jitter. */
+const WINDOW_MS = 200;
+
+export function notification(id: string, overrides: Partial<Notification> = {}): Notification {
+  return {
+    id,
+    alertType: 'general',
+    source: 'generic',
+    status: 'firing',
+    alerts: [{
+      source: 'generic', status: 'firing', severity: 'warning', title: `alert ${id}`, message: 'disk almost full',
+      labels: { host: 'db-1' }, annotations: {}, links: [], fields: [], fingerprint: `fp-${id}`,
+    }],
+    truncatedAlerts: 0,
+    dedupeKey: `generic:general:${id}`,
+    receivedAt: 1_700_000_000_000,
+    attempts: 0,
+    ...overrides,
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const ids = (items: { notification: Notification }[]): string[] => items.map((i) => i.notification.id);
+
+/**
+ * The behaviour every `Store` promises (architecture.md "store", "Dedupe", "Delivery semantics"), run
+ * against the memory store and the Redis store alike.
+ */
+export function runStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+    afterEach(async () => cleanup());
+
+    const fill = async (count: number, queueKey = Q): Promise<void> => {
+      for (let i = 1; i <= count; i++) expect(await store.queue.enqueue(queueKey, notification(`n${i}`))).toBe('queued');
+    };
+
+    describe('queue', () => {
+      it('hands entries out oldest first, once, and forgets them on ack', async () => {
+        await fill(3);
+        const first = await store.queue.read(Q, 2, 0);
+        expect(ids(first)).toEqual(['n1', 'n2']);
+        expect(first[0]?.notification).toEqual(notification('n1'));
+        expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['n3']);
+        expect(await store.queue.read(Q, 10, 0)).toEqual([]);
+        await store.queue.ack(Q, first.map((i) => i.entryId));
+        expect(await store.queue.depth(Q)).toBe(1);
+        await store.queue.ack(Q, ['0-1']); // an id that is not there: harmless
+        expect(await store.queue.depth(Q)).toBe(1);
+      });
+
+      it('keeps queues apart and lists their keys', async () => {
+        await fill(1, 'a');
+        await fill(2, 'b');
+        expect(ids(await store.queue.read('a', 10, 0))).toEqual(['n1']);
+        expect(await store.queue.depth('b')).toBe(2);
+        expect([...(await store.queue.queueKeys())].sort()).toEqual(['a', 'b']);
+      });
+
+      it('read blocks until an entry arrives', async () => {
+        const started = Date.now();
+        const reading = store.queue.read(Q, 10, 3_000);
+        await sleep(100);
+        await fill(1);
+        expect(ids(await reading)).toEqual(['n1']);
+        expect(Date.now() - started).toBeLessThan(2_000);
+      });
+
+      it('read gives up after blockMs, and at once when aborted', async () => {
+        let started = Date.now();
+        expect(await store.queue.read(Q, 10, 150)).toEqual([]);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+        const abort = new AbortController();
+        started = Date.now();
+        const reading = store.queue.read(Q, 10, 5_000, abort.signal);
+        setTimeout(() => abort.abort(), 100);
+        expect(await reading).toEqual([]);
+        expect(Date.now() - started).toBeLessThan(2_000);
+      });
+
+      it('depth counts undelivered entries (queued and in flight); oldestEnqueuedAt is the oldest one', async () => {
+        const before = Date.now();
+        await fill(3);
+        expect(await store.queue.depth(Q)).toBe(3);
+        const oldest = await store.queue.oldestEnqueuedAt(Q);
+        expect(oldest).toBeGreaterThanOrEqual(before - 1);
+        expect(oldest).toBeLessThanOrEqual(Date.now());
+        const items = await store.queue.read(Q, 2, 0);
+        expect(items[0]?.enqueuedAt).toBe(oldest);
+        expect(await store.queue.depth(Q)).toBe(3);
+        await store.queue.ack(Q, items.map((i) => i.entryId));
+        expect(await store.queue.depth(Q)).toBe(1);
+        expect(await store.queue.depth('never-used')).toBe(0);
+        expect(await store.queue.oldestEnqueuedAt('never-used')).toBeUndefined();
+      });
+
+      it('release hands entries back so they are read again', async () => {
+        await fill(3);
+        const items = await store.queue.read(Q, 3, 0);
+        expect(await store.queue.read(Q, 10, 0)).toEqual([]);
+        await store.queue.release(Q, [items[1]!.entryId]);
+        const again = await store.queue.read(Q, 10, 0);
+        expect(again.map((i) => i.entryId)).toEqual([items[1]!.entryId]);
+        await store.queue.release(Q, items.map((i) => i.entryId));
+        expect(ids(await store.queue.read(Q, 10, 100))).toEqual(['n1', 'n2', 'n3']);
+        expect(await store.queue.depth(Q)).toBe(3);
+      });
+    });
+
+    describe('queue full', () => {
+      it("answers 'full', queues nothing and keeps no dedupe key, so the same retry is queued once there is room", async () => {
+        for (let i = 1; i <= CONTRACT_STORE_OPTIONS.queueSize; i++) {
+          expect(await store.queue.enqueue(Q, notification(`n${i}`), { key: `k${i}`, windowMs: 60_000 })).toBe('queued');
+        }
+        const extra = notification('extra');
+        expect(await store.queue.enqueue(Q, extra, { key: 'k-extra', windowMs: 60_000 })).toBe('full');
+        expect(await store.queue.enqueue(Q, notification('plain'))).toBe('full');
+        expect(await store.queue.depth(Q)).toBe(CONTRACT_STORE_OPTIONS.queueSize);
+        // In-flight entries still count: reading frees nothing, acknowledging does.
+        const [first] = await store.queue.read(Q, 1, 0);
+        expect(await store.queue.enqueue(Q, extra, { key: 'k-extra', windowMs: 60_000 })).toBe('full');
+        await store.queue.ack(Q, [first!.entryId]);
+        expect(await store.queue.enqueue(Q, extra, { key: 'k-extra', windowMs: 60_000 })).toBe('queued');
+      });
+    });
+
+    describe('dedupe', () => {
+      it('the same key within the window is a duplicate, and queued again after it', async () => {
+        const dedupe = { key: 'generic:general:same', windowMs: WINDOW_MS };
+        expect(await store.queue.enqueue(Q, notification('a'), dedupe)).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('b'), dedupe)).toBe('duplicate');
+        expect(await store.queue.enqueue(Q, notification('c'), { key: 'other', windowMs: WINDOW_MS })).toBe('queued');
+        expect(await store.queue.depth(Q)).toBe(2);
+        await sleep(WINDOW_MS + 150);
+        expect(await store.queue.enqueue(Q, notification('d'), dedupe)).toBe('queued');
+        expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['a', 'c', 'd']);
+      });
+
+      it('a delivered notification still dedupes within its window', async () => {
+        const dedupe = { key: 'k', windowMs: 60_000 };
+        await store.queue.enqueue(Q, notification('a'), dedupe);
+        const items = await store.queue.read(Q, 10, 0);
+        await store.queue.ack(Q, items.map((i) => i.entryId));
+        expect(await store.queue.enqueue(Q, notification('a'), dedupe)).toBe('duplicate');
+      });
+    });
+
+    describe('dead letters', () => {
+      const letter = (id: string, at: number): DeadLetter => ({
+        id, notification: notification(`n-${id}`), reason: 'invalid_body', error: '50035 Invalid Form Body', webhookId: '123', at,
+      });
+
+      it('adds, lists newest first, counts, and takes by id or all (oldest first)', async () => {
+        for (const [i, id] of ['d1', 'd2', 'd3', 'd4'].entries()) await store.deadLetters.add(letter(id, 1000 + i));
+        expect(await store.deadLetters.count()).toBe(4);
+        expect((await store.deadLetters.list(2)).map((d) => d.id)).toEqual(['d4', 'd3']);
+        expect(await store.deadLetters.take(['d2', 'nope'])).toEqual([letter('d2', 1001)]);
+        expect(await store.deadLetters.take([])).toEqual([]);
+        expect(await store.deadLetters.count()).toBe(3);
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1', 'd3', 'd4']);
+        expect(await store.deadLetters.count()).toBe(0);
+        expect(await store.deadLetters.list(10)).toEqual([]);
+      });
+    });
+
+    describe('history', () => {
+      const entry = (id: string, agoMs: number, type = 'general', status: OutcomeStatus = 'sent'): HistoryEntry => {
+        const receivedAt = Date.now() - agoMs;
+        return {
+          id, title: `title ${id}`, alertType: type, source: 'alertmanager', status: 'firing', alertNames: ['DiskFull'],
+          fingerprints: [`fp-${id}`], receivedAt,
+          outcome: { notificationId: id, status, attempts: 1, responseTimeMs: 120, messageIds: ['m1'], at: receivedAt + 50 },
+        };
+      };
+
+      it('records, lists newest first with filters, and gets by id', async () => {
+        const h1 = entry('h1', 40_000, 'general', 'sent');
+        const h2 = entry('h2', 30_000, 'error', 'failed');
+        const h3 = entry('h3', 20_000, 'error', 'sent');
+        const h4 = entry('h4', 10_000, 'critical', 'dead_lettered');
+        for (const e of [h1, h2, h3, h4]) await store.history.record(e);
+        expect((await store.history.list({})).map((e) => e.id)).toEqual(['h4', 'h3', 'h2', 'h1']);
+        expect((await store.history.list({ type: 'error' })).map((e) => e.id)).toEqual(['h3', 'h2']);
+        expect((await store.history.list({ outcome: 'sent' })).map((e) => e.id)).toEqual(['h3', 'h1']);
+        expect((await store.history.list({ since: h2.receivedAt })).map((e) => e.id)).toEqual(['h4', 'h3', 'h2']);
+        expect((await store.history.list({ limit: 1, type: 'error' })).map((e) => e.id)).toEqual(['h3']);
+        expect(await store.history.get('h2')).toEqual(h2);
+        expect(await store.history.get('missing')).toBeUndefined();
+      });
+
+      it('re-recording an id replaces it', async () => {
+        const first = entry('h1', 1_000, 'general', 'failed');
+        await store.history.record(first);
+        const updated = { ...first, outcome: { ...first.outcome, status: 'sent' as const, attempts: 2 } };
+        await store.history.record(updated);
+        expect(await store.history.list({})).toEqual([updated]);
+        expect(await store.history.get('h1')).toEqual(updated);
+      });
+
+      it('keeps at most historyMaxEntries and nothing past retention', async () => {
+        const max = CONTRACT_STORE_OPTIONS.historyMaxEntries;
+        for (let i = 0; i < max + 3; i++) await store.history.record(entry(`h${i}`, (max + 3 - i) * 1_000));
+        const listed = await store.history.list({ limit: 1_000 });
+        expect(listed).toHaveLength(max);
+        expect(listed.at(-1)?.id).toBe('h3');
+        await store.history.record(entry('ancient', CONTRACT_STORE_OPTIONS.historyRetentionMs + 60_000));
+        expect((await store.history.list({ limit: 1_000 })).map((e) => e.id)).not.toContain('ancient');
+      });
+    });
+
+    it('pings', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}
