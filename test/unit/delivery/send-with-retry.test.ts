@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../../src/lib/secret.js';
+import type { DiscordSender, RawResponse } from '../../../src/delivery/discord-sender.js';
+import { sendWithRetry, type SendContext } from '../../../src/delivery/send-with-retry.js';
+import { MemoryWebhookState } from '../../../src/store/memory/webhook-state.js';
+import { virtualClock } from '../../helpers/virtual-clock.js';
+
+const webhook = { id: '42', url: new Secret('https://discord.com/api/v10/webhooks/42/tok') };
+const planned = { message: { embeds: [{ title: 't' }], allowed_mentions: { parse: [] } }, notificationIds: ['n1'] };
+const ok: RawResponse = { status: 200, headers: { 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }, body: { id: 'm1' }, elapsedMs: 12 };
+const status = (s: number, body: unknown = {}, headers: Record<string, string> = {}): RawResponse => ({ status: s, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '3', ...headers }, body, elapsedMs: 5 });
+const reset: RawResponse = { error: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), elapsedMs: 1 };
+
+function scripted(responses: RawResponse[]): DiscordSender & { calls: number } {
+  const sender = {
+    calls: 0,
+    async post() {
+      const r = responses[sender.calls++];
+      if (!r) throw new Error('no more scripted responses');
+      return r;
+    },
+    async get() {
+      return ok;
+    },
+  };
+  return sender;
+}
+
+function context(sender: DiscordSender, overrides: Partial<SendContext> = {}) {
+  const clock = virtualClock();
+  const state = new MemoryWebhookState({ failureThreshold: 5, cooldownMs: 60_000 });
+  const ctx: SendContext = {
+    webhook,
+    limits: { algorithm: 'token_bucket', perMinute: 600, burst: 600 },
+    retryAttempts: 3,
+    sender,
+    state,
+    clock,
+    random: () => 1,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+  return { ctx, clock, state };
+}
+
+describe('the retry stage', () => {
+  it('sends once when Discord accepts', async () => {
+    const sender = scripted([ok]);
+    const { ctx } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'sent', messageId: 'm1', attempts: 1, responseTimeMs: 12 });
+  });
+
+  it('retries 5xx and resets with exponential backoff and full jitter, capped by retryAttempts', async () => {
+    const sender = scripted([status(500), reset, status(502), ok]);
+    const { ctx, clock } = context(sender);
+    const out = await sendWithRetry(ctx, planned);
+    expect(out).toMatchObject({ kind: 'sent', attempts: 4 });
+    // random() = 1: the full ceiling, base 500 ms doubling per retry.
+    expect(clock.sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it('uses the jitter: random() = 0.25 waits a quarter of the ceiling', async () => {
+    const sender = scripted([status(503), status(503), ok]);
+    const { ctx, clock } = context(sender, { random: () => 0.25 });
+    await sendWithRetry(ctx, planned);
+    expect(clock.sleeps).toEqual([125, 250]);
+  });
+
+  it('gives up after retryAttempts retries and says why', async () => {
+    const sender = scripted([status(500), status(500), status(500), status(500)]);
+    const { ctx } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 4 });
+    expect(sender.calls).toBe(4);
+  });
+
+  it('waits out a 429 without using a retry attempt or counting a breaker failure', async () => {
+    const throttled = status(429, { message: 'You are being rate limited.', retry_after: 1.5, global: false }, { 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-scope': 'user' });
+    const sender = scripted([throttled, throttled, ok]);
+    const { ctx, clock, state } = context(sender, { retryAttempts: 0 });
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 3 });
+    // The larger of header (2 s) and body (1.5 s), waited before each resend.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(4000);
+    expect((await state.status('42', ctx.limits, clock.now())).breaker.consecutiveFailures).toBe(0);
+  });
+
+  it('a global 429 pauses every webhook', async () => {
+    const global = status(429, { message: 'global', retry_after: 3, global: true }, { 'retry-after': '3', 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
+    const { ctx, clock, state } = context(scripted([global, ok]));
+    await sendWithRetry(ctx, planned);
+    // The pause began at the 429 and lasted 3 s; one second before it ended, another webhook was held too.
+    const other = await state.acquire('other-webhook', ctx.limits, clock.now() - 1000);
+    expect(other).toMatchObject({ ok: false, reason: 'global_pause' });
+  });
+
+  it('a 429 without rate-limit headers (Cloudflare) pauses everything for minutes', async () => {
+    const cf: RawResponse = { status: 429, headers: { 'retry-after': '10' }, body: { message: 'banned', code: 0 }, elapsedMs: 1 };
+    const { ctx, clock } = context(scripted([cf, ok]));
+    const start = clock.now();
+    await sendWithRetry(ctx, planned);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(5 * 60_000);
+  });
+
+  it('dead-letters a 400 at once with Discord’s error body', async () => {
+    const bad = status(400, { message: 'Invalid Form Body', code: 50035, errors: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } });
+    const sender = scripted([bad]);
+    const { ctx } = context(sender);
+    const out = await sendWithRetry(ctx, planned);
+    expect(out).toMatchObject({ kind: 'permanent', reason: 'invalid_body', attempts: 1 });
+    expect(out.kind === 'permanent' && out.detail).toContain('50035');
+  });
+
+  it.each([401, 403, 404])('marks the webhook broken on %i and stops hitting it', async (code) => {
+    const sender = scripted([status(code, { message: 'Unknown Webhook', code: 10015 })]);
+    const { ctx, state } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'broken', reason: 'broken_webhook' });
+    expect(await state.isBroken('42')).toBe(true);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'broken', attempts: 0 });
+    expect(sender.calls).toBe(1);
+  });
+
+  it('opens the breaker after 5 consecutive failures, waits (no attempts used), then a probe closes it', async () => {
+    const sender = scripted([status(500), status(500), status(500), status(500), status(500), ok]);
+    const { ctx, clock, state } = context(sender, { retryAttempts: 10 });
+    const out = await sendWithRetry(ctx, planned);
+    expect(out).toMatchObject({ kind: 'sent', attempts: 6 });
+    // The fifth failure opened it: the wait until the half-open probe is the 60 s cooldown.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
+    expect((await state.status('42', ctx.limits, clock.now())).breaker.state).toBe('closed');
+  });
+
+  it('stops at once when aborted (shutdown)', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { ctx } = context(scripted([ok]), { signal: controller.signal });
+    expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'aborted', attempts: 0 });
+  });
+
+  it('never puts the webhook URL or token in a failure detail', async () => {
+    const leaky: RawResponse = { error: new Error('connect ECONNREFUSED https://discord.com/api/v10/webhooks/42/tok'), elapsedMs: 1 };
+    const { ctx } = context(scripted([leaky, leaky, leaky, leaky]));
+    const out = await sendWithRetry(ctx, planned);
+    expect(JSON.stringify(out)).not.toContain('tok');
+  });
+});
