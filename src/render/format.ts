@@ -34,7 +34,7 @@ export function statusEmoji(status: Alert['status']): string {
 export function statusMarker(alert: Pick<Alert, 'status' | 'isTest' | 'stateNote'>): string {
   const test = alert.isTest === true ? `${TEST_MARKER} ` : '';
   const marker = alert.status === 'firing' ? FIRING_MARKER : RESOLVED_MARKER;
-  const note = alert.stateNote ? ` (${escapeText(alert.stateNote)})` : '';
+  const note = alert.stateNote ? ` (${escapeText(alert.stateNote, 100)})` : '';
   return `${test}${marker}${note}`;
 }
 
@@ -53,7 +53,7 @@ export function truncatedNote(count: number, source: SourceName): string {
 
 /** The line saying a notification was rerouted here because another channel's webhook is broken. */
 export function reroutedNote(from: string): string {
-  return `⚠️ Rerouted: the webhook of **${escapeText(from)}** is broken, so this was delivered here.`;
+  return `⚠️ Rerouted: the webhook of **${escapeText(from, 200)}** is broken, so this was delivered here.`;
 }
 
 /** "1h 23m", "2d 3h", "5m", "42s": the two largest units of a duration. */
@@ -97,25 +97,25 @@ export function labelLine(labels: Record<string, string>, max: number): string {
     used += part.length + 1;
   }
   // Cut before escaping too: escaping only lengthens, so the result is the same and costs less.
-  return truncate(escapeText(truncate(parts.join(' ').replace(/\s+/g, ' '), max)), max);
+  return escapeText(parts.join(' ').replace(/\s+/g, ' '), max);
 }
 
 /** The first `MAX_LABEL_FIELDS` key labels as inline fields, the rest summarised in one "+N more labels" field. */
 export function labelFields(labels: Record<string, string>): DiscordEmbedField[] {
   const entries = keyLabels(labels);
   const shown = entries.slice(0, MAX_LABEL_FIELDS).map(([k, v]): DiscordEmbedField => ({
-    name: escapeText(truncate(k, MAX_FIELD_NAME)), value: inlineCode(truncate(v, LABEL_VALUE_MAX)), inline: true,
+    name: escapeText(k, MAX_FIELD_NAME), value: inlineCode(truncate(v, LABEL_VALUE_MAX)), inline: true,
   }));
   const rest = entries.slice(MAX_LABEL_FIELDS);
   if (rest.length === 0) return shown;
   const summary = truncate(rest.map(([k, v]) => `${truncate(k, LABEL_VALUE_MAX)}=${truncate(v, LABEL_VALUE_MAX)}`).join(', '), MAX_FIELD_VALUE);
-  return [...shown, { name: `+${rest.length} more labels`, value: truncate(escapeText(summary), MAX_FIELD_VALUE) }];
+  return [...shown, { name: `+${rest.length} more labels`, value: escapeText(summary, MAX_FIELD_VALUE) }];
 }
 
 /** The sender's extra fields, escaped (they are alert text). */
 export function alertFields(fields: readonly AlertField[]): DiscordEmbedField[] {
   return fields.map((f) => {
-    const out: DiscordEmbedField = { name: escapeText(f.name), value: escapeText(f.value) };
+    const out: DiscordEmbedField = { name: escapeText(f.name, MAX_FIELD_NAME), value: escapeText(f.value, MAX_FIELD_VALUE) };
     if (typeof f.inline === 'boolean') out.inline = f.inline;
     return out;
   });

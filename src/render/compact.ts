@@ -1,0 +1,185 @@
+import type { Alert } from '../model/alert.js';
+import type { Notification } from '../model/notification.js';
+import { worstSeverity } from '../model/severity.js';
+import { statusColor } from './colors.js';
+import type { DiscordEmbed, DiscordEmbedField, DiscordMessage } from './discord-message.js';
+import { ZWSP, escapeText } from './escape.js';
+import { finishEmbed } from './fit.js';
+import { SEVERITY_ICONS, TEST_MARKER, labelLine, reroutedNote, statusEmoji, truncatedNote } from './format.js';
+import { messageIdentity } from './identity.js';
+import { MAX_EMBEDS, MAX_FIELDS, MAX_TOTAL, codePointLength, embedSize, embedsSize, truncate } from './limits.js';
+import { buildPing, mergeMentions } from './mentions.js';
+import { mentionsFor } from './notification.js';
+import type { RenderOptions } from './render-options.js';
+import { isoTimestamp } from './time.js';
+
+/** One packed message and the notifications (ids, in order) it carries, fully or in part. */
+export interface PackedMessage {
+  message: DiscordMessage;
+  notificationIds: string[];
+}
+
+/** How much of each alert a compact field shows; packing picks the most detailed level that costs no more messages. */
+export interface CompactLevel {
+  nameMax: number;
+  valueMax: number;
+}
+
+/** From detailed to terse. The last level shows names and key labels only. */
+export const COMPACT_LEVELS: readonly CompactLevel[] = [
+  { nameMax: 100, valueMax: 300 },
+  { nameMax: 80, valueMax: 120 },
+  { nameMax: 60, valueMax: 60 },
+  { nameMax: 48, valueMax: 24 },
+];
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** One alert as one compact field: status emoji + title; severity, key labels and message, cut to the level. */
+export function compactField(alert: Alert, level: CompactLevel): DiscordEmbedField {
+  const test = alert.isTest === true ? `${TEST_MARKER} ` : '';
+  const note = alert.stateNote ? ` (${escapeText(alert.stateNote, 100)})` : '';
+  const title = escapeText(oneLine(truncate(alert.title, level.nameMax)), level.nameMax) || 'Alert';
+  const labels = labelLine(alert.labels, level.valueMax);
+  const message = escapeText(oneLine(truncate(alert.message, level.valueMax)), level.valueMax);
+  const value = [labels, message].filter((s) => s !== '').join(' — ');
+  return {
+    name: truncate(`${statusEmoji(alert.status)} ${test}${title}${note}`, level.nameMax),
+    value: truncate(`${SEVERITY_ICONS[alert.severity] ?? ''} ${value}`.trim(), level.valueMax) || ZWSP,
+  };
+}
+
+/** "🔥 FIRING ×3: HighCPU", "🔥 2 firing · ✅ 1 resolved: general". */
+export function compactTitle(n: Notification, alertType: string): string {
+  const firing = n.alerts.filter((a) => a.status === 'firing').length;
+  const resolved = n.alerts.length - firing;
+  const test = n.alerts.some((a) => a.isTest === true) ? `${TEST_MARKER} ` : '';
+  const count = (c: number): string => (c > 1 ? ` ×${c}` : '');
+  const status =
+    firing > 0 && resolved > 0 ? `🔥 ${firing} firing · ✅ ${resolved} resolved`
+    : firing > 0 || n.status === 'firing' ? `🔥 FIRING${count(firing)}` : `✅ RESOLVED${count(resolved)}`;
+  const titles = new Set(n.alerts.map((a) => a.title));
+  const [only] = titles;
+  const name = titles.size === 1 && only ? escapeText(only, 200) : escapeText(alertType, 200);
+  return truncate(`${test}${status}: ${name}`, 200);
+}
+
+/**
+ * One notification as compact embeds: one embed with an alert per field; when the alerts exceed 25
+ * fields or the size budget, further embeds titled "(continued)". Every alert stays visible by name.
+ */
+export function compactEmbeds(n: Notification, opts: RenderOptions, level: CompactLevel): DiscordEmbed[] {
+  const title = compactTitle(n, opts.alertType);
+  const base: DiscordEmbed = { color: statusColor(n.status, opts.color) };
+  const ts = isoTimestamp(n.receivedAt);
+  if (ts !== undefined) base.timestamp = ts;
+  const description = n.reroutedFrom ? reroutedNote(n.reroutedFrom) : undefined;
+  const footer = n.truncatedAlerts > 0 ? truncatedNote(n.truncatedAlerts, n.source) : undefined;
+  const reserve = codePointLength(title) + 16 + codePointLength(description ?? '') + codePointLength(footer ?? '');
+  const chunks: DiscordEmbedField[][] = [[]];
+  let used = reserve;
+  for (const alert of n.alerts) {
+    const f = compactField(alert, level);
+    const size = codePointLength(f.name) + codePointLength(f.value);
+    const current = chunks[chunks.length - 1] ?? [];
+    if (current.length > 0 && (current.length >= MAX_FIELDS || used + size > MAX_TOTAL)) {
+      chunks.push([f]);
+      used = reserve + size;
+    } else {
+      current.push(f);
+      used += size;
+    }
+  }
+  return chunks.map((fields, i) => {
+    const e: DiscordEmbed = { ...base, title: i === 0 ? title : `${title} (continued)` };
+    if (fields.length > 0) e.fields = fields;
+    else e.description = 'No alerts in this notification.';
+    if (i === 0 && description) e.description = description;
+    if (i === chunks.length - 1 && footer) e.footer = { text: footer };
+    return finishEmbed(e);
+  });
+}
+
+interface Draft {
+  key: string;
+  identity: Identity;
+  embeds: DiscordEmbed[];
+  size: number;
+  ids: string[];
+  /** Notifications whose first embed is here, with their options: they may ping here. */
+  starters: { n: Notification; opts: RenderOptions }[];
+}
+
+type Identity = ReturnType<typeof messageIdentity>;
+
+/** A notification with its options and message identity, computed once per pack. */
+interface Item {
+  n: Notification;
+  opts: RenderOptions;
+  identity: Identity;
+  key: string;
+}
+
+function toItem(n: Notification, opts: RenderOptions): Item {
+  const identity = messageIdentity(opts);
+  const key = JSON.stringify([identity.username ?? '', identity.avatar_url ?? '', identity.thread_name ?? '']);
+  return { n, opts, identity, key };
+}
+
+function fits(d: Draft | undefined, key: string, embeds: readonly DiscordEmbed[]): d is Draft {
+  return d !== undefined && d.key === key && d.embeds.length + embeds.length <= MAX_EMBEDS && d.size + embedsSize(embeds) <= MAX_TOTAL;
+}
+
+function place(drafts: Draft[], { n, opts, identity, key }: Item, embeds: DiscordEmbed[]): void {
+  const open = (): Draft => {
+    const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [] };
+    drafts.push(d);
+    return d;
+  };
+  const whole = embeds.length <= MAX_EMBEDS && embedsSize(embeds) <= MAX_TOTAL;
+  let last = drafts[drafts.length - 1];
+  const first = fits(last, key, whole ? embeds : embeds.slice(0, 1)) ? last : open();
+  first.starters.push({ n, opts });
+  last = first;
+  for (const e of embeds) {
+    const target: Draft = fits(last, key, [e]) ? last : open();
+    target.embeds.push(e);
+    target.size += embedSize(e);
+    if (!target.ids.includes(n.id)) target.ids.push(n.id);
+    last = target;
+  }
+}
+
+function toPacked(d: Draft): PackedMessage {
+  const pinging = d.starters.filter(({ n }) => n.status === 'firing');
+  const firing = pinging.flatMap(({ n }) => n.alerts.filter((a) => a.status === 'firing'));
+  const summary = firing.length > 0 ? `**${firing.length} firing** — ${worstSeverity(firing.map((a) => a.severity))}` : '';
+  const ping = buildPing(mergeMentions(pinging.map(({ n, opts }) => mentionsFor(n, opts.mentions))), summary);
+  const message: DiscordMessage = { ...d.identity, embeds: d.embeds, allowed_mentions: ping.allowedMentions };
+  if (ping.content !== '') message.content = ping.content;
+  return { message, notificationIds: d.ids };
+}
+
+function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {
+  const drafts: Draft[] = [];
+  for (const item of items) place(drafts, item, compactEmbeds(item.n, item.opts, level));
+  return drafts.map(toPacked);
+}
+
+/**
+ * Packs several notifications into as few messages as possible (batching under pressure): one compact
+ * embed per notification (continued in more embeds when its alerts need it), filled into messages in
+ * order within 10 embeds and 6000 characters. A notification straddles two messages only when it alone
+ * cannot fit one. Notifications with a different username, avatar or forum post never share a message.
+ * Content pings the union of the mentions of the firing notifications that start in the message;
+ * resolved ones never ping. Picks the most detailed `COMPACT_LEVELS` entry that needs no more messages
+ * than the tersest one.
+ */
+export function packNotifications(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): PackedMessage[] {
+  const items = ns.map((n) => toItem(n, optsFor(n)));
+  const candidates = COMPACT_LEVELS.map((level) => packAt(items, level));
+  const fewest = Math.min(...candidates.map((c) => c.length));
+  return candidates.find((c) => c.length === fewest) ?? [];
+}

@@ -1,0 +1,90 @@
+import { MAX_FIELD_VALUE, truncate, truncateStart } from './limits.js';
+
+/** Zero-width space: invisible, but breaks mention and code-fence syntax. */
+export const ZWSP = '\u200b';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// C0 controls except tab, newline and carriage return, and DEL: invisible at best, rejected at worst.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const MARKDOWN = /[\\*_~`|>#[\]]/g;
+const MASS_MENTION = /@(?=everyone|here)/gi;
+const ID_MENTION = /<(@|#)/g;
+
+/**
+ * Text made safe to serialise: lone surrogates become U+FFFD (Discord counts and stores code points,
+ * a lone surrogate is not one) and control characters other than tab/newline are removed.
+ */
+export function cleanText(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, '');
+}
+
+/**
+ * Backslash-escapes Discord Markdown (`\ * _ ~ \` | > #` and `[`/`]` of masked links) so alert text shows
+ * as typed instead of formatting the message (discord.md, Mentions).
+ */
+export function escapeMarkdown(s: string): string {
+  return s.replace(MARKDOWN, '\\$&');
+}
+
+/**
+ * Breaks mention syntax with a zero-width space: `@everyone`, `@here`, `<@id>`, `<@&role>`, `<@!id>` and
+ * `<#channel>`. Embeds never ping, and we always send `allowed_mentions`; this is the third fence, so
+ * alert text cannot ping even if it were ever moved into `content`.
+ */
+export function neutraliseMentions(s: string): string {
+  return s.replace(MASS_MENTION, `@${ZWSP}`).replace(ID_MENTION, `<$1${ZWSP}`);
+}
+
+/**
+ * Alert text as shown in an embed: cleaned, Markdown escaped, mentions neutralised. With `max`, the
+ * result is cut to `max` code points, and the input is cut first (escaping only lengthens text), so a
+ * megabyte of alert text costs no more than what is shown.
+ */
+export function escapeText(s: string, max?: number): string {
+  if (max === undefined) return neutraliseMentions(escapeMarkdown(cleanText(s)));
+  return truncate(neutraliseMentions(escapeMarkdown(cleanText(truncate(s, max)))), max);
+}
+
+/**
+ * Text for parts Discord shows without Markdown (footer text, author name, usernames): cleaned and
+ * mentions neutralised, but not backslash-escaped (the backslashes would show).
+ */
+export function plainText(s: string): string {
+  return neutraliseMentions(cleanText(s));
+}
+
+/** Alert text for inline code (`` `text` ``): backticks cannot be escaped there, so they become ˋ. */
+export function inlineCode(s: string): string {
+  const body = neutraliseMentions(cleanText(s).replace(/`/g, 'ˋ').replace(/\n/g, ' '));
+  return body.length === 0 ? '' : `\`${body}\``;
+}
+
+/** Options of `codeBlock`. */
+export interface CodeBlockOptions {
+  /** Total length of the block, fences included (code points). Default: a field value (1024). */
+  max?: number;
+  /** Which end of the text to keep when it must be cut. `tail` suits tracebacks. Default `head`. */
+  keep?: 'head' | 'tail';
+  /** Language hint after the opening fence (letters, digits, `+`, `-` only). */
+  language?: string;
+}
+
+const FENCE = '```';
+
+/**
+ * `text` in a fenced code block that the text can never close: no two backticks of the text stay
+ * adjacent (a zero-width space goes between them), so no "```" can appear inside. The result, fences
+ * included, is at most `max` code points; a cut shows "…".
+ */
+export function codeBlock(text: string, options: CodeBlockOptions = {}): string {
+  const max = options.max ?? MAX_FIELD_VALUE;
+  const language = /^[A-Za-z0-9+-]{1,20}$/.test(options.language ?? '') ? options.language : '';
+  const open = `${FENCE}${language}\n`;
+  const close = `\n${FENCE}`;
+  const room = max - open.length - close.length;
+  if (room < 1) return '';
+  const safe = neutraliseMentions(cleanText(text).replace(/`(?=`)/g, `\`${ZWSP}`));
+  const cut = options.keep === 'tail' ? truncateStart(safe, room) : truncate(safe, room);
+  // A cut may leave a trailing backtick next to the closing newline: harmless, the fence needs a new line.
+  return `${open}${cut.length === 0 ? ZWSP : cut}${close}`;
+}

@@ -1,0 +1,84 @@
+import type { Notification } from '../model/notification.js';
+import { worstSeverity } from '../model/severity.js';
+import { renderAlertEmbed } from './alert-embed.js';
+import { statusColor } from './colors.js';
+import type { DiscordEmbed, DiscordMessage } from './discord-message.js';
+import { escapeText } from './escape.js';
+import { finishEmbed, packEmbeds } from './fit.js';
+import { FIRING_MARKER, RESOLVED_MARKER, reroutedNote, truncatedNote } from './format.js';
+import { messageIdentity } from './identity.js';
+import { MAX_CONTENT, codePointLength } from './limits.js';
+import { buildPing, noMentions } from './mentions.js';
+import type { MentionOptions, RenderOptions } from './render-options.js';
+
+/** "**3 firing** — critical": the plain summary next to a ping (counts and severity only, no alert text). */
+export function pingSummary(n: Pick<Notification, 'alerts'>): string {
+  const firing = n.alerts.filter((a) => a.status === 'firing');
+  if (firing.length === 0) return '';
+  return `**${firing.length} firing** — ${worstSeverity(firing.map((a) => a.severity))}`;
+}
+
+/** The mentions a notification may use: only a firing notification pings, resolved ones never do. */
+export function mentionsFor(n: Pick<Notification, 'status'>, mentions: MentionOptions | undefined): MentionOptions | undefined {
+  return n.status === 'firing' ? mentions : undefined;
+}
+
+function placeholderEmbed(n: Notification, opts: RenderOptions): DiscordEmbed {
+  const marker = n.status === 'firing' ? FIRING_MARKER : RESOLVED_MARKER;
+  return finishEmbed({
+    title: `${marker}: ${escapeText(opts.alertType)}`,
+    description: 'No alerts in this notification.',
+    color: statusColor(n.status, opts.color),
+  });
+}
+
+/**
+ * The notification's notes on its embeds: the rerouted line first in the first embed's description,
+ * "+N alerts not sent by …" first in the last embed's footer. Re-finished so limits still hold.
+ */
+export function withNotes(embeds: DiscordEmbed[], n: Pick<Notification, 'reroutedFrom' | 'truncatedAlerts' | 'source'>): DiscordEmbed[] {
+  const out = [...embeds];
+  const first = out[0];
+  if (n.reroutedFrom && first) {
+    const rest = first.description ? `\n\n${first.description}` : '';
+    out[0] = finishEmbed({ ...first, description: `${reroutedNote(n.reroutedFrom)}${rest}` });
+  }
+  const lastIndex = out.length - 1;
+  const last = out[lastIndex];
+  if (n.truncatedAlerts > 0 && last) {
+    const note = truncatedNote(n.truncatedAlerts, n.source);
+    const text = last.footer?.text ? `${note} · ${last.footer.text}` : note;
+    out[lastIndex] = finishEmbed({ ...last, footer: { ...last.footer, text } });
+  }
+  return out;
+}
+
+/** "(part 2/3)" when a notification needs several messages, else ''. */
+function partLabel(index: number, total: number): string {
+  return total > 1 ? `(part ${index + 1}/${total})` : '';
+}
+
+/**
+ * One notification as Discord messages, in order. Every alert gets its own embed; a group too big for
+ * one message (more than 10 embeds or more than 6000 counted characters) is split across messages, so
+ * no alert is ever dropped. Only the first message pings, and only when the notification fires and
+ * `opts.mentions` asks; content holds only configured mentions, a plain count summary and "(part i/n)".
+ * `allowed_mentions` is on every message (`{ parse: [] }` unless pinging).
+ * Forum channels: each message carries `thread_name`; a sender that wants the parts in one post sends
+ * parts 2..n with `?thread_id=` of the first and may drop `thread_name`.
+ */
+export function renderNotification(n: Notification, opts: RenderOptions): DiscordMessage[] {
+  const rendered = n.alerts.map((a) => renderAlertEmbed(a, opts));
+  const embeds = withNotes(rendered.length > 0 ? rendered : [placeholderEmbed(n, opts)], n);
+  const groups = packEmbeds(embeds);
+  const identity = messageIdentity(opts);
+  return groups.map((group, i): DiscordMessage => {
+    const part = partLabel(i, groups.length);
+    const room = MAX_CONTENT - (part === '' ? 0 : codePointLength(part) + 1);
+    const ping = i === 0 ? buildPing(mentionsFor(n, opts.mentions), pingSummary(n), room) : undefined;
+    const content = [ping?.content ?? '', part].filter((s) => s !== '').join(' ');
+    const msg: DiscordMessage = { ...identity, embeds: group, allowed_mentions: ping?.allowedMentions ?? noMentions() };
+    if (content !== '') msg.content = content;
+    return msg;
+  });
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Notification } from '../../../src/model/notification.js';
+import { RESOLVED_COLOR } from '../../../src/render/colors.js';
+import { packNotifications } from '../../../src/render/compact.js';
+import { MAX_EMBEDS } from '../../../src/render/limits.js';
+import type { RenderOptions } from '../../../src/render/render-options.js';
+import { allText, expectSafeMessage, makeAlert, makeNotification, makeOptions } from './helpers.js';
+
+function storm(count: number, perNotification: number): Notification[] {
+  return Array.from({ length: count }, (_, n) =>
+    makeNotification(
+      Array.from({ length: perNotification }, (_, a) => makeAlert({ title: `Alert-${n}-${a}`, labels: { alertname: 'X', instance: `host-${a}:9100` } })),
+      { id: `n-${n}` },
+    ));
+}
+
+describe('packNotifications', () => {
+  it('packs 100 notifications × 10 alerts into few messages, every alert name visible, ids in order', () => {
+    const ns = storm(100, 10);
+    const packed = packNotifications(ns, () => makeOptions());
+    expect(packed.length).toBeLessThanOrEqual(12); // ≥ 10: one embed per notification, 10 per message
+    for (const p of packed) expectSafeMessage(p.message);
+    const text = allText(packed.map((p) => p.message));
+    for (const n of ns) for (const a of n.alerts) expect(text).toContain(a.title);
+    expect(packed.flatMap((p) => p.notificationIds)).toEqual(ns.map((n) => n.id));
+  });
+
+  it('never splits a notification that fits one message, and fills in order', () => {
+    const ns = storm(25, 3);
+    const packed = packNotifications(ns, () => makeOptions());
+    expect(packed.map((p) => p.notificationIds.length)).toEqual([10, 10, 5]);
+  });
+
+  it('continues a notification with more alerts than 25 fields, "(continued)"', () => {
+    const [big] = storm(1, 60);
+    const packed = packNotifications([big!], () => makeOptions());
+    expect(packed).toHaveLength(1);
+    const embeds = packed[0]!.message.embeds;
+    expect(embeds.length).toBeGreaterThanOrEqual(3);
+    expect(embeds[1]!.title).toMatch(/\(continued\)$/);
+    const names = embeds.flatMap((e) => e.fields!.map((f) => f.name));
+    expect(names).toEqual(big!.alerts.map((a) => `🔥 ${a.title}`));
+  });
+
+  it('straddles messages only when a notification alone cannot fit one', () => {
+    const [huge] = storm(1, 400);
+    const small = storm(2, 1).map((n, i) => ({ ...n, id: `s-${i}` }));
+    const packed = packNotifications([small[0]!, huge!, small[1]!], () => makeOptions());
+    expect(packed.length).toBeGreaterThan(2);
+    for (const p of packed) {
+      expectSafeMessage(p.message);
+      expect(p.message.embeds.length).toBeLessThanOrEqual(MAX_EMBEDS);
+    }
+    expect(packed[0]!.notificationIds).toEqual(['s-0', 'n-0']);
+    expect(packed.at(-1)!.notificationIds).toContain('s-1');
+    const text = allText(packed.map((p) => p.message));
+    for (const a of huge!.alerts) expect(text).toContain(a.title);
+  });
+
+  it('merges mentions of firing notifications only, deduplicated', () => {
+    const firingA = makeNotification([makeAlert()], { id: 'a' });
+    const firingB = makeNotification([makeAlert({ severity: 'error' })], { id: 'b' });
+    const resolved = makeNotification([makeAlert({ status: 'resolved' })], { id: 'c' });
+    const mentionsOf: Record<string, RenderOptions['mentions']> = {
+      a: { here: true, roles: ['111'] }, b: { roles: ['111', '222'] }, c: { everyone: true, users: ['333'] },
+    };
+    const packed = packNotifications([firingA, firingB, resolved], (n) => makeOptions({ mentions: mentionsOf[n.id] }));
+    expect(packed).toHaveLength(1);
+    const msg = packed[0]!.message;
+    expectSafeMessage(msg, { here: true, roles: ['111', '222'] });
+    expect(msg.content).toBe('@here <@&111> <@&222> **2 firing** — critical');
+    expect(msg.allowed_mentions).toEqual({ parse: ['everyone'], roles: ['111', '222'] });
+    expect(msg.embeds[2]!.color).toBe(RESOLVED_COLOR);
+  });
+
+  it('resolved-only batches never ping', () => {
+    const ns = [makeNotification([makeAlert({ status: 'resolved' })])];
+    const [p] = packNotifications(ns, () => makeOptions({ mentions: { everyone: true } }));
+    expect(p!.message.content).toBeUndefined();
+    expect(p!.message.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('keeps notifications with a different identity in different messages', () => {
+    const ns = storm(2, 1);
+    const packed = packNotifications(ns, (n) => makeOptions({ threadName: n.id }));
+    expect(packed.map((p) => p.message.thread_name)).toEqual(['n-0', 'n-1']);
+  });
+
+  it('shows notes: truncated alerts and reroute', () => {
+    const n = makeNotification([makeAlert()], { truncatedAlerts: 4, reroutedFrom: 'ops' });
+    const [p] = packNotifications([n], () => makeOptions());
+    expect(allText([p!.message])).toContain('+4 alerts not sent by Alertmanager');
+    expect(allText([p!.message])).toContain('Rerouted');
+  });
+});

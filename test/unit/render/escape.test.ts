@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ZWSP, cleanText, codeBlock, escapeMarkdown, escapeText, neutraliseMentions } from '../../../src/render/escape.js';
+import { codePointLength } from '../../../src/render/limits.js';
+import { markdownLink, safeUrl } from '../../../src/render/urls.js';
+
+describe('escapeMarkdown', () => {
+  it('escapes every Markdown character Discord formats', () => {
+    expect(escapeMarkdown('*b* _i_ ~~s~~ `c` ||spoiler|| > quote # head [x](y) \\')).toBe(
+      '\\*b\\* \\_i\\_ \\~\\~s\\~\\~ \\`c\\` \\|\\|spoiler\\|\\| \\> quote \\# head \\[x\\](y) \\\\',
+    );
+  });
+});
+
+describe('neutraliseMentions', () => {
+  it('breaks mass, role, user and channel mentions', () => {
+    const out = neutraliseMentions('@everyone @here <@&123> <@456> <@!789> <#42> @Everyone mail@example.com');
+    expect(out).not.toMatch(/@everyone|@here|<@&?!?\d|<#\d/i);
+    expect(out).toContain(`@${ZWSP}everyone`);
+    expect(out).toContain(`<@${ZWSP}&123>`);
+    expect(out).toContain('mail@example.com');
+  });
+
+  it('applies inside escapeText too', () => {
+    expect(escapeText('ping @here *now*')).toBe(`ping @${ZWSP}here \\*now\\*`);
+  });
+});
+
+describe('cleanText', () => {
+  it('replaces lone surrogates and drops control characters', () => {
+    expect(cleanText('a\uD800b\u0000c\n\td')).toBe('a\uFFFDbc\n\td');
+    expect(cleanText('😀')).toBe('😀');
+  });
+});
+
+describe('codeBlock', () => {
+  const inner = (block: string): string => block.slice(block.indexOf('\n') + 1, block.lastIndexOf('\n'));
+
+  it.each(['```', '````', 'x```y', '``` ```', '`'.repeat(17), 'end with ``', '```js\nalert(1)\n```'])(
+    'cannot be closed by %j',
+    (text) => {
+      const block = codeBlock(text);
+      expect(block.startsWith('```\n')).toBe(true);
+      expect(block.endsWith('\n```')).toBe(true);
+      expect(inner(block)).not.toContain('``');
+    },
+  );
+
+  it('stays within its limit and keeps the tail of a traceback when asked', () => {
+    const tb = `${'frame\n'.repeat(1000)}ValueError: boom`;
+    const block = codeBlock(tb, { max: 200, keep: 'tail' });
+    expect(codePointLength(block)).toBeLessThanOrEqual(200);
+    expect(block).toContain('ValueError: boom');
+    expect(block).toContain('…');
+    expect(codePointLength(codeBlock('x'.repeat(5000)))).toBeLessThanOrEqual(1024);
+  });
+
+  it('accepts only a plain language hint', () => {
+    expect(codeBlock('x', { language: 'python' }).startsWith('```python\n')).toBe(true);
+    expect(codeBlock('x', { language: 'py\n```' }).startsWith('```\n')).toBe(true);
+  });
+});
+
+describe('links', () => {
+  it('keeps http(s) only and encodes parentheses', () => {
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeUrl('ftp://x')).toBeUndefined();
+    expect(safeUrl('/relative')).toBeUndefined();
+    expect(safeUrl('https://x.example/a(b)')).toBe('https://x.example/a%28b%29');
+  });
+
+  it('escapes link text', () => {
+    expect(markdownLink('Run[book]', 'https://r.example/x')).toBe('[Run\\[book\\]](https://r.example/x)');
+    expect(markdownLink('x', 'data:text/html,hi')).toBeUndefined();
+  });
+});

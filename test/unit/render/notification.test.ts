@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { COLOR_CRITICAL, RESOLVED_COLOR } from '../../../src/render/colors.js';
+import { ZWSP } from '../../../src/render/escape.js';
+import { formatDuration } from '../../../src/render/format.js';
+import { codePointLength } from '../../../src/render/limits.js';
+import { renderNotification } from '../../../src/render/notification.js';
+import { allText, expectSafeMessage, makeAlert, makeNotification, makeOptions } from './helpers.js';
+
+describe('renderNotification: one alert', () => {
+  it('renders a firing alert with marker, message, severity, key labels and time', () => {
+    const [msg, ...rest] = renderNotification(makeNotification([makeAlert()]), makeOptions());
+    expect(rest).toEqual([]);
+    expectSafeMessage(msg!);
+    const embed = msg!.embeds[0]!;
+    expect(embed.title).toBe('🔥 FIRING: HighCPU');
+    expect(embed.description).toBe('CPU above 90% for 5 minutes');
+    expect(embed.color).toBe(COLOR_CRITICAL);
+    expect(embed.timestamp).toBe('2024-05-01T10:00:00.000Z');
+    const names = embed.fields!.map((f) => f.name);
+    expect(names).toEqual(['Severity', 'instance', 'job']); // alertname/severity labels not repeated
+    expect(embed.fields![0]!.value).toContain('critical');
+    expect(msg!.content).toBeUndefined();
+    expect(msg!.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('shows resolved alerts in green with their duration and never pings', () => {
+    const alert = makeAlert({ status: 'resolved', startsAt: '2024-05-01T10:00:00Z', endsAt: '2024-05-01T11:23:10Z' });
+    const opts = makeOptions({ mentions: { here: true, roles: ['123456789012345678'] } });
+    const [msg] = renderNotification(makeNotification([alert]), opts);
+    expectSafeMessage(msg!);
+    const embed = msg!.embeds[0]!;
+    expect(embed.title).toBe('✅ RESOLVED: HighCPU');
+    expect(embed.color).toBe(RESOLVED_COLOR);
+    expect(embed.timestamp).toBe('2024-05-01T11:23:10.000Z');
+    expect(allText([msg!])).toContain('lasted 1h 23m');
+    expect(msg!.content).toBeUndefined();
+    expect(msg!.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('marks test alerts and "no data"', () => {
+    const alert = makeAlert({ isTest: true, stateNote: 'no data', title: 'TestAlert' });
+    const [msg] = renderNotification(makeNotification([alert]), makeOptions());
+    expect(msg!.embeds[0]!.title).toBe('[TEST] 🔥 FIRING (no data): TestAlert');
+  });
+
+  it('pings only configured mentions of a firing notification, with a plain summary', () => {
+    const mentions = { here: true, roles: ['123456789012345678', 'not-an-id'], users: ['42'] };
+    const alerts = [makeAlert(), makeAlert({ severity: 'warning' })];
+    const [msg] = renderNotification(makeNotification(alerts), makeOptions({ mentions }));
+    expect(msg!.content).toBe('@here <@&123456789012345678> <@42> **2 firing** — critical');
+    expect(msg!.allowed_mentions).toEqual({ parse: ['everyone'], roles: ['123456789012345678'], users: ['42'] });
+    expectSafeMessage(msg!, mentions);
+  });
+
+  it('escapes alert text and neutralises mentions in it', () => {
+    const alert = makeAlert({ title: '@everyone *boom*', message: 'see <@&123> and [x](https://evil) ```' });
+    const [msg] = renderNotification(makeNotification([alert]), makeOptions());
+    expectSafeMessage(msg!);
+    const embed = msg!.embeds[0]!;
+    expect(embed.title).toBe(`🔥 FIRING: @${ZWSP}everyone \\*boom\\*`);
+    expect(embed.description).toBe(`see <@${ZWSP}&123\\> and \\[x\\](https://evil) \\\`\\\`\\\``);
+    expect(msg!.content).toBeUndefined();
+  });
+
+  it('renders links as Markdown links, http(s) only', () => {
+    const alert = makeAlert({
+      links: [
+        { title: 'Runbook', url: 'https://runbooks.example/cpu' },
+        { title: 'Evil', url: 'javascript:alert(1)' },
+        { title: 'Graph [1]', url: 'http://prom.example/graph?g0.expr=up(1)' },
+      ],
+    });
+    const [msg] = renderNotification(makeNotification([alert]), makeOptions());
+    const links = msg!.embeds[0]!.fields!.find((f) => f.name === 'Links');
+    expect(links?.value).toBe('[Runbook](https://runbooks.example/cpu) · [Graph \\[1\\]](http://prom.example/graph?g0.expr=up%281%29)');
+  });
+
+  it('uses presentation hints: image, thumbnail, author, url, footer, colour', () => {
+    const alert = makeAlert({
+      presentation: {
+        imageUrl: 'https://grafana.example/render.png', thumbnailUrl: 'ftp://nope', url: 'https://grafana.example/d/1',
+        author: { name: 'Grafana', iconUrl: 'https://grafana.example/icon.png' }, footer: 'prod cluster', color: 0x123456,
+      },
+    });
+    const [msg] = renderNotification(makeNotification([alert]), makeOptions());
+    expectSafeMessage(msg!);
+    const e = msg!.embeds[0]!;
+    expect(e.image).toEqual({ url: 'https://grafana.example/render.png' });
+    expect(e.thumbnail).toBeUndefined();
+    expect(e.url).toBe('https://grafana.example/d/1');
+    expect(e.author).toEqual({ name: 'Grafana', icon_url: 'https://grafana.example/icon.png' });
+    expect(e.footer?.text).toBe('prod cluster');
+    expect(e.color).toBe(0x123456);
+  });
+
+  it('summarises labels beyond the shown ones', () => {
+    const labels: Record<string, string> = { alertname: 'X' };
+    for (let i = 0; i < 12; i++) labels[`l${String(i).padStart(2, '0')}`] = `v${i}`;
+    const [msg] = renderNotification(makeNotification([makeAlert({ labels })]), makeOptions());
+    const fields = msg!.embeds[0]!.fields!;
+    expect(fields.filter((f) => f.inline && f.name.startsWith('l'))).toHaveLength(6);
+    expect(fields.find((f) => f.name === '+6 more labels')?.value).toContain('l11=v11');
+  });
+});
+
+describe('renderNotification: notes, identity', () => {
+  it('shows truncatedAlerts and the rerouted channel', () => {
+    const n = makeNotification([makeAlert()], { truncatedAlerts: 7, reroutedFrom: '#ops-critical' });
+    const [msg] = renderNotification(n, makeOptions());
+    expectSafeMessage(msg!);
+    expect(msg!.embeds[0]!.footer?.text).toContain('+7 alerts not sent by Alertmanager');
+    expect(msg!.embeds[0]!.description).toMatch(/^⚠️ Rerouted: the webhook of \*\*\\#ops-critical\*\* is broken/);
+  });
+
+  it('keeps a valid username, avatar and thread name; drops refused usernames', () => {
+    const ok = renderNotification(makeNotification([makeAlert()]), makeOptions({
+      username: 'Alerts', avatarUrl: 'https://x.example/a.png', threadName: 'CPU',
+    }))[0]!;
+    expect([ok.username, ok.avatar_url, ok.thread_name]).toEqual(['Alerts', 'https://x.example/a.png', 'CPU']);
+    for (const username of ['My Discord bot', 'clyde', 'x'.repeat(81), '   ']) {
+      const msg = renderNotification(makeNotification([makeAlert()]), makeOptions({ username, avatarUrl: 'file:///x' }))[0]!;
+      expect(msg.username).toBeUndefined();
+      expect(msg.avatar_url).toBeUndefined();
+    }
+  });
+
+  it('renders an empty notification as one visible message', () => {
+    const msgs = renderNotification(makeNotification([], { status: 'firing', truncatedAlerts: 3 }), makeOptions());
+    expect(msgs).toHaveLength(1);
+    expectSafeMessage(msgs[0]!);
+    expect(allText(msgs)).toContain('+3 alerts not sent');
+  });
+});
+
+describe('renderNotification: splitting', () => {
+  it('splits a 60-alert group across messages, every alert present in order, only the first pings', () => {
+    const alerts = Array.from({ length: 60 }, (_, i) => makeAlert({ title: `Alert-${String(i).padStart(2, '0')}` }));
+    const mentions = { here: true };
+    const msgs = renderNotification(makeNotification(alerts, { truncatedAlerts: 2 }), makeOptions({ mentions }));
+    expect(msgs.length).toBeGreaterThanOrEqual(6);
+    const titles = msgs.flatMap((m) => m.embeds.map((e) => e.title));
+    expect(titles).toEqual(alerts.map((a) => `🔥 FIRING: ${a.title}`));
+    msgs.forEach((m, i) => {
+      expectSafeMessage(m, i === 0 ? mentions : undefined);
+      if (i === 0) expect(m.content).toBe(`@here **60 firing** — critical (part 1/${msgs.length})`);
+      else expect(m.content).toBe(`(part ${i + 1}/${msgs.length})`);
+    });
+    expect(msgs.at(-1)!.embeds.at(-1)!.footer?.text).toContain('+2 alerts not sent');
+  });
+
+  it('splits by the 6000 total as well as by 10 embeds', () => {
+    const alerts = Array.from({ length: 5 }, (_, i) => makeAlert({ title: `Big-${i}`, message: 'm'.repeat(3000) }));
+    const msgs = renderNotification(makeNotification(alerts), makeOptions());
+    expect(msgs.length).toBeGreaterThanOrEqual(3);
+    for (const m of msgs) expectSafeMessage(m);
+    expect(msgs.flatMap((m) => m.embeds).map((e) => e.description)).toEqual(alerts.map(() => 'm'.repeat(3000)));
+  });
+
+  it('truncates one huge alert per field so it fits, visibly', () => {
+    const huge = 'x'.repeat(20_000);
+    const alert = makeAlert({
+      title: huge, message: huge,
+      labels: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, huge])),
+      fields: Array.from({ length: 40 }, (_, i) => ({ name: `${huge}${i}`, value: huge })),
+      presentation: { footer: huge, author: { name: huge } },
+    });
+    const msgs = renderNotification(makeNotification([alert]), makeOptions());
+    expect(msgs).toHaveLength(1);
+    expectSafeMessage(msgs[0]!);
+    const e = msgs[0]!.embeds[0]!;
+    expect(e.title!.endsWith('…')).toBe(true);
+    expect(codePointLength(e.title!)).toBeLessThanOrEqual(256);
+    expect(e.description!.endsWith('…')).toBe(true);
+    expect(e.fields).toHaveLength(25);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'], [42_000, '42s'], [5 * 60_000, '5m'], [(83 * 60 + 10) * 1000, '1h 23m'], [(27 * 3600 + 60) * 1000, '1d 3h'],
+  ])('%d ms → %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
