@@ -12,6 +12,8 @@ import type { WebhookState } from './webhook-state.js';
 
 /** Notifications read per batch: enough to pack a storm into full messages, few enough to stay responsive. */
 export const READ_BATCH = 100;
+/** How often a waiting worker looks for a free slot and for more work to pack. */
+export const GATHER_POLL_MS = 100;
 /** How long one blocking read waits for work before looping (to notice stop). */
 export const READ_BLOCK_MS = 1_000;
 
@@ -58,10 +60,25 @@ export class WebhookWorker {
       await this.deps.rerouter.reroute(this.queueKey, items, config);
       return;
     }
-    const status = await this.deps.state.status(this.queueKey, target.limits, this.deps.clock.now());
-    const free = status.pausedUntil && status.pausedUntil > this.deps.clock.now() ? 0 : status.rateLimit.remaining;
+    const free = await this.#gather(items, target, signal);
     const plans = planMessages(config, items, free, this.deps.clock.now);
     await this.#sendPlans(plans, items, target, config, signal);
+  }
+
+  /**
+   * While the webhook has no free slot (rate limit spent, Discord pause), keep reading what piles up into
+   * this batch, so the next message carries all of it. Returns the free slots once there are some.
+   */
+  async #gather(items: QueuedItem[], target: QueueTarget, signal: AbortSignal): Promise<number> {
+    for (;;) {
+      const now = this.deps.clock.now();
+      const s = await this.deps.state.status(this.queueKey, target.limits, now);
+      const discordLeft = s.discord?.remaining !== undefined && (s.discord.resetAt ?? 0) > now ? s.discord.remaining : Infinity;
+      const free = s.pausedUntil && s.pausedUntil > now ? 0 : Math.min(s.rateLimit.remaining, discordLeft);
+      if (free > 0 || signal.aborted || s.broken || s.breaker.state === 'open') return free;
+      await this.deps.clock.sleep(GATHER_POLL_MS, signal).catch(() => undefined);
+      if (items.length < READ_BATCH) items.push(...(await this.deps.store.queue.read(this.queueKey, READ_BATCH - items.length, 0)));
+    }
   }
 
   async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
