@@ -3,6 +3,7 @@ import type { RateLimitSettings } from '../config/types.js';
 import type { FailureReason } from '../model/outcome.js';
 import { DEFAULT_BACKOFF, retryDelay } from './backoff.js';
 import { classify } from './classify.js';
+import type { ThrottleScope } from './classify.js';
 import type { Clock, Random } from './clock.js';
 import type { DiscordSender } from './discord-sender.js';
 import type { PlannedMessage } from './plan.js';
@@ -25,8 +26,17 @@ export interface SendContext {
   clock: Clock;
   random: Random;
   signal: AbortSignal;
-  /** Told of each attempt's classification (metrics, logs). */
-  onAttempt?: (kind: string, reason: string | undefined, detail: string | undefined) => void;
+  /** Told of each attempt's classification (metrics, logs); `info` names the webhook and Discord's answer. */
+  onAttempt?: (kind: string, reason: string | undefined, detail: string | undefined, info: AttemptInfo) => void;
+  /** Told before each backoff retry (5xx, timeout, reset), with the classifier's reason (metrics). */
+  onRetry?: (reason: FailureReason) => void;
+}
+
+/** Which webhook an attempt went to and what came back: HTTP status (absent for transport errors), 429 scope. */
+export interface AttemptInfo {
+  webhookId: string;
+  status?: number;
+  scope?: ThrottleScope;
 }
 
 /**
@@ -51,7 +61,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     const raw = await ctx.sender.post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
     const result = classify({ ...raw, now: clock.now() });
     await state.onResponse(webhook.id, result.rateLimit, clock.now());
-    ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined);
+    ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined });
     switch (result.kind) {
       case 'success':
         await state.onSuccess(webhook.id, clock.now());
@@ -63,9 +73,12 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         if (ctx.signal.aborted) return { kind: 'aborted', attempts };
         await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
         if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts };
+        ctx.onRetry?.(result.reason);
         await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);
         break;
       case 'permanent':
+        // Discord answered (the body was wrong): the webhook is healthy, which also frees a half-open probe.
+        await state.onSuccess(webhook.id, clock.now());
         return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts };
       case 'broken':
         await state.markBroken(webhook.id, result.detail, clock.now());

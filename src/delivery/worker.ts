@@ -28,6 +28,7 @@ export interface WorkerDeps {
   random: Random;
   logger: Logger;
   onAttempt?: SendContext['onAttempt'];
+  onRetry?: SendContext['onRetry'];
 }
 
 /**
@@ -48,7 +49,30 @@ export class WebhookWorker {
         await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
         continue;
       }
-      if (items.length > 0) await this.deliver(items, signal);
+      if (items.length > 0) await this.#whileLeased(items, () => this.deliver(items, signal));
+    }
+  }
+
+  /**
+   * Runs one batch while renewing the queue's lease on its entries every third of the lease (Redis: entries
+   * held past the visibility timeout go to another replica), so a batch waiting long on Discord (breaker
+   * open, a long 429) stays ours. Reads `items` at each renewal: entries gathered into the batch are kept too.
+   */
+  async #whileLeased(items: QueuedItem[], run: () => Promise<void>): Promise<void> {
+    const { queue } = this.deps.store;
+    if (!queue.touch || !queue.leaseMs) return run();
+    let touching = false;
+    const timer = setInterval(() => {
+      if (touching) return;
+      touching = true;
+      queue.touch!(this.queueKey, items.map((i) => i.entryId))
+        .catch((err: unknown) => this.deps.logger.warn({ queue: this.queueKey, err: String(err) }, 'lease renewal failed'))
+        .finally(() => (touching = false));
+    }, Math.max(100, queue.leaseMs / 3));
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
     }
   }
 
@@ -145,6 +169,7 @@ export class WebhookWorker {
       random: this.deps.random,
       signal,
       onAttempt: this.deps.onAttempt,
+      onRetry: this.deps.onRetry,
     };
   }
 }

@@ -125,11 +125,24 @@ export class MemoryWebhookState implements WebhookState {
     if (info !== undefined) this.#entry(webhookId).bucket.update(info, now);
   }
 
-  /** `global` / `cloudflare` pause every webhook (a Cloudflare ban for at least `CLOUDFLARE_BAN_MIN_MS`); the rest this one. */
+  /**
+   * `global` / `cloudflare` pause every webhook (a Cloudflare ban for at least `CLOUDFLARE_BAN_MIN_MS`); the
+   * rest this one. A 429 on the half-open probe is no outcome: the probe is given back, so the retry after
+   * the pause may probe at once instead of waiting out the probe lease (a whole cooldown).
+   */
   async onThrottle(webhookId: string, scope: ThrottleScope, untilTs: number, now: number): Promise<void> {
     if (scope === 'cloudflare') this.#gate.pauseAll(Math.max(untilTs, now + CLOUDFLARE_BAN_MIN_MS), scope);
     else if (scope === 'global') this.#gate.pauseAll(untilTs, scope);
     else this.#entry(webhookId).bucket.pauseUntil(untilTs, scope);
+    this.#releaseProbe(webhookId, now);
+  }
+
+  #releaseProbe(webhookId: string, now: number): void {
+    const entry = this.#entries.get(webhookId);
+    if (entry === undefined) return;
+    const snapshot = entry.breaker.toJSON();
+    if (snapshot.probeAt === null || entry.breaker.state(now) !== 'half_open') return;
+    entry.breaker = CircuitBreaker.fromJSON({ ...snapshot, probeAt: null }, this.#breakerOptions);
   }
 
   async onSuccess(webhookId: string, now: number): Promise<void> {

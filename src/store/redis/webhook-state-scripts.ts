@@ -1,0 +1,244 @@
+/**
+ * Lua of `RedisWebhookState`. Each script touches the keys it is given, all in one hash-tag slot (one
+ * webhook's `state` + `window`, or the gate's `pause` + `rate`; see webhook-state-keys.ts), and runs
+ * atomically, so two replicas never both take the last token. The arithmetic mirrors the in-process
+ * building blocks line for line (token-bucket.ts, sliding-window.ts, circuit-breaker.ts, discord-bucket.ts),
+ * in the same IEEE doubles, so both stores answer the same waits. Numbers go back as `%.17g` strings:
+ * Redis would truncate a Lua number reply to an integer.
+ */
+import type { Redis } from 'ioredis';
+
+/** Helpers shared by the limiter and gate scripts (prepended to them). */
+const LIB = `
+local EPS = 1e-9
+local WINDOW_MS = 60000
+local function num(x) return string.format('%.17g', x) end
+
+-- Sliding window log in sorted set \`key\`: at most \`limit\` members in any \`window_ms\`. 0 when \`member\` was
+-- recorded, else ms until the oldest leaves. Scores never go back (replica clocks may differ a little).
+local function sw_take(key, limit, window_ms, now, member)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - window_ms))
+  if redis.call('ZCARD', key) < limit then
+    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    local at = now
+    if newest[2] then at = math.max(now, tonumber(newest[2])) end
+    redis.call('ZADD', key, num(at), member)
+    redis.call('PEXPIRE', key, num(2 * window_ms))
+    return 0
+  end
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window_ms - now)
+end
+
+-- The webhook's limiter from its state hash: a fresh (full) one when the stored settings differ (reload).
+local function limiter_load(state, sig, algo, per_minute, burst)
+  local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'tokensAt')
+  local lim = { sig = sig, algo = algo, fresh = f[1] ~= sig, limit = per_minute }
+  if algo == 'token_bucket' then
+    lim.cap, lim.rate, lim.tokens = burst, per_minute / 60000, burst
+    if not lim.fresh then
+      lim.tokens = tonumber(f[2]) or burst
+      lim.last = tonumber(f[3])
+    end
+  end
+  return lim
+end
+
+local function tb_refill(lim, now)
+  if lim.last and now > lim.last then lim.tokens = math.min(lim.cap, lim.tokens + (now - lim.last) * lim.rate) end
+  if (not lim.last) or now > lim.last then lim.last = now end
+end
+
+-- One unit, or ms until one is there (nothing consumed then).
+local function limiter_take(state, window, lim, now, member)
+  if lim.algo == 'token_bucket' then
+    tb_refill(lim, now)
+    local wait = 0
+    if lim.tokens + EPS >= 1 then
+      lim.tokens = math.max(0, lim.tokens - 1)
+    else
+      wait = math.max(1, math.ceil((1 - lim.tokens) / lim.rate))
+    end
+    redis.call('HSET', state, 'limiterSettings', lim.sig, 'tokens', num(lim.tokens), 'tokensAt', num(lim.last))
+    return wait
+  end
+  if lim.fresh then
+    redis.call('DEL', window)
+    redis.call('HSET', state, 'limiterSettings', lim.sig)
+    redis.call('HDEL', state, 'tokens', 'tokensAt')
+  end
+  return sw_take(window, lim.limit, WINDOW_MS, now, member)
+end
+
+-- { remaining, limit, resetMs } without writing anything.
+local function limiter_peek(window, lim, now)
+  if lim.algo == 'token_bucket' then
+    tb_refill(lim, now)
+    local missing, reset = lim.cap - lim.tokens, 0
+    if missing > EPS then reset = math.ceil(missing / lim.rate) end
+    return { num(math.floor(lim.tokens + EPS)), num(lim.cap), num(reset) }
+  end
+  if lim.fresh then return { num(lim.limit), num(lim.limit), '0' } end
+  local count, reset = redis.call('ZCOUNT', window, '(' .. num(now - WINDOW_MS), '+inf'), 0
+  if count > 0 then
+    local newest = redis.call('ZRANGE', window, -1, -1, 'WITHSCORES')
+    reset = math.max(0, tonumber(newest[2]) + WINDOW_MS - now)
+  end
+  return { num(lim.limit - count), num(lim.limit), num(reset) }
+end
+`;
+
+/**
+ * The webhook's part of `acquire`: KEYS state, window; ARGV now, settings signature, algorithm, perMinute,
+ * burst, reservation id, cooldown ms, probe lease ms. Checks broken, breaker, Discord pause, limiter in
+ * that order; when all allow, takes the unit and (half-open) the probe, both tagged with the reservation
+ * id so `REFUND` can give back exactly them. Returns { reason | 'ok', waitMs }.
+ */
+const ACQUIRE = `
+local state, window = KEYS[1], KEYS[2]
+local now, cooldown, lease = tonumber(ARGV[1]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local f = redis.call('HMGET', state, 'brokenSince', 'openedAt', 'probeAt', 'pausedUntil')
+if f[1] then return { 'broken', '0' } end
+local opened, probe = tonumber(f[2]), tonumber(f[3])
+if opened then
+  if now < opened + cooldown then return { 'breaker_open', num(opened + cooldown - now) } end
+  if probe and now < probe + lease then return { 'breaker_open', num(probe + lease - now) } end
+end
+local paused = tonumber(f[4]) or 0
+if now < paused then return { 'discord_pause', num(paused - now) } end
+local lim = limiter_load(state, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+local wait = limiter_take(state, window, lim, now, ARGV[6])
+if wait > 0 then return { 'rate_limit', num(wait) } end
+if opened then redis.call('HSET', state, 'probeAt', num(now), 'probeId', ARGV[6]) end
+return { 'ok', '0' }
+`;
+
+/** The global gate refused after `ACQUIRE` took: KEYS state, window; ARGV signature, algorithm, reservation id, burst. */
+const REFUND = `
+local state, window = KEYS[1], KEYS[2]
+local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'probeId')
+if f[1] == ARGV[1] then
+  if ARGV[2] == 'token_bucket' then
+    local tokens = tonumber(f[2])
+    if tokens then redis.call('HSET', state, 'tokens', num(math.min(tonumber(ARGV[4]), tokens + 1))) end
+  else
+    redis.call('ZREM', window, ARGV[3])
+  end
+end
+if f[3] == ARGV[3] then redis.call('HDEL', state, 'probeAt', 'probeId') end
+return 1
+`;
+
+/** Read-only limiter snapshot for status: KEYS state, window; ARGV now, signature, algorithm, perMinute, burst. */
+const PEEK = `
+local lim = limiter_load(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+return limiter_peek(KEYS[2], lim, tonumber(ARGV[1]))
+`;
+
+/**
+ * Response headers or a 429: KEYS state; ARGV now, pause until (0: none), pause reason, release probe
+ * ('1'/'0'), cooldown ms, Discord limit, remaining, bucket ('' when absent). A pause only ever extends. A
+ * 429 on the half-open probe gives the probe back: it is no outcome, and the retry after the pause may
+ * probe at once instead of waiting out the lease.
+ */
+const BUCKET = `
+local state = KEYS[1]
+local now, until_ts = tonumber(ARGV[1]), tonumber(ARGV[2])
+if until_ts > (tonumber(redis.call('HGET', state, 'pausedUntil')) or 0) then
+  redis.call('HSET', state, 'pausedUntil', ARGV[2], 'pauseReason', ARGV[3])
+end
+local names = { 'discordLimit', 'discordRemaining', 'discordBucket' }
+for i, name in ipairs(names) do
+  if ARGV[5 + i] ~= '' then redis.call('HSET', state, name, ARGV[5 + i]) end
+end
+if ARGV[4] == '1' then
+  local f = redis.call('HMGET', state, 'openedAt', 'probeAt')
+  local opened = tonumber(f[1])
+  if opened and f[2] and now >= opened + tonumber(ARGV[5]) then redis.call('HDEL', state, 'probeAt', 'probeId') end
+end
+return 1
+`;
+
+/** A retryable failure: KEYS state; ARGV now, threshold, cooldown ms, reason, detail. As `CircuitBreaker.onFailure`. */
+const FAILURE = `
+local state = KEYS[1]
+local now, threshold, cooldown = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local failures = redis.call('HINCRBY', state, 'failures', 1)
+local opened = tonumber(redis.call('HGET', state, 'openedAt'))
+if (opened and now >= opened + cooldown) or ((not opened) and failures >= threshold) then
+  redis.call('HSET', state, 'openedAt', ARGV[1])
+  redis.call('HDEL', state, 'probeAt', 'probeId')
+end
+redis.call('HSET', state, 'lastErrorReason', ARGV[4], 'lastErrorDetail', ARGV[5], 'lastErrorAt', ARGV[1])
+return failures
+`;
+
+/** KEYS state; ARGV now: close the breaker, note the success. */
+const SUCCESS = `
+redis.call('HSET', KEYS[1], 'failures', '0', 'lastSuccessAt', ARGV[1])
+redis.call('HDEL', KEYS[1], 'openedAt', 'probeAt', 'probeId')
+return 1
+`;
+
+/** KEYS state; ARGV now, reason: the first `since` stays, the newer reason wins. */
+const MARK_BROKEN = `
+redis.call('HSETNX', KEYS[1], 'brokenSince', ARGV[1])
+redis.call('HSET', KEYS[1], 'brokenReason', ARGV[2])
+return 1
+`;
+
+/** The global gate: KEYS pause, rate; ARGV now, per second, reservation id. { 'ok' | 'paused' | 'full', waitMs, reason? }. */
+const GATE_TAKE = `
+local now = tonumber(ARGV[1])
+local p = redis.call('HMGET', KEYS[1], 'until', 'reason')
+local until_ts = tonumber(p[1]) or 0
+if now < until_ts then return { 'paused', num(until_ts - now), p[2] or 'global' } end
+local wait = sw_take(KEYS[2], tonumber(ARGV[2]), 1000, now, ARGV[3])
+if wait > 0 then return { 'full', num(wait) } end
+return { 'ok', '0' }
+`;
+
+/** KEYS pause; ARGV until, reason ('global' | 'cloudflare'). Only ever extends. */
+const GATE_PAUSE = `
+if tonumber(ARGV[1]) > (tonumber(redis.call('HGET', KEYS[1], 'until')) or 0) then
+  redis.call('HSET', KEYS[1], 'until', ARGV[1], 'reason', ARGV[2])
+end
+return 1
+`;
+
+/** Script commands in the shape of `REDIS_SCRIPTS` (scripts.ts), so they may be merged there. */
+export const WEBHOOK_STATE_SCRIPTS = {
+  alertcordWebhookAcquire: { lua: LIB + ACQUIRE, numberOfKeys: 2 },
+  alertcordWebhookRefund: { lua: LIB + REFUND, numberOfKeys: 2 },
+  alertcordWebhookPeek: { lua: LIB + PEEK, numberOfKeys: 2, readOnly: true },
+  alertcordWebhookBucket: { lua: BUCKET, numberOfKeys: 1 },
+  alertcordWebhookFailure: { lua: FAILURE, numberOfKeys: 1 },
+  alertcordWebhookSuccess: { lua: SUCCESS, numberOfKeys: 1 },
+  alertcordWebhookBroken: { lua: MARK_BROKEN, numberOfKeys: 1 },
+  alertcordGateTake: { lua: LIB + GATE_TAKE, numberOfKeys: 2 },
+  alertcordGatePause: { lua: GATE_PAUSE, numberOfKeys: 1 },
+} as const;
+
+type Arg = string | number;
+type ScriptName = keyof typeof WEBHOOK_STATE_SCRIPTS;
+
+/** The connection with the commands above: keys first, then arguments. */
+export type WebhookStateScriptCommands = Record<ScriptName, (...keysAndArgs: Arg[]) => Promise<unknown>>;
+
+/**
+ * Adds the commands to a shared connection unless it already has them (registered through the `scripts`
+ * option). ioredis sends EVALSHA and falls back to EVAL after a server restart emptied the script cache.
+ */
+export function withWebhookStateScripts(redis: Redis): Redis & WebhookStateScriptCommands {
+  const commands = redis as unknown as Record<string, unknown>;
+  for (const [name, definition] of Object.entries(WEBHOOK_STATE_SCRIPTS)) {
+    if (typeof commands[name] !== 'function') redis.defineCommand(name, definition);
+  }
+  return redis as Redis & WebhookStateScriptCommands;
+}
+
+/** A script's array reply as strings (`%.17g` numbers, reasons). */
+export function replyStrings(reply: unknown): string[] {
+  if (!Array.isArray(reply)) throw new Error(`unexpected script reply: ${String(reply)}`);
+  return reply.map((item) => String(item));
+}

@@ -1,0 +1,174 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RateLimitSettings } from '../../src/config/types.js';
+import { CLOUDFLARE_BAN_MIN_MS } from '../../src/delivery/classify-throttle.js';
+import type { GateDecision } from '../../src/delivery/webhook-state.js';
+import { createConnection, whenReady } from '../../src/store/redis/connection.js';
+import { RedisWebhookState, type RedisWebhookStateOptions } from '../../src/store/redis/webhook-state.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { runWebhookStateContract } from './webhook-state-contract.js';
+import { LIMITS, T0, WIDE, refused } from './webhook-state-fixtures.js';
+
+const PREFIX = 'alertcord';
+const A = '123456789012345678';
+const C = '223456789012345678';
+
+let server: RedisServer;
+let admin: Redis;
+const connections: Redis[] = [];
+
+/** One replica: its own connection, built as the store builds it (command timeout, no offline queue). */
+function replica(options: Partial<RedisWebhookStateOptions> = {}): RedisWebhookState {
+  const redis = createConnection({ url: server.url, commandTimeoutMs: 1_500, random: Math.random });
+  connections.push(redis);
+  return new RedisWebhookState({ redis, keyPrefix: PREFIX, ...options });
+}
+
+async function closeAll(): Promise<void> {
+  await Promise.all(connections.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+}
+
+beforeAll(async () => {
+  server = await startRedis({ appendonly: false });
+  admin = createConnection({ url: server.url, commandTimeoutMs: 1_500, random: Math.random });
+  await whenReady(admin, 5_000);
+});
+
+afterAll(async () => {
+  await admin?.quit();
+  await server?.destroy();
+});
+
+beforeEach(async () => {
+  await admin.flushdb();
+});
+
+afterEach(closeAll);
+
+runWebhookStateContract('RedisWebhookState', async (options) => ({ state: replica(options), cleanup: closeAll }));
+
+const okCount = (decisions: GateDecision[]): number => decisions.filter((d) => d.ok).length;
+
+describe('RedisWebhookState: two replicas act as one', () => {
+  it('30/min with burst 30: interleaved acquires from both → exactly 30 at one now', async () => {
+    const [one, two] = [replica(), replica()];
+    let sent = 0;
+    for (let i = 0; i < 40; i++) if ((await (i % 2 === 0 ? one : two).acquire(A, LIMITS, T0)).ok) sent++;
+    expect(sent).toBe(30);
+    expect(await one.acquire(A, LIMITS, T0)).toEqual(refused('rate_limit', 2_000));
+    expect(await two.acquire(A, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+    expect(await one.acquire(A, LIMITS, T0 + 2_000)).toEqual(refused('rate_limit', 2_000));
+  });
+
+  it('concurrent acquires from both (one pipeline each) still let exactly the limit through', async () => {
+    const [one, two] = [replica(), replica()];
+    const racing = (state: RedisWebhookState) => Array.from({ length: 50 }, () => state.acquire(A, LIMITS, T0));
+    expect(okCount(await Promise.all([...racing(one), ...racing(two)]))).toBe(30);
+    const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 7, burst: 7 };
+    const both = await Promise.all([...Array.from({ length: 20 }, () => one.acquire(C, window, T0)), ...Array.from({ length: 20 }, () => two.acquire(C, window, T0))]);
+    expect(okCount(both)).toBe(7);
+    expect(await two.acquire(C, window, T0 + 59_999)).toEqual(refused('rate_limit', 1));
+  });
+
+  it('a 429 seen by one pauses the webhook for the other', async () => {
+    const [one, two] = [replica(), replica()];
+    await one.onThrottle(A, 'webhook', T0 + 1_500, T0);
+    expect(await two.acquire(A, LIMITS, T0)).toEqual(refused('discord_pause', 1_500));
+    await two.onResponse(A, { limit: 5, remaining: 0, resetAfterMs: 3_000 }, T0 + 1_500);
+    expect(await one.acquire(A, LIMITS, T0 + 2_000)).toEqual(refused('discord_pause', 2_500));
+    expect(await one.acquire(A, LIMITS, T0 + 4_500)).toEqual({ ok: true });
+  });
+
+  it("a global pause or Cloudflare ban on one pauses the other's webhooks too", async () => {
+    const [one, two] = [replica(), replica()];
+    await one.onThrottle(A, 'global', T0 + 2_000, T0);
+    expect(await two.acquire(C, LIMITS, T0 + 500)).toEqual(refused('global_pause', 1_500));
+    expect(await two.acquire(C, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+    await two.onThrottle(C, 'cloudflare', T0 + 3_000, T0 + 2_000);
+    expect(await one.acquire(A, LIMITS, T0 + 3_000)).toEqual(refused('cloudflare_ban', CLOUDFLARE_BAN_MIN_MS - 1_000));
+    expect(await one.status(A, LIMITS, T0 + 3_000)).toMatchObject({ pausedUntil: T0 + 2_000 + CLOUDFLARE_BAN_MIN_MS, pauseReason: 'cloudflare' });
+  });
+
+  it('the global rate is one budget for all replicas; a refusal there takes nothing from the webhook', async () => {
+    const [one, two] = [replica({ globalPerSecond: 3 }), replica({ globalPerSecond: 3 })];
+    expect(okCount(await Promise.all([one, two, one, two, one].map((s, i) => s.acquire(`w${i}`, WIDE, T0))))).toBe(3);
+    const tight: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };
+    expect(await two.acquire(A, tight, T0 + 500)).toEqual(refused('global_rate', 500));
+    expect(await one.acquire(A, tight, T0 + 1_000)).toEqual({ ok: true }); // its one token was given back
+  });
+
+  it('breaker failures from both add up; the half-open probe goes to one replica only', async () => {
+    const [one, two] = [replica(), replica()];
+    for (let i = 0; i < 3; i++) await one.onFailure(A, 'server_error', 'HTTP 502', T0);
+    expect(await two.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    for (let i = 0; i < 2; i++) await two.onFailure(A, 'timeout', 'no answer in 10 s', T0);
+    expect(await one.acquire(A, LIMITS, T0)).toEqual(refused('breaker_open', 60_000));
+    expect((await two.status(A, LIMITS, T0)).breaker).toEqual({ state: 'open', consecutiveFailures: 5, openedAt: T0 });
+    const probes = await Promise.all([one, two, one, two].map((s) => s.acquire(A, LIMITS, T0 + 60_000)));
+    expect(okCount(probes)).toBe(1);
+    await one.onSuccess(A, T0 + 60_100);
+    expect(await two.acquire(A, LIMITS, T0 + 60_100)).toEqual({ ok: true });
+  });
+
+  it('a broken mark is seen by both, and a clear by either', async () => {
+    const [one, two] = [replica(), replica()];
+    await one.markBroken(A, 'HTTP 404: Unknown Webhook', T0);
+    expect(await two.isBroken(A)).toBe(true);
+    expect(await two.acquire(A, LIMITS, T0)).toMatchObject(refused('broken'));
+    await two.markBroken(A, 'HTTP 401', T0 + 1_000);
+    expect((await one.status(A, LIMITS, T0 + 1_000)).broken).toEqual({ reason: 'HTTP 401', since: T0 });
+    await two.clearBroken(A);
+    expect(await one.isBroken(A)).toBe(false);
+    expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+  });
+});
+
+describe('RedisWebhookState: keys', () => {
+  it('names webhooks by id under the prefix, one hash tag per webhook and one for the gate', async () => {
+    const state = replica();
+    const odd = 'a{b}:c';
+    await state.acquire(odd, { algorithm: 'sliding_window', perMinute: 5, burst: 5 }, T0);
+    await state.onFailure(A, 'server_error', 'HTTP 500', T0);
+    await state.onThrottle(A, 'global', T0 + 1_000, T0);
+    expect((await admin.keys('*')).sort()).toEqual([
+      `${PREFIX}:{gate}:pause`,
+      `${PREFIX}:{gate}:rate`,
+      `${PREFIX}:{wh:${A}}:state`,
+      `${PREFIX}:{wh:a%7Bb%7D%3Ac}:state`,
+      `${PREFIX}:{wh:a%7Bb%7D%3Ac}:window`,
+    ]);
+  });
+
+  it('two prefixes on one Redis do not share state', async () => {
+    const one = replica();
+    const other = replica({ keyPrefix: 'staging' });
+    await one.markBroken(A, 'HTTP 404', T0);
+    await one.onThrottle(A, 'global', T0 + 5_000, T0);
+    expect(await other.isBroken(A)).toBe(false);
+    expect(await other.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+  });
+
+  it('rejects bad options and limiter settings like the memory store', async () => {
+    expect(() => replica({ failureThreshold: 0 })).toThrow(RangeError);
+    await expect(replica().acquire(A, { algorithm: 'token_bucket', perMinute: 0.5, burst: 1 }, T0)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('RedisWebhookState: Redis unreachable', () => {
+  it('calls reject within the bound instead of hanging, and work again once Redis is back', async () => {
+    const state = replica({ commandTimeoutMs: 500 });
+    expect(await state.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    await server.stop();
+    try {
+      const started = Date.now();
+      await expect(state.acquire(A, LIMITS, T0)).rejects.toThrow();
+      await expect(state.onThrottle(A, 'global', T0 + 1_000, T0)).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      await server.restart();
+      await whenReady(admin, 5_000);
+    }
+    await whenReady(connections[0]!, 5_000);
+    expect(await state.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+  });
+});

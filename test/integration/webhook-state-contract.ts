@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RateLimitSettings } from '../../src/config/types.js';
+import { CLOUDFLARE_BAN_MIN_MS } from '../../src/delivery/classify-throttle.js';
+import type { WebhookState } from '../../src/delivery/webhook-state.js';
+import { BROKEN_RECHECK_MS } from '../../src/store/memory/webhook-state.js';
+import { runStatusContract } from './webhook-state-contract-status.js';
+import { A, B, LIMITS, T0, WIDE, drain, openBreaker, refused, type MakeWebhookState, type WebhookStateContractOptions } from './webhook-state-fixtures.js';
+
+export type { MakeWebhookState, WebhookStateContractOptions } from './webhook-state-fixtures.js';
+
+/**
+ * The behaviour every `WebhookState` shares (issue 4's gates, issue 7's Redis store): order of checks,
+ * nothing consumed on a refusal, 429 pauses, breaker and probe, broken marks, our rate limit, status.
+ * Time is passed in, so the cases pin exact waits.
+ */
+export function runWebhookStateContract(name: string, make: MakeWebhookState): void {
+  const cleanups: Array<() => Promise<void>> = [];
+  const open = async (options?: WebhookStateContractOptions): Promise<WebhookState> => {
+    const made = await make(options);
+    cleanups.push(made.cleanup);
+    return made.state;
+  };
+  afterEach(async () => {
+    await Promise.all(cleanups.splice(0).map((c) => c()));
+  });
+
+  describe(`${name}.acquire: order of checks`, () => {
+    it('reports the first refusing check: broken, breaker, global pause, Discord pause, rate limit, global rate', async () => {
+      const state = await open({ globalPerSecond: 1 });
+      const tight: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };
+      expect(await state.acquire(B, WIDE, T0)).toEqual({ ok: true }); // the global second is now used up
+      expect(await state.acquire(A, WIDE, T0)).toEqual(refused('global_rate', 1_000));
+
+      await state.acquire(A, tight, T0 + 1_000); // spends A's only token
+      expect(await state.acquire(A, tight, T0 + 1_000)).toMatchObject(refused('rate_limit'));
+      await state.onThrottle(A, 'webhook', T0 + 4_000, T0 + 1_000);
+      expect(await state.acquire(A, tight, T0 + 1_000)).toEqual(refused('discord_pause', 3_000));
+      await state.onThrottle(A, 'global', T0 + 9_000, T0 + 1_000);
+      expect(await state.acquire(A, tight, T0 + 1_000)).toEqual(refused('global_pause', 8_000));
+      await openBreaker(state, A, T0 + 1_000);
+      expect(await state.acquire(A, tight, T0 + 1_000)).toEqual(refused('breaker_open', 60_000));
+      await state.markBroken(A, 'HTTP 404 Unknown Webhook', T0 + 1_000);
+      expect(await state.acquire(A, tight, T0 + 1_000)).toEqual(refused('broken', BROKEN_RECHECK_MS));
+    });
+  });
+
+  describe(`${name}.acquire: a refusal consumes nothing`, () => {
+    it('Discord pause: the limiter keeps its tokens', async () => {
+      const state = await open();
+      await state.onResponse(A, { limit: 5, remaining: 0, resetAfterMs: 2_000 }, T0);
+      for (let i = 0; i < 100; i++) expect(await state.acquire(A, LIMITS, T0)).toMatchObject(refused('discord_pause'));
+      expect((await state.status(A, LIMITS, T0)).rateLimit.remaining).toBe(30);
+      expect(await drain(state, A, LIMITS, T0 + 2_000)).toBe(30);
+    });
+
+    it('global rate full: neither the limiter token nor the half-open probe is taken', async () => {
+      const state = await open({ globalPerSecond: 1 });
+      await openBreaker(state, A, T0);
+      const half = T0 + 60_000;
+      expect(await state.acquire(B, WIDE, half)).toEqual({ ok: true });
+      expect(await state.acquire(A, LIMITS, half)).toMatchObject(refused('global_rate'));
+      const status = await state.status(A, LIMITS, half);
+      expect(status.rateLimit.remaining).toBe(30);
+      expect(status.breaker.state).toBe('half_open');
+      // The probe is still there to take once the global second has passed.
+      expect(await state.acquire(A, LIMITS, half + 1_000)).toEqual({ ok: true });
+      expect(await state.acquire(A, LIMITS, half + 1_000)).toMatchObject(refused('breaker_open'));
+    });
+
+    it('rate limit refusal takes no global slot', async () => {
+      const state = await open({ globalPerSecond: 2 });
+      const one: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };
+      expect(await state.acquire(A, one, T0)).toEqual({ ok: true });
+      for (let i = 0; i < 10; i++) expect(await state.acquire(A, one, T0)).toMatchObject(refused('rate_limit'));
+      expect(await state.acquire(B, WIDE, T0)).toEqual({ ok: true }); // the second slot of this second is still free
+    });
+  });
+
+  describe(`${name}: 429 pauses`, () => {
+    it('a webhook-scope 429 pauses that webhook only', async () => {
+      const state = await open();
+      await state.onThrottle(A, 'webhook', T0 + 1_500, T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('discord_pause', 1_500));
+      expect(await state.acquire(B, LIMITS, T0)).toEqual({ ok: true });
+      expect(await state.acquire(A, LIMITS, T0 + 1_500)).toEqual({ ok: true });
+    });
+
+    it('sublimit and shared 429s also pause only their webhook', async () => {
+      const state = await open();
+      await state.onThrottle(A, 'sublimit', T0 + 500, T0);
+      await state.onThrottle(B, 'shared', T0 + 700, T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('discord_pause', 500));
+      expect(await state.acquire(B, LIMITS, T0)).toEqual(refused('discord_pause', 700));
+      expect(await state.acquire('webhook-c', LIMITS, T0)).toEqual({ ok: true });
+    });
+
+    it('a global 429 pauses every webhook', async () => {
+      const state = await open();
+      await state.onThrottle(A, 'global', T0 + 2_000, T0);
+      for (const id of [A, B, 'webhook-c']) expect(await state.acquire(id, LIMITS, T0 + 500)).toEqual(refused('global_pause', 1_500));
+      expect(await state.acquire(B, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+    });
+
+    it('a Cloudflare ban pauses every webhook for at least 5 minutes, whatever it said', async () => {
+      const state = await open();
+      await state.onThrottle(A, 'cloudflare', T0 + 1_000, T0);
+      expect(await state.acquire(B, LIMITS, T0 + 1_000)).toEqual(refused('cloudflare_ban', CLOUDFLARE_BAN_MIN_MS - 1_000));
+      expect(await state.acquire(A, LIMITS, T0 + CLOUDFLARE_BAN_MIN_MS - 1)).toMatchObject(refused('cloudflare_ban'));
+      expect(await state.acquire(A, LIMITS, T0 + CLOUDFLARE_BAN_MIN_MS)).toEqual({ ok: true });
+    });
+
+    it('Remaining 0 in a response pauses the webhook until Reset-After', async () => {
+      const state = await open();
+      await state.onResponse(A, { limit: 5, remaining: 1, resetAfterMs: 2_000 }, T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+      await state.onResponse(A, undefined, T0);
+      await state.onResponse(A, { limit: 5, remaining: 0, resetAfterMs: 2_000 }, T0);
+      expect(await state.acquire(A, LIMITS, T0 + 100)).toEqual(refused('discord_pause', 1_900));
+    });
+  });
+
+  describe(`${name}: circuit breaker`, () => {
+    it('opens after 5 failures, refuses 60 s, then lets exactly one probe through', async () => {
+      const state = await open();
+      for (let i = 0; i < 4; i++) await state.onFailure(A, 'server_error', 'HTTP 500', T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+      await state.onFailure(A, 'timeout', 'no answer in 10 s', T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('breaker_open', 60_000));
+      expect(await state.acquire(A, LIMITS, T0 + 59_999)).toEqual(refused('breaker_open', 1));
+      expect(await state.acquire(B, LIMITS, T0 + 1)).toEqual({ ok: true }); // other webhooks are not affected
+      expect(await state.acquire(A, LIMITS, T0 + 60_000)).toEqual({ ok: true });
+      for (let i = 0; i < 5; i++) expect(await state.acquire(A, LIMITS, T0 + 60_000 + i)).toMatchObject(refused('breaker_open'));
+    });
+
+    it('a successful probe closes the circuit', async () => {
+      const state = await open();
+      await openBreaker(state, A, T0);
+      expect(await state.acquire(A, LIMITS, T0 + 60_000)).toEqual({ ok: true });
+      await state.onSuccess(A, T0 + 60_100);
+      expect(await state.acquire(A, LIMITS, T0 + 60_100)).toEqual({ ok: true });
+      expect(await state.acquire(A, LIMITS, T0 + 60_100)).toEqual({ ok: true });
+      expect((await state.status(A, LIMITS, T0 + 60_100)).breaker).toEqual({ state: 'closed', consecutiveFailures: 0 });
+    });
+
+    it('a failed probe opens it for another cooldown', async () => {
+      const state = await open();
+      await openBreaker(state, A, T0);
+      expect(await state.acquire(A, LIMITS, T0 + 60_000)).toEqual({ ok: true });
+      await state.onFailure(A, 'server_error', 'HTTP 503', T0 + 60_500);
+      expect(await state.acquire(A, LIMITS, T0 + 60_500)).toEqual(refused('breaker_open', 60_000));
+    });
+
+    it('takes its threshold and cooldown from the options', async () => {
+      const state = await open({ failureThreshold: 2, cooldownMs: 1_000 });
+      await state.onFailure(A, 'network', 'ECONNRESET', T0);
+      await state.onFailure(A, 'network', 'ECONNRESET', T0);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('breaker_open', 1_000));
+      expect(await state.acquire(A, LIMITS, T0 + 1_000)).toEqual({ ok: true });
+    });
+  });
+
+  describe(`${name}: broken mark`, () => {
+    it('refuses until clearBroken, and only that webhook', async () => {
+      const state = await open();
+      expect(await state.isBroken(A)).toBe(false);
+      await state.markBroken(A, 'HTTP 404: Unknown Webhook', T0);
+      expect(await state.isBroken(A)).toBe(true);
+      expect(await state.acquire(A, LIMITS, T0 + 86_400_000)).toEqual(refused('broken', BROKEN_RECHECK_MS));
+      expect(await state.acquire(B, LIMITS, T0)).toEqual({ ok: true });
+      await state.clearBroken(A);
+      expect(await state.isBroken(A)).toBe(false);
+      expect(await state.acquire(A, LIMITS, T0 + 86_400_000)).toEqual({ ok: true });
+      await state.clearBroken('never-seen');
+    });
+
+    it('marking again keeps the first since', async () => {
+      const state = await open();
+      await state.markBroken(A, 'HTTP 404', T0);
+      await state.markBroken(A, 'HTTP 401', T0 + 5_000);
+      expect((await state.status(A, LIMITS, T0 + 5_000)).broken).toEqual({ reason: 'HTTP 401', since: T0 });
+    });
+  });
+
+  describe(`${name}: our rate limit`, () => {
+    it('30/min token bucket with burst 30: 30 at once, then one every 2 s', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0)).toBe(30);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('rate_limit', 2_000));
+      expect(await state.acquire(A, LIMITS, T0 + 1_500)).toEqual(refused('rate_limit', 500));
+      expect(await state.acquire(A, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+      expect(await state.acquire(A, LIMITS, T0 + 2_000)).toEqual(refused('rate_limit', 2_000));
+      expect(await drain(state, A, LIMITS, T0 + 10_000)).toBe(4);
+      expect(await state.acquire(B, LIMITS, T0)).toEqual({ ok: true }); // per webhook
+    });
+
+    it('sliding window: at most perMinute in any 60 s', async () => {
+      const state = await open();
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 3, burst: 3 };
+      expect(await drain(state, A, window, T0)).toBe(3);
+      expect(await state.acquire(A, window, T0 + 59_999)).toEqual(refused('rate_limit', 1));
+      expect(await drain(state, A, window, T0 + 60_000)).toBe(3);
+    });
+
+    it('changed settings (config reload) rebuild the limiter; the same settings keep it', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0)).toBe(30);
+      expect(await state.acquire(A, { ...LIMITS }, T0)).toMatchObject(refused('rate_limit'));
+      const reloaded: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 30, burst: 5 };
+      expect(await drain(state, A, reloaded, T0)).toBe(5);
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 2, burst: 2 };
+      expect(await drain(state, A, window, T0)).toBe(2);
+      expect(await state.acquire(A, window, T0 + 1_000)).toEqual(refused('rate_limit', 59_000));
+    });
+  });
+
+  runStatusContract(name, open);
+}
