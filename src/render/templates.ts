@@ -7,6 +7,7 @@ import { finishEmbed } from './fit.js';
 import { messageIdentity } from './identity.js';
 import { MAX_DESCRIPTION, MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_TITLE, MAX_TOTAL, codePointLength, embedSize, truncate } from './limits.js';
 import { buildPing, noMentions } from './mentions.js';
+import type { Ping } from './mentions.js';
 import type {
   CriticalTemplateData, ErrorTemplateData, GeneralTemplateData, MonitoringTemplateData, SecurityTemplateData,
   TemplateCommon, Track, TracklistTemplateData,
@@ -120,7 +121,7 @@ export function generalEmbed(d: GeneralTemplateData): DiscordEmbed {
 }
 
 /** A message of one template embed: identity from `common`, and no ping unless `ping` says so. */
-export function templateMessage(embed: DiscordEmbed, common: TemplateCommon, ping?: ReturnType<typeof buildPing>): DiscordMessage {
+export function templateMessage(embed: DiscordEmbed, common: TemplateCommon, ping?: Ping): DiscordMessage {
   const msg: DiscordMessage = { ...messageIdentity(common), embeds: [embed], allowed_mentions: ping?.allowedMentions ?? noMentions() };
   if (ping && ping.content !== '') msg.content = ping.content;
   return msg;

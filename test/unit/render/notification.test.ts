@@ -93,6 +93,14 @@ describe('renderNotification: one alert', () => {
     expect(e.color).toBe(0x123456);
   });
 
+  it('renders an alert with seed template data through its type’s template', () => {
+    const alert = makeAlert({ source: 'generic', title: 'DB down', message: 'primary lost', presentation: { template: { impact: 'writes fail' } } });
+    const [msg] = renderNotification(makeNotification([alert], { alertType: 'critical' }), makeOptions());
+    expectSafeMessage(msg!);
+    expect(msg!.embeds[0]!.title).toBe('🚨 DB down');
+    expect(msg!.embeds[0]!.fields).toContainEqual({ name: 'Impact', value: 'writes fail' });
+  });
+
   it('summarises labels beyond the shown ones', () => {
     const labels: Record<string, string> = { alertname: 'X' };
     for (let i = 0; i < 12; i++) labels[`l${String(i).padStart(2, '0')}`] = `v${i}`;
