@@ -1,21 +1,36 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
+import type { LoadOptions } from './config/load.js';
 import type { Config } from './config/types.js';
 import { systemClock, systemRandom, type Clock, type Random } from './delivery/clock.js';
 import { Delivery } from './delivery/delivery.js';
 import { createDiscordSender, type DiscordSender } from './delivery/discord-sender.js';
+import { createDispatcher } from './delivery/dispatcher.js';
 import { createDryRunSender } from './delivery/dry-run-sender.js';
 import { createIntake } from './delivery/intake.js';
 import type { Intake } from './delivery/intake-types.js';
+import { queueKeyFor } from './delivery/queue-key.js';
+import type { Notification } from './model/notification.js';
 import type { OutcomeObserver } from './delivery/recorder.js';
 import type { WebhookState } from './delivery/webhook-state.js';
 import { replayDeadLetters } from './delivery/replay.js';
 import { createApp } from './http/app.js';
 import { deadLetterRoutes } from './http/routes/admin/dead-letters.js';
+import { historyRoutes } from './http/routes/admin/history.js';
+import { statsRoutes } from './http/routes/admin/stats.js';
+import { mountOpsRoutes } from './http/routes/admin/ops.js';
 import type { Readiness } from './http/routes/health.js';
-import { createMemoryStore } from './store/memory/index.js';
-import { MemoryWebhookState } from './store/memory/webhook-state.js';
+import { metricHooks } from './metrics/hooks.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
+import { createSnapshot } from './metrics/snapshot.js';
+import { reloadConfig, type ReloadResult } from './ops/reload.js';
+import { Watchdog, type WatchdogTimers } from './ops/watchdog.js';
+import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
+import { createStore, createWebhookState } from './store/create-store.js';
 import type { Store } from './store/types.js';
+
+/** How often a Redis-backed runtime looks for queues it has no worker for (left by a replica that died). */
+export const QUEUE_DISCOVERY_INTERVAL_MS = 10_000;
 
 export interface RuntimeOptions {
   config: Config;
@@ -26,6 +41,14 @@ export interface RuntimeOptions {
   clock?: Clock;
   random?: Random;
   observe?: OutcomeObserver;
+  /** prom-client's default process metrics in /metrics (default true). */
+  processMetrics?: boolean;
+  /** How `config` was read (env + file), so `reload()` reads it the same way again. */
+  configSource?: LoadOptions;
+  /** Outbound proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) for the default dispatcher; default `configSource.env`. */
+  env?: Record<string, string | undefined>;
+  /** The watchdog's timers (tests); the global ones by default. */
+  watchdogTimers?: WatchdogTimers;
 }
 
 /** Everything a running alertcord is made of, wired once; main.ts and the library both use it. */
@@ -37,9 +60,18 @@ export interface Runtime {
   state: WebhookState;
   config: () => Config;
   sender: () => DiscordSender;
+  /** This runtime's Prometheus metrics (its own registry), served at GET /metrics. */
+  metrics: Metrics;
   start(): Promise<void>;
   /** Stops intake (503), drains until the deadline, closes the store; returns what was left per queue. */
   stop(deadlineMs?: number): Promise<Record<string, number>>;
+  /**
+   * Reads YAML + env again (as `configSource` says) and swaps routes, types and webhooks in, keeping queued
+   * work; an invalid config keeps the running one. Reloads run one at a time. `trigger` is for the log.
+   */
+  reload(trigger?: string): Promise<ReloadResult>;
+  /** The dead man's switch (`watchdog.status()` for /api/status). */
+  watchdog: Watchdog;
 }
 
 /**
@@ -50,15 +82,47 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let config = options.config;
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? createMemoryStore({ queueSize: config.discord.queueSize, historyMaxEntries: config.history.maxEntries, historyRetentionMs: config.history.retentionMs, now: clock.now });
-  const state = options.state ?? new MemoryWebhookState({ failureThreshold: config.discord.breaker.failureThreshold, cooldownMs: config.discord.breaker.cooldownMs });
-  const dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000 });
-  const realSender = createDiscordSender({ dispatcher, timeoutMs: config.discord.timeoutMs });
+  const store = options.store ?? createStore(config, { logger, now: clock.now });
+  const state = options.state ?? createWebhookState(config, store);
+  const dispatcher = options.dispatcher ?? createDispatcher(options.env ?? options.configSource?.env ?? {}, logger);
+  let realSender = createDiscordSender({ dispatcher, timeoutMs: config.discord.timeoutMs });
   const drySender = createDryRunSender(logger);
   const sender = () => (config.discord.dryRunReason ? drySender : realSender);
   let shuttingDown = false;
-  const delivery = new Delivery({ config: () => config, store, state, sender, clock, random: options.random ?? systemRandom, logger, observe: options.observe });
-  const intake = createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: (_n, key) => delivery.ensureWorker(key) });
+  const startedAt = clock.now();
+  const metrics = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state, now: clock.now }), processMetrics: options.processMetrics });
+  const hooks = metricHooks(metrics, { isDryRun: () => config.discord.dryRunReason !== undefined });
+  const observe: OutcomeObserver = (n, outcome) => {
+    hooks.observe(n, outcome);
+    options.observe?.(n, outcome);
+  };
+  const delivery = new Delivery({ config: () => config, store, state, sender, clock, random: options.random ?? systemRandom, logger, observe, onAttempt: hooks.onAttempt, onRetry: hooks.onRetry });
+  const queued = (n: Notification, key: string) => {
+    hooks.onQueued(n);
+    delivery.ensureWorker(key);
+  };
+  const watchdog: Watchdog = new Watchdog({
+    config: () => config.watchdog,
+    now: clock.now,
+    logger,
+    timers: options.watchdogTimers,
+    onHeartbeat: registerWatchdogMetrics(metrics.registry, () => watchdog.status()).onHeartbeat,
+    announce: async (n) => {
+      const key = queueKeyFor(config, n.alertType);
+      if ((await store.queue.enqueue(key, n)) !== 'queued') return false;
+      queued(n, key);
+      return true;
+    },
+  });
+  const intake = createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, filter: (a) => !watchdog.consume(a) });
+  /** Puts a reloaded config in force; the sender is rebuilt when its timeout changed. */
+  const swap = (next: Config) => {
+    if (next.discord.timeoutMs !== config.discord.timeoutMs) realSender = createDiscordSender({ dispatcher, timeoutMs: next.discord.timeoutMs });
+    config = next;
+    logger.level = next.logLevel;
+    watchdog.reconfigure();
+  };
+  let reloading: Promise<unknown> = Promise.resolve();
   const readiness = async (): Promise<Readiness> => {
     const storeOk = await store.ping().catch(() => false);
     return {
@@ -67,15 +131,29 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dryRun: config.discord.dryRunReason,
     };
   };
+  let discoveryTimer: NodeJS.Timeout | undefined;
+  /** Starts workers for the queues the store holds; a store that does not answer yet is not fatal. */
+  const discoverQueues = async (): Promise<void> => {
+    try {
+      await delivery.start();
+    } catch (err) {
+      logger.warn({ err: String(err) }, 'store unreachable: queued work left by earlier processes is picked up once it answers');
+    }
+  };
   const app = createApp({
     logger,
     intake: () => intake,
     limits: () => ({ bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth }),
     readiness,
     adminToken: () => config.admin.token,
+    ingestAuth: () => config.ingest,
     isShuttingDown: () => shuttingDown,
+    metrics: { metrics, onParsed: hooks.onParsed },
     mountAdmin: (api) => {
+      mountOpsRoutes(api, { config: () => config, store, state, sender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() });
       api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, config, ids, (k) => delivery.ensureWorker(k)) }));
+      api.route('/', historyRoutes({ history: store.history }));
+      api.route('/', statsRoutes({ stats: store.stats }));
     },
   });
   return {
@@ -86,9 +164,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     state,
     config: () => config,
     sender,
-    start: () => delivery.start(),
+    metrics,
+    watchdog,
+    reload(trigger) {
+      const run = reloading.then(() =>
+        reloadConfig({ source: options.configSource, current: () => config, swap, state, delivery, logger, onResult: (result) => metrics.configReloads.inc({ result }) }, trigger),
+      );
+      reloading = run.catch(() => undefined);
+      return run;
+    },
+    async start() {
+      watchdog.start();
+      await discoverQueues();
+      // Another replica may die leaving a queue this one never enqueued to: look for such queues now and then.
+      if (store.kind === 'redis') discoveryTimer = setInterval(() => void discoverQueues(), QUEUE_DISCOVERY_INTERVAL_MS).unref();
+    },
     async stop(deadlineMs = config.server.shutdownDeadlineMs) {
       shuttingDown = true;
+      clearInterval(discoveryTimer);
+      watchdog.stop();
       const left = await delivery.stop(deadlineMs);
       await store.close().catch(() => undefined);
       if (!options.dispatcher) await dispatcher.close().catch(() => undefined);

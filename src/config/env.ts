@@ -12,7 +12,7 @@ export const WEBHOOK_ENV: Readonly<Record<string, string>> = {
 };
 
 /** Secrets that may also come from a file (`NAME_FILE`), for container secrets. */
-export const FILE_VARIABLES = [...Object.values(WEBHOOK_ENV), 'ADMIN_TOKEN', 'INGEST_TOKEN', 'REDIS_PASSWORD', 'REDIS_URL'];
+export const FILE_VARIABLES = [...Object.values(WEBHOOK_ENV), 'ADMIN_TOKEN', 'INGEST_TOKEN', 'GRAFANA_HMAC_SECRET', 'REDIS_PASSWORD', 'REDIS_URL'];
 
 const flag = z
   .string()
@@ -34,20 +34,31 @@ export const envSchema = z.object({
   DISCORD_TIMEOUT_SECONDS: num(z.number().positive().max(300)).optional(),
   DISCORD_ALLOWED_HOSTS: z.string().optional(),
   ADMIN_TOKEN: z.string().optional(),
+  INGEST_TOKEN: z.string().optional(),
+  GRAFANA_HMAC_SECRET: z.string().optional(),
+  GRAFANA_HMAC_HEADER: z.string().optional(),
+  GRAFANA_HMAC_TIMESTAMP_HEADER: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  REDIS_HOST: z.string().optional(),
+  REDIS_PORT: num(z.number().int().min(1).max(65535)).optional(),
+  REDIS_DB: num(z.number().int().min(0).max(1_000_000)).optional(),
+  REDIS_PASSWORD: z.string().optional(),
 });
 export type EnvConfig = z.infer<typeof envSchema>;
 
 /**
- * Fills `NAME` from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset.
+ * Fills `NAME` from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset, for each of
+ * `names` (default: the known secrets; load.ts adds the variables the YAML references as `${NAME}`).
  * Returns a new env object; unreadable files are issues at `NAME_FILE`.
  */
 export function resolveFileVariables(
   env: Record<string, string | undefined>,
   readFile: (path: string) => string,
   issues: ConfigIssue[],
+  names: readonly string[] = FILE_VARIABLES,
 ): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of FILE_VARIABLES) {
+  for (const name of names) {
     const path = env[`${name}_FILE`];
     if (!path || (env[name] ?? '') !== '') continue;
     try {

@@ -22,3 +22,19 @@ function interpolateString(text: string, env: Record<string, string | undefined>
     return found !== undefined && found !== '' ? found : ((fallback as string | undefined) ?? '');
   });
 }
+
+/**
+ * The variable names a parsed YAML tree references as `${NAME}` (escaped `$${` excluded), so their
+ * `NAME_FILE` variants can be read too: a per-source token written `${AM_TOKEN}` may come from a
+ * container secret file, like every built-in secret.
+ */
+export function referencedVariables(value: unknown, out = new Set<string>()): string[] {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(/\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g)) if (!m[1] && m[2]) out.add(m[2]);
+  } else if (Array.isArray(value)) {
+    for (const v of value) referencedVariables(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) referencedVariables(v, out);
+  }
+  return [...out];
+}

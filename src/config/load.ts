@@ -4,12 +4,15 @@ import { Secret } from '../lib/secret.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
 import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
-import { applyEnvOverrides, envSchema, resolveFileVariables, WEBHOOK_ENV } from './env.js';
-import { interpolateEnv } from './interpolate.js';
+import { buildStoreConfig } from './build-store.js';
+import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
+import { buildIngestAuth } from './ingest-auth.js';
+import { interpolateEnv, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
 import { fileSchema, type AlertTypeFileConfig, type FileConfig } from './schema.js';
 import type { AlertTypeConfig, Config } from './types.js';
 import { parseWebhookUrl, type Webhook } from './webhook-url.js';
+import { buildWatchdog } from './watchdog.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/alertcord.yaml';
 
@@ -35,12 +38,13 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   if (!envParsed.success) issues.push(...fromZodIssues(envParsed.error.issues));
   const file = options.yaml === undefined ? (options.file ?? env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE) : undefined;
   const raw = readYaml(options.yaml ?? (file ? readText(file, readFile, issues) : ''), issues);
-  const interpolated = interpolateEnv(raw, env) as Record<string, unknown>;
+  const referenced = referencedVariables(raw).filter((name) => !FILE_VARIABLES.includes(name));
+  const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
   if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
   const parsed = fileSchema.safeParse(interpolated);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
-  if (!parsed.success || issues.length > 0) return { ok: false, issues };
-  return buildConfig(parsed.data, env, file);
+  if (!parsed.success || !envParsed.success || issues.length > 0) return { ok: false, issues };
+  return buildConfig(parsed.data, env, envParsed.data, file);
 }
 
 /** loadConfig, throwing a ConfigError listing every problem: the start fails fast. */
@@ -71,9 +75,11 @@ function readYaml(text: string, issues: ConfigIssue[]): Record<string, unknown> 
   return {};
 }
 
-function buildConfig(file: FileConfig, env: Record<string, string | undefined>, source?: string): LoadResult {
-  const issues: ConfigIssue[] = [];
-  const warnings: string[] = [];
+function buildConfig(file: FileConfig, env: Record<string, string | undefined>, envConfig: EnvConfig, source?: string): LoadResult {
+  const store = buildStoreConfig(file.store.redis, envConfig);
+  const ingest = buildIngestAuth(file.sources, envConfig);
+  const issues: ConfigIssue[] = [...store.issues, ...ingest.issues];
+  const warnings: string[] = [...store.warnings, ...ingest.warnings];
   const { discord } = file;
   const declared: Record<string, AlertTypeFileConfig> = {};
   for (const name of Object.keys(BUILTIN_TYPE_DEFAULTS)) declared[name] = {};
@@ -120,6 +126,8 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
 
   const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()));
   if (!routes.ok) issues.push(...routes.issues.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` })));
+  const watchdog = buildWatchdog(file.watchdog, new Set(alertTypes.keys()));
+  issues.push(...watchdog.issues);
   if (issues.length > 0 || !routes.ok) return { ok: false, issues };
 
   let dryRunReason: string | undefined;
@@ -159,9 +167,16 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
       routes: routes.routes,
       dedupe: { windowMs: file.dedupe.window },
       history: { maxEntries: file.history.max_entries, retentionMs: file.history.retention },
+      store: store.store,
       logLevel: file.log_level,
       admin: { token: admin ? new Secret(admin) : undefined },
+      ingest: ingest.auth,
       source: { file: source },
+      watchdog: watchdog.config,
+      otlp: {
+        minSeverity: file.otlp.min_severity,
+        flood: { windowMs: file.otlp.flood.window, perServicePerMinute: file.otlp.flood.per_service_per_minute },
+      },
     },
   };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { parseSeverity } from '../routing/severity.js';
 import { parseDuration } from './duration.js';
+import { sourcesSchema } from './ingest-auth.js';
+import { watchdogSchema } from './watchdog.js';
 
 /** A duration as Alertmanager users write it ("30s", "5m", "7d"), or a number of seconds. */
 export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -47,6 +50,46 @@ export const alertTypeSchema = z.strictObject({
   rate_limit: rateLimitSchema.optional(),
 });
 
+const atLeast = (minMs: number, text: string) => durationSchema.refine((ms) => ms >= minMs, `must be at least ${text}`);
+
+/**
+ * `store.redis`: tuning of the Redis store. The store is selected by a URL (here, REDIS_URL or REDIS_HOST);
+ * the password never goes in this file (REDIS_PASSWORD / REDIS_PASSWORD_FILE), which build-store.ts checks.
+ */
+export const redisStoreSchema = z.strictObject({
+  url: z.string().min(1).optional(),
+  key_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'use 1-64 of A-Z a-z 0-9 _ . : - (no braces: they delimit hash tags)').default('alertcord'),
+  visibility_timeout: atLeast(1_000, '1s').default(60_000),
+  command_timeout: atLeast(100, '100ms').refine((ms) => ms <= 60_000, 'must be at most 60s').default(1_500),
+  durability: z.enum(['none', 'fsync']).default('none'),
+});
+
+/**
+ * `otlp`: which OTLP log records become alerts (`min_severity`: our four levels or a synonym such as
+ * WARN or FATAL) and flood control (sources/otlp/flood.ts): identical records within `window` fold into
+ * one notification with a count (0s turns folding off); at most `per_service_per_minute` notifications
+ * per `service.name`, the excess summarized in one message.
+ */
+export const otlpSchema = z.strictObject({
+  min_severity: z
+    .string()
+    .transform((v, ctx) => {
+      const severity = parseSeverity(v);
+      if (!severity) {
+        ctx.addIssue({ code: 'custom', message: `unknown severity "${v}" (use critical, error, warning or info; WARN, FATAL … also work)` });
+        return z.NEVER;
+      }
+      return severity;
+    })
+    .default('warning'),
+  flood: z
+    .strictObject({
+      window: durationSchema.default(60_000),
+      per_service_per_minute: z.number().int().positive().default(30),
+    })
+    .prefault({}),
+});
+
 /** The YAML file (snake_case keys, as in Alertmanager's and Prometheus's configs). */
 export const fileSchema = z.strictObject({
   server: z
@@ -78,8 +121,16 @@ export const fileSchema = z.strictObject({
   history: z
     .strictObject({ max_entries: z.number().int().positive().default(10_000), retention: durationSchema.default(7 * 86_400_000) })
     .prefault({}),
+  store: z.strictObject({ redis: redisStoreSchema.optional() }).prefault({}),
+  /** Per-source ingest tokens and Grafana's HMAC (ingest-auth.ts). */
+  sources: sourcesSchema,
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The dead man's switch: expect Alertmanager's always-firing Watchdog alert (watchdog.ts); off when absent. */
+  watchdog: watchdogSchema.optional(),
+  /** OTLP/HTTP logs (`POST /v1/logs`): minimum severity and flood control. */
+  otlp: otlpSchema.prefault({}),
 });
 
 export type FileConfig = z.infer<typeof fileSchema>;
+export type RedisStoreFileConfig = z.infer<typeof redisStoreSchema>;
 export type AlertTypeFileConfig = z.infer<typeof alertTypeSchema>;

@@ -20,6 +20,7 @@ export interface DeliveryDeps {
   logger: Logger;
   observe?: OutcomeObserver;
   onAttempt?: SendContext['onAttempt'];
+  onRetry?: SendContext['onRetry'];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import type { AlertGroup } from '../model/alert.js';
+import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { dedupeKey } from '../routing/dedupe-key.js';
 import { routeGroup } from '../routing/rules.js';
@@ -18,6 +18,11 @@ export interface IntakeDeps {
   /** Told about each queued notification (metrics, waking the worker). */
   onQueued?: (n: Notification, queueKey: string) => void;
   onDuplicate?: (n: Notification) => void;
+  /**
+   * Sees every alert before routing; false keeps it from delivery (it was consumed: the watchdog's
+   * heartbeat). The sender still gets its 2xx and the alert counts as accepted.
+   */
+  filter?: (alert: Alert) => boolean;
 }
 
 /** Seconds a sender should wait after a full queue: long enough for a worker to drain a few messages. */
@@ -39,7 +44,9 @@ export function createIntake(deps: IntakeDeps): Intake {
       const result = { accepted: 0, notifications: [] as string[], duplicates: 0, skipped: 0 };
       for (const group of groups) {
         result.skipped += group.skipped ?? 0;
-        for (const [alertType, alerts] of routeGroup(group, config.routes)) {
+        const kept = deps.filter ? group.alerts.filter((a) => deps.filter!(a)) : group.alerts;
+        const routed = kept.length === 0 ? [] : routeGroup(kept.length === group.alerts.length ? group : { ...group, alerts: kept }, config.routes);
+        for (const [alertType, alerts] of routed) {
           const n = toNotification(group, alertType, alerts, newId(), now());
           const queueKey = queueKeyFor(config, alertType);
           let status;

@@ -24,9 +24,11 @@ export class OutcomeRecorder {
     });
   }
 
-  async delivered(queueKey: string, item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number }): Promise<void> {
+  /** `retries` (default attempts − 1) and `lastFailureReason` say what it took; history and stats keep them. */
+  async delivered(queueKey: string, item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & Partial<RetryDetail>): Promise<void> {
+    const { retries, lastFailureReason, ...rest } = detail;
     await this.deps.store.queue.ack(queueKey, [item.entryId]);
-    await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...detail });
+    await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries: retries ?? Math.max(rest.attempts - 1, 0), lastFailureReason });
   }
 
   async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; webhookId?: string; messageIds?: string[] }): Promise<void> {
@@ -41,7 +43,7 @@ export class OutcomeRecorder {
       reason: failure.reason,
       error: failure.detail,
       at: this.deps.now(),
-    });
+    }, { retries: Math.max(failure.attempts - 1, 0), lastFailureReason: failure.attempts > 0 ? failure.reason : undefined });
   }
 
   /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */
@@ -49,15 +51,23 @@ export class OutcomeRecorder {
     await this.deps.store.queue.ack(queueKey, [item.entryId]);
   }
 
-  async #finish(n: Notification, outcome: DeliveryOutcome): Promise<void> {
-    await this.deps.store.history.record(historyEntry(n, outcome)).catch(() => undefined);
+  async #finish(n: Notification, outcome: DeliveryOutcome, retry: RetryDetail): Promise<void> {
+    const entry = historyEntry(n, outcome, retry);
+    // History and statistics are best effort: a store hiccup must not undo a delivery.
+    await Promise.all([this.deps.store.history.record(entry).catch(() => undefined), this.deps.store.stats.record(entry).catch(() => undefined)]);
     this.deps.observe?.(n, outcome);
     for (const resolve of this.#waiters.get(n.id) ?? []) resolve(outcome);
     this.#waiters.delete(n.id);
   }
 }
 
-function historyEntry(n: Notification, outcome: DeliveryOutcome): HistoryEntry {
+/** What it took to reach an outcome: re-sends after failed or throttled attempts, and the last failure's reason. */
+interface RetryDetail {
+  retries: number;
+  lastFailureReason?: FailureReason;
+}
+
+function historyEntry(n: Notification, outcome: DeliveryOutcome, retry: RetryDetail): HistoryEntry {
   const first = n.alerts[0];
   return {
     id: n.id,
@@ -69,5 +79,7 @@ function historyEntry(n: Notification, outcome: DeliveryOutcome): HistoryEntry {
     fingerprints: n.alerts.map((a) => a.fingerprint),
     receivedAt: n.receivedAt,
     outcome,
+    retries: retry.retries,
+    ...(retry.lastFailureReason ? { lastFailureReason: retry.lastFailureReason } : {}),
   };
 }

@@ -28,6 +28,7 @@ export class Rerouter {
   async reroute(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
     const general = config.alertTypes.get('general')?.webhook;
     const types = [...config.alertTypes.values()].filter((t) => t.webhook?.id === fromKey).map((t) => t.name);
+    if (types.length === 0 && !(await this.deps.state.isBroken(fromKey))) return this.#relocate(fromKey, items, config);
     const label = types.length > 0 ? types.join(', ') : `webhook ${fromKey}`;
     const usable = general !== undefined && general.id !== fromKey && !(await this.deps.state.isBroken(general.id));
     if (usable && !this.#noticed.has(fromKey)) {
@@ -42,6 +43,33 @@ export class Rerouter {
       const reason = types.length > 0 || (await this.deps.state.isBroken(fromKey)) ? 'broken_webhook' : 'no_webhook';
       await this.deps.recorder.deadLetter(fromKey, item, { reason, detail: `no usable webhook for ${label}`, attempts: item.notification.attempts, webhookId: fromKey });
     }
+  }
+
+  /**
+   * The webhook vanished from the config (a reload): nothing is broken, so no notice and no "rerouted" line.
+   * Each notification goes to its type's current webhook, else general, else dead letters (replayable).
+   */
+  async #relocate(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
+    const broken = new Map<string, boolean>();
+    const usable = async (id: string | undefined): Promise<boolean> => {
+      if (id === undefined || id === fromKey) return false;
+      if (!broken.has(id)) broken.set(id, await this.deps.state.isBroken(id));
+      return broken.get(id) === false;
+    };
+    let moved = 0;
+    for (const item of items) {
+      const n = item.notification;
+      const own = config.alertTypes.get(n.alertType)?.webhook?.id;
+      const general = config.alertTypes.get('general')?.webhook?.id;
+      const to = (await usable(own)) ? own : (await usable(general)) ? general : undefined;
+      if (to !== undefined && (await this.#enqueue(to, n))) {
+        await this.deps.recorder.moved(fromKey, item);
+        moved++;
+        continue;
+      }
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail: `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`, attempts: n.attempts, webhookId: fromKey });
+    }
+    this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');
   }
 
   /** A repaired webhook (validation or reload) may post a new notice when it breaks again. */

@@ -13,7 +13,8 @@ import type { WebhookState } from './webhook-state.js';
 export const MAX_GATE_WAIT_MS = 5_000;
 
 export type MessageOutcome =
-  | { kind: 'sent'; messageId?: string; attempts: number; responseTimeMs: number }
+  /** `lastFailure`: why the last failed (or throttled) attempt before the success failed, when one did. */
+  | { kind: 'sent'; messageId?: string; attempts: number; responseTimeMs: number; lastFailure?: FailureReason }
   | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number }
   | { kind: 'aborted'; attempts: number };
 
@@ -49,6 +50,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
   const { state, clock, webhook } = ctx;
   let attempts = 0;
   let failures = 0;
+  let lastFailure: FailureReason | undefined;
   for (;;) {
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
     const gate = await state.acquire(webhook.id, ctx.limits, clock.now());
@@ -65,13 +67,15 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     switch (result.kind) {
       case 'success':
         await state.onSuccess(webhook.id, clock.now());
-        return { kind: 'sent', messageId: result.messageId, attempts, responseTimeMs: Math.round(raw.elapsedMs) };
+        return { kind: 'sent', messageId: result.messageId, attempts, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
       case 'throttle':
         await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
+        lastFailure = result.reason;
         break;
       case 'retryable':
         if (ctx.signal.aborted) return { kind: 'aborted', attempts };
         await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
+        lastFailure = result.reason;
         if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts };
         ctx.onRetry?.(result.reason);
         await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import type { DiscordSender } from './discord-sender.js';
@@ -85,6 +86,8 @@ export class WebhookWorker {
       return;
     }
     const free = await this.#gather(items, target, signal);
+    // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
+    if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
     const plans = planMessages(config, items, free, this.deps.clock.now);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -94,12 +97,13 @@ export class WebhookWorker {
    * this batch, so the next message carries all of it. Returns the free slots once there are some.
    */
   async #gather(items: QueuedItem[], target: QueueTarget, signal: AbortSignal): Promise<number> {
+    const config = this.deps.config();
     for (;;) {
       const now = this.deps.clock.now();
       const s = await this.deps.state.status(this.queueKey, target.limits, now);
       const discordLeft = s.discord?.remaining !== undefined && (s.discord.resetAt ?? 0) > now ? s.discord.remaining : Infinity;
       const free = s.pausedUntil && s.pausedUntil > now ? 0 : Math.min(s.rateLimit.remaining, discordLeft);
-      if (free > 0 || signal.aborted || s.broken || s.breaker.state === 'open') return free;
+      if (free > 0 || signal.aborted || s.broken || s.breaker.state === 'open' || this.deps.config() !== config) return free;
       await this.deps.clock.sleep(GATHER_POLL_MS, signal).catch(() => undefined);
       if (items.length < READ_BATCH) items.push(...(await this.deps.store.queue.read(this.queueKey, READ_BATCH - items.length, 0)));
     }
@@ -109,7 +113,7 @@ export class WebhookWorker {
     const byId = new Map(items.map((i) => [i.notification.id, i]));
     const parts = new Map<string, number>();
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
-    const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number }>();
+    const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number; retries: number; lastFailure?: FailureReason }>();
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     for (const plan of plans) {
       const ids = open(plan.notificationIds);
@@ -117,14 +121,16 @@ export class WebhookWorker {
       const outcome = await sendWithRetry(this.#context(target, signal), plan);
       if (outcome.kind === 'sent') {
         for (const id of ids) {
-          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0 };
+          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0 };
           if (outcome.messageId) acc.messageIds.push(outcome.messageId);
           acc.attempts += outcome.attempts;
           acc.ms += outcome.responseTimeMs;
+          acc.retries += Math.max(outcome.attempts - 1, 0);
+          acc.lastFailure = outcome.lastFailure ?? acc.lastFailure;
           sentIds.set(id, acc);
           parts.set(id, (parts.get(id) ?? 1) - 1);
           if (parts.get(id) === 0) {
-            await this.deps.recorder.delivered(this.queueKey, byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms });
+            await this.deps.recorder.delivered(this.queueKey, byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
             byId.delete(id);
           }
         }

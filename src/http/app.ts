@@ -3,11 +3,19 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Intake } from '../delivery/intake-types.js';
 import type { Secret } from '../lib/secret.js';
+import type { AlertGroup } from '../model/alert.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { IngestAuthConfig } from '../config/ingest-auth.js';
 import { adminAuth } from './admin-auth.js';
 import { sendError } from './errors.js';
+import { grafanaSignatureVerifier } from './grafana-signature.js';
+import { ingestAuth, refuseOtlp, webhookSource } from './ingest-auth.js';
+import { ingestMetrics } from './ingest-metrics.js';
 import type { ReadLimits } from './read-json.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +26,10 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
   /** Mounts admin routes (status, history, dead letters …) under /api; they inherit the admin rule. */
   mountAdmin?: (api: Hono) => void;
+  /** Inbound auth of /webhook/* and /v1/logs (INGEST_TOKEN, per-source tokens, Grafana HMAC); open when absent. */
+  ingestAuth?: () => IngestAuthConfig;
+  /** This runtime's metrics: `GET /metrics` (public), ingest timing, alerts counted where groups are parsed. */
+  metrics?: { metrics: Metrics; onParsed: (groups: readonly AlertGroup[]) => void };
 }
 
 /**
@@ -34,20 +46,41 @@ export function createApp(deps: AppDeps): Hono {
     await next();
     deps.logger.debug({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  if (deps.metrics) {
+    app.use('/webhook/*', ingestMetrics(deps.metrics.metrics));
+    app.use('/v1/logs', ingestMetrics(deps.metrics.metrics));
+  }
+  if (deps.ingestAuth) {
+    app.use('/webhook/*', ingestAuth({ auth: deps.ingestAuth, source: webhookSource, logger: deps.logger }));
+    app.use('/v1/logs', ingestAuth({ auth: deps.ingestAuth, source: 'otlp', refuse: refuseOtlp, logger: deps.logger }));
+  }
   app.use('/webhook/*', async (c, next) => {
     if (!deps.isShuttingDown()) return next();
     return sendError(c, { status: 503, code: 'shutting_down', message: 'alertcord is shutting down; retry on another replica', headers: { 'Retry-After': '5' } });
   });
   app.route('/', healthRoutes(deps.readiness));
-  app.route('/webhook', ingestRoutes({ intake: deps.intake, limits: deps.limits }));
+  // The dashboard's page and assets are public static files without data; its data comes from /api (admin rule).
+  app.route('/', dashboardRoutes());
+  app.route('/webhook', ingestRoutes({ intake: deps.intake, limits: deps.limits, onParsed: deps.metrics?.onParsed, verify: { grafana: grafanaSignatureVerifier(() => deps.ingestAuth?.().grafanaHmac) } }));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics.metrics.registry));
   const api = new Hono();
   api.use('*', adminAuth(deps.adminToken));
   deps.mountAdmin?.(api);
   app.route('/api', api);
   app.notFound((c) => sendError(c, { status: 404, code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }));
   app.onError((err, c) => {
+    if (isClientAbort(err)) {
+      // The client went away (or Node's requestTimeout cut a slow body, answering 408): not our error.
+      deps.logger.debug({ requestId: c.get('requestId' as never) }, 'request body aborted by the client or the request timeout');
+      return sendError(c, { status: 408, code: 'request_aborted', message: 'the request body did not arrive (client aborted or server.request_timeout passed)' });
+    }
     deps.logger.error({ err, requestId: c.get('requestId' as never) }, 'unhandled error');
     return sendError(c, { status: 500, code: 'internal', message: 'internal error; see the server log with this requestId' });
   });
   return app;
+}
+
+/** A body stream that failed because its socket closed mid-body (node:_http_server `abortIncoming`). */
+function isClientAbort(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && err.message === 'aborted';
 }

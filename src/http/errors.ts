@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'queue_full'
   | 'unavailable'
   | 'shutting_down'
+  | 'request_aborted'
   | 'internal';
 
 export interface ErrorDetail {

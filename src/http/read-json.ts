@@ -8,6 +8,12 @@ export interface ReadLimits {
   maxDepth: number;
 }
 
+/**
+ * Checks the raw bytes of a body before it is parsed (e.g. an HMAC signature over them): undefined to go
+ * on, or the failure to answer. `header` reads a request header by name, case-insensitively.
+ */
+export type BodyVerifier = (raw: Uint8Array, header: (name: string) => string | undefined) => HttpFailure | undefined;
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 const CURL_HINT = "send JSON with a content type, e.g. curl -H 'content-type: application/json' --data @alert.json";
 
@@ -15,17 +21,25 @@ const CURL_HINT = "send JSON with a content type, e.g. curl -H 'content-type: ap
  * Reads a JSON request body safely: 415 for a non-JSON content type, 413 as soon as the body passes the
  * limit (declared or streamed, so chunked bodies too, before any parsing), 400 for invalid JSON or JSON
  * nested deeper than `maxDepth` (checked on the text first, so a 100,000-deep array never recurses).
+ * `verify`, when given, sees the exact bytes read (once) before anything parses them.
  */
-export async function readJsonBody(c: Context, limits: ReadLimits): Promise<ReadResult> {
+export async function readJsonBody(c: Context, limits: ReadLimits, verify?: BodyVerifier): Promise<ReadResult> {
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPE.test(type.trim())) {
     return fail(415, 'unsupported_media_type', `expected content-type application/json, got "${type || 'none'}": ${CURL_HINT}`);
   }
   const raw = await readLimited(c, limits.bodyLimit);
   if (!raw) return fail(413, 'payload_too_large', `request body exceeds ${limits.bodyLimit} bytes (server.body_limit)`);
+  const refused = verify?.(raw, (name) => c.req.header(name));
+  if (refused) return { ok: false, failure: refused };
+  return parseJsonBytes(raw, limits.maxDepth);
+}
+
+/** Parses JSON bytes already read: 400 when nested deeper than `maxDepth` (checked on the text first) or invalid. */
+export function parseJsonBytes(raw: Uint8Array, maxDepth: number): ReadResult {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
   const depth = jsonDepth(text);
-  if (depth > limits.maxDepth) return fail(400, 'too_deep', `JSON nested deeper than ${limits.maxDepth} levels`);
+  if (depth > maxDepth) return fail(400, 'too_deep', `JSON nested deeper than ${maxDepth} levels`);
   try {
     return { ok: true, value: JSON.parse(text) as unknown, raw };
   } catch (err) {

@@ -30,7 +30,8 @@ export class DiscordNotificationService {
   constructor(options: ServiceOptions = {}) {
     const config = options.config ?? loadConfigOrThrow({ env: options.env ?? process.env, yaml: options.yaml }).config;
     const logger = options.logger ?? pino({ level: config.logLevel });
-    this.#runtime = createRuntime({ ...options, config, logger });
+    // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
+    this.#runtime = createRuntime({ ...options, env: options.env ?? process.env, config, logger });
     this.#started = this.#runtime.start();
   }
 

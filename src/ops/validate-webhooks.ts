@@ -15,7 +15,7 @@ export interface WebhookValidation {
  * Checks each configured webhook with Discord's GET-webhook call (no auth, posts nothing). A valid answer
  * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken.
  */
-export async function validateWebhooks(runtime: Runtime): Promise<WebhookValidation[]> {
+export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'sender' | 'state' | 'delivery'>): Promise<WebhookValidation[]> {
   const config = runtime.config();
   const byId = new Map<string, { types: string[]; webhook: NonNullable<ReturnType<typeof config.alertTypes.get>>['webhook'] }>();
   for (const t of config.alertTypes.values()) {

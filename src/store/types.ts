@@ -1,5 +1,6 @@
 import type { Notification } from '../model/notification.js';
-import type { DeliveryOutcome, FailureReason } from '../model/outcome.js';
+import type { DeliveryOutcome, FailureReason, OutcomeStatus } from '../model/outcome.js';
+import type { StatsQuery, StatsSummary } from './stats-summary.js';
 
 /** One queued notification as a consumer sees it; `entryId` is what `ack` takes. */
 export interface QueuedItem {
@@ -27,6 +28,8 @@ export interface NotificationQueue {
    * reader, so a worker waiting on Discord that long touches them. Resolves the ids this consumer still holds.
    */
   touch?(queueKey: string, entryIds: string[]): Promise<string[]>;
+  /** With `touch`: the visibility timeout (ms) a held entry's lease lasts; workers touch every third of it. */
+  readonly leaseMs?: number;
   /** Undelivered entries (queued + in flight). */
   depth(queueKey: string): Promise<number>;
   oldestEnqueuedAt(queueKey: string): Promise<number | undefined>;
@@ -60,21 +63,44 @@ export interface HistoryEntry {
   status: 'firing' | 'resolved';
   alertNames: string[];
   fingerprints: string[];
+  /** Epoch ms when intake accepted it; history is ordered and filtered by this. */
   receivedAt: number;
+  /** The final outcome: status, attempts, response time, reason, Discord message ids, `at` (epoch ms). */
   outcome: DeliveryOutcome;
+  /** Requests re-sent after a failed or throttled attempt (attempts beyond the first, per Discord message). */
+  retries: number;
+  /** Why the last failed attempt failed (also when a later attempt succeeded); absent when none failed. */
+  lastFailureReason?: FailureReason;
 }
 
+/**
+ * A history filter. `outcome: 'failed'` matches every undelivered outcome (`failed` and `dead_lettered`);
+ * `since` / `until` bound `receivedAt` (epoch ms, inclusive).
+ */
 export interface HistoryQuery {
   type?: string;
-  outcome?: string;
+  status?: 'firing' | 'resolved';
+  outcome?: OutcomeStatus;
   since?: number;
+  until?: number;
+  /** Default 100, at most 1000. */
   limit?: number;
 }
 
+/** The notifications of the last `retention`, newest (`receivedAt`) first. */
 export interface History {
+  /** Records (or replaces, by id) one notification's final story; an entry already past retention is dropped. */
   record(entry: HistoryEntry): Promise<void>;
   list(query: HistoryQuery): Promise<HistoryEntry[]>;
   get(id: string): Promise<HistoryEntry | undefined>;
+}
+
+/** Delivery statistics as counters per UTC day, kept for the history's retention (issue 7). */
+export interface Stats {
+  /** Counts one final outcome (the recorder calls it next to `History.record`). */
+  record(entry: HistoryEntry): Promise<void>;
+  /** Sums the days from `since` (rounded down to its UTC day; default and floor: now − retention) to today. */
+  summary(query?: StatsQuery): Promise<StatsSummary>;
 }
 
 /** Everything delivery keeps; one object so memory and Redis can be swapped as a whole. */
@@ -83,6 +109,7 @@ export interface Store {
   queue: NotificationQueue;
   deadLetters: DeadLetters;
   history: History;
+  stats: Stats;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

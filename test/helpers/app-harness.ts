@@ -21,6 +21,7 @@ export function appHarness(env: Record<string, string> = {}, yaml = '') {
     limits: () => ({ bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth }),
     readiness: async () => ({ ready: true, checks: { config: { ok: true }, store: { ok: await store.ping() } }, dryRun: config.discord.dryRunReason }),
     adminToken: () => config.admin.token,
+    ingestAuth: () => config.ingest,
     isShuttingDown: () => shuttingDown,
     mountAdmin: (api) => api.get('/ping', (c) => c.json({ pong: true })),
   });

@@ -1,9 +1,8 @@
-import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { WEBHOOK_ENV } from '../../src/config/env.js';
 import type { Random } from '../../src/delivery/clock.js';
+import { startHttpServer, type HttpServer } from '../../src/http/serve.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { Store } from '../../src/store/types.js';
 import type { WebhookState } from '../../src/delivery/webhook-state.js';
@@ -29,12 +28,16 @@ export interface BridgeOptions {
   state?: WebhookState;
   /** Backoff jitter; 0 makes retries immediate. */
   random?: Random;
+  /** The runtime's logger (default: silent); give one over a destination stream to capture log lines. */
+  logger?: Logger;
 }
 
 export interface Bridge {
   url: string;
   fake: FakeDiscord;
   runtime: Runtime;
+  /** The HTTP server, started as main.ts starts it (same timeouts), on 127.0.0.1:0. */
+  server: HttpServer;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -52,21 +55,20 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const env: Record<string, string> = { DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, ...options.env };
   for (const type of types) env[WEBHOOK_ENV[type]!] = fake.urlFor(HOOK_IDS[type]!);
   const { config } = loadConfigOrThrow({ env, yaml: options.yaml ?? '' });
-  const runtime = createRuntime({ config, logger: pino({ level: 'silent' }), store: options.store, state: options.state, random: options.random ?? (() => 0) });
+  const runtime = createRuntime({ config, logger: options.logger ?? pino({ level: 'silent' }), store: options.store, state: options.state, random: options.random ?? (() => 0) });
   await runtime.start();
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: runtime.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startHttpServer(runtime.app, config, { host: '127.0.0.1', port: 0 });
+  const { url } = server;
   return {
     url,
     fake,
     runtime,
+    server,
     post: (path, body, headers = {}) =>
       fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
     async close() {
       await runtime.stop(200);
-      await new Promise((r) => server.close(r));
+      await server.close();
       await fake.close();
     },
   };

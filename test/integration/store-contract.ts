@@ -187,7 +187,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const receivedAt = Date.now() - agoMs;
         return {
           id, title: `title ${id}`, alertType: type, source: 'alertmanager', status: 'firing', alertNames: ['DiskFull'],
-          fingerprints: [`fp-${id}`], receivedAt,
+          fingerprints: [`fp-${id}`], receivedAt, retries: 0,
           outcome: { notificationId: id, status, attempts: 1, responseTimeMs: 120, messageIds: ['m1'], at: receivedAt + 50 },
         };
       };

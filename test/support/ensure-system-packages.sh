@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration and end-to-end tests use (real Redis, the real
-# Alertmanager binary, headless Chromium) when they are missing. Tests never skip without them: when
-# this cannot install (no root, no sudo), it stops with one line saying what to install.
+# Alertmanager binary, promtool (Debian's prometheus) for the example alerting rules, headless Chromium)
+# when they are missing. Tests never skip without them: when this cannot install (no root, no sudo), it
+# stops with one line saying what to install.
 set -euo pipefail
-declare -A bin_of=([redis-server]=redis-server [prometheus-alertmanager]=prometheus-alertmanager [chromium]=chromium)
+declare -A bin_of=([redis-server]=redis-server [prometheus-alertmanager]=prometheus-alertmanager [prometheus]=promtool [chromium]=chromium)
 missing=()
 for pkg in "${!bin_of[@]}"; do
   command -v "${bin_of[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")

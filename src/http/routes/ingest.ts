@@ -1,15 +1,20 @@
 import { Hono } from 'hono';
 import type { Intake } from '../../delivery/intake-types.js';
+import type { AlertGroup } from '../../model/alert.js';
 import { parseAlertmanager } from '../../sources/alertmanager/parse.js';
 import { parseGeneric } from '../../sources/generic/parse.js';
 import { parseGrafana } from '../../sources/grafana/parse.js';
 import type { ParseResult } from '../../sources/types.js';
 import { sendError, type HttpFailure } from '../errors.js';
-import { readJsonBody, type ReadLimits } from '../read-json.js';
+import { readJsonBody, type BodyVerifier, type ReadLimits } from '../read-json.js';
 
 export interface IngestDeps {
   intake: () => Intake;
   limits: () => ReadLimits;
+  /** Told of every successfully parsed batch of groups (metrics: alerts received by source and status). */
+  onParsed?: (groups: readonly AlertGroup[]) => void;
+  /** Per-source checks of the raw body before parsing (Grafana's HMAC signature). */
+  verify?: Partial<Record<'alertmanager' | 'grafana' | 'generic', BodyVerifier>>;
 }
 
 type Parser = (body: unknown, params: Record<string, string>) => ParseResult;
@@ -17,22 +22,24 @@ type Parser = (body: unknown, params: Record<string, string>) => ParseResult;
 /** One POST route per wire format; all share the same read → parse → intake → 202 path. */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const app = new Hono();
-  const route = (path: string, parse: Parser) =>
+  const route = (path: string, parse: Parser, verify?: BodyVerifier) =>
     app.post(path, async (c) => {
-      const body = await readJsonBody(c, deps.limits());
+      const body = await readJsonBody(c, deps.limits(), verify);
       if (!body.ok) return sendError(c, body.failure);
       const parsed = parse(body.value, c.req.param() as Record<string, string>);
       if (!parsed.ok) {
         return sendError(c, { status: 400, code: 'invalid_payload', message: 'payload does not match the expected shape', details: parsed.issues });
       }
+      deps.onParsed?.(parsed.groups);
       const result = await deps.intake().accept(parsed.groups);
       if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
       return c.json({ accepted: result.accepted, notifications: result.notifications, duplicates: result.duplicates, skipped: result.skipped }, 202);
     });
-  route('/alertmanager', (body) => parseAlertmanager(body));
-  route('/grafana', (body) => parseGrafana(body));
-  route('/generic', (body) => parseGeneric(body));
-  route('/generic/:type', (body, params) => parseGeneric(body, { type: params.type }));
+  const verify = deps.verify ?? {};
+  route('/alertmanager', (body) => parseAlertmanager(body), verify.alertmanager);
+  route('/grafana', (body) => parseGrafana(body), verify.grafana);
+  route('/generic', (body) => parseGeneric(body), verify.generic);
+  route('/generic/:type', (body, params) => parseGeneric(body, { type: params.type }), verify.generic);
   return app;
 }
 

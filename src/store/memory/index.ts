@@ -2,6 +2,7 @@ import type { Store } from '../types.js';
 import { MemoryDeadLetters } from './dead-letters.js';
 import { MemoryHistory } from './history.js';
 import { MemoryQueue } from './queue.js';
+import { MemoryStats } from './stats.js';
 
 export interface MemoryStoreOptions {
   queueSize: number;
@@ -17,6 +18,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     queue: new MemoryQueue({ maxPerQueue: options.queueSize, now: options.now }),
     deadLetters: new MemoryDeadLetters(),
     history: new MemoryHistory({ maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, now: options.now }),
+    stats: new MemoryStats({ retentionMs: options.historyRetentionMs, now: options.now }),
     ping: async () => true,
     close: async () => undefined,
   };

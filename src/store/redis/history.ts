@@ -1,11 +1,10 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { historyCutoff, historyLimit, matchesHistoryQuery, HISTORY_DEFAULT_LIMIT } from '../history-query.js';
 import type { History, HistoryEntry, HistoryQuery } from '../types.js';
 import { whenReady } from './connection.js';
+import { RecentHistoryCache } from './history-cache.js';
 import type { RedisKeys } from './keys.js';
-
-/** Same page size and cap as the memory store's list. */
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
+import { execAll } from './multi-exec.js';
 
 export interface RedisHistoryOptions {
   keys: RedisKeys;
@@ -13,20 +12,27 @@ export interface RedisHistoryOptions {
   retentionMs: number;
   commandTimeoutMs: number;
   now: () => number;
+  /** Entries of the in-process cache of recent history (default 200; 0 turns it off). */
+  cacheSize?: number;
 }
 
 /**
  * History in Redis (issue 7): one hash per notification (`e` = the entry's JSON, plus `type` and `outcome`
  * for a human with redis-cli) that expires when its retention ends, and a sorted set of ids scored by
  * receivedAt. Retention is enforced by Redis itself (TTL) and by trimming the index by time; size by trimming
- * the oldest past `maxEntries`, their hashes with them. All keys share the `{history}` hash tag, so the
- * MULTI that writes them is valid on Redis Cluster.
+ * the oldest past `maxEntries`, their hashes with them. Every write bumps a counter (`seq`) that tells each
+ * replica when its in-process cache of the newest entries is stale. All keys share the `{history}` hash tag,
+ * so the MULTI that writes them is valid on Redis Cluster.
  */
 export class RedisHistory implements History {
+  readonly #cache: RecentHistoryCache | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisHistoryOptions,
-  ) {}
+  ) {
+    this.#cache = options.cacheSize === 0 ? undefined : new RecentHistoryCache(options.cacheSize);
+  }
 
   async record(entry: HistoryEntry): Promise<void> {
     const now = this.options.now();
@@ -34,35 +40,70 @@ export class RedisHistory implements History {
     const ttlMs = entry.receivedAt + this.options.retentionMs - now;
     if (ttlMs <= 0) return;
     await this.#ready();
-    const { historyIndex: index, historyEntry } = this.options.keys;
+    const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
     const key = historyEntry(entry.id);
-    const results = await exec(
+    const [, , , , seq, size] = await execAll(
       this.redis
         .multi()
         .hset(key, 'e', JSON.stringify(entry), 'type', entry.alertType, 'outcome', entry.outcome.status)
         .pexpire(key, Math.ceil(ttlMs))
         .zadd(index, entry.receivedAt, entry.id)
         .zremrangebyscore(index, '-inf', `(${now - this.options.retentionMs}`)
+        .incr(historySeq)
         .zcard(index),
     );
-    const size = Number(results.at(-1) ?? 0);
-    if (size > this.options.maxEntries) await this.#trim(size - this.options.maxEntries);
+    this.#cache?.apply(Number(seq), { upsert: entry });
+    const excess = Number(size ?? 0) - this.options.maxEntries;
+    if (excess > 0) await this.#trim(excess);
   }
 
-  /** Newest first (by receivedAt), within retention, filtered by alert type, outcome status and time. */
+  /** Newest first (by receivedAt), within retention, filtered by type, status, outcome and time. */
   async list(query: HistoryQuery): Promise<HistoryEntry[]> {
-    const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
-    if (limit <= 0) return [];
-    const cutoff = Math.max(query.since ?? 0, this.options.now() - this.options.retentionMs);
-    const page = Math.max(limit, DEFAULT_LIMIT);
-    const out: HistoryEntry[] = [];
+    const limit = historyLimit(query);
+    if (limit === 0) return [];
     await this.#ready();
+    const now = this.options.now();
+    const cached = await this.#fromCache(query, now);
+    return cached ?? this.#scan(query, now, limit);
+  }
+
+  /** One entry by id; undefined when unknown or past retention (by this store's clock, as `list` judges). */
+  async get(id: string): Promise<HistoryEntry | undefined> {
+    await this.#ready();
+    const entry = parseEntry(await this.redis.hget(this.options.keys.historyEntry(id), 'e'));
+    return entry && entry.receivedAt + this.options.retentionMs > this.options.now() ? entry : undefined;
+  }
+
+  /** The cache's answer once it is as fresh as Redis (one GET), refilled first when another write happened. */
+  async #fromCache(query: HistoryQuery, now: number): Promise<HistoryEntry[] | undefined> {
+    const cache = this.#cache;
+    if (!cache) return undefined;
+    const seq = Number((await this.redis.get(this.options.keys.historySeq)) ?? 0);
+    if (cache.seq !== seq) await this.#refill(cache);
+    return cache.answer(query, now, this.options.retentionMs);
+  }
+
+  /** Reads the index's newest members and their write counter in one MULTI, then their entries. */
+  async #refill(cache: RecentHistoryCache): Promise<void> {
+    const { historyIndex, historySeq } = this.options.keys;
+    const [seq, flat] = await execAll(this.redis.multi().get(historySeq).zrevrange(historyIndex, 0, cache.size - 1, 'WITHSCORES'));
+    const pairs = Array.isArray(flat) ? (flat as string[]) : [];
+    const ids = pairs.filter((_, i) => i % 2 === 0);
+    const last = ids.length > 0 ? { id: ids.at(-1)!, receivedAt: Number(pairs.at(-1)) } : undefined;
+    const entries = (await this.#load(ids)).filter((e): e is HistoryEntry => e !== undefined);
+    cache.fill(Number(seq ?? 0), entries, last, ids.length < cache.size);
+  }
+
+  /** Pages through the index from `until` down to the cutoff, newest first, until `limit` entries match. */
+  async #scan(query: HistoryQuery, now: number, limit: number): Promise<HistoryEntry[]> {
+    const cutoff = historyCutoff(query, now, this.options.retentionMs);
+    const top = query.until === undefined ? '+inf' : String(query.until);
+    const page = Math.max(limit, HISTORY_DEFAULT_LIMIT);
+    const out: HistoryEntry[] = [];
     for (let offset = 0; out.length < limit; offset += page) {
-      const ids = await this.redis.zrevrangebyscore(this.options.keys.historyIndex, '+inf', cutoff, 'LIMIT', offset, page);
+      const ids = await this.redis.zrevrangebyscore(this.options.keys.historyIndex, top, cutoff, 'LIMIT', offset, page);
       for (const entry of await this.#load(ids)) {
-        if (entry === undefined) continue;
-        if (query.type && entry.alertType !== query.type) continue;
-        if (query.outcome && entry.outcome.status !== query.outcome) continue;
+        if (entry === undefined || !matchesHistoryQuery(entry, query)) continue;
         out.push(entry);
         if (out.length >= limit) break;
       }
@@ -71,24 +112,20 @@ export class RedisHistory implements History {
     return out;
   }
 
-  async get(id: string): Promise<HistoryEntry | undefined> {
-    await this.#ready();
-    return parseEntry(await this.redis.hget(this.options.keys.historyEntry(id), 'e'));
-  }
-
   async #load(ids: string[]): Promise<(HistoryEntry | undefined)[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hget(this.options.keys.historyEntry(id), 'e');
-    return (await exec(pipeline)).map((raw) => parseEntry(typeof raw === 'string' ? raw : null));
+    return (await execAll(pipeline)).map((raw) => parseEntry(typeof raw === 'string' ? raw : null));
   }
 
   /** Drops the `count` oldest entries (index and hash). Idempotent, so two replicas trimming at once is harmless. */
   async #trim(count: number): Promise<void> {
-    const { historyIndex: index, historyEntry } = this.options.keys;
+    const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
     const ids = await this.redis.zrange(index, 0, String(count - 1));
     if (ids.length === 0) return;
-    await exec(this.redis.multi().zrem(index, ...ids).unlink(...ids.map(historyEntry)));
+    const [, , seq] = await execAll(this.redis.multi().zrem(index, ...ids).unlink(...ids.map(historyEntry)).incr(historySeq));
+    this.#cache?.apply(Number(seq), { removed: ids });
   }
 
   #ready(): Promise<void> {
@@ -96,19 +133,12 @@ export class RedisHistory implements History {
   }
 }
 
-/** Runs a MULTI or pipeline; throws its first command error; returns the plain results. */
-async function exec(commands: ChainableCommander): Promise<unknown[]> {
-  const results = await commands.exec();
-  if (!results) throw new Error('redis transaction aborted');
-  const failed = results.find(([err]) => err);
-  if (failed?.[0]) throw failed[0];
-  return results.map(([, value]) => value);
-}
-
+/** An entry as stored; entries written before `retries` existed read as "no retries". */
 function parseEntry(json: string | null): HistoryEntry | undefined {
   if (json === null) return undefined;
   try {
-    return JSON.parse(json) as HistoryEntry;
+    const entry = JSON.parse(json) as Omit<HistoryEntry, 'retries'> & { retries?: number };
+    return { ...entry, retries: entry.retries ?? 0 };
   } catch {
     return undefined;
   }

@@ -1,17 +1,20 @@
 import { hostname } from 'node:os';
-import type { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { systemRandom, type Random } from '../../delivery/clock.js';
 import type { Secret } from '../../lib/secret.js';
 import type { Store } from '../types.js';
 import { createConnection, whenReady } from './connection.js';
 import { RedisDeadLetters } from './dead-letters.js';
+import { AofDurability, type Durability } from './durability.js';
 import { RedisHistory } from './history.js';
 import { redisKeys } from './keys.js';
 import { RedisQueue } from './queue.js';
+import { RedisStats } from './stats.js';
 import type { ScriptCommands } from './scripts.js';
 
 export { StoreUnavailableError } from './connection.js';
 export { RedisQueue } from './queue.js';
+export type { Durability, DurabilitySupport } from './durability.js';
 
 export interface RedisStoreOptions {
   /** `redis://…` (a Secret when it carries a password); or give `redis` options instead. */
@@ -36,8 +39,24 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   now?: () => number;
   random?: Random;
+  /** `fsync`: each enqueue is confirmed only once Redis fsynced it (WAITAOF, Redis >= 7.2); default `none`. */
+  durability?: Durability;
   /** Connection errors and dropped unreadable entries; the owner logs them (ioredis would print them). */
   onError?: (err: Error) => void;
+  /** Configuration the server cannot honour (durability fsync on Redis < 7.2), once per reason. */
+  onWarning?: (message: string) => void;
+}
+
+/** The Redis store, with its connection for what shares it (the Redis `WebhookState`). */
+export interface RedisStore extends Store {
+  readonly kind: 'redis';
+  /** The store's bounded, self-reconnecting connection; closed by `close()`. */
+  readonly connection: Redis;
+}
+
+/** True for a store made by `createRedisStore`. */
+export function isRedisStore(store: Store): store is RedisStore {
+  return store.kind === 'redis' && 'connection' in store;
 }
 
 export const DEFAULT_KEY_PREFIX = 'alertcord';
@@ -49,13 +68,14 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 1_500;
  * enqueue, dead letters and history shared by every replica. Connects at once and reconnects by itself;
  * while Redis is unreachable, calls reject within `commandTimeoutMs` and `ping()` answers false.
  */
-export function createRedisStore(options: RedisStoreOptions): Store {
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const redis = createConnection({ url: options.url, redis: options.redis, commandTimeoutMs, onError, random: options.random ?? systemRandom });
   const scripted = redis as typeof redis & ScriptCommands;
+  const durability = options.durability === 'fsync' ? new AofDurability(redis, { commandTimeoutMs, onWarning: options.onWarning ?? (() => undefined) }) : undefined;
   const queue = new RedisQueue(scripted, {
     keys,
     consumerName: options.consumerName ?? `${hostname()}-${process.pid}`,
@@ -64,12 +84,15 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     commandTimeoutMs,
     now,
     onError,
+    confirm: durability && (() => durability.confirm()),
   });
   return {
     kind: 'redis',
+    connection: redis,
     queue,
     deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, commandTimeoutMs),
     history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
+    stats: new RedisStats(redis, { keys, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     async ping() {
       try {
         await whenReady(redis, commandTimeoutMs);

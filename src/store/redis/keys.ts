@@ -16,6 +16,10 @@ export interface RedisKeys {
   historyIndex: string;
   /** One history entry (a hash), in the index's slot. */
   historyEntry(id: string): string;
+  /** Counter bumped by every history write, so replicas know when their cache of recent entries is stale. */
+  historySeq: string;
+  /** One UTC day's statistics counters (a hash, `YYYY-MM-DD`); every day shares the `{stats}` slot. */
+  statsDay(date: string): string;
 }
 
 /**
@@ -36,5 +40,7 @@ export function redisKeys(prefix: string): RedisKeys {
     deadLetters: `${prefix}:{deadletters}`,
     historyIndex: `${prefix}:{history}:index`,
     historyEntry: (id) => `${prefix}:{history}:e:${id}`,
+    historySeq: `${prefix}:{history}:seq`,
+    statsDay: (date) => `${prefix}:{stats}:day:${date}`,
   };
 }

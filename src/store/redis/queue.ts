@@ -28,6 +28,8 @@ export interface RedisQueueOptions {
   now: () => number;
   /** Told about entries that could not be parsed (they are dropped, not retried forever). */
   onError: (err: Error) => void;
+  /** `durability: fsync`: resolves once an answered enqueue is on disk (WAITAOF), rejects when it is not. */
+  confirm?: () => Promise<void>;
 }
 
 type Connection = Redis & ScriptCommands;
@@ -46,11 +48,15 @@ export class RedisQueue implements NotificationQueue {
   readonly #prepared = new Map<string, Promise<void>>();
   readonly #cursors = new Map<string, string>();
   readonly #readers = new Map<string, BlockingReader>();
+  /** Entries held this long without `touch` go to another reader: workers renew well within it. */
+  readonly leaseMs: number;
 
   constructor(
     private readonly redis: Connection,
     private readonly options: RedisQueueOptions,
-  ) {}
+  ) {
+    this.leaseMs = options.visibilityTimeoutMs;
+  }
 
   async enqueue(queueKey: string, n: Notification, dedupe?: { key: string; windowMs: number }): Promise<EnqueueStatus> {
     await this.#ready();
@@ -65,6 +71,9 @@ export class RedisQueue implements NotificationQueue {
       this.redis.sadd(this.options.keys.queues, queueKey),
     ]);
     if (status !== 'queued' && status !== 'duplicate' && status !== 'full') throw new Error(`unexpected enqueue reply: ${String(status)}`);
+    // A duplicate is confirmed too: after a WAITAOF that timed out, the sender's retry must not get a 2xx
+    // for an entry that is still not on disk (WAITAOF covers every earlier write of this connection).
+    if (status !== 'full') await this.options.confirm?.();
     return status;
   }
 

@@ -1,0 +1,89 @@
+import { startFakeDiscord, type FakeDiscord } from '../test/helpers/fake-discord/index.js';
+import { ALERTCORD_CHILD, startAlertcord } from './child.js';
+import { millis } from './format.js';
+import { postJson, sleep } from './net.js';
+import { alertmanagerBody, stormGroups } from './payloads.js';
+import { quantile } from './stats.js';
+import { WEBHOOK } from './storm.js';
+import type { ScenarioOutput } from './types.js';
+
+const ALERTS = 500;
+const WARMUP = 20;
+/** Gap between alerts: well under alertcord's 50 req/s global gate, so nothing ever queues. */
+const GAP_MS = 25;
+const ARRIVAL_TIMEOUT_MS = 5_000;
+export const LATENCY_TARGET_P99_MS = 10;
+
+/**
+ * Scenario 3: added latency from ingest to the Discord request, unthrottled. The fake has every limit
+ * off and alertcord's own per-webhook limit is raised (DISCORD_RATE_LIMIT), so each alert goes out at
+ * once. One alert at a time: t0 before POST /webhook/alertmanager, t1 when the fake has stored the
+ * message (same clock: the fake lives in this process; alertcord is a child).
+ */
+export async function runLatency(): Promise<ScenarioOutput[]> {
+  const fake = await startFakeDiscord({ webhooks: [WEBHOOK], rateLimits: { webhook: false, channel: false, global: false } });
+  try {
+    const server = await startAlertcord({
+      DISCORD_WEBHOOK_GENERAL: fake.urlFor(WEBHOOK.id),
+      DISCORD_ALLOWED_HOSTS: `127.0.0.1:${fake.port}`,
+      DISCORD_RATE_LIMIT: '1000000',
+    });
+    try {
+      const bodies = singleAlertBodies(WARMUP + ALERTS);
+      const total: number[] = [];
+      const accepted: number[] = [];
+      for (let i = 0; i < bodies.length; i++) {
+        const sample = await oneAlert(fake, `${server.url}/webhook/alertmanager`, bodies[i]!, i + 1);
+        if (i >= WARMUP) {
+          total.push(sample.arrivedMs);
+          accepted.push(sample.answeredMs);
+        }
+        await sleep(GAP_MS);
+      }
+      return [latencyOutput(total, accepted, fake.stats.messages - WARMUP)];
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await fake.close();
+  }
+}
+
+/** Distinct one-alert Alertmanager bodies (each its own group, so no dedupe and no packing). */
+function singleAlertBodies(count: number): string[] {
+  const groups = stormGroups(Math.ceil(count / 10), 10);
+  return groups.flatMap((g) => g.alerts.map((a) => JSON.stringify(alertmanagerBody({ groupLabels: { ...g.groupLabels, instance: a.labels.instance! }, alerts: [a] })))).slice(0, count);
+}
+
+async function oneAlert(fake: FakeDiscord, url: string, body: string, expected: number): Promise<{ arrivedMs: number; answeredMs: number }> {
+  const arrived = fake.waitForMessages(expected, ARRIVAL_TIMEOUT_MS).then(() => performance.now());
+  const t0 = performance.now();
+  const status = await postJson(url, body);
+  const answeredMs = performance.now() - t0;
+  if (status !== 202) throw new Error(`alertcord answered ${status} to alert ${expected}`);
+  return { arrivedMs: (await arrived) - t0, answeredMs };
+}
+
+function latencyOutput(total: number[], accepted: number[], messages: number): ScenarioOutput {
+  const p50 = quantile(total, 0.5);
+  const p99 = quantile(total, 0.99);
+  return {
+    table: 'latency',
+    title: 'Added latency, unthrottled: POST to alertcord → message stored by the fake Discord',
+    metrics: [
+      { key: 'p50', label: 'p50' },
+      { key: 'p99', label: 'p99', target: `≤ ${LATENCY_TARGET_P99_MS} ms` },
+      { key: 'max', label: 'max' },
+      { key: 'ack', label: 'p50 / p99 of the 202 answer alone' },
+    ],
+    systems: [{
+      system: `alertcord, ${total.length} alerts`,
+      values: { p50: millis(p50), p99: millis(p99), max: millis(Math.max(...total)), ack: `${millis(quantile(accepted, 0.5))} / ${millis(quantile(accepted, 0.99))}` },
+      pass: { p99: p99 <= LATENCY_TARGET_P99_MS },
+    }],
+    notes: [
+      `${total.length} single-alert Alertmanager notifications, one at a time with ${GAP_MS} ms between them (after ${WARMUP} not counted); fake Discord with every rate limit off, alertcord with DISCORD_RATE_LIMIT=1000000 so its own limiter never waits; ${messages} messages stored. Timed in the benchmark process (client and fake).`,
+      `${ALERTCORD_CHILD}.`,
+    ],
+  };
+}

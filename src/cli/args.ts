@@ -1,0 +1,56 @@
+/**
+ * Exit codes of every command, for scripts:
+ * 0 done; 1 failed (invalid config, invalid webhook, alert refused or not delivered); 2 usage error
+ * (unknown command or option, missing value); 3 unavailable, worth retrying (bridge unreachable, 503,
+ * queue full).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The lines of help shared by every command. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0  done
+  1  failed: invalid config, invalid webhook, alert refused or not delivered
+  2  usage error: unknown command or option, missing value
+  3  unavailable, retry later: bridge unreachable, 503, queue full`;
+
+/** Where a command writes and what it reads; main passes the process's, tests may pass their own. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** One subcommand: its help text and its run; `undefined` from run means "keeps running" (serve). */
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(args: string[], io: CliIo): Promise<ExitCode | undefined>;
+}
+
+/** A usage problem: the command prints it with a pointer to --help and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** `-h` / `--help`, accepted by every command. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Runs node:util parseArgs (strict) and turns its errors into UsageErrors (one line, no Node error code).
+ * Call as `usageErrors(() => parseArgs({ args, options: { ...OPTIONS, ...HELP_OPTION }, strict: true }))`.
+ */
+export function usageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+/** A required string option, or a UsageError naming it. */
+export function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`${flag} is required`);
+  return value;
+}

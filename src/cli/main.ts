@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { EXIT, EXIT_CODES_HELP, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
+import { checkConfigCommand } from './check-config.js';
+import { sendCommand } from './send.js';
+import { serveCommand } from './serve.js';
+import { validateWebhooksCommand } from './validate-webhooks.js';
+
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [serveCommand, checkConfigCommand, sendCommand, validateWebhooksCommand];
+
+/** The package version, for --version: package.json is two levels up from src/cli/ and from dist/cli/. */
+export const VERSION = ((): string => {
+  try {
+    return (createRequire(import.meta.url)('../../package.json') as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/** `alertcord --help`. */
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `alertcord ${VERSION}: alerts from Alertmanager, Grafana, OpenTelemetry and scripts, delivered to Discord.
+
+Usage: alertcord <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`alertcord <command> --help\` for a command's options and examples.
+
+Examples:
+  alertcord serve
+  alertcord check-config config/alertcord.yaml
+  alertcord send --type error --title 'Backup failed' --message 'exit code 2'
+  alertcord validate-webhooks
+
+${EXIT_CODES_HELP}`;
+}
+
+/**
+ * Dispatches `argv` (without node and script) to a subcommand. Resolves with the exit code, or undefined
+ * when the command keeps running (serve). Usage problems print one line plus a pointer to --help: exit 2.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | undefined> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    (name === undefined ? io.err : io.out)(topic ? topic.help : usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(VERSION);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`alertcord: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}); see alertcord --help`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`alertcord ${command.name}: ${err.message}\nSee: alertcord ${command.name} --help`);
+    return EXIT.usage;
+  }
+}
+
+const io: CliIo = {
+  env: process.env,
+  out: (text) => void process.stdout.write(`${text}\n`),
+  err: (text) => void process.stderr.write(`${text}\n`),
+};
+
+runCli(process.argv.slice(2), io).then(
+  (code) => {
+    if (code === undefined) return;
+    process.exitCode = code;
+    // Leave once the output is flushed, even if a socket or timer of a one-shot command lingers.
+    setTimeout(() => process.exit(code), 1_000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`alertcord: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(EXIT.failed);
+  },
+);

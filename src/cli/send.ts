@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, required, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
+import { sendDirect } from './send-direct.js';
+
+/** Where `send` posts without --server: a bridge on this machine, default port. */
+export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+/** Seconds `send` waits for an answer (bridge) or for Discord (--direct) unless --timeout says otherwise. */
+export const DEFAULT_SEND_TIMEOUT_S = 30;
+
+/** The alert a script sends, from the command line. */
+export interface SendRequest {
+  type: string;
+  title?: string;
+  message?: string;
+  severity?: string;
+  status?: string;
+  url?: string;
+  fields: { name: string; value: string }[];
+}
+
+const OPTIONS = {
+  type: { type: 'string', short: 't' },
+  title: { type: 'string' },
+  message: { type: 'string', short: 'm' },
+  severity: { type: 'string', short: 's' },
+  status: { type: 'string' },
+  field: { type: 'string', short: 'f', multiple: true },
+  url: { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  direct: { type: 'boolean' },
+  config: { type: 'string' },
+  timeout: { type: 'string' },
+  ...HELP_OPTION,
+} as const;
+
+/** `alertcord send`: one alert, through a running bridge (POST /webhook/generic) or straight to Discord. */
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send one alert through a running alertcord, or straight to Discord with --direct',
+  help: `Usage: alertcord send --type TYPE (--title TEXT | --message TEXT) [options]
+
+Sends one alert. By default it posts to a running alertcord (POST <server>/webhook/generic), which
+queues it and answers at once: the notification id is printed. With --direct it renders and sends it
+straight to the type's Discord webhook from this process (same config as serve: CONFIG_FILE + env) and
+prints the delivery result once Discord answered.
+
+Options:
+  -t, --type TYPE        alert type: general, error, critical, tracklist, monitoring, security, or your own
+      --title TEXT       the title
+  -m, --message TEXT     the body
+  -s, --severity LEVEL   critical, error, warning or info (or a synonym: crit, err, warn, notice …)
+      --status STATUS    firing (default) or resolved
+  -f, --field NAME=VALUE an embed field; repeat for more
+      --url URL          link of the title
+      --server URL       the running alertcord (default ${DEFAULT_SERVER})
+      --token TOKEN      ingest token (Authorization: Bearer); default $INGEST_TOKEN
+      --direct           send straight to Discord instead of through a running alertcord
+      --config FILE      with --direct: the YAML file (overrides CONFIG_FILE)
+      --timeout SECONDS  give up after this long (default ${DEFAULT_SEND_TIMEOUT_S})
+  -h, --help             this help
+
+Examples:
+  alertcord send --type error --title 'Backup failed' --message 'exit code 2' --field host=db1 --field job=nightly
+  alertcord send -t general --title 'Deploy done' --url https://ci.example.com/run/42 --server http://alertcord:8080 --token "$INGEST_TOKEN"
+  alertcord send --direct --type critical --title 'Disk full' --severity critical --field mount=/var
+
+${EXIT_CODES_HELP}`,
+  async run(args: string[], io: CliIo) {
+    const { values } = usageErrors(() => parseArgs({ args, options: OPTIONS, strict: true }));
+    if (values.help) {
+      io.out(sendCommand.help);
+      return EXIT.ok;
+    }
+    const request: SendRequest = {
+      type: required(values.type, '--type'),
+      title: values.title,
+      message: values.message,
+      severity: values.severity,
+      status: values.status,
+      url: values.url,
+      fields: (values.field ?? []).map(parseField),
+    };
+    if (!request.title?.trim() && !request.message?.trim()) throw new UsageError('give --title or --message (or both)');
+    if (request.status !== undefined && !/^(firing|resolved)$/i.test(request.status)) throw new UsageError('--status must be firing or resolved');
+    const timeoutMs = parseTimeout(values.timeout);
+    if (values.direct) return sendDirect(request, { io, file: values.config, timeoutMs });
+    if (values.config !== undefined) throw new UsageError('--config only applies with --direct (a running alertcord uses its own config)');
+    return sendToBridge(request, { io, server: values.server ?? DEFAULT_SERVER, token: values.token ?? io.env.INGEST_TOKEN, timeoutMs });
+  },
+};
+
+/** `name=value` (the value may contain `=`). */
+export function parseField(text: string): { name: string; value: string } {
+  const at = text.indexOf('=');
+  if (at < 1) throw new UsageError(`--field expects NAME=VALUE, got "${text}"`);
+  return { name: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SEND_TIMEOUT_S * 1000;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout expects a positive number of seconds');
+  return seconds * 1000;
+}
+
+/** The generic source's wire shape (the friendly one: type, severity, status, fields, url). */
+export function toGenericBody(r: SendRequest): Record<string, unknown> {
+  return { type: r.type, title: r.title, message: r.message, severity: r.severity, status: r.status?.toLowerCase(), url: r.url, fields: r.fields.length > 0 ? r.fields : undefined };
+}
+
+interface BridgeTarget {
+  io: CliIo;
+  server: string;
+  token?: string;
+  timeoutMs: number;
+}
+
+/** POSTs to `<server>/webhook/generic`: 202 → 0, 4xx → 1, 503 / unreachable → 3. */
+async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<ExitCode> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL('/webhook/generic', t.server);
+  } catch {
+    throw new UsageError(`--server must be a URL like ${DEFAULT_SERVER}`);
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (t.token) headers.authorization = `Bearer ${t.token}`;
+  let res: Response;
+  try {
+    res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(toGenericBody(request)), signal: AbortSignal.timeout(t.timeoutMs) });
+  } catch (err) {
+    t.io.err(`alertcord: cannot reach ${endpoint.origin}: ${describeFetchError(err)}`);
+    return EXIT.unavailable;
+  }
+  const body = (await res.json().catch(() => ({}))) as { notifications?: string[]; duplicates?: number; error?: { code?: string; message?: string; details?: unknown } };
+  if (res.status === 202) {
+    for (const id of body.notifications ?? []) t.io.out(`queued: notification ${id}`);
+    if ((body.duplicates ?? 0) > 0) t.io.out(`duplicate: the same alert was accepted within the dedupe window; not sent again`);
+    return EXIT.ok;
+  }
+  const retry = res.headers.get('retry-after');
+  t.io.err(`alertcord: ${res.status} ${body.error?.code ?? ''}: ${body.error?.message ?? res.statusText}${retry ? ` (retry after ${retry}s)` : ''}`);
+  for (const d of Array.isArray(body.error?.details) ? (body.error.details as { path?: string; message?: string }[]) : []) {
+    t.io.err(`  - ${d.path || '(body)'}: ${d.message ?? ''}`);
+  }
+  return res.status === 503 || res.status === 429 || res.status >= 500 ? EXIT.unavailable : EXIT.failed;
+}
+
+function describeFetchError(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'no answer in time (--timeout)';
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}

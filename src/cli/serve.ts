@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { describeStore } from '../config/build-store.js';
+import { ConfigError } from '../config/issues.js';
+import { loadConfigOrThrow, type LoadOptions } from '../config/load.js';
+import { startHttpServer } from '../http/serve.js';
+import { createLogger } from '../lib/logger.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, type CliIo, type Command } from './args.js';
+import { watchConfigFile, type ConfigWatcher } from './config-watch.js';
+
+export interface ServeOptions {
+  env: Record<string, string | undefined>;
+  /** The YAML file; default CONFIG_FILE, else config/alertcord.yaml. */
+  file?: string;
+}
+
+/**
+ * Runs alertcord: loads the config (failing fast with every problem listed), starts the HTTP server and the
+ * delivery workers, reloads on SIGHUP and on a change of the config file, and drains on SIGTERM/SIGINT.
+ * With src/main.ts and src/cli/main.ts, the only code that touches `process` (signals, exit).
+ */
+export async function runServer(options: ServeOptions): Promise<void> {
+  const source: LoadOptions = { env: options.env, file: options.file };
+  let runtime: Runtime;
+  let loaded;
+  try {
+    loaded = loadConfigOrThrow(source);
+  } catch (err) {
+    return failStart(err);
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config.logLevel);
+  for (const w of warnings) logger.warn(w);
+  try {
+    runtime = createRuntime({ config, logger, configSource: source });
+  } catch (err) {
+    return failStart(err);
+  }
+  logger.info(config.store.kind === 'redis' ? { address: config.store.address } : {}, `store: ${describeStore(config.store)}`);
+  await runtime.start();
+  // Same server options as the socket tests (bridge.ts): request/headers timeouts against slow clients.
+  const { server, address: info } = await startHttpServer(runtime.app, config);
+  logger.info({ host: info.address, port: info.port, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
+  const watcher = reloadTriggers(runtime, config.source.file, logger);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    watcher?.close();
+    const deadlineMs = runtime.config().server.shutdownDeadlineMs;
+    logger.info({ signal, deadlineMs }, 'stopping: intake closed (503), draining queues');
+    const left = await runtime.stop(deadlineMs);
+    const total = Object.values(left).reduce((a, b) => a + b, 0);
+    if (total > 0) {
+      logger.warn({ left }, runtime.store.kind === 'memory'
+        ? `${total} notifications were still queued and are LOST with the memory store (use Redis to keep them across restarts)`
+        : `${total} notifications stay queued in Redis and will be delivered after restart`);
+    } else logger.info('drained: nothing left in the queues');
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** SIGHUP and a change of the config file reload it (the runtime runs reloads one at a time). */
+function reloadTriggers(runtime: Runtime, file: string | undefined, logger: ReturnType<typeof createLogger>): ConfigWatcher | undefined {
+  const watcher = file ? watchConfigFile(file, () => void runtime.reload('file'), { logger }) : undefined;
+  process.on('SIGHUP', () => {
+    watcher?.sync();
+    void runtime.reload('SIGHUP');
+  });
+  return watcher;
+}
+
+function failStart(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`alertcord: ${err.message}\n`);
+    process.exit(EXIT.failed);
+  }
+  throw err;
+}
+
+/** `alertcord serve`. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the server (what `npm start` runs)',
+  help: `Usage: alertcord serve [--config FILE]
+
+Runs the HTTP server and the delivery workers. The config is the YAML file (CONFIG_FILE, default
+config/alertcord.yaml) plus the environment (DISCORD_WEBHOOK_*, PORT, REDIS_URL, HTTPS_PROXY …).
+Reloads routes, alert types and webhooks on SIGHUP and when the config file changes (an invalid file
+keeps the running config); drains the queues and exits on SIGTERM / SIGINT.
+
+Options:
+  --config FILE   the YAML file (overrides CONFIG_FILE)
+  -h, --help      this help
+
+Examples:
+  alertcord serve
+  DISCORD_WEBHOOK_GENERAL='https://discord.com/api/webhooks/123/abc' alertcord serve --config /etc/alertcord.yaml
+  kill -HUP <pid>          # reload the config without a restart
+
+${EXIT_CODES_HELP}`,
+  async run(args: string[], io: CliIo) {
+    const { values } = usageErrors(() => parseArgs({ args, options: { config: { type: 'string' }, ...HELP_OPTION }, strict: true }));
+    if (values.help) {
+      io.out(serveCommand.help);
+      return EXIT.ok;
+    }
+    await runServer({ env: io.env, file: values.config });
+    return undefined;
+  },
+};

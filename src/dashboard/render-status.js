@@ -1,0 +1,109 @@
+/**
+ * The status part of the page, from `GET /api/status`: the summary line, one row per alert type with its
+ * channel's state, and the watchdog. Fields may be missing (older or newer bridges): each is optional.
+ */
+import { duration, h, num, relative, replaceChildren, shortId, srOnly, timeEl, toMs, words } from './dom.js';
+
+/** A state badge: a symbol and words, never colour alone. */
+export function badge(kind, label, detail) {
+  const symbol = { ok: '●', warn: '◐', bad: '▲', off: '○' }[kind] ?? '●';
+  return h('span', { class: `badge badge-${kind}`, title: detail }, h('span', { 'aria-hidden': 'true', text: `${symbol} ` }), label);
+}
+
+/**
+ * The state of one alert type's channel, worst first: broken, circuit open, paused by a 429, half-open,
+ * ok. Types without a webhook say so (or run dry).
+ */
+export function channelState(type, hook, status) {
+  if (!hook) {
+    if (status?.dryRun) return { kind: 'off', label: 'dry run', detail: String(status.dryRun) };
+    return { kind: 'off', label: type?.webhookId ? 'unknown' : 'no webhook' };
+  }
+  if (hook.broken) return { kind: 'bad', label: 'broken', detail: `${words(hook.broken.reason)} since ${relative(hook.broken.since)}` };
+  const breaker = hook.breaker?.state;
+  if (breaker === 'open') return { kind: 'bad', label: 'circuit open', detail: `${num(hook.breaker.consecutiveFailures)} failures in a row, opened ${relative(hook.breaker.openedAt)}` };
+  if (hook.pause) return { kind: 'warn', label: 'paused by 429', detail: `${words(hook.pause.reason)}, until ${relative(hook.pause.until)}` };
+  if (breaker === 'half_open') return { kind: 'warn', label: 'circuit half-open', detail: 'one probe request decides whether it closes' };
+  return { kind: 'ok', label: 'ok' };
+}
+
+/** The line under the title: store, uptime, dry run. */
+export function renderSummary(el, status, stats) {
+  const parts = [];
+  if (status?.store) parts.push(h('span', {}, `${status.store.kind ?? 'store'} store `, badge(status.store.ok ? 'ok' : 'bad', status.store.ok ? 'reachable' : 'unreachable')));
+  if (typeof status?.uptimeSeconds === 'number') parts.push(h('span', { text: `up ${duration(status.uptimeSeconds)}` }));
+  if (stats && typeof stats.total === 'number') {
+    const rate = typeof stats.successRate === 'number' ? ` (${(stats.successRate * 100).toFixed(stats.successRate === 1 ? 0 : 1)} %)` : '';
+    parts.push(h('span', { text: `${num(stats.delivered)} of ${num(stats.total)} delivered${rate}` }));
+  }
+  if (typeof stats?.responseTime?.p95Ms === 'number') parts.push(h('span', { text: `p95 ${stats.responseTime.p95Ms} ms` }));
+  if (status?.dryRun) parts.push(h('span', { class: 'dry' }, badge('warn', 'dry run'), ` ${status.dryRun}`));
+  replaceChildren(el, parts.flatMap((p, i) => (i ? [h('span', { class: 'sep', 'aria-hidden': 'true', text: ' · ' }), p] : [p])));
+}
+
+/**
+ * Rows of the channels table, one per alert type.
+ * @param {HTMLTableSectionElement} tbody
+ * @param {any} status
+ * @param {{ onTest: (type: string, button: HTMLButtonElement) => void, busy: Set<string> }} actions
+ */
+export function renderChannels(tbody, status, actions) {
+  const hooks = new Map((Array.isArray(status?.webhooks) ? status.webhooks : []).map((w) => [w.webhookId, w]));
+  const types = Array.isArray(status?.alertTypes) ? status.alertTypes : [];
+  const now = Date.now();
+  const rows = types.map((t) => {
+    const hook = t.webhookId ? hooks.get(t.webhookId) : undefined;
+    const state = channelState(t, hook, status);
+    const depth = hook?.queue?.depth;
+    const busy = actions.busy.has(`test:${t.name}`);
+    return h(
+      'tr',
+      { data: { type: t.name, state: state.label } },
+      h('th', { scope: 'row' }, h('span', { class: 'type-name', text: t.name }), h('span', { class: 'muted small', text: t.fallsBackToGeneral ? ` via general ${shortId(t.webhookId)}` : t.webhookId ? ` ${shortId(t.webhookId)}` : '' })),
+      h('td', {}, badge(state.kind, state.label, state.detail), state.detail ? h('div', { class: 'muted small', text: state.detail }) : null),
+      h('td', { class: 'num' }, typeof depth === 'number' ? (depth < 0 ? '?' : num(depth)) : '—', depth > 0 ? h('div', { class: 'muted small', text: `oldest ${duration(hook.queue.oldestAgeSeconds)}` }) : null),
+      h('td', {}, timeEl(hook?.lastSuccessAt, now)),
+      h('td', {}, hook?.lastError ? [h('span', { text: words(hook.lastError.reason), title: hook.lastError.detail }), h('div', { class: 'muted small' }, timeEl(hook.lastError.at, now))] : h('span', { class: 'muted', text: '—' })),
+      h('td', { class: 'num' }, hook?.rateLimit ? `${num(hook.rateLimit.remaining)} / ${num(hook.rateLimit.limit)}` : '—'),
+      h(
+        'td',
+        {},
+        h(
+          'button',
+          { type: 'button', class: 'secondary', 'aria-busy': busy ? 'true' : null, disabled: busy, data: { focusKey: `test:${t.name}` }, on: { click: (e) => actions.onTest(t.name, e.currentTarget) } },
+          'Send test',
+          srOnly(` to ${t.name}`),
+        ),
+      ),
+    );
+  });
+  if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: 7, class: 'muted', text: 'No alert types reported.' })));
+  replaceChildren(tbody, rows);
+}
+
+const WATCHDOG_OK = new Set(['ok', 'alive', 'up', 'healthy', 'receiving', 'running']);
+const WATCHDOG_BAD = new Set(['down', 'missing', 'silent', 'fired', 'firing', 'late', 'expired', 'lost']);
+
+/** The dead man's switch, from `status.watchdog` when the bridge reports one; shape-agnostic. */
+export function renderWatchdog(el, status) {
+  if (!status || !('watchdog' in status)) {
+    replaceChildren(el, h('p', { class: 'muted', text: 'This bridge does not report a watchdog.' }));
+    return;
+  }
+  const w = status.watchdog;
+  if (!w || w.enabled === false || w.configured === false) {
+    replaceChildren(el, h('p', {}, badge('off', 'not configured'), h('span', { class: 'muted', text: ' — add watchdog: { alertname: Watchdog, timeout: 10m } to the config' })));
+    return;
+  }
+  const raw = String(w.state ?? w.status ?? (w.ok === true || w.alive === true ? 'ok' : w.ok === false || w.down === true ? 'down' : 'unknown')).toLowerCase();
+  const kind = WATCHDOG_OK.has(raw) ? 'ok' : WATCHDOG_BAD.has(raw) ? 'bad' : 'warn';
+  const rows = [];
+  for (const [key, value] of Object.entries(w)) {
+    if (['state', 'status', 'enabled', 'configured'].includes(key) || value === null || typeof value === 'object') continue;
+    const label = key.replace(/([A-Z])/g, ' $1').replace(/_/g, ' ').toLowerCase();
+    const isTime = /at$|since$/i.test(key) && toMs(value) !== undefined;
+    const text = isTime ? null : /seconds$/i.test(key) && typeof value === 'number' ? duration(value) : /ms$/i.test(key) && typeof value === 'number' ? duration(value / 1000) : String(value);
+    rows.push(h('dt', { text: label.replace(/ (seconds|ms)$/, '') }), h('dd', {}, isTime ? timeEl(value) : text));
+  }
+  replaceChildren(el, h('p', {}, badge(kind, words(raw))), rows.length ? h('dl', { class: 'facts' }, rows) : null);
+}

@@ -1,0 +1,27 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { Metrics } from '../metrics/registry.js';
+
+/** Route label for requests no ingest route matched (a sender posting to a wrong path). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Times ingest requests (`alertcord_ingest_duration_seconds{route}`) and counts them by status code
+ * (`alertcord_ingest_requests_total{route,code}`). The route label is the registered pattern
+ * (`/webhook/generic/:type`), never the concrete path, so senders cannot grow the label set.
+ */
+export function ingestMetrics(metrics: Pick<Metrics, 'ingestDuration' | 'ingestRequests'>): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routeLabel(c);
+    metrics.ingestDuration.observe({ route }, (performance.now() - started) / 1000);
+    metrics.ingestRequests.inc({ route, code: String(c.res.status) });
+  };
+}
+
+/** The pattern of the handler that answered (the last matched non-middleware route). */
+export function routeLabel(c: Context): string {
+  const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL');
+  return handlers.at(-1)?.path ?? UNMATCHED_ROUTE;
+}

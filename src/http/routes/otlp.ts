@@ -1,0 +1,129 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Intake } from '../../delivery/intake-types.js';
+import type { AlertGroup } from '../../model/alert.js';
+import type { Severity } from '../../model/severity.js';
+import { decodeOtlpLogsProtobuf } from '../../sources/otlp/decode-protobuf.js';
+import type { OtlpFloodControl } from '../../sources/otlp/flood.js';
+import { parseOtlpLogs } from '../../sources/otlp/parse.js';
+import { exportLogsResponse, RPC_CODE, rpcStatus, type OtlpBody, type OtlpEncoding, type RpcCode } from '../../sources/otlp/response.js';
+import { parseJsonBytes, readLimited, type ReadLimits } from '../read-json.js';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface OtlpRouteDeps {
+  intake: () => Intake;
+  limits: () => ReadLimits;
+  /** `otlp.min_severity`: records below it are dropped (a full success for the sender). */
+  minSeverity: () => Severity;
+  /** Folding and per-service cap; without it every record at or above the minimum is sent. */
+  flood?: OtlpFloodControl;
+  /** Told of every parsed batch of groups, before folding (metrics: alerts received by source and status). */
+  onParsed?: (groups: readonly AlertGroup[]) => void;
+}
+
+/** An expected failure of this route, answered as a `google.rpc.Status`. */
+interface OtlpFailure {
+  status: ContentfulStatusCode;
+  code: RpcCode;
+  message: string;
+}
+
+type Step<T> = { ok: true; value: T } | { ok: false; failure: OtlpFailure };
+
+/** At most this many schema issues are quoted in a 400's message. */
+const QUOTED_ISSUES = 5;
+
+/**
+ * `POST /v1/logs`, OTLP/HTTP logs (OTLP spec, "OTLP/HTTP"): binary protobuf or JSON, optionally gzip.
+ * Answers in the request's encoding: 200 with an `ExportLogsServiceResponse` (`partialSuccess` when
+ * records were rejected as invalid; records below the minimum severity are dropped silently, a full
+ * success), or a `google.rpc.Status`: 400 undecodable, 413 over `server.body_limit` (compressed or
+ * decompressed), 415 another content type or coding, 503 + Retry-After when intake cannot queue (a
+ * retryable status for OTLP exporters). A 415 for an unknown content type is answered in JSON, the
+ * one encoding every client can read. The lead mounts it at the root.
+ */
+export function otlpRoutes(deps: OtlpRouteDeps): Hono {
+  const app = new Hono();
+  app.post('/v1/logs', async (c) => {
+    const encoding = encodingOf(c.req.header('content-type'));
+    if (!encoding) {
+      const type = c.req.header('content-type') ?? 'none';
+      return respond(c, 415, rpcStatus('json', RPC_CODE.INVALID_ARGUMENT, `expected content-type application/x-protobuf or application/json, got "${type}"`));
+    }
+    const fail = (f: OtlpFailure) => respond(c, f.status, rpcStatus(encoding, f.code, f.message));
+    const limits = deps.limits();
+    const bytes = await readBody(c, limits.bodyLimit);
+    if (!bytes.ok) return fail(bytes.failure);
+    const request = decodeBody(encoding, bytes.value, limits.maxDepth);
+    if (!request.ok) return fail(request.failure);
+    const parsed = parseOtlpLogs(request.value, { minSeverity: deps.minSeverity() });
+    if (!parsed.ok) {
+      const quoted = parsed.issues.slice(0, QUOTED_ISSUES).map((i) => `${i.path || '(body)'}: ${i.message}`);
+      return fail({ status: 400, code: RPC_CODE.INVALID_ARGUMENT, message: `not an OTLP ExportLogsServiceRequest: ${quoted.join('; ')}` });
+    }
+    deps.onParsed?.(parsed.groups);
+    const groups = deps.flood ? [...deps.flood.flush(), ...deps.flood.admit(parsed.groups)] : parsed.groups;
+    if (groups.length > 0) {
+      const result = await deps.intake().accept(groups);
+      if (!result.ok) {
+        deps.flood?.release(groups);
+        c.header('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
+        return fail({ status: 503, code: RPC_CODE.UNAVAILABLE, message: `${result.reason}: ${result.message}` });
+      }
+    }
+    return respond(c, 200, exportLogsResponse(encoding, parsed.rejected, parsed.rejectedMessage));
+  });
+  return app;
+}
+
+/** The encoding named by a content type (parameters such as charset ignored), or undefined. */
+function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const media = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  if (media === 'application/x-protobuf') return 'protobuf';
+  return media === 'application/json' ? 'json' : undefined;
+}
+
+/**
+ * The body, decompressed when `Content-Encoding: gzip`. `bodyLimit` applies to what arrives (readLimited:
+ * declared or streamed) and again to the decompressed size: zlib stops as soon as its output would pass
+ * the cap (`maxOutputLength`), so a gzip bomb costs at most `bodyLimit` bytes of memory and answers 413.
+ */
+async function readBody(c: Context, bodyLimit: number): Promise<Step<Uint8Array>> {
+  const coding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity' && coding !== 'gzip' && coding !== 'x-gzip') {
+    return failed(415, RPC_CODE.INVALID_ARGUMENT, `unsupported content-encoding "${coding}"; use gzip or none`);
+  }
+  const raw = await readLimited(c, bodyLimit);
+  if (!raw) return failed(413, RPC_CODE.RESOURCE_EXHAUSTED, `request body exceeds ${bodyLimit} bytes (server.body_limit)`);
+  if (coding === '' || coding === 'identity') return { ok: true, value: raw };
+  try {
+    return { ok: true, value: await gunzipAsync(raw, { maxOutputLength: bodyLimit }) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return failed(413, RPC_CODE.RESOURCE_EXHAUSTED, `decompressed request body exceeds ${bodyLimit} bytes (server.body_limit)`);
+    }
+    return failed(400, RPC_CODE.INVALID_ARGUMENT, `invalid gzip body: ${(err as Error).message}`);
+  }
+}
+
+/** Bytes → the OTLP JSON shape: JSON parsed (depth checked on the text), protobuf decoded (depth checked). */
+function decodeBody(encoding: OtlpEncoding, bytes: Uint8Array, maxDepth: number): Step<unknown> {
+  if (encoding === 'json') {
+    const json = parseJsonBytes(bytes, maxDepth);
+    return json.ok ? { ok: true, value: json.value } : failed(400, RPC_CODE.INVALID_ARGUMENT, json.failure.message);
+  }
+  const decoded = decodeOtlpLogsProtobuf(bytes, maxDepth);
+  return decoded.ok ? decoded : failed(400, RPC_CODE.INVALID_ARGUMENT, decoded.message);
+}
+
+function failed(status: ContentfulStatusCode, code: RpcCode, message: string): { ok: false; failure: OtlpFailure } {
+  return { ok: false, failure: { status, code, message } };
+}
+
+function respond(c: Context, status: ContentfulStatusCode, out: OtlpBody): Response {
+  return c.body(out.body, status, { 'Content-Type': out.contentType });
+}

@@ -1,0 +1,64 @@
+import type { OutcomeObserver } from '../delivery/recorder.js';
+import type { AttemptInfo, SendContext } from '../delivery/send-with-retry.js';
+import type { AlertGroup } from '../model/alert.js';
+import type { Notification } from '../model/notification.js';
+import type { Metrics } from './registry.js';
+
+/** The delivery and intake hooks that move the counters and histograms; each is cheap and never throws. */
+export interface MetricHooks {
+  /** Final outcome of a notification (OutcomeRecorder's observer). */
+  observe: OutcomeObserver;
+  /** Each Discord request (send-with-retry). */
+  onAttempt: NonNullable<SendContext['onAttempt']>;
+  /** Each backoff retry (send-with-retry). */
+  onRetry: NonNullable<SendContext['onRetry']>;
+  /** A notification queued by intake. */
+  onQueued: (n: Notification) => void;
+  /** A notification whose dedupe key was already claimed: accepted, not sent again. */
+  onDuplicate: (n: Notification) => void;
+  /** Groups parsed by an ingest route, before routing: counts the alerts received. */
+  onParsed: (groups: readonly AlertGroup[]) => void;
+}
+
+export interface MetricHooksOptions {
+  /** In dry run no request reaches Discord: attempts are not counted as Discord requests. */
+  isDryRun: () => boolean;
+}
+
+/**
+ * Binds the hooks to one runtime's metrics. Per-alert events go to counters, not to info logs
+ * (architecture "Rules of the house"); labels are ids, types, reasons and status classes only.
+ */
+export function metricHooks(metrics: Metrics, options: MetricHooksOptions): MetricHooks {
+  return {
+    observe(n, outcome) {
+      metrics.notifications.inc({ alert_type: n.alertType, outcome: outcome.status });
+      if (outcome.status === 'sent') metrics.deliveryLatency.observe(Math.max(0, (outcome.at - n.receivedAt) / 1000));
+    },
+    onAttempt(kind, _reason, _detail, info: AttemptInfo) {
+      if (options.isDryRun()) return;
+      metrics.discordRequests.inc({ webhook: info.webhookId, class: statusClass(info.status) });
+      if (kind === 'throttle') metrics.rateLimited.inc({ scope: info.scope ?? 'webhook' });
+    },
+    onRetry(reason) {
+      metrics.retries.inc({ reason });
+    },
+    onQueued(n) {
+      metrics.notificationsQueued.inc({ alert_type: n.alertType });
+    },
+    onDuplicate(n) {
+      metrics.dedupeHits.inc({ source: n.source });
+      metrics.notifications.inc({ alert_type: n.alertType, outcome: 'deduplicated' });
+    },
+    onParsed(groups) {
+      for (const g of groups) for (const a of g.alerts) metrics.alertsReceived.inc({ source: g.source, status: a.status });
+    },
+  };
+}
+
+/** `2xx`, `4xx`, `5xx` … for an HTTP status; `error` when no answer came (timeout, reset, DNS). */
+export function statusClass(status: number | undefined): string {
+  if (status === undefined) return 'error';
+  if (!Number.isInteger(status) || status < 100 || status > 599) return 'invalid';
+  return `${Math.floor(status / 100)}xx`;
+}

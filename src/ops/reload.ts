@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { ConfigIssue } from '../config/issues.js';
+import { loadConfig, type LoadOptions } from '../config/load.js';
+import type { Config, StoreConfig } from '../config/types.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { WebhookState } from '../delivery/webhook-state.js';
+
+/** What `runtime.reload()` answers. */
+export type ReloadResult =
+  | { ok: true; added: string[]; removed: string[]; changed: string[]; restartNeeded: string[] }
+  | { ok: false; issues: ConfigIssue[] };
+
+export interface ReloadDeps {
+  /** How the running config was read (env + file), read the same way again; absent: nothing to reload from. */
+  source?: LoadOptions;
+  current: () => Config;
+  /** Puts the new config in force (routes, types, webhooks …) for intake, workers and the admin API. */
+  swap: (next: Config) => void;
+  state: WebhookState;
+  delivery: Pick<Delivery, 'ensureWorker' | 'start' | 'rerouter'>;
+  logger: Logger;
+  /** Counts each reload by result (`alertcord_config_reloads_total{result}`). */
+  onResult?: (result: 'ok' | 'failed') => void;
+}
+
+/** Settings fixed when the process starts (the socket, the store and what it was built with). */
+const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
+  { path: 'server.host', get: (c) => c.server.host },
+  { path: 'server.port', get: (c) => c.server.port },
+  { path: 'server.request_timeout', get: (c) => c.server.requestTimeoutMs },
+  { path: 'store', get: (c) => storeIdentity(c.store) },
+  { path: 'discord.queue_size', get: (c) => c.discord.queueSize },
+  { path: 'discord.circuit_breaker', get: (c) => JSON.stringify(c.discord.breaker) },
+  { path: 'history', get: (c) => JSON.stringify(c.history) },
+];
+
+/**
+ * Reads YAML + env again and, when valid, swaps routes, alert types, webhooks and every live setting in
+ * without dropping queued work: queues are per webhook id, so a queue whose webhook vanished is moved by
+ * its worker (to the type's new webhook, else general, else dead letters); workers for new webhooks start;
+ * a webhook whose URL changed loses its broken mark. An invalid config keeps the running one, logs every
+ * problem, and counts a failed reload. Settings that need a restart keep their running values, with a warning.
+ */
+export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<ReloadResult> {
+  const loaded = deps.source ? loadConfig(deps.source) : { ok: false as const, issues: [{ path: '(reload)', message: 'this runtime was not given a config source to reload from' }] };
+  if (!loaded.ok) {
+    deps.logger.error({ trigger, issues: loaded.issues }, `config reload failed, the running config stays: ${loaded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    deps.onResult?.('failed');
+    return { ok: false, issues: loaded.issues };
+  }
+  for (const w of loaded.warnings) deps.logger.warn({ trigger }, w);
+  const prev = deps.current();
+  const restartNeeded = RESTART_ONLY.filter((s) => s.get(prev) !== s.get(loaded.config)).map((s) => s.path);
+  if (restartNeeded.length > 0) {
+    deps.logger.warn({ trigger, settings: restartNeeded }, `config reload: ${restartNeeded.join(', ')} only change on restart; the running values stay until then`);
+  }
+  const next = pinRestartOnly(prev, loaded.config);
+  const before = webhookUrls(prev);
+  const after = webhookUrls(next);
+  const added = [...after.keys()].filter((id) => !before.has(id));
+  const removed = [...before.keys()].filter((id) => !after.has(id));
+  const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id));
+  deps.swap(next);
+  for (const id of changed) {
+    await deps.state.clearBroken(id).catch(() => undefined);
+    deps.delivery.rerouter.forget(id);
+  }
+  for (const id of after.keys()) deps.delivery.ensureWorker(id);
+  // Queues left without a webhook need a worker to move their work; the store knows every queue.
+  await deps.delivery.start().catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'config reload: could not list queues (store unreachable)'));
+  deps.logger.info(
+    { trigger, alertTypes: [...next.alertTypes.keys()], webhooks: [...after.keys()], routes: next.routes.length, added, removed, changed, watchdog: next.watchdog !== undefined },
+    'config reloaded',
+  );
+  deps.onResult?.('ok');
+  return { ok: true, added, removed, changed, restartNeeded };
+}
+
+/** The new config with the restart-only settings of the running one. */
+function pinRestartOnly(prev: Config, next: Config): Config {
+  return {
+    ...next,
+    server: { ...next.server, host: prev.server.host, port: prev.server.port, requestTimeoutMs: prev.server.requestTimeoutMs },
+    store: prev.store,
+    discord: { ...next.discord, queueSize: prev.discord.queueSize, breaker: prev.discord.breaker },
+    history: prev.history,
+  };
+}
+
+/** Webhook id → URL (in memory only, to notice a changed token; never logged). */
+function webhookUrls(config: Config): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const t of config.alertTypes.values()) if (t.webhook) urls.set(t.webhook.id, t.webhook.url.reveal());
+  return urls;
+}
+
+function storeIdentity(store: StoreConfig): string {
+  return store.kind === 'memory' ? 'memory' : JSON.stringify({ ...store, url: store.url.reveal() });
+}

@@ -1,0 +1,106 @@
+import type { Config } from '../config/types.js';
+import { queueTarget } from '../delivery/queue-target.js';
+import type { WebhookState, WebhookStatus } from '../delivery/webhook-state.js';
+import type { Store } from '../store/types.js';
+import type { WatchdogStatus } from './watchdog.js';
+
+/** One webhook as `/api/status` shows it: limits, Discord's bucket, breaker, 429 pause, queue, health. */
+export interface WebhookReport {
+  webhookId: string;
+  alertTypes: string[];
+  /** Our own limiter: requests left now, its size, and when it is full again. */
+  rateLimit: { remaining: number; limit: number; resetAt: string };
+  /** What Discord's last `X-RateLimit-*` headers said, when any. */
+  discord: { remaining?: number; limit?: number; resetAt?: string; bucket?: string } | null;
+  breaker: { state: string; consecutiveFailures: number; openedAt: string | null };
+  /** A 429 pause in force (this webhook's, or a global / Cloudflare one). */
+  pause: { until: string; reason: string } | null;
+  queue: { depth: number; oldestAgeSeconds: number };
+  broken: { reason: string; since: string } | null;
+  lastSuccessAt: string | null;
+  lastError: { reason: string; detail: string; at: string } | null;
+}
+
+/** What `GET /api/status` answers: everything needed to see in a minute why an alert did not arrive. */
+export interface StatusReport {
+  startedAt: string;
+  uptimeSeconds: number;
+  store: { kind: string; ok: boolean };
+  /** Why nothing reaches Discord (no webhook, DRY_RUN); null when delivering for real. */
+  dryRun: string | null;
+  alertTypes: { name: string; webhookId: string | null; fallsBackToGeneral: boolean }[];
+  webhooks: WebhookReport[];
+  /** Queues without a configured webhook (dry run, or a webhook removed from config) that still hold work. */
+  otherQueues: { queueKey: string; depth: number; oldestAgeSeconds: number }[];
+  /** The dead man's switch: state, last heartbeat, since when it is missing; null when not wired. */
+  watchdog: WatchdogStatus | null;
+}
+
+export interface StatusDeps {
+  config: () => Config;
+  store: Store;
+  state: WebhookState;
+  /** Epoch ms when this runtime was created. */
+  startedAt: number;
+  now: () => number;
+  /** The watchdog's state (runtime.watchdog.status). */
+  watchdog?: () => WatchdogStatus;
+}
+
+/** Builds the status report from config, the store and the webhook state (Redis: shared by replicas). */
+export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
+  const config = deps.config();
+  const now = deps.now();
+  const types = [...config.alertTypes.values()];
+  const webhookIds = [...new Set(types.flatMap((t) => (t.webhook ? [t.webhook.id] : [])))];
+  const webhooks: WebhookReport[] = [];
+  for (const id of webhookIds) {
+    const target = queueTarget(config, id);
+    if (!target) continue;
+    const s = await deps.state.status(id, target.limits, now);
+    webhooks.push(webhookReport(s, target.alertTypes, await queueInfo(deps.store, id, now), now));
+  }
+  const otherQueues = [];
+  for (const key of await deps.store.queue.queueKeys().catch(() => [])) {
+    if (webhookIds.includes(key)) continue;
+    const q = await queueInfo(deps.store, key, now);
+    if (q.depth !== 0) otherQueues.push({ queueKey: key, ...q });
+  }
+  return {
+    startedAt: new Date(deps.startedAt).toISOString(),
+    uptimeSeconds: Math.max(0, Math.round((now - deps.startedAt) / 1000)),
+    store: { kind: deps.store.kind, ok: await deps.store.ping().catch(() => false) },
+    dryRun: config.discord.dryRunReason ?? null,
+    alertTypes: types.map((t) => ({ name: t.name, webhookId: t.webhook?.id ?? null, fallsBackToGeneral: t.fallsBackToGeneral })),
+    webhooks,
+    otherQueues,
+    watchdog: deps.watchdog?.() ?? null,
+  };
+}
+
+/** Depth (-1 when the store cannot say) and the age of the oldest undelivered notification. */
+async function queueInfo(store: Store, key: string, now: number): Promise<{ depth: number; oldestAgeSeconds: number }> {
+  const depth = await store.queue.depth(key).catch(() => -1);
+  const oldest = depth > 0 ? await store.queue.oldestEnqueuedAt(key).catch(() => undefined) : undefined;
+  return { depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.round((now - oldest) / 1000)) };
+}
+
+function webhookReport(s: WebhookStatus, alertTypes: string[], queue: WebhookReport['queue'], now: number): WebhookReport {
+  const d = s.discord;
+  return {
+    webhookId: s.webhookId,
+    alertTypes,
+    rateLimit: { remaining: s.rateLimit.remaining, limit: s.rateLimit.limit, resetAt: iso(now + s.rateLimit.resetMs) },
+    discord: d ? { remaining: d.remaining, limit: d.limit, resetAt: d.resetAt !== undefined ? iso(d.resetAt) : undefined, bucket: d.bucket } : null,
+    breaker: { state: s.breaker.state, consecutiveFailures: s.breaker.consecutiveFailures, openedAt: s.breaker.openedAt !== undefined ? iso(s.breaker.openedAt) : null },
+    pause: s.pausedUntil !== undefined && s.pausedUntil > now ? { until: iso(s.pausedUntil), reason: s.pauseReason ?? 'rate_limited' } : null,
+    queue,
+    broken: s.broken ? { reason: s.broken.reason, since: iso(s.broken.since) } : null,
+    lastSuccessAt: s.lastSuccessAt !== undefined ? iso(s.lastSuccessAt) : null,
+    lastError: s.lastError ? { reason: s.lastError.reason, detail: s.lastError.detail, at: iso(s.lastError.at) } : null,
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { formatDuration } from '../config/duration.js';
+import type { WatchdogConfig } from '../config/watchdog.js';
+import type { Alert } from '../model/alert.js';
+import type { Notification } from '../model/notification.js';
+import { watchdogNotice } from './watchdog-notice.js';
+
+/** disabled: not configured; waiting: no heartbeat yet, within the timeout; ok: seen lately; missing: overdue. */
+export type WatchdogState = 'disabled' | 'waiting' | 'ok' | 'missing';
+
+/** The `watchdog` object of `/api/status`. */
+export interface WatchdogStatus {
+  enabled: boolean;
+  state: WatchdogState;
+  alertname: string | null;
+  alertType: string | null;
+  timeoutSeconds: number | null;
+  heartbeats: number;
+  lastSeenAt: string | null;
+  /** When the heartbeat became overdue; null unless `missing`. */
+  missingSince: string | null;
+}
+
+/** Timers, injected so tests drive them (vitest fake timers patch the globals these call). */
+export interface WatchdogTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** The globals, looked up at call time (so `vi.useFakeTimers()` applies), unref'd so they never hold the process. */
+export const globalTimers: WatchdogTimers = {
+  set(fn, ms) {
+    const t = setTimeout(fn, ms);
+    (t as { unref?: () => void }).unref?.();
+    return t;
+  },
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** How soon a notice that could not be queued (queue full, store down) is tried again. */
+export const WATCHDOG_RETRY_MS = 30_000;
+
+export interface WatchdogDeps {
+  config: () => WatchdogConfig | undefined;
+  now: () => number;
+  /** Queues a notice through the normal queue; false when it could not be queued. */
+  announce: (n: Notification) => Promise<boolean>;
+  logger: Logger;
+  timers?: WatchdogTimers;
+  newId?: () => string;
+  /** Each heartbeat received (metrics). */
+  onHeartbeat?: () => void;
+}
+
+/**
+ * The dead man's switch. Intake hands it every alert (`consume`); the configured heartbeat (Alertmanager's
+ * always-firing `Watchdog`) is recorded and not delivered. When none arrives for longer than the timeout it
+ * posts, through the normal queue, to the critical channel that the alerting pipeline is down; when the
+ * heartbeat returns it posts the resolution.
+ */
+export class Watchdog {
+  readonly #deps: WatchdogDeps;
+  readonly #timers: WatchdogTimers;
+  #started = false;
+  #armedAt = 0;
+  #lastSeenAt: number | undefined;
+  #missingSince: number | undefined;
+  #heartbeats = 0;
+  #timer: unknown;
+  #retry: unknown;
+  #enabled = false;
+
+  constructor(deps: WatchdogDeps) {
+    this.#deps = deps;
+    this.#timers = deps.timers ?? globalTimers;
+  }
+
+  /** Intake's filter: true when `alert` is the heartbeat (recorded here, not delivered). */
+  consume(alert: Alert): boolean {
+    const config = this.#deps.config();
+    if (!config || alert.labels.alertname !== config.alertname) return false;
+    // A resolved Watchdog means its source stopped firing it: not a heartbeat, and not worth a message.
+    if (alert.status === 'firing') this.#beat(config);
+    return true;
+  }
+
+  /** Starts the clock: no heartbeat within the timeout from now is already "missing". */
+  start(): void {
+    this.#started = true;
+    this.reconfigure();
+  }
+
+  /** After a config reload: switches on or off, or re-arms with the new timeout. */
+  reconfigure(): void {
+    if (!this.#started) return;
+    const config = this.#deps.config();
+    if (!config) {
+      this.#enabled = false;
+      this.#missingSince = undefined;
+      this.#clearTimers();
+      return;
+    }
+    if (!this.#enabled) this.#armedAt = this.#deps.now();
+    this.#enabled = true;
+    if (this.#missingSince === undefined) this.#arm(config);
+  }
+
+  stop(): void {
+    this.#started = false;
+    this.#clearTimers();
+  }
+
+  status(): WatchdogStatus {
+    const config = this.#deps.config();
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const state: WatchdogState = !config ? 'disabled' : this.#missingSince !== undefined ? 'missing' : this.#lastSeenAt !== undefined ? 'ok' : 'waiting';
+    return {
+      enabled: config !== undefined,
+      state,
+      alertname: config?.alertname ?? null,
+      alertType: config?.alertType ?? null,
+      timeoutSeconds: config ? config.timeoutMs / 1000 : null,
+      heartbeats: this.#heartbeats,
+      lastSeenAt: iso(this.#lastSeenAt),
+      missingSince: iso(this.#missingSince),
+    };
+  }
+
+  #beat(config: WatchdogConfig): void {
+    const now = this.#deps.now();
+    this.#lastSeenAt = now;
+    this.#heartbeats++;
+    this.#deps.onHeartbeat?.();
+    if (this.#missingSince !== undefined) {
+      const since = this.#missingSince;
+      this.#missingSince = undefined;
+      this.#deps.logger.info({ watchdog: config.alertname }, 'watchdog: heartbeat is back; the alerting pipeline works again');
+      void this.#announce('resolved', config, since);
+    }
+    this.#arm(config);
+  }
+
+  #arm(config: WatchdogConfig): void {
+    if (!this.#started) return;
+    this.#timers.clear(this.#timer);
+    const due = (this.#lastSeenAt ?? this.#armedAt) + config.timeoutMs;
+    this.#timer = this.#timers.set(() => this.#check(), Math.max(0, due - this.#deps.now()));
+  }
+
+  /** The timer fired: overdue means missing (told once); a timer that fired early is re-armed. */
+  #check(): void {
+    const config = this.#deps.config();
+    if (!config || !this.#started || this.#missingSince !== undefined) return;
+    const last = this.#lastSeenAt ?? this.#armedAt;
+    if (this.#deps.now() - last < config.timeoutMs) return this.#arm(config);
+    this.#missingSince = last + config.timeoutMs;
+    this.#deps.logger.error(
+      { watchdog: config.alertname, lastSeenAt: this.#lastSeenAt, timeout: formatDuration(config.timeoutMs) },
+      `watchdog: no ${config.alertname} heartbeat for ${formatDuration(config.timeoutMs)}: the alerting pipeline may be down`,
+    );
+    void this.#announce('firing', config, this.#missingSince);
+  }
+
+  /** Queues the notice; when it cannot be queued, tries again later while it is still true. */
+  async #announce(kind: 'firing' | 'resolved', config: WatchdogConfig, missingSince: number): Promise<void> {
+    const n = watchdogNotice({ kind, config, id: (this.#deps.newId ?? randomUUID)(), now: this.#deps.now(), lastSeenAt: this.#lastSeenAt, missingSince, startedAt: this.#armedAt });
+    const queued = await this.#deps.announce(n).catch(() => false);
+    if (queued) return;
+    this.#deps.logger.error({ watchdog: config.alertname, kind }, `watchdog: could not queue the ${kind} notice; trying again in ${WATCHDOG_RETRY_MS / 1000}s`);
+    this.#timers.clear(this.#retry);
+    this.#retry = this.#timers.set(() => {
+      const stillTrue = kind === 'firing' ? this.#missingSince !== undefined : this.#missingSince === undefined;
+      if (this.#started && stillTrue) void this.#announce(kind, config, missingSince);
+    }, WATCHDOG_RETRY_MS);
+  }
+
+  #clearTimers(): void {
+    this.#timers.clear(this.#timer);
+    this.#timers.clear(this.#retry);
+    this.#timer = undefined;
+    this.#retry = undefined;
+  }
+}

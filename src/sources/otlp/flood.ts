@@ -1,0 +1,206 @@
+import { formatDuration } from '../../config/duration.js';
+import { shortHash, stableStringify } from '../../lib/hash.js';
+import type { Alert, AlertGroup } from '../../model/alert.js';
+import { worstSeverity, type Severity } from '../../model/severity.js';
+import { OTLP_TITLE_MAX_CODE_POINTS } from './values.js';
+
+/**
+ * Flood control for OTLP logs, between parsing and intake: a crash loop logging the same error, or a
+ * chatty service, must not become hundreds of Discord messages.
+ *
+ * 1. Folding. Records identical in (service, severity, body) within `windowMs` of the one that went out
+ *    are counted, not sent. The next identical record after the window goes out carrying a field
+ *    "Repeated: 37 more times in 1m after the previous notification". When none comes within one more
+ *    window, `flush` sends the count on its own ("… (repeated 37 more times)"), so no count is lost.
+ * 2. Per-service cap. At most `perServicePerMinute` notifications per service (`service.name`) per
+ *    minute (counted from the service's first record of that minute); the excess is counted and, when
+ *    the minute closes, summarized in ONE notification: "N more log records from service X suppressed".
+ *
+ * Count-carrying and summary notifications get their own `dedupeKey`, or intake's OTLP dedupe (same
+ * service, severity and body within 5 min) would swallow them. Pure apart from its state; the clock is
+ * injected. The route calls `flush` on each request; the server may also call it on a timer.
+ */
+export interface OtlpFloodControl {
+  /** The groups to send now; folded and capped ones are counted instead. */
+  admit(groups: AlertGroup[]): AlertGroup[];
+  /** Summaries that are due (closed minutes, counts nobody carried); forgets expired state. */
+  flush(now?: number): AlertGroup[];
+  /** Gives back groups intake refused (503), so a retried request is not folded into a notification that never went out. */
+  release(groups: AlertGroup[]): void;
+}
+
+export interface OtlpFloodOptions {
+  /** Folding window (default 60 s). */
+  windowMs?: number;
+  /** Notifications per service per minute before suppression (default 30). */
+  perServicePerMinute?: number;
+  /** Clock in ms (default Date.now). */
+  now?: () => number;
+}
+
+export const OTLP_FLOOD_DEFAULTS = { windowMs: 60_000, perServicePerMinute: 30 } as const;
+const MINUTE_MS = 60_000;
+
+/** One (service, severity, body) whose notification went out at `startedAt`. */
+interface Fold {
+  startedAt: number;
+  repeats: number;
+  group: AlertGroup;
+}
+
+/** One service's current minute. */
+interface Bucket {
+  service: string;
+  startedAt: number;
+  sent: number;
+  suppressed: number;
+  severities: Set<Severity>;
+}
+
+type Issued = { kind: 'record'; key: string; previous: Fold | undefined; bucket: Bucket } | { kind: 'summary' };
+
+/** Creates the flood control; see {@link OtlpFloodControl}. */
+export function createOtlpFloodControl(opts: OtlpFloodOptions = {}): OtlpFloodControl {
+  return new OtlpFlood(opts);
+}
+
+/** The state behind {@link createOtlpFloodControl}: folds by key, buckets by service, pending summaries. */
+class OtlpFlood implements OtlpFloodControl {
+  private readonly windowMs: number;
+  private readonly cap: number;
+  private readonly clock: () => number;
+  private readonly folds = new Map<string, Fold>();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly issued = new WeakMap<AlertGroup, Issued>();
+  private pending: AlertGroup[] = [];
+
+  constructor(opts: OtlpFloodOptions) {
+    this.windowMs = opts.windowMs ?? OTLP_FLOOD_DEFAULTS.windowMs;
+    this.cap = opts.perServicePerMinute ?? OTLP_FLOOD_DEFAULTS.perServicePerMinute;
+    this.clock = opts.now ?? Date.now;
+  }
+
+  admit(groups: AlertGroup[]): AlertGroup[] {
+    const t = this.clock();
+    return groups.flatMap((g) => this.admitOne(g, t) ?? []);
+  }
+
+  flush(now = this.clock()): AlertGroup[] {
+    const out = this.pending;
+    this.pending = [];
+    for (const [service, bucket] of this.buckets) {
+      if (now - bucket.startedAt < MINUTE_MS) continue;
+      if (bucket.suppressed > 0) out.push(this.summary(capSummary(bucket, this.cap)));
+      this.buckets.delete(service);
+    }
+    for (const [key, fold] of this.folds) {
+      const age = now - fold.startedAt;
+      // A count waits one more window for the next identical record to carry it, then goes alone.
+      if (age < this.windowMs || (fold.repeats > 0 && age < 2 * this.windowMs)) continue;
+      if (fold.repeats > 0) out.push(this.summary(withRepeats(fold, this.windowMs)));
+      this.folds.delete(key);
+    }
+    return out;
+  }
+
+  release(groups: AlertGroup[]): void {
+    for (const group of groups) {
+      const what = this.issued.get(group);
+      if (what?.kind === 'summary') this.pending.push(group);
+      if (what?.kind !== 'record') continue;
+      this.issued.delete(group);
+      if (this.folds.get(what.key)?.group === group) {
+        if (what.previous) this.folds.set(what.key, what.previous);
+        else this.folds.delete(what.key);
+      }
+      if (this.buckets.get(what.bucket.service) === what.bucket) what.bucket.sent--;
+    }
+  }
+
+  /** One group: folded (undefined), capped (undefined), or sent, carrying the count of a closed fold. */
+  private admitOne(group: AlertGroup, t: number): AlertGroup | undefined {
+    const alert = group.alerts[0];
+    if (!alert) return group;
+    const service = serviceOf(alert);
+    const key = shortHash(stableStringify([service, alert.severity, alert.message]), 32);
+    const fold = this.folds.get(key);
+    if (fold && t - fold.startedAt < this.windowMs) {
+      fold.repeats++;
+      return undefined;
+    }
+    const bucket = this.bucketAt(service, t);
+    if (bucket.sent >= this.cap) {
+      bucket.suppressed++;
+      bucket.severities.add(alert.severity);
+      return undefined;
+    }
+    bucket.sent++;
+    const out = fold && fold.repeats > 0 ? withRepeats(fold, this.windowMs, group) : group;
+    this.folds.set(key, { startedAt: t, repeats: 0, group: out });
+    this.issued.set(out, { kind: 'record', key, previous: fold, bucket });
+    return out;
+  }
+
+  /** The service's bucket for time `t`; a closed minute's suppressed count becomes a pending summary. */
+  private bucketAt(service: string, t: number): Bucket {
+    const current = this.buckets.get(service);
+    if (current && t - current.startedAt < MINUTE_MS) return current;
+    if (current && current.suppressed > 0) this.pending.push(this.summary(capSummary(current, this.cap)));
+    const fresh: Bucket = { service, startedAt: t, sent: 0, suppressed: 0, severities: new Set() };
+    this.buckets.set(service, fresh);
+    return fresh;
+  }
+
+  private summary(group: AlertGroup): AlertGroup {
+    this.issued.set(group, { kind: 'summary' });
+    return group;
+  }
+}
+
+function serviceOf(alert: Alert): string {
+  return alert.labels['service.name'] ?? '';
+}
+
+/**
+ * The fold's count as a "Repeated" field: on `next` (the first identical record after the window), or
+ * on a copy of the fold's own notification when no next one came.
+ */
+function withRepeats(fold: Fold, windowMs: number, next?: AlertGroup): AlertGroup {
+  const base = next ?? fold.group;
+  const alert = base.alerts[0]!;
+  const n = fold.repeats;
+  const value = `${n} more ${n === 1 ? 'time' : 'times'} in ${formatDuration(windowMs)} after the previous notification`;
+  const fields = [...alert.fields.filter((f) => f.name !== 'Repeated'), { name: 'Repeated', value, inline: false }];
+  const title = next ? alert.title : cut(`${alert.title} (repeated ${n} more ${n === 1 ? 'time' : 'times'})`);
+  return {
+    ...base,
+    alerts: [{ ...alert, title, fields }],
+    dedupeKey: `otlp-repeat:${alert.fingerprint}:${fold.startedAt}:${next ? 'next' : 'flush'}`,
+  };
+}
+
+/** ONE notification for a service's suppressed records of one minute. */
+function capSummary(bucket: Bucket, cap: number): AlertGroup {
+  const { service, suppressed: n } = bucket;
+  const from = new Date(bucket.startedAt).toISOString();
+  const to = new Date(bucket.startedAt + MINUTE_MS).toISOString();
+  const name = service || 'an unnamed service';
+  const alert: Alert = {
+    source: 'otlp',
+    status: 'firing',
+    severity: worstSeverity(bucket.severities),
+    title: cut(`${n} more log ${n === 1 ? 'record' : 'records'} from service ${name} suppressed`),
+    message: `${n} log ${n === 1 ? 'record' : 'records'} from ${name} between ${from} and ${to} were not sent: over the limit of ${cap} notifications per service per minute (OTLP flood control).`,
+    labels: service ? { 'service.name': service, service_name: service } : {},
+    annotations: {},
+    links: [],
+    fields: [{ name: 'Suppressed', value: String(n), inline: true }],
+    fingerprint: shortHash(stableStringify(['otlp-cap', service])),
+    startsAt: from,
+  };
+  return { source: 'otlp', alerts: [alert], truncatedAlerts: 0, dedupeKey: `otlp-cap:${service}:${bucket.startedAt}` };
+}
+
+function cut(text: string): string {
+  return Array.from(text).slice(0, OTLP_TITLE_MAX_CODE_POINTS).join('');
+}

@@ -1,0 +1,172 @@
+import type { z } from 'zod';
+import { shortHash, stableStringify } from '../../lib/hash.js';
+import type { Alert, AlertField, AlertGroup } from '../../model/alert.js';
+import { severityRank, type Severity } from '../../model/severity.js';
+import { formatPath, parseWith } from '../issues.js';
+import type { ParseIssue } from '../types.js';
+import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire } from './schema.js';
+import { attributeLabels, firstLine, nanosToIso, recordSeverity, valueText } from './values.js';
+
+/** Options of {@link parseOtlpLogs}. */
+export interface OtlpParseOptions {
+  /** Records below this severity are dropped (still a full success for the sender). Default warning. */
+  minSeverity?: Severity;
+}
+
+/**
+ * The outcome of parsing an `ExportLogsServiceRequest`: one group per delivered record, the number of
+ * records rejected as invalid (reported to the sender as `partialSuccess`) and dropped as below the
+ * minimum severity; or, when the envelope itself is malformed, every issue (a 400).
+ */
+export type OtlpParseResult =
+  | { ok: true; groups: AlertGroup[]; rejected: number; dropped: number; rejectedMessage?: string }
+  | { ok: false; issues: ParseIssue[] };
+
+/** At most this many record issues are quoted in `partialSuccess.errorMessage`. */
+const QUOTED_ISSUES = 3;
+
+/** What a resource contributes to each of its records. */
+interface ResourceContext {
+  attributes: OtlpAttributes;
+  scopeName?: string | undefined;
+}
+
+/**
+ * Parses OTLP logs (JSON mapping, or protobuf decoded into it by decode-protobuf.ts). Each record at or
+ * above `minSeverity` becomes its own group (architecture.md: one OTLP record = one notification), with
+ * source `otlp`. A record, or a resource, that fails its schema is counted as rejected, never failing
+ * the request; only a malformed envelope (`resourceLogs` not an array …) answers issues.
+ */
+export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): OtlpParseResult {
+  const minRank = severityRank(opts.minSeverity ?? 'warning');
+  const envelope = parseWith(logsRequestSchema, request);
+  if (!envelope.ok) return envelope;
+  const groups: AlertGroup[] = [];
+  const issues: ParseIssue[] = [];
+  let rejected = 0;
+  let dropped = 0;
+  envelope.data.resourceLogs?.forEach((rl, i) => {
+    const resource = parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource']);
+    if (!resource.ok) {
+      // A resource that fails its schema takes its records with it: they are rejected, the rest go on.
+      rejected += (rl.scopeLogs ?? []).reduce((n, sl) => n + (sl.logRecords?.length ?? 0), 0);
+      issues.push(...resource.issues);
+      return;
+    }
+    rl.scopeLogs?.forEach((sl, j) => {
+      const context: ResourceContext = { attributes: resource.data?.attributes ?? [], scopeName: scopeName(sl.scope) };
+      (sl.logRecords ?? []).forEach((raw, k) => {
+        const declared = declaredSeverity(raw);
+        if (declared && severityRank(declared) > minRank) {
+          dropped++;
+          return;
+        }
+        const record = parseBounded(logRecordSchema, raw, ['resourceLogs', i, 'scopeLogs', j, 'logRecords', k]);
+        if (!record.ok) {
+          rejected++;
+          issues.push(...record.issues);
+          return;
+        }
+        const alert = toAlert(record.data, context);
+        if (severityRank(alert.severity) > minRank) dropped++;
+        else groups.push({ source: 'otlp', alerts: [alert], truncatedAlerts: 0 });
+      });
+    });
+  });
+  return rejected > 0 ? { ok: true, groups, rejected, dropped, rejectedMessage: rejectionMessage(rejected, issues) } : { ok: true, groups, rejected, dropped };
+}
+
+/**
+ * The severity a raw record declares, read without validating the rest, or undefined when its severity
+ * fields are not plain (then the full parse decides). Most of a Collector's logs are below the minimum:
+ * they are dropped on this look alone, so they cost no schema walk (and are never "rejected").
+ */
+function declaredSeverity(raw: unknown): Severity | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { severityNumber = 0, severityText } = raw as { severityNumber?: unknown; severityText?: unknown };
+  if (typeof severityNumber !== 'number' || !Number.isInteger(severityNumber) || severityNumber < 0 || severityNumber > 24) return undefined;
+  if (severityText != null && typeof severityText !== 'string') return undefined;
+  return recordSeverity(severityNumber, severityText);
+}
+
+/**
+ * {@link parseWith} for one resource or record, where a value nested past what the recursive AnyValue
+ * schema can walk (a few hundred levels; `server.max_json_depth` may allow more) is an issue of that
+ * record, not a crash of the request.
+ */
+function parseBounded<S extends z.ZodType>(schema: S, raw: unknown, path: readonly PropertyKey[]): ReturnType<typeof parseWith<S>> {
+  try {
+    return parseWith(schema, raw, path);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return { ok: false, issues: [{ path: formatPath(path), message: 'value nested too deeply' }] };
+  }
+}
+
+/** `InstrumentationScope.name`, read leniently (the scope is informative only). */
+function scopeName(scope: unknown): string | undefined {
+  if (typeof scope !== 'object' || scope === null) return undefined;
+  const name = (scope as { name?: unknown }).name;
+  return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+}
+
+/** "2 log records rejected: path: message; …" for `partialSuccess.errorMessage`. */
+function rejectionMessage(rejected: number, issues: ParseIssue[]): string {
+  const quoted = issues.slice(0, QUOTED_ISSUES).map((i) => `${i.path || '(record)'}: ${i.message}`);
+  const more = issues.length > QUOTED_ISSUES ? `; and ${issues.length - QUOTED_ISSUES} more` : '';
+  return `${rejected} log record${rejected === 1 ? '' : 's'} rejected as invalid: ${quoted.join('; ')}${more}`;
+}
+
+/**
+ * One record as an alert: severity from the number (else the text), title from `eventName` or the
+ * body's first line, message = the body as text, labels from resource + record attributes, trace and
+ * span ids as fields, fingerprint = hash of service, severity and body (the OTLP dedupe identity).
+ */
+function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
+  const severity = recordSeverity(record.severityNumber, record.severityText);
+  const message = valueText(record.body);
+  const labels = attributeLabels(context.attributes, record.attributes);
+  const service = labels['service.name'];
+  const alert: Alert = {
+    source: 'otlp',
+    status: 'firing',
+    severity,
+    title: recordTitle(record, message, severity, service),
+    message,
+    labels,
+    annotations: annotationsOf(record, context),
+    links: [],
+    fields: idFields(record),
+    fingerprint: shortHash(stableStringify([service ?? '', severity, message])),
+  };
+  const startsAt = nanosToIso(record.timeUnixNano) ?? nanosToIso(record.observedTimeUnixNano);
+  if (startsAt) alert.startsAt = startsAt;
+  return alert;
+}
+
+/** `eventName`, else the body's first line, else "<SEVERITY> log record from <service>". */
+function recordTitle(record: OtlpLogRecordWire, message: string, severity: Severity, service: string | undefined): string {
+  const named = firstLine(record.eventName ?? '');
+  if (named) return named;
+  const fromBody = firstLine(message);
+  if (fromBody) return fromBody;
+  const level = record.severityText?.trim() || severity.toUpperCase();
+  return `${level} log record${service ? ` from ${service}` : ''}`;
+}
+
+/** The sender's own severity wording and the instrumentation scope, kept as annotations. */
+function annotationsOf(record: OtlpLogRecordWire, context: ResourceContext): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  const text = record.severityText?.trim();
+  if (text) annotations['severity_text'] = text;
+  if (context.scopeName) annotations['otel.scope.name'] = context.scopeName;
+  return annotations;
+}
+
+/** Trace and span ids as inline fields (hex). */
+function idFields(record: OtlpLogRecordWire): AlertField[] {
+  const fields: AlertField[] = [];
+  if (record.traceId) fields.push({ name: 'Trace ID', value: record.traceId, inline: true });
+  if (record.spanId) fields.push({ name: 'Span ID', value: record.spanId, inline: true });
+  return fields;
+}

@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
+import { launchChromium, type Browser } from '../helpers/chromium.js';
+
+/**
+ * The dashboard in headless Chromium against a real bridge and the strict fake Discord: it asks for the
+ * admin token, shows live data, "Send test" reaches Discord, and Replay empties the dead letters.
+ */
+
+const TOKEN = 'dashboard-admin-token-7f3c';
+const WAIT = { timeout: 15_000 };
+
+let bridge: Bridge | undefined;
+let browser: Browser | undefined;
+
+afterEach(async () => {
+  await browser?.close();
+  await bridge?.close();
+  browser = undefined;
+  bridge = undefined;
+});
+
+async function api(path: string, token?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${bridge!.url}/api/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Titles of the embeds the fake stored for one webhook. */
+function storedTitles(hookId: string): string[] {
+  return bridge!.fake.messages
+    .filter((m) => m.webhookId === hookId)
+    .flatMap((m) => ((m.body.embeds as { title?: string }[] | undefined) ?? []).map((e) => e.title ?? ''));
+}
+
+/** Only the page's own origin was contacted, and no script error or CSP violation happened. */
+function expectCleanPage(b: Browser, origin: string): void {
+  expect(b.requests.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
+  expect(b.pageErrors).toEqual([]);
+  // Chromium logs every 4xx fetch ("Failed to load resource"); the 401s before the token are expected.
+  expect(b.consoleErrors.filter((m) => !/Failed to load resource: the server responded with a status of 401/.test(m))).toEqual([]);
+}
+
+describe('dashboard (headless Chromium)', () => {
+  it('asks for the admin token, shows live data, sends a test, and replays dead letters', { timeout: 120_000 }, async () => {
+    bridge = await startBridge({ env: { ADMIN_TOKEN: TOKEN } });
+    const posted = await bridge.post('/webhook/generic', { alert_type: 'error', title: 'Disk almost full on db-1', message: '93 % used on /var' });
+    expect(posted.ok).toBe(true);
+    await bridge.fake.waitForMessages(1);
+
+    browser = await launchChromium();
+    const { page } = browser;
+    const shell = await page.goto(`${bridge.url}/`);
+    expect(shell?.status()).toBe(200);
+    expect(shell?.headers()['content-security-policy']).toContain("default-src 'none'");
+
+    // The shell loads without the token, then the API's 401 makes it ask; a wrong token is refused.
+    await page.getByRole('textbox', { name: 'Admin token' }).waitFor(WAIT);
+    await page.getByRole('textbox', { name: 'Admin token' }).fill('not-the-token');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('That token was refused (401)').waitFor(WAIT);
+    await page.getByRole('textbox', { name: 'Admin token' }).fill(TOKEN);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+
+    // Live data: the delivered alert in recent deliveries, every type's channel with its state.
+    await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Disk almost full on db-1' }).waitFor(WAIT);
+    await page.locator('#channels tbody tr[data-type="error"][data-state="ok"]').waitFor(WAIT);
+    expect(await page.locator('#channels tbody tr[data-type]').count()).toBe(Object.keys(HOOK_IDS).length);
+    expect(await page.locator('#auth').isHidden()).toBe(true);
+    expect(await page.evaluate('sessionStorage.getItem("alertcord.adminToken")')).toBe(TOKEN);
+
+    // The token is kept for the tab: a reload goes straight to the data.
+    await page.reload();
+    await page.locator('#history tbody tr', { hasText: 'Disk almost full on db-1' }).waitFor(WAIT);
+    expect(await page.locator('#auth').isHidden()).toBe(true);
+    await browser.screenshot('dashboard-live.png');
+
+    // "Send test" for one type reaches that type's channel in the fake Discord.
+    await page.getByRole('button', { name: 'Send test to monitoring' }).click();
+    await page.getByText('Test notification queued for "monitoring"').waitFor(WAIT);
+    await bridge.fake.waitForMessages(2);
+    expect(storedTitles(HOOK_IDS.monitoring!).some((t) => /test/i.test(t))).toBe(true);
+    await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'alertcord test notification for "monitoring"' }).waitFor(WAIT);
+
+    // A 400 from Discord dead-letters at once; the page lists it with a Replay button.
+    bridge.fake.inject(HOOK_IDS.general!, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: {} } });
+    await bridge.post('/webhook/generic', { title: 'Certificate expires in 3 days' });
+    await page.locator('#dead-letters tbody tr[data-id]', { hasText: 'Certificate expires in 3 days' }).waitFor(WAIT);
+    expect((await api('dead-letter', TOKEN)).body.total).toBe(1);
+    expect(await page.locator('#dead-count').textContent()).toBe('1');
+    await browser.screenshot('dashboard-dead-letter.png');
+
+    await page.getByRole('button', { name: /^Replay "Certificate expires in 3 days/ }).click();
+    await expect.poll(async () => (await api('dead-letter', TOKEN)).body.total, WAIT).toBe(0);
+    await page.getByText('No dead letters.').waitFor(WAIT);
+    await expect.poll(() => storedTitles(HOOK_IDS.general!).some((t) => t.includes('Certificate expires in 3 days')), WAIT).toBe(true);
+
+    // "Replay all" empties the list too.
+    bridge.fake.inject(HOOK_IDS.general!, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: {} } });
+    await bridge.post('/webhook/generic', { title: 'Backup job failed' });
+    await page.locator('#dead-letters tbody tr[data-id]', { hasText: 'Backup job failed' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Replay all' }).click();
+    await expect.poll(async () => (await api('dead-letter', TOKEN)).body.total, WAIT).toBe(0);
+    await page.getByText('No dead letters.').waitFor(WAIT);
+    await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Backup job failed' }).waitFor(WAIT);
+    await browser.screenshot('dashboard-after-replay.png');
+
+    // "Forget token" locks the page again.
+    await page.getByRole('button', { name: 'Forget token' }).click();
+    await page.getByRole('textbox', { name: 'Admin token' }).waitFor(WAIT);
+    expect(await page.evaluate('sessionStorage.getItem("alertcord.adminToken")')).toBeNull();
+    expectCleanPage(browser, bridge.url);
+  });
+
+  it('without ADMIN_TOKEN, a loopback browser sees the data at once (no token form); a broken webhook shows', { timeout: 60_000 }, async () => {
+    bridge = await startBridge();
+    await bridge.post('/webhook/generic', { alert_type: 'critical', title: 'API p99 above 2 s' });
+    await bridge.fake.waitForMessages(1);
+    browser = await launchChromium();
+    const { page } = browser;
+    await page.goto(`${bridge.url}/`);
+    await page.locator('#history tbody tr', { hasText: 'API p99 above 2 s' }).waitFor(WAIT);
+    await page.locator('#channels tbody tr[data-type="critical"][data-state="ok"]').waitFor(WAIT);
+    expect(await page.locator('#auth').isHidden()).toBe(true);
+    expect(await page.locator('#forget').isHidden()).toBe(true);
+    await page.locator('#chart-hour svg[role="img"]').waitFor(WAIT);
+    expect(await page.locator('#chart-hour svg').getAttribute('aria-label')).toMatch(/1 delivered, 0 failed/);
+
+    // A webhook Discord no longer knows (404, Unknown Webhook) is marked broken, and the page says so.
+    bridge.fake.inject(HOOK_IDS.security!, { status: 404, body: { message: 'Unknown Webhook', code: 10015 } });
+    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
+    await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+    expect(await page.title()).toMatch(/^\(1\) alertcord/);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await browser.screenshot('dashboard-light.png');
+    expectCleanPage(browser, bridge.url);
+  });
+});

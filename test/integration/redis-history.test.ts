@@ -1,0 +1,86 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { HISTORY_CONTRACT_OPTIONS, T0, historyEntry, ids } from './history-fixtures.js';
+
+let server: RedisServer;
+let admin: Redis;
+beforeAll(async () => {
+  server = await startRedis({ appendonly: false });
+  admin = new Redis(server.url);
+});
+afterAll(async () => {
+  await admin?.quit();
+  await server?.destroy();
+});
+
+/** HGETs Redis has answered so far: reading entries from Redis rather than from the cache shows here. */
+async function hgetCalls(): Promise<number> {
+  const info = await admin.info('commandstats');
+  return Number(/cmdstat_hget:calls=(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+describe('Redis history shared by replicas, with a cache of recent entries in each', () => {
+  let a: RedisStore;
+  let b: RedisStore;
+  const now = (): number => T0;
+  beforeEach(async () => {
+    await admin.flushall();
+    await admin.config('RESETSTAT');
+    const options = { url: server.url, ...HISTORY_CONTRACT_OPTIONS, historyMaxEntries: 5, now };
+    a = createRedisStore({ ...options, consumerName: 'a' });
+    b = createRedisStore({ ...options, consumerName: 'b' });
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("serves repeated reads from the cache, and a replica sees another's writes at its next read", async () => {
+    await a.history.record(historyEntry('x1', { receivedAt: T0 - 3_000 }));
+    expect(ids(await b.history.list({}))).toEqual(['x1']);
+    const before = await hgetCalls();
+    for (let i = 0; i < 5; i++) expect(ids(await b.history.list({ limit: 10 }))).toEqual(['x1']);
+    expect(await hgetCalls()).toBe(before);
+
+    await a.history.record(historyEntry('x2', { receivedAt: T0 - 2_000 }));
+    expect(ids(await b.history.list({}))).toEqual(['x2', 'x1']);
+    const replaced = historyEntry('x1', { receivedAt: T0 - 3_000, outcome: { status: 'dead_lettered', reason: 'invalid_body' } });
+    await a.history.record(replaced);
+    expect(await b.history.list({ outcome: 'failed' })).toEqual([replaced]);
+  });
+
+  it('keeps its own cache current on its own writes without reading the entries again', async () => {
+    await a.history.record(historyEntry('y1', { receivedAt: T0 - 5_000 }));
+    expect(ids(await a.history.list({}))).toEqual(['y1']);
+    const before = await hgetCalls();
+    await a.history.record(historyEntry('y2', { receivedAt: T0 - 1_000 }));
+    await a.history.record(historyEntry('y0', { receivedAt: T0 - 9_000 }));
+    expect(ids(await a.history.list({}))).toEqual(['y2', 'y1', 'y0']);
+    expect(await hgetCalls()).toBe(before);
+  });
+
+  it('trimming past maxEntries reaches every replica: nobody lists a trimmed entry', async () => {
+    for (let i = 0; i < 5; i++) await a.history.record(historyEntry(`t${i}`, { receivedAt: T0 - (10 - i) * 1_000 }));
+    expect(await b.history.list({})).toHaveLength(5);
+    await b.history.record(historyEntry('t5', { receivedAt: T0 - 1_000 }));
+    expect(ids(await a.history.list({}))).toEqual(['t5', 't4', 't3', 't2', 't1']);
+    expect(ids(await b.history.list({}))).toEqual(['t5', 't4', 't3', 't2', 't1']);
+    expect(await a.history.get('t0')).toBeUndefined();
+  });
+
+  it('statistics are shared: one summary counts what every replica recorded', async () => {
+    await a.stats.record(historyEntry('s1'));
+    await b.stats.record(historyEntry('s2', { outcome: { status: 'dead_lettered', reason: 'invalid_body' } }));
+    const summary = await a.stats.summary();
+    expect(summary).toMatchObject({ total: 2, delivered: 1, failuresByReason: { invalid_body: 1 } });
+  });
+
+  it('names every key under a hash tag ({history} or {stats}), so each MULTI stays in one slot', async () => {
+    await a.history.record(historyEntry('k1'));
+    await a.stats.record(historyEntry('k1'));
+    const keys = await admin.keys('*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toMatch(/^alertcord:\{(history|stats)\}:/);
+  });
+});

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
+
+/** general, error (1 message per minute, so a second one waits in its queue) and critical, routed by severity. */
+const BASE = (hook: (type: string) => string, criticalTo = 'critical') => `
+alert_types:
+  general: { webhook: "${hook('general')}" }
+  error:
+    webhook: "${hook('error')}"
+    rate_limit: { per_minute: 1, burst: 1 }
+  critical: { webhook: "${hook('critical')}" }
+routes:
+  - type_from_label: alert_type
+  - match: ['severity="critical"']
+    type: ${criticalTo}
+  - type: general
+`;
+
+let rt: FileRuntime | undefined;
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+});
+
+const reloads = async (r: FileRuntime, result: 'ok' | 'failed') => (await r.runtime.metrics.configReloads.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+const texts = (r: FileRuntime, type: string) => r.fake.messagesFor(HOOK_IDS[type]!).map((m) => JSON.stringify(m.body));
+
+describe('runtime.reload()', () => {
+  it('swaps routes from a good file: the next alert follows the new route; counted as ok', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    expect((await r.post('/webhook/generic', { title: 'BEFORE-RELOAD', severity: 'critical' })).status).toBe(202);
+    await expect.poll(() => texts(r, 'critical').join()).toContain('BEFORE-RELOAD');
+    r.writeConfig(BASE(r.hook, 'error'));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [], removed: [], changed: [] });
+    await r.post('/webhook/generic', { title: 'AFTER-RELOAD', severity: 'critical' });
+    await expect.poll(() => texts(r, 'error').join()).toContain('AFTER-RELOAD');
+    expect(texts(r, 'critical').join()).not.toContain('AFTER-RELOAD');
+    expect(await reloads(r, 'ok')).toBe(1);
+    expect(r.logs.find((l) => l.msg === 'config reloaded')).toMatchObject({ trigger: 'test', routes: 3 });
+  });
+
+  it('keeps the running config on a bad file, reports every problem with its path, counts a failed reload', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const before = r.runtime.config();
+    r.writeConfig(`${BASE(r.hook)}\ndedupe: { window: soon }\nhistory: { max_entries: -1 }\nbogus_key: 1\n`);
+    const result = await r.runtime.reload('test');
+    expect(result.ok).toBe(false);
+    const paths = result.ok ? [] : result.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['dedupe.window', 'history.max_entries']));
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    expect(r.runtime.config()).toBe(before);
+    expect(await reloads(r, 'failed')).toBe(1);
+    expect(await reloads(r, 'ok')).toBe(0);
+    const logged = r.logs.find((l) => l.msg.startsWith('config reload failed'));
+    expect(logged?.level).toBe(50);
+    expect(logged?.msg).toContain('dedupe.window');
+    expect(logged?.msg).toContain('history.max_entries');
+    // The old routes still apply.
+    await r.post('/webhook/generic', { title: 'STILL-OLD', severity: 'critical' });
+    await expect.poll(() => texts(r, 'critical').join()).toContain('STILL-OLD');
+  });
+
+  it('keeps queued work: a notification waiting for a webhook that the reload removes goes to general', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    await r.post('/webhook/generic', { type: 'error', title: 'FIRST-ERROR' });
+    await expect.poll(() => texts(r, 'error').length).toBe(1);
+    await r.post('/webhook/generic', { type: 'error', title: 'QUEUED-ERROR' });
+    await expect.poll(() => r.runtime.store.queue.depth(HOOK_IDS.error!)).toBe(1);
+    // error loses its webhook and its limit (it now falls back to general); its queue has no webhook any more.
+    r.writeConfig(BASE(r.hook).replace(/ {4}webhook: "[^"]+\/100000000000000002\/[^"]+"\n {4}rate_limit: .*\n/, ''));
+    const result = await r.runtime.reload('test');
+    expect(result).toMatchObject({ ok: true, removed: [HOOK_IDS.error] });
+    await expect.poll(() => texts(r, 'general').join(), { timeout: 5_000 }).toContain('QUEUED-ERROR');
+    expect(texts(r, 'general').join()).not.toContain('Rerouted');
+    expect(texts(r, 'error')).toHaveLength(1);
+    expect(await r.runtime.store.queue.depth(HOOK_IDS.error!)).toBe(0);
+    expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
+    // New alerts of that type go to general straight away.
+    await r.post('/webhook/generic', { type: 'error', title: 'NEW-ERROR' });
+    await expect.poll(() => texts(r, 'general').join()).toContain('NEW-ERROR');
+  });
+
+  it('clears the broken mark of a webhook whose URL changed, and starts workers for new webhooks', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
+    r.fake.addWebhook({ id: critical, token: 'tok-rotated', channelId: 'chan-critical' });
+    const rotated = `${r.fake.origin}/api/webhooks/${critical}/tok-rotated`;
+    r.writeConfig(`${BASE(r.hook).replace(r.hook('critical'), rotated)}`.replace('alert_types:\n', `alert_types:\n  security: { webhook: "${r.hook('security')}" }\n`));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], changed: [critical] });
+    expect(await r.runtime.state.isBroken(critical)).toBe(false);
+    expect(r.runtime.delivery.queueKeys()).toContain(HOOK_IDS.security);
+    await r.post('/webhook/generic', { title: 'ROTATED', severity: 'critical' });
+    await r.post('/webhook/generic', { type: 'security', title: 'NEW-SECURITY' });
+    await expect.poll(() => texts(r, 'critical').join()).toContain('ROTATED');
+    await expect.poll(() => texts(r, 'security').join()).toContain('NEW-SECURITY');
+    expect(JSON.stringify(r.logs)).not.toContain('tok-rotated');
+  });
+
+  it('keeps settings that need a restart (port, store, queue size) and says so', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    r.writeConfig(`${BASE(r.hook)}\nserver: { port: 9999, body_limit: 2048 }\ndiscord: { queue_size: 5 }\n`);
+    const result = await r.runtime.reload('test');
+    expect(result).toMatchObject({ ok: true, restartNeeded: ['server.port', 'discord.queue_size'] });
+    expect(r.runtime.config().server.port).toBe(8080);
+    expect(r.runtime.config().discord.queueSize).toBe(10_000);
+    expect(r.runtime.config().server.bodyLimit).toBe(2048);
+    expect(r.logs.find((l) => String(l.msg).includes('only change on restart'))?.settings).toEqual(['server.port', 'discord.queue_size']);
+  });
+
+  it('runs concurrent reloads one at a time, in order', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const results = await Promise.all([rt.runtime.reload('a'), rt.runtime.reload('b')]);
+    expect(results.map((x) => x.ok)).toEqual([true, true]);
+    expect(rt.logs.filter((l) => l.msg === 'config reloaded').map((l) => l.trigger)).toEqual(['a', 'b']);
+  });
+});

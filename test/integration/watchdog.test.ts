@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/delivery/clock.js';
+import type { WatchdogTimers } from '../../src/ops/watchdog.js';
+import { RESOLVED_COLOR } from '../../src/render/colors.js';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
+
+const TEN_MIN = 10 * 60_000;
+
+/** Timers the test fires by hand (after moving the runtime's clock), so nothing waits ten real minutes. */
+function manualTimers(): WatchdogTimers & { due(): number[]; fireAll(): void } {
+  const pending = new Map<number, { fn: () => void; ms: number }>();
+  let next = 0;
+  return {
+    set(fn, ms) {
+      pending.set(++next, { fn, ms });
+      return next;
+    },
+    clear: (h) => void pending.delete(h as number),
+    due: () => [...pending.values()].map((t) => t.ms),
+    fireAll() {
+      const list = [...pending.values()];
+      pending.clear();
+      for (const t of list) t.fn();
+    },
+  };
+}
+
+/** An Alertmanager v4 webhook body with the given alerts. */
+function alertmanager(alerts: { alertname: string; status?: 'firing' | 'resolved' }[]) {
+  return {
+    receiver: 'alertcord',
+    status: alerts.some((a) => a.status !== 'resolved') ? 'firing' : 'resolved',
+    alerts: alerts.map((a, i) => ({
+      status: a.status ?? 'firing',
+      labels: { alertname: a.alertname, severity: a.alertname === 'Watchdog' ? 'none' : 'warning' },
+      annotations: { summary: `${a.alertname} summary` },
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus.example:9090/graph',
+      fingerprint: `00000000000000${i}${a.alertname.length}`,
+    })),
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example:9093',
+    version: '4',
+    groupKey: `{}:{alertname="${alerts.map((a) => a.alertname).join(',')}"}`,
+    truncatedAlerts: 0,
+  };
+}
+
+let rt: FileRuntime | undefined;
+afterEach(async () => {
+  await rt?.close();
+  rt = undefined;
+});
+
+describe('dead man\'s switch through the whole runtime (virtual clock, manual timers)', () => {
+  it('swallows the Watchdog, posts "pipeline down" to critical when it stops, and a green resolution when it returns', async () => {
+    let skew = 0;
+    const timers = manualTimers();
+    rt = await startFileRuntime({
+      yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\n  monitoring: { webhook: "${hook('monitoring')}" }\nwatchdog: { alertname: Watchdog, timeout: 10m }\n`,
+      clock: { now: () => Date.now() + skew, sleep },
+      watchdogTimers: timers,
+    });
+    const r = rt;
+    expect(r.runtime.watchdog.status()).toMatchObject({ enabled: true, state: 'waiting', timeoutSeconds: 600 });
+    expect(timers.due()).toEqual([TEN_MIN]);
+
+    // The heartbeat, grouped with a real alert: the real one is delivered, the Watchdog is not.
+    const res = await r.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }, { alertname: 'DiskFull' }]));
+    expect(res.status).toBe(202);
+    await expect.poll(() => r.fake.messages.length).toBe(1);
+    expect(JSON.stringify(r.fake.messages[0]!.body)).toContain('DiskFull');
+    expect(JSON.stringify(r.fake.messages[0]!.body)).not.toContain('Watchdog');
+    const alone = await r.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]));
+    expect(await alone.json()).toMatchObject({ accepted: 1, notifications: [] });
+    expect(r.runtime.watchdog.status()).toMatchObject({ state: 'ok', heartbeats: 2 });
+
+    // Ten minutes without it: the critical channel hears that the pipeline is down.
+    skew += TEN_MIN + 1_000;
+    timers.fireAll();
+    await expect.poll(() => r.fake.messagesFor(HOOK_IDS.critical!).length).toBe(1);
+    const down = JSON.stringify(r.fake.messagesFor(HOOK_IDS.critical!)[0]!.body);
+    expect(down).toContain('Alerting pipeline down');
+    expect(down).toContain('@here');
+    const status = (await (await fetch(`${r.url}/api/status`)).json()) as { watchdog: Record<string, unknown> };
+    expect(status.watchdog).toMatchObject({ enabled: true, state: 'missing', alertname: 'Watchdog', heartbeats: 2 });
+    const metrics = await (await fetch(`${r.url}/metrics`)).text();
+    expect(metrics).toMatch(/^alertcord_watchdog_missing 1$/m);
+    expect(metrics).toMatch(/^alertcord_watchdog_heartbeats_total 2$/m);
+
+    // It comes back: a resolved (green) notice, and still no Watchdog message.
+    await r.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]));
+    await expect.poll(() => r.fake.messagesFor(HOOK_IDS.critical!).length).toBe(2);
+    const back = r.fake.messagesFor(HOOK_IDS.critical!)[1]!.body as { embeds?: { title?: string; color?: number }[] };
+    expect(back.embeds?.[0]?.title).toContain('Alerting pipeline back');
+    expect(back.embeds?.[0]?.color).toBe(RESOLVED_COLOR);
+    expect(r.runtime.watchdog.status().state).toBe('ok');
+    expect(r.fake.messages).toHaveLength(3);
+  });
+
+  it('is off when not configured: a Watchdog alert is delivered like any other, status says disabled', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n` });
+    const r = rt;
+    await r.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]));
+    await expect.poll(() => r.fake.messages.length).toBe(1);
+    const status = (await (await fetch(`${r.url}/api/status`)).json()) as { watchdog: Record<string, unknown> };
+    expect(status.watchdog).toMatchObject({ enabled: false, state: 'disabled' });
+  });
+});

@@ -1,0 +1,201 @@
+import { gzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import type { Intake, IntakeResult } from '../../../src/delivery/intake-types.js';
+import { otlpRoutes } from '../../../src/http/routes/otlp.js';
+import type { AlertGroup } from '../../../src/model/alert.js';
+import type { Severity } from '../../../src/model/severity.js';
+import { logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
+import { createOtlpFloodControl, type OtlpFloodControl } from '../../../src/sources/otlp/flood.js';
+import { decodeRpcStatus } from '../../../src/sources/otlp/response.js';
+
+const JSON_TYPE = 'application/json';
+const PROTO_TYPE = 'application/x-protobuf';
+const { ExportLogsServiceRequest, ExportLogsServiceResponse } = logsServiceProto;
+
+interface HarnessOptions {
+  result?: IntakeResult;
+  bodyLimit?: number;
+  minSeverity?: Severity;
+  flood?: OtlpFloodControl;
+}
+
+/** A small app mounting only otlpRoutes, over a fake intake that records what it is given. */
+function harness(opts: HarnessOptions = {}) {
+  const accepted: AlertGroup[][] = [];
+  const intake: Intake = {
+    accept: async (groups) => {
+      accepted.push(groups);
+      return opts.result ?? { ok: true, accepted: groups.length, notifications: groups.map((_, i) => `n${i}`), duplicates: 0, skipped: 0 };
+    },
+  };
+  const app = new Hono();
+  app.route('/', otlpRoutes({
+    intake: () => intake,
+    limits: () => ({ bodyLimit: opts.bodyLimit ?? 64 * 1024, maxDepth: 64 }),
+    minSeverity: () => opts.minSeverity ?? 'warning',
+    ...(opts.flood ? { flood: opts.flood } : {}),
+  }));
+  const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+    app.request('/v1/logs', { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
+  return { app, accepted, post, titles: () => accepted.flat().map((g) => g.alerts[0]?.title) };
+}
+
+/** A request with records of the given severity numbers (body "record <n>"). */
+function logs(severities: number[], extra: Record<string, unknown>[] = []) {
+  return {
+    resourceLogs: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+      scopeLogs: [{ logRecords: [...severities.map((severityNumber, i) => ({ severityNumber, body: { stringValue: `record ${i}` } })), ...extra] }],
+    }],
+  };
+}
+
+const toJson = (value: unknown) => JSON.stringify(value);
+const toProto = (value: Record<string, unknown>) => ExportLogsServiceRequest.encode(ExportLogsServiceRequest.fromObject(value)).finish();
+const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
+
+describe('POST /v1/logs: encodings', () => {
+  it('accepts JSON and answers {} in JSON', async () => {
+    const h = harness();
+    const res = await h.post(toJson(logs([17, 21])), { 'content-type': 'application/json; charset=utf-8' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({});
+    expect(h.titles()).toEqual(['record 0', 'record 1']);
+    expect(h.accepted[0]?.every((g) => g.source === 'otlp' && g.alerts.length === 1)).toBe(true);
+  });
+
+  it('accepts protobuf and answers an empty ExportLogsServiceResponse in protobuf', async () => {
+    const h = harness();
+    const res = await h.post(toProto(logs([17])), { 'content-type': PROTO_TYPE });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(PROTO_TYPE);
+    expect(await bytesOf(res)).toEqual(new Uint8Array(0));
+    expect(h.titles()).toEqual(['record 0']);
+  });
+
+  it('accepts gzip JSON and gzip protobuf', async () => {
+    const h = harness();
+    const a = await h.post(gzipSync(toJson(logs([17]))), { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' });
+    const b = await h.post(gzipSync(toProto(logs([21]))), { 'content-type': PROTO_TYPE, 'content-encoding': 'gzip' });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.headers.get('content-type')).toBe(PROTO_TYPE);
+    expect(h.titles()).toEqual(['record 0', 'record 0']);
+    expect(h.accepted.map((g) => g[0]?.alerts[0]?.severity)).toEqual(['error', 'critical']);
+  });
+
+  it('answers partialSuccess for rejected records, in JSON and in protobuf', async () => {
+    const bad = [{ severityNumber: 17, traceId: 'not-hex', body: { stringValue: 'bad' } }];
+    const h = harness();
+    const json = await h.post(toJson(logs([17], bad)), { 'content-type': JSON_TYPE });
+    const body = (await json.json()) as { partialSuccess: { rejectedLogRecords: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedLogRecords).toBe('1');
+    expect(body.partialSuccess.errorMessage).toContain('logRecords.1.traceId');
+    const proto = await h.post(toProto(logs([17], [{ severityNumber: 17, spanId: Buffer.from('0102', 'hex') }])), { 'content-type': PROTO_TYPE });
+    const decoded = ExportLogsServiceResponse.toObject(ExportLogsServiceResponse.decode(await bytesOf(proto)), { longs: Number });
+    expect(decoded).toMatchObject({ partialSuccess: { rejectedLogRecords: 1 } });
+    expect(h.titles()).toEqual(['record 0', 'record 0']);
+  });
+
+  it('drops records below the minimum and still answers a full success', async () => {
+    const h = harness();
+    const res = await h.post(toJson(logs([5, 9, 12])), { 'content-type': JSON_TYPE });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    expect(h.accepted).toEqual([]);
+    const strict = harness({ minSeverity: 'critical' });
+    await strict.post(toJson(logs([17, 21])), { 'content-type': JSON_TYPE });
+    expect(strict.accepted.flat()).toHaveLength(1);
+  });
+});
+
+describe('POST /v1/logs: failures as google.rpc.Status', () => {
+  it('answers 413 for a gzip bomb (the limit applies to the decompressed size) and for a big body', async () => {
+    const h = harness({ bodyLimit: 16 * 1024 });
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(16 * 1024);
+    const res = await h.post(bomb, { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 8, details: [] });
+    const proto = await h.post(bomb, { 'content-type': PROTO_TYPE, 'content-encoding': 'gzip' });
+    expect(proto.status).toBe(413);
+    expect(decodeRpcStatus(await bytesOf(proto)).message).toMatch(/decompressed request body exceeds 16384 bytes/);
+    const big = await h.post(toJson({ pad: 'x'.repeat(20_000) }), { 'content-type': JSON_TYPE });
+    expect(big.status).toBe(413);
+    expect(h.accepted).toEqual([]);
+  });
+
+  it('answers 400 with a protobuf Status for a body that is not protobuf', async () => {
+    const h = harness();
+    const res = await h.post(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), { 'content-type': PROTO_TYPE });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe(PROTO_TYPE);
+    expect(decodeRpcStatus(await bytesOf(res))).toMatchObject({ code: 3, message: expect.stringContaining('invalid OTLP protobuf') });
+  });
+
+  it('answers 400 in JSON for invalid JSON, a bad envelope, deep JSON and a broken gzip stream', async () => {
+    const h = harness();
+    const cases = [
+      await h.post('{"resourceLogs": [', { 'content-type': JSON_TYPE }),
+      await h.post(toJson({ resourceLogs: 'x' }), { 'content-type': JSON_TYPE }),
+      await h.post(`${'['.repeat(100)}${']'.repeat(100)}`, { 'content-type': JSON_TYPE }),
+      await h.post(gzipSync(toJson(logs([17]))).subarray(0, 20), { 'content-type': JSON_TYPE, 'content-encoding': 'gzip' }),
+    ];
+    expect(cases.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    const bodies = (await Promise.all(cases.map((r) => r.json()))) as { code: number; message: string; details: unknown[] }[];
+    expect(bodies.every((b) => b.code === 3 && Array.isArray(b.details) && b.details.length === 0)).toBe(true);
+    expect(bodies[1]?.message).toContain('resourceLogs');
+  });
+
+  it('answers 415 (in JSON) for another content type or content coding', async () => {
+    const h = harness();
+    const text = await h.post('hello', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(text.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await text.json()).toMatchObject({ code: 3, message: expect.stringContaining('text/plain') });
+    const br = await h.post(toProto(logs([17])), { 'content-type': PROTO_TYPE, 'content-encoding': 'br' });
+    expect(br.status).toBe(415);
+    expect(decodeRpcStatus(await bytesOf(br)).message).toContain('content-encoding');
+  });
+
+  it('answers 503 with Retry-After when the queue is full, in the request encoding', async () => {
+    const h = harness({ result: { ok: false, reason: 'queue_full', retryAfterSeconds: 6.2, message: 'queue for webhook 1 is full' } });
+    const res = await h.post(toProto(logs([17])), { 'content-type': PROTO_TYPE });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(decodeRpcStatus(await bytesOf(res))).toMatchObject({ code: 14, message: expect.stringContaining('queue_full') });
+    const json = await h.post(toJson(logs([17])), { 'content-type': JSON_TYPE });
+    expect(json.status).toBe(503);
+    expect(await json.json()).toMatchObject({ code: 14 });
+  });
+});
+
+describe('POST /v1/logs: flood control', () => {
+  it('folds identical records, and gives back records intake refused', async () => {
+    let now = 0;
+    const flood = createOtlpFloodControl({ now: () => now });
+    const h = harness({ flood });
+    await h.post(toJson(logs([17, 17])), { 'content-type': JSON_TYPE });
+    expect(h.titles()).toEqual(['record 0', 'record 1']);
+    now = 1000;
+    const again = await h.post(toJson(logs([17])), { 'content-type': JSON_TYPE });
+    expect(again.status).toBe(200);
+    expect(h.accepted).toHaveLength(1);
+
+    let full = true;
+    const refusing = createOtlpFloodControl({ now: () => now });
+    const accepted: AlertGroup[][] = [];
+    const app = new Hono().route('/', otlpRoutes({
+      intake: () => ({ accept: async (groups) => (accepted.push(groups), full ? { ok: false, reason: 'queue_full', retryAfterSeconds: 1, message: 'full' } : { ok: true, accepted: 1, notifications: ['n'], duplicates: 0, skipped: 0 }) }),
+      limits: () => ({ bodyLimit: 65_536, maxDepth: 64 }),
+      minSeverity: () => 'warning',
+      flood: refusing,
+    }));
+    const send = () => app.request('/v1/logs', { method: 'POST', body: toJson(logs([17])), headers: { 'content-type': JSON_TYPE } });
+    expect((await send()).status).toBe(503);
+    full = false;
+    expect((await send()).status).toBe(200);
+    expect(accepted.map((g) => g.length)).toEqual([1, 1]);
+  });
+});

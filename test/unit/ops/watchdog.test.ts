@@ -1,0 +1,152 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WatchdogConfig } from '../../../src/config/watchdog.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { Notification } from '../../../src/model/notification.js';
+import { Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+
+const TEN_MIN = 10 * 60_000;
+const alert = (alertname: string, status: 'firing' | 'resolved' = 'firing'): Alert => ({
+  source: 'alertmanager',
+  status,
+  severity: 'info',
+  title: alertname,
+  message: '',
+  labels: { alertname },
+  annotations: {},
+  links: [],
+  fields: [],
+  fingerprint: alertname,
+});
+
+function setup(config: WatchdogConfig | null = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }) {
+  const posted: Notification[] = [];
+  let accept = true;
+  let current = config ?? undefined;
+  const onHeartbeat = vi.fn();
+  const watchdog = new Watchdog({
+    config: () => current,
+    now: () => Date.now(),
+    logger: pino({ level: 'silent' }),
+    onHeartbeat,
+    announce: async (n) => {
+      if (!accept) return false;
+      posted.push(n);
+      return true;
+    },
+  });
+  return {
+    watchdog,
+    posted,
+    onHeartbeat,
+    refuse: (v: boolean) => (accept = !v),
+    setConfig: (c: WatchdogConfig | undefined) => (current = c),
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+});
+afterEach(() => vi.useRealTimers());
+
+describe('Watchdog (dead man\'s switch) with fake timers', () => {
+  it('consumes the heartbeat (not delivered) and counts it; other alerts pass', () => {
+    const { watchdog, onHeartbeat } = setup();
+    watchdog.start();
+    expect(watchdog.consume(alert('Watchdog'))).toBe(true);
+    expect(watchdog.consume(alert('DiskFull'))).toBe(false);
+    expect(onHeartbeat).toHaveBeenCalledTimes(1);
+    expect(watchdog.status()).toMatchObject({ enabled: true, state: 'ok', heartbeats: 1, lastSeenAt: '2026-01-01T00:00:00.000Z', missingSince: null, timeoutSeconds: 600, alertType: 'critical' });
+  });
+
+  it('posts "pipeline down" to the critical type once the heartbeat is overdue, and "back" (resolved) when it returns', async () => {
+    const { watchdog, posted } = setup();
+    watchdog.start();
+    watchdog.consume(alert('Watchdog'));
+    await vi.advanceTimersByTimeAsync(TEN_MIN - 1);
+    expect(posted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ alertType: 'critical', status: 'firing', source: 'alertcord' });
+    expect(posted[0]!.alerts[0]).toMatchObject({ severity: 'critical', labels: { alertname: 'AlertcordWatchdogMissing', watchdog: 'Watchdog' } });
+    expect(posted[0]!.alerts[0]!.title).toContain('Alerting pipeline down');
+    expect(posted[0]!.alerts[0]!.message).toContain('last arrived at 2026-01-01T00:00:00.000Z');
+    expect(watchdog.status()).toMatchObject({ state: 'missing', missingSince: '2026-01-01T00:10:00.000Z' });
+    // Told once, not every timeout.
+    await vi.advanceTimersByTimeAsync(3 * TEN_MIN);
+    expect(posted).toHaveLength(1);
+    watchdog.consume(alert('Watchdog'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toHaveLength(2);
+    expect(posted[1]).toMatchObject({ alertType: 'critical', status: 'resolved' });
+    expect(posted[1]!.alerts[0]).toMatchObject({ status: 'resolved', endsAt: '2026-01-01T00:40:00.000Z' });
+    expect(posted[1]!.alerts[0]!.fingerprint).toBe(posted[0]!.alerts[0]!.fingerprint);
+    expect(watchdog.status().state).toBe('ok');
+  });
+
+  it('counts from start when no heartbeat ever came; each heartbeat pushes the deadline', async () => {
+    const { watchdog, posted } = setup();
+    watchdog.start();
+    expect(watchdog.status().state).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(TEN_MIN / 2);
+    watchdog.consume(alert('Watchdog'));
+    await vi.advanceTimersByTimeAsync(TEN_MIN - 1);
+    expect(posted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted).toHaveLength(1);
+
+    const fresh = setup();
+    fresh.watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    expect(fresh.posted[0]!.alerts[0]!.message).toContain('has not arrived since alertcord started');
+  });
+
+  it('a resolved Watchdog is swallowed but is not a heartbeat', async () => {
+    const { watchdog, posted, onHeartbeat } = setup();
+    watchdog.start();
+    watchdog.consume(alert('Watchdog'));
+    await vi.advanceTimersByTimeAsync(TEN_MIN / 2);
+    expect(watchdog.consume(alert('Watchdog', 'resolved'))).toBe(true);
+    expect(onHeartbeat).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(TEN_MIN / 2);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+  });
+
+  it('tries again when the notice cannot be queued (queue full, store down)', async () => {
+    const { watchdog, posted, refuse } = setup();
+    refuse(true);
+    watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    expect(posted).toHaveLength(0);
+    refuse(false);
+    await vi.advanceTimersByTimeAsync(WATCHDOG_RETRY_MS);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+  });
+
+  it('is off without config (nothing consumed, no timer) and follows a reload', async () => {
+    const { watchdog, posted, setConfig } = setup(null);
+    watchdog.start();
+    expect(watchdog.consume(alert('Watchdog'))).toBe(false);
+    expect(watchdog.status()).toMatchObject({ enabled: false, state: 'disabled', alertname: null });
+    expect(vi.getTimerCount()).toBe(0);
+    setConfig({ alertname: 'DeadMansSwitch', timeoutMs: 60_000, alertType: 'general' });
+    watchdog.reconfigure();
+    expect(watchdog.consume(alert('DeadMansSwitch'))).toBe(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(posted.map((n) => n.alertType)).toEqual(['general']);
+    setConfig(undefined);
+    watchdog.reconfigure();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(watchdog.status().state).toBe('disabled');
+  });
+
+  it('stop() clears its timers', async () => {
+    const { watchdog, posted } = setup();
+    watchdog.start();
+    watchdog.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
+    expect(posted).toHaveLength(0);
+  });
+});
