@@ -6,6 +6,13 @@ import { renderNotification } from '../render/notification.js';
 import type { RenderOptions } from '../render/render-options.js';
 import type { QueuedItem } from '../store/types.js';
 
+/**
+ * Above this many full messages a batch is packed even when the rate limit has room: a burst of groups is
+ * the start of a storm more often than not, and spending the webhook's budget on one message per group
+ * now leaves none for what follows (bench: storm messages used).
+ */
+export const MAX_FULL_MESSAGES_PER_BATCH = 3;
+
 /** One Discord request to make, and the queued notifications it carries (fully or in part). */
 export interface PlannedMessage {
   message: DiscordMessage;
@@ -29,7 +36,8 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
 
 /**
  * Turns what a worker read into Discord requests. When the webhook has room for every notification's
- * full rendering now, each gets its full embeds (a lone alert goes out at once, detailed). Under
+ * full rendering now and that is only a few messages, each gets its full embeds (a lone alert goes out at
+ * once, detailed). Under
  * pressure (more messages than free slots) notifications are packed compactly, so a storm costs few
  * messages while every alert stays visible. Notifications with different forum threads never share a
  * message.
@@ -38,7 +46,7 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
   const ns = items.map((i) => i.notification);
   const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now)) }));
   const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
-  if (ns.length <= 1 || fullCount <= freeSlots) {
+  if (ns.length <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
     return full.flatMap(({ n, messages }) => messages.map((message) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id] })));
   }
   const byThread = new Map<string, Notification[]>();

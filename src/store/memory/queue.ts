@@ -1,7 +1,15 @@
 import type { Notification } from '../../model/notification.js';
 import type { EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
 
-interface Entry extends QueuedItem {
+/**
+ * A queued notification kept as its JSON text: a storm of 100,000 alerts as strings costs a fraction of
+ * the memory the same alerts cost as objects (bench: RSS with 100,000 queued), and a consumer gets its own
+ * copy to change.
+ */
+interface Entry {
+  entryId: string;
+  json: string;
+  enqueuedAt: number;
   inFlight: boolean;
 }
 
@@ -23,7 +31,7 @@ export class MemoryQueue implements NotificationQueue {
     const list = this.#list(queueKey);
     if (list.length >= this.options.maxPerQueue) return 'full';
     if (dedupe) this.#remember(dedupe.key, now + dedupe.windowMs, now);
-    list.push({ entryId: `${now}-${++this.#seq}`, notification, enqueuedAt: now, inFlight: false });
+    list.push({ entryId: `${now}-${++this.#seq}`, json: JSON.stringify(notification), enqueuedAt: now, inFlight: false });
     for (const wake of this.#waiters.get(queueKey) ?? []) wake();
     return 'queued';
   }
@@ -66,7 +74,7 @@ export class MemoryQueue implements NotificationQueue {
       if (out.length >= max) break;
       if (e.inFlight) continue;
       e.inFlight = true;
-      out.push({ entryId: e.entryId, notification: e.notification, enqueuedAt: e.enqueuedAt });
+      out.push({ entryId: e.entryId, notification: JSON.parse(e.json) as Notification, enqueuedAt: e.enqueuedAt });
     }
     return out;
   }
