@@ -18,7 +18,20 @@ export const INGEST_TARGET_RATIO = 0.6;
  * a bare Hono endpoint that only parses the JSON, alternated A B A B A B after a warm-up of each. alertcord's
  * Discord is paused, so delivery holds one request and does no other work: intake + queue is what is measured.
  */
-export async function runIngest(): Promise<ScenarioOutput[]> {
+export function runIngest(): Promise<ScenarioOutput[]> {
+  return measureIngest({ table: 'ingest', system: 'memory store', env: {}, targetRatio: INGEST_TARGET_RATIO });
+}
+
+/** One ingest comparison; issue 7's "ingest with Redis" is another call (REDIS_URL in `env`, ratio ≥ 0.3). */
+export interface IngestVariant {
+  table: string;
+  system: string;
+  /** Extra environment for alertcord (e.g. the store). */
+  env: Record<string, string>;
+  targetRatio: number;
+}
+
+export async function measureIngest(variant: IngestVariant): Promise<ScenarioOutput[]> {
   const fake = await startFakeDiscord({ webhooks: [WEBHOOK] });
   fake.setPaused(true);
   const servers: ChildServer[] = [];
@@ -28,6 +41,7 @@ export async function runIngest(): Promise<ScenarioOutput[]> {
       DISCORD_ALLOWED_HOSTS: `127.0.0.1:${fake.port}`,
       DISCORD_QUEUE_SIZE: '5000000',
       DISCORD_TIMEOUT_SECONDS: '300',
+      ...variant.env,
     });
     servers.push(alertcord);
     const bare = await startBareServer();
@@ -41,14 +55,14 @@ export async function runIngest(): Promise<ScenarioOutput[]> {
       a.push(await loadRound(alertcord, opts));
       b.push(await loadRound(bare, opts));
     }
-    return [ingestOutput(a, b, alertcord.memory().rss)];
+    return [ingestOutput(variant, a, b, alertcord.memory().rss)];
   } finally {
     for (const s of servers) await s.stop();
     await fake.close();
   }
 }
 
-function ingestOutput(a: Round[], b: Round[], rss: number): ScenarioOutput {
+function ingestOutput(variant: IngestVariant, a: Round[], b: Round[], rss: number): ScenarioOutput {
   const ra = rate(a);
   const rb = rate(b);
   const ratio = rb > 0 ? ra / rb : 0;
@@ -56,17 +70,17 @@ function ingestOutput(a: Round[], b: Round[], rss: number): ScenarioOutput {
   const cpu = (rs: Round[]) => rs.map((r) => `${Math.round(100 * r.serverCpu)}%`).join(' / ');
   const refused = (rs: Round[]) => rs.reduce((s, r) => s + r.non2xx + r.errors, 0);
   return {
-    table: 'ingest',
-    title: `Ingest: POST /webhook/alertmanager, ${ALERTS_PER_REQUEST}-alert bodies, each unique, against a bare Hono endpoint`,
+    table: variant.table,
+    title: `Ingest (${variant.system}): POST /webhook/alertmanager, ${ALERTS_PER_REQUEST}-alert bodies, each unique, against a bare Hono endpoint`,
     metrics: [
       { key: 'alertcord', label: 'alertcord, requests/s (2xx only)' },
       { key: 'bare', label: 'bare Hono (parse JSON, answer 202), requests/s' },
-      { key: 'ratio', label: 'ratio alertcord / bare', target: `≥ ${INGEST_TARGET_RATIO}` },
+      { key: 'ratio', label: 'ratio alertcord / bare', target: `≥ ${variant.targetRatio}` },
     ],
     systems: [{
-      system: 'memory store',
+      system: variant.system,
       values: { alertcord: int(ra), bare: int(rb), ratio: ratio.toFixed(2) },
-      pass: { ratio: ratio >= INGEST_TARGET_RATIO },
+      pass: { ratio: ratio >= variant.targetRatio },
     }],
     notes: [
       `autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_S} s each, alternated (alertcord, bare, …) after a ${WARMUP_S} s warm-up of each; per round alertcord ${perRound(a)} req/s, bare ${perRound(b)} req/s; non-2xx or errors: alertcord ${refused(a)}, bare ${refused(b)}.`,

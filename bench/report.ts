@@ -46,10 +46,16 @@ export function writeResults(stored: StoredResults, markdown: string): string {
   writeFileSync(RESULTS_JSON, `${JSON.stringify(stored, null, 2)}\n`);
   writeFileSync(RESULTS_MD, `# alertcord benchmark\n\nWritten by \`npm run bench\` (bench/run.ts). Do not edit by hand.\n\n${markdown}\n`);
   if (!existsSync(README)) return 'README.md not found: only bench/results.md was written';
-  const readme = readFileSync(README, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start === -1 || end < start) return `README.md has no ${START} … ${END} markers: only bench/results.md was written`;
-  writeFileSync(README, `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`);
+  const updated = replaceBetweenMarkers(readFileSync(README, 'utf8'), markdown);
+  if (updated === undefined) return `README.md has no ${START} … ${END} markers: only bench/results.md was written`;
+  writeFileSync(README, updated);
   return 'README.md updated between the bench markers';
+}
+
+/** `text` with what lies between the bench markers replaced by `markdown`; undefined without the markers. */
+export function replaceBetweenMarkers(text: string, markdown: string): string | undefined {
+  const start = text.indexOf(START);
+  const end = text.indexOf(END, start + START.length);
+  if (start === -1 || end === -1) return undefined;
+  return `${text.slice(0, start + START.length)}\n${markdown}\n${text.slice(end)}`;
 }

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       const result = await scenario.run();
       if ('skip' in result) {
         console.log(`  skipped: ${result.skip}`);
+        delete stored[scenario.id]; // no stale column from an earlier run where it could run
         continue;
       }
       stored[scenario.id] = { machine, measuredAt: new Date().toISOString(), outputs: withLoadNote(result, loadBefore, loadavg()[0]!) };
@@ -59,4 +60,7 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-await main();
+await main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
+});

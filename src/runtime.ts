@@ -26,11 +26,15 @@ import { createSnapshot } from './metrics/snapshot.js';
 import { reloadConfig, type ReloadResult } from './ops/reload.js';
 import { Watchdog, type WatchdogTimers } from './ops/watchdog.js';
 import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
+import { createOtlpFloodControl } from './sources/otlp/flood.js';
 import { createStore, createWebhookState } from './store/create-store.js';
 import type { Store } from './store/types.js';
 
 /** How often a Redis-backed runtime looks for queues it has no worker for (left by a replica that died). */
 export const QUEUE_DISCOVERY_INTERVAL_MS = 10_000;
+
+/** How often OTLP flood control's due summaries (closed minutes, counts no later record carried) go out without waiting for a request. */
+export const OTLP_FLOOD_FLUSH_INTERVAL_MS = 5_000;
 
 export interface RuntimeOptions {
   config: Config;
@@ -132,6 +136,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     };
   };
   let discoveryTimer: NodeJS.Timeout | undefined;
+  // OTLP flood control, one per runtime (otlp.flood; a restart applies a changed one). /v1/logs flushes it on
+  // each request; a timer flushes it between requests, so a count or a summary never waits for the next record.
+  const flood = createOtlpFloodControl({ windowMs: config.otlp.flood.windowMs, perServicePerMinute: config.otlp.flood.perServicePerMinute, now: clock.now });
+  let floodTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+  /** Queues flood control's due summaries, one flush at a time; what intake refuses is given back for the next one. */
+  const flushFlood = async (now?: number): Promise<void> => {
+    while (flushing) await flushing;
+    flushing = (async () => {
+      const due = flood.flush(now);
+      if (due.length === 0) return;
+      const result = await intake.accept(due).catch((err: unknown) => ({ ok: false as const, message: String(err) }));
+      if (result.ok) return;
+      flood.release(due);
+      logger.warn({ summaries: due.length, reason: result.message }, 'OTLP flood summaries not queued; retried on the next flush');
+    })().finally(() => (flushing = undefined));
+    return flushing;
+  };
   /** Starts workers for the queues the store holds; a store that does not answer yet is not fatal. */
   const discoverQueues = async (): Promise<void> => {
     try {
@@ -149,6 +171,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ingestAuth: () => config.ingest,
     isShuttingDown: () => shuttingDown,
     metrics: { metrics, onParsed: hooks.onParsed },
+    otlp: { minSeverity: () => config.otlp.minSeverity, flood },
     mountAdmin: (api) => {
       mountOpsRoutes(api, { config: () => config, store, state, sender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() });
       api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, config, ids, (k) => delivery.ensureWorker(k)) }));
@@ -178,10 +201,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await discoverQueues();
       // Another replica may die leaving a queue this one never enqueued to: look for such queues now and then.
       if (store.kind === 'redis') discoveryTimer = setInterval(() => void discoverQueues(), QUEUE_DISCOVERY_INTERVAL_MS).unref();
+      floodTimer = setInterval(() => void (flushing ?? flushFlood()), OTLP_FLOOD_FLUSH_INTERVAL_MS).unref();
     },
     async stop(deadlineMs = config.server.shutdownDeadlineMs) {
       shuttingDown = true;
       clearInterval(discoveryTimer);
+      clearInterval(floodTimer);
+      // Counts still open (folds, the current minute's cap) go out now, before the drain, instead of being lost.
+      await flushFlood(Number.POSITIVE_INFINITY);
       watchdog.stop();
       const left = await delivery.stop(deadlineMs);
       await store.close().catch(() => undefined);

@@ -24,7 +24,6 @@ export interface CliIo {
 /** One subcommand: its help text and its run; `undefined` from run means "keeps running" (serve). */
 export interface Command {
   name: string;
-  summary: string;
   help: string;
   run(args: string[], io: CliIo): Promise<ExitCode | undefined>;
 }

@@ -3,7 +3,7 @@ import { describeStore } from '../config/build-store.js';
 import { formatDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { proxyIssues, proxySettings, describeProxy } from '../delivery/dispatcher.js';
+import { describeProxy, proxyIssues, proxySettings } from '../config/proxy.js';
 import { formatMatcher } from '../routing/matchers.js';
 import type { Route } from '../routing/rules.js';
 import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, UsageError, type CliIo, type Command } from './args.js';
@@ -14,7 +14,6 @@ import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, UsageError, type CliIo
  */
 export const checkConfigCommand: Command = {
   name: 'check-config',
-  summary: 'validate the YAML file + environment; list every problem with its path',
   help: `Usage: alertcord check-config [FILE]
 
 Validates the config as \`alertcord serve\` would load it: the YAML file (FILE, else CONFIG_FILE, else

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { proxyIssues } from '../delivery/dispatcher.js';
+import { proxyIssues } from '../config/proxy.js';
 import { REDACT_PATHS } from '../lib/logger.js';
 import { DiscordNotificationService } from '../library/service.js';
 import type { CliIo } from './args.js';

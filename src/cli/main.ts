@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { EXIT, EXIT_CODES_HELP, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
-import { checkConfigCommand } from './check-config.js';
-import { sendCommand } from './send.js';
-import { serveCommand } from './serve.js';
-import { validateWebhooksCommand } from './validate-webhooks.js';
+
+/** A subcommand as listed: its module loads only when it is used, so `--help` and one-shot commands start fast. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, checkConfigCommand, sendCommand, validateWebhooksCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'serve', summary: 'run the server (what `npm start` runs)', load: async () => (await import('./serve-command.js')).serveCommand },
+  { name: 'check-config', summary: 'validate the YAML file + environment; list every problem with its path', load: async () => (await import('./check-config.js')).checkConfigCommand },
+  { name: 'send', summary: 'send one alert through a running alertcord, or straight to Discord with --direct', load: async () => (await import('./send.js')).sendCommand },
+  { name: 'validate-webhooks', summary: 'ask Discord whether each configured webhook exists (posts nothing)', load: async () => (await import('./validate-webhooks.js')).validateWebhooksCommand },
+];
 
 /** The package version, for --version: package.json is two levels up from src/cli/ and from dist/cli/. */
 export const VERSION = ((): string => {
@@ -47,18 +55,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | unde
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    (name === undefined ? io.err : io.out)(topic ? topic.help : usage());
+    (name === undefined ? io.err : io.out)(topic ? (await topic.load()).help : usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     io.out(VERSION);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`alertcord: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}); see alertcord --help`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest, io);
   } catch (err) {

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, required, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
-import { sendDirect } from './send-direct.js';
 
 /** Where `send` posts without --server: a bridge on this machine, default port. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
@@ -37,7 +36,6 @@ const OPTIONS = {
 /** `alertcord send`: one alert, through a running bridge (POST /webhook/generic) or straight to Discord. */
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send one alert through a running alertcord, or straight to Discord with --direct',
   help: `Usage: alertcord send --type TYPE (--title TEXT | --message TEXT) [options]
 
 Sends one alert. By default it posts to a running alertcord (POST <server>/webhook/generic), which
@@ -84,7 +82,8 @@ ${EXIT_CODES_HELP}`,
     if (!request.title?.trim() && !request.message?.trim()) throw new UsageError('give --title or --message (or both)');
     if (request.status !== undefined && !/^(firing|resolved)$/i.test(request.status)) throw new UsageError('--status must be firing or resolved');
     const timeoutMs = parseTimeout(values.timeout);
-    if (values.direct) return sendDirect(request, { io, file: values.config, timeoutMs });
+    // The library (runtime, store, undici) loads only for --direct: the bridge path stays light.
+    if (values.direct) return (await import('./send-direct.js')).sendDirect(request, { io, file: values.config, timeoutMs });
     if (values.config !== undefined) throw new UsageError('--config only applies with --direct (a running alertcord uses its own config)');
     return sendToBridge(request, { io, server: values.server ?? DEFAULT_SERVER, token: values.token ?? io.env.INGEST_TOKEN, timeoutMs });
   },

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { describeStore } from '../config/build-store.js';
 import { ConfigError } from '../config/issues.js';
 import { loadConfigOrThrow, type LoadOptions } from '../config/load.js';
 import { startHttpServer } from '../http/serve.js';
 import { createLogger } from '../lib/logger.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, type CliIo, type Command } from './args.js';
+import { EXIT } from './args.js';
 import { watchConfigFile, type ConfigWatcher } from './config-watch.js';
 
 export interface ServeOptions {
@@ -80,35 +79,3 @@ function failStart(err: unknown): never {
   }
   throw err;
 }
-
-/** `alertcord serve`. */
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'run the server (what `npm start` runs)',
-  help: `Usage: alertcord serve [--config FILE]
-
-Runs the HTTP server and the delivery workers. The config is the YAML file (CONFIG_FILE, default
-config/alertcord.yaml) plus the environment (DISCORD_WEBHOOK_*, PORT, REDIS_URL, HTTPS_PROXY …).
-Reloads routes, alert types and webhooks on SIGHUP and when the config file changes (an invalid file
-keeps the running config); drains the queues and exits on SIGTERM / SIGINT.
-
-Options:
-  --config FILE   the YAML file (overrides CONFIG_FILE)
-  -h, --help      this help
-
-Examples:
-  alertcord serve
-  DISCORD_WEBHOOK_GENERAL='https://discord.com/api/webhooks/123/abc' alertcord serve --config /etc/alertcord.yaml
-  kill -HUP <pid>          # reload the config without a restart
-
-${EXIT_CODES_HELP}`,
-  async run(args: string[], io: CliIo) {
-    const { values } = usageErrors(() => parseArgs({ args, options: { config: { type: 'string' }, ...HELP_OPTION }, strict: true }));
-    if (values.help) {
-      io.out(serveCommand.help);
-      return EXIT.ok;
-    }
-    await runServer({ env: io.env, file: values.config });
-    return undefined;
-  },
-};

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { WebhookValidation } from '../ops/validate-webhooks.js';
 import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, type CliIo, type Command, type ExitCode } from './args.js';
-import { loadCliConfig, localService } from './local-service.js';
 
 /**
  * `alertcord validate-webhooks`: asks Discord about each configured webhook with its GET-webhook call
@@ -10,7 +9,6 @@ import { loadCliConfig, localService } from './local-service.js';
  */
 export const validateWebhooksCommand: Command = {
   name: 'validate-webhooks',
-  summary: 'ask Discord whether each configured webhook exists (posts nothing)',
   help: `Usage: alertcord validate-webhooks [--config FILE] [--json]
 
 Checks each configured Discord webhook (CONFIG_FILE + env, as serve reads them) with Discord's
@@ -37,6 +35,7 @@ ${EXIT_CODES_HELP}`,
       io.out(validateWebhooksCommand.help);
       return EXIT.ok;
     }
+    const { loadCliConfig, localService } = await import('./local-service.js');
     const config = loadCliConfig(io, values.config);
     if (!config) return EXIT.failed;
     if (![...config.alertTypes.values()].some((t) => t.webhook)) {

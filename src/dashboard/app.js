@@ -6,7 +6,7 @@
 import { api, getToken, itemsOf, setToken } from './api.js';
 import { clock } from './dom.js';
 import { renderCharts, renderDeadLetters, renderHistory } from './render-lists.js';
-import { channelState, renderChannels, renderSummary, renderWatchdog } from './render-status.js';
+import { channelState, renderChannels, renderSummary, renderWatchdog, watchdogState } from './render-status.js';
 
 /** Poll interval: fresh enough to watch a replay drain, light enough for a Redis-backed bridge. */
 const POLL_MS = 4000;
@@ -55,6 +55,8 @@ function askForToken(refused) {
   els.content.hidden = true;
   els.blocked.hidden = true;
   els.auth.hidden = false;
+  els.refresh.hidden = true;
+  els.authMessage.dataset.kind = refused ? 'error' : '';
   els.authMessage.textContent = refused
     ? 'That token was refused (401). Enter the ADMIN_TOKEN this bridge runs with; it is kept for this tab only.'
     : 'This bridge has an ADMIN_TOKEN. Enter it to see its state; it is kept for this tab only.';
@@ -68,6 +70,7 @@ function showBlocked(result) {
   els.content.hidden = true;
   els.auth.hidden = true;
   els.blocked.hidden = false;
+  els.refresh.hidden = false;
   els.blockedMessage.textContent = `${result.message} (${result.status})`;
   setLive('error', 'Refused');
 }
@@ -93,6 +96,7 @@ async function refresh() {
     locked = false;
     els.auth.hidden = true;
     els.blocked.hidden = true;
+    els.refresh.hidden = false;
     els.content.hidden = false;
     els.forget.hidden = !getToken();
     render(status, history, stats, dead);
@@ -126,7 +130,7 @@ function render(status, history, stats, dead) {
   const types = status.ok && Array.isArray(status.data?.alertTypes) ? status.data.alertTypes : [];
   const hooks = new Map((status.ok && Array.isArray(status.data?.webhooks) ? status.data.webhooks : []).map((w) => [w.webhookId, w]));
   const bad = types.filter((t) => channelState(t, hooks.get(t.webhookId), status.data).kind === 'bad').length;
-  const problems = bad + deadTotal;
+  const problems = bad + deadTotal + (status.ok && watchdogState(status.data)?.kind === 'bad' ? 1 : 0);
   document.title = problems > 0 ? `(${problems}) alertcord dashboard` : 'alertcord dashboard';
 }
 

@@ -60,7 +60,7 @@ export function renderChannels(tbody, status, actions) {
       'tr',
       { data: { type: t.name, state: state.label } },
       h('th', { scope: 'row' }, h('span', { class: 'type-name', text: t.name }), h('span', { class: 'muted small', text: t.fallsBackToGeneral ? ` via general ${shortId(t.webhookId)}` : t.webhookId ? ` ${shortId(t.webhookId)}` : '' })),
-      h('td', {}, badge(state.kind, state.label, state.detail), state.detail ? h('div', { class: 'muted small', text: state.detail }) : null),
+      h('td', { class: 'state-cell' }, badge(state.kind, state.label, state.detail), state.detail ? h('div', { class: 'muted small', text: state.detail }) : null),
       h('td', { class: 'num' }, typeof depth === 'number' ? (depth < 0 ? '?' : num(depth)) : '—', depth > 0 ? h('div', { class: 'muted small', text: `oldest ${duration(hook.queue.oldestAgeSeconds)}` }) : null),
       h('td', {}, timeEl(hook?.lastSuccessAt, now)),
       h('td', {}, hook?.lastError ? [h('span', { text: words(hook.lastError.reason), title: hook.lastError.detail }), h('div', { class: 'muted small' }, timeEl(hook.lastError.at, now))] : h('span', { class: 'muted', text: '—' })),
@@ -84,26 +84,43 @@ export function renderChannels(tbody, status, actions) {
 const WATCHDOG_OK = new Set(['ok', 'alive', 'up', 'healthy', 'receiving', 'running']);
 const WATCHDOG_BAD = new Set(['down', 'missing', 'silent', 'fired', 'firing', 'late', 'expired', 'lost']);
 
-/** The dead man's switch, from `status.watchdog` when the bridge reports one; shape-agnostic. */
+/** The watchdog's state word and badge kind; undefined when it is absent or switched off. */
+export function watchdogState(status) {
+  const w = status?.watchdog;
+  if (!w || typeof w !== 'object' || w.enabled === false || w.configured === false) return undefined;
+  const raw = String(w.state ?? w.status ?? (w.ok === true ? 'ok' : w.ok === false ? 'down' : 'unknown')).toLowerCase();
+  return { raw, kind: WATCHDOG_OK.has(raw) ? 'ok' : WATCHDOG_BAD.has(raw) ? 'bad' : 'warn' };
+}
+
+function watchdogSentence(raw, w) {
+  const name = w.alertname ?? 'Watchdog';
+  const timeout = typeof w.timeoutSeconds === 'number' ? duration(w.timeoutSeconds) : 'its timeout';
+  if (raw === 'ok') return `The ${name} heartbeat arrives: the alerting pipeline is alive.`;
+  if (raw === 'waiting') return `Waiting for the first ${name} heartbeat since start (missing after ${timeout}).`;
+  if (raw === 'missing') return `No ${name} heartbeat for more than ${timeout}: the alerting pipeline itself may be down.`;
+  return '';
+}
+
+/** The dead man's switch, from `status.watchdog` when the bridge reports one; unknown fields are listed. */
 export function renderWatchdog(el, status) {
   if (!status || !('watchdog' in status)) {
     replaceChildren(el, h('p', { class: 'muted', text: 'This bridge does not report a watchdog.' }));
     return;
   }
   const w = status.watchdog;
-  if (!w || w.enabled === false || w.configured === false) {
+  const state = watchdogState(status);
+  if (!state) {
     replaceChildren(el, h('p', {}, badge('off', 'not configured'), h('span', { class: 'muted', text: ' — add watchdog: { alertname: Watchdog, timeout: 10m } to the config' })));
     return;
   }
-  const raw = String(w.state ?? w.status ?? (w.ok === true || w.alive === true ? 'ok' : w.ok === false || w.down === true ? 'down' : 'unknown')).toLowerCase();
-  const kind = WATCHDOG_OK.has(raw) ? 'ok' : WATCHDOG_BAD.has(raw) ? 'bad' : 'warn';
   const rows = [];
   for (const [key, value] of Object.entries(w)) {
     if (['state', 'status', 'enabled', 'configured'].includes(key) || value === null || typeof value === 'object') continue;
-    const label = key.replace(/([A-Z])/g, ' $1').replace(/_/g, ' ').toLowerCase();
     const isTime = /at$|since$/i.test(key) && toMs(value) !== undefined;
+    const label = key.replace(/([A-Z])/g, ' $1').replace(/_/g, ' ').toLowerCase().replace(/ (seconds|ms|at)$/, '');
     const text = isTime ? null : /seconds$/i.test(key) && typeof value === 'number' ? duration(value) : /ms$/i.test(key) && typeof value === 'number' ? duration(value / 1000) : String(value);
-    rows.push(h('dt', { text: label.replace(/ (seconds|ms)$/, '') }), h('dd', {}, isTime ? timeEl(value) : text));
+    rows.push(h('dt', { text: label }), h('dd', {}, isTime ? timeEl(value) : text));
   }
-  replaceChildren(el, h('p', {}, badge(kind, words(raw))), rows.length ? h('dl', { class: 'facts' }, rows) : null);
+  const sentence = watchdogSentence(state.raw, w);
+  replaceChildren(el, h('p', { data: { state: state.raw } }, badge(state.kind, words(state.raw))), sentence ? h('p', { class: 'small', text: sentence }) : null, rows.length ? h('dl', { class: 'facts' }, rows) : null);
 }

@@ -16,6 +16,10 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { otlpRoutes, otlpStatusResponse } from './routes/otlp.js';
+import type { Severity } from '../model/severity.js';
+import type { OtlpFloodControl } from '../sources/otlp/flood.js';
+import { RPC_CODE } from '../sources/otlp/response.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -30,6 +34,8 @@ export interface AppDeps {
   ingestAuth?: () => IngestAuthConfig;
   /** This runtime's metrics: `GET /metrics` (public), ingest timing, alerts counted where groups are parsed. */
   metrics?: { metrics: Metrics; onParsed: (groups: readonly AlertGroup[]) => void };
+  /** `POST /v1/logs`: `otlp.min_severity` (warning when absent) and the runtime's flood control (none when absent). */
+  otlp?: { minSeverity: () => Severity; flood?: OtlpFloodControl };
 }
 
 /**
@@ -58,10 +64,17 @@ export function createApp(deps: AppDeps): Hono {
     if (!deps.isShuttingDown()) return next();
     return sendError(c, { status: 503, code: 'shutting_down', message: 'alertcord is shutting down; retry on another replica', headers: { 'Retry-After': '5' } });
   });
+  // The same 503 for OTLP senders, as the google.rpc.Status their exporters read (UNAVAILABLE: retryable).
+  app.use('/v1/logs', async (c, next) => {
+    if (!deps.isShuttingDown()) return next();
+    c.header('Retry-After', '5');
+    return otlpStatusResponse(c, 503, RPC_CODE.UNAVAILABLE, 'alertcord is shutting down; retry on another replica');
+  });
   app.route('/', healthRoutes(deps.readiness));
   // The dashboard's page and assets are public static files without data; its data comes from /api (admin rule).
   app.route('/', dashboardRoutes());
   app.route('/webhook', ingestRoutes({ intake: deps.intake, limits: deps.limits, onParsed: deps.metrics?.onParsed, verify: { grafana: grafanaSignatureVerifier(() => deps.ingestAuth?.().grafanaHmac) } }));
+  app.route('/', otlpRoutes({ intake: deps.intake, limits: deps.limits, minSeverity: deps.otlp?.minSeverity ?? (() => 'warning'), flood: deps.otlp?.flood, onParsed: deps.metrics?.onParsed }));
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics.metrics.registry));
   const api = new Hono();
   api.use('*', adminAuth(deps.adminToken));

@@ -2,17 +2,18 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { IngestAuthConfig, IngestSource } from '../config/ingest-auth.js';
 import type { Secret } from '../lib/secret.js';
-import { rpcStatus, type RpcCode } from '../sources/otlp/response.js';
+import type { RpcCode } from '../sources/otlp/response.js';
 import { presentedCredential, safeEqual } from './admin-auth.js';
 import { sendError } from './errors.js';
+import { otlpStatusResponse } from './routes/otlp.js';
 
 /** The challenge of a 401 on an ingest route: both ways a sender can present the token (RFC 7235, 7617, 6750). */
 export const INGEST_CHALLENGE = 'Bearer realm="alertcord ingest", Basic realm="alertcord ingest", charset="UTF-8"';
 
 /**
  * gRPC UNAUTHENTICATED (grpc `doc/statuscodes.md`), for the OTLP Status of a 401 on /v1/logs. Not (yet)
- * in the OTLP route's `RPC_CODE`, whose type lists only the codes that route answers; `rpcStatus`
- * encodes any int32.
+ * in the OTLP route's `RPC_CODE`, whose type lists only the codes that route answers; the Status
+ * encoding takes any int32.
  */
 const RPC_UNAUTHENTICATED = 16 as number as RpcCode;
 
@@ -58,11 +59,7 @@ export function ingestAuth(options: IngestAuthOptions): MiddlewareHandler {
 export const refuseJson: Refuse = (c, message) => sendError(c, { status: 401, code: 'unauthorized', message });
 
 /** An OTLP `google.rpc.Status` 401 (UNAUTHENTICATED), in the request's encoding (OTLP/HTTP "Failures"). */
-export const refuseOtlp: Refuse = (c, message) => {
-  const protobuf = /^application\/x-protobuf\b/i.test(c.req.header('content-type')?.trim() ?? '');
-  const out = rpcStatus(protobuf ? 'protobuf' : 'json', RPC_UNAUTHENTICATED, message);
-  return c.body(out.body, 401, { 'Content-Type': out.contentType });
-};
+export const refuseOtlp: Refuse = (c, message) => otlpStatusResponse(c, 401, RPC_UNAUTHENTICATED, message);
 
 /** The source of a /webhook/<source>[/...] path. */
 export function webhookSource(path: string): IngestSource | undefined {

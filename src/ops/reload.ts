@@ -32,6 +32,7 @@ const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
   { path: 'discord.queue_size', get: (c) => c.discord.queueSize },
   { path: 'discord.circuit_breaker', get: (c) => JSON.stringify(c.discord.breaker) },
   { path: 'history', get: (c) => JSON.stringify(c.history) },
+  { path: 'otlp.flood', get: (c) => JSON.stringify(c.otlp.flood) },
 ];
 
 /**
@@ -65,7 +66,7 @@ export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<R
     await deps.state.clearBroken(id).catch(() => undefined);
     deps.delivery.rerouter.forget(id);
   }
-  for (const id of after.keys()) deps.delivery.ensureWorker(id);
+  for (const id of added) deps.delivery.ensureWorker(id);
   // Queues left without a webhook need a worker to move their work; the store knows every queue.
   await deps.delivery.start().catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'config reload: could not list queues (store unreachable)'));
   deps.logger.info(
@@ -84,6 +85,7 @@ function pinRestartOnly(prev: Config, next: Config): Config {
     store: prev.store,
     discord: { ...next.discord, queueSize: prev.discord.queueSize, breaker: prev.discord.breaker },
     history: prev.history,
+    otlp: { ...next.otlp, flood: prev.otlp.flood },
   };
 }
 

@@ -23,7 +23,7 @@ export const SEVERITY_ICONS: Readonly<Record<Severity, string>> = { critical: 'ð
 /** Labels that repeat what the title and severity field already show. */
 const DUPLICATE_LABELS = new Set(['alertname', 'severity']);
 /** Labels that identify where an alert comes from, shown first when present. */
-const PREFERRED_LABELS = ['instance', 'job', 'service', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'region'];
+const PREFERRED_LABELS = ['instance', 'job', 'service', 'service.name', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'deployment.environment', 'region'];
 
 /** Emoji of one status, for compact lines. */
 export function statusEmoji(status: Alert['status']): string {
@@ -81,9 +81,23 @@ export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsA
 
 /** The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of title/severity. */
 export function keyLabels(labels: Record<string, string>): [string, string][] {
-  const entries = Object.entries(labels).filter(([k, v]) => !DUPLICATE_LABELS.has(k) && typeof v === 'string' && v !== '');
+  const aliases = aliasKeys(labels);
+  const entries = Object.entries(labels).filter(([k, v]) => !DUPLICATE_LABELS.has(k) && !aliases.has(k) && typeof v === 'string' && v !== '');
   const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
   return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Keys that only repeat another label under its matcher-friendly alias (OTLP attributes: `service.name`
+ * â†’ `service_name`, sources/otlp/values.ts `labelAlias`), so the pair is shown once, under the original key.
+ */
+function aliasKeys(labels: Record<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const [key, value] of Object.entries(labels)) {
+    const alias = key.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/^[0-9]/, '_$&');
+    if (alias !== key && Object.hasOwn(labels, alias) && labels[alias] === value) out.add(alias);
+  }
+  return out;
 }
 
 /** `k=v` pairs of labels on one line, escaped, cut to `max`. */

@@ -1,4 +1,4 @@
-import { ATTEMPTS_CAP, DAY_MS, DELIVERED_OUTCOMES, FIELD, RESPONSE_TIME_BUCKETS_MS } from './stats-counters.js';
+import { ATTEMPTS_CAP, DELIVERED_OUTCOMES, FIELD, RESPONSE_TIME_BUCKETS_MS } from './stats-counters.js';
 
 export interface StatsQuery {
   /** Epoch ms; counted from the UTC day holding it (counters are per day). Default: now − retention. */
@@ -148,7 +148,3 @@ export function quantile(q: number, buckets: readonly ResponseTimeBucket[]): num
   return lower;
 }
 
-/** How many whole days (plus today) a retention covers: the most days a summary reads. */
-export function maxDays(retentionMs: number): number {
-  return Math.ceil(retentionMs / DAY_MS) + 1;
-}

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import { launchChromium, type Browser, type Tab } from '../helpers/chromium.js';
 
 /**
  * The dashboard in headless Chromium against a real bridge and the strict fake Discord: it asks for the
@@ -10,13 +10,21 @@ import { launchChromium, type Browser } from '../helpers/chromium.js';
 const TOKEN = 'dashboard-admin-token-7f3c';
 const WAIT = { timeout: 15_000 };
 
-let bridge: Bridge | undefined;
 let browser: Browser | undefined;
+let bridge: Bridge | undefined;
+let tab: Tab | undefined;
 
-afterEach(async () => {
+// One Chromium for the file (it takes seconds to start); each test gets its own tab and bridge.
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
   await browser?.close();
+});
+afterEach(async () => {
+  await tab?.close();
   await bridge?.close();
-  browser = undefined;
+  tab = undefined;
   bridge = undefined;
 });
 
@@ -33,7 +41,7 @@ function storedTitles(hookId: string): string[] {
 }
 
 /** Only the page's own origin was contacted, and no script error or CSP violation happened. */
-function expectCleanPage(b: Browser, origin: string): void {
+function expectCleanPage(b: Tab, origin: string): void {
   expect(b.requests.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
   expect(b.pageErrors).toEqual([]);
   // Chromium logs every 4xx fetch ("Failed to load resource"); the 401s before the token are expected.
@@ -47,8 +55,8 @@ describe('dashboard (headless Chromium)', () => {
     expect(posted.ok).toBe(true);
     await bridge.fake.waitForMessages(1);
 
-    browser = await launchChromium();
-    const { page } = browser;
+    tab = await browser!.newTab();
+    const { page } = tab;
     const shell = await page.goto(`${bridge.url}/`);
     expect(shell?.status()).toBe(200);
     expect(shell?.headers()['content-security-policy']).toContain("default-src 'none'");
@@ -58,6 +66,7 @@ describe('dashboard (headless Chromium)', () => {
     await page.getByRole('textbox', { name: 'Admin token' }).fill('not-the-token');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText('That token was refused (401)').waitFor(WAIT);
+    await tab.screenshot('dashboard-token.png');
     await page.getByRole('textbox', { name: 'Admin token' }).fill(TOKEN);
     await page.getByRole('button', { name: 'Unlock' }).click();
 
@@ -72,7 +81,7 @@ describe('dashboard (headless Chromium)', () => {
     await page.reload();
     await page.locator('#history tbody tr', { hasText: 'Disk almost full on db-1' }).waitFor(WAIT);
     expect(await page.locator('#auth').isHidden()).toBe(true);
-    await browser.screenshot('dashboard-live.png');
+    await tab.screenshot('dashboard-live.png');
 
     // "Send test" for one type reaches that type's channel in the fake Discord.
     await page.getByRole('button', { name: 'Send test to monitoring' }).click();
@@ -87,7 +96,7 @@ describe('dashboard (headless Chromium)', () => {
     await page.locator('#dead-letters tbody tr[data-id]', { hasText: 'Certificate expires in 3 days' }).waitFor(WAIT);
     expect((await api('dead-letter', TOKEN)).body.total).toBe(1);
     expect(await page.locator('#dead-count').textContent()).toBe('1');
-    await browser.screenshot('dashboard-dead-letter.png');
+    await tab.screenshot('dashboard-dead-letter.png');
 
     await page.getByRole('button', { name: /^Replay "Certificate expires in 3 days/ }).click();
     await expect.poll(async () => (await api('dead-letter', TOKEN)).body.total, WAIT).toBe(0);
@@ -102,21 +111,21 @@ describe('dashboard (headless Chromium)', () => {
     await expect.poll(async () => (await api('dead-letter', TOKEN)).body.total, WAIT).toBe(0);
     await page.getByText('No dead letters.').waitFor(WAIT);
     await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Backup job failed' }).waitFor(WAIT);
-    await browser.screenshot('dashboard-after-replay.png');
+    await tab.screenshot('dashboard-after-replay.png');
 
     // "Forget token" locks the page again.
     await page.getByRole('button', { name: 'Forget token' }).click();
     await page.getByRole('textbox', { name: 'Admin token' }).waitFor(WAIT);
     expect(await page.evaluate('sessionStorage.getItem("alertcord.adminToken")')).toBeNull();
-    expectCleanPage(browser, bridge.url);
+    expectCleanPage(tab, bridge.url);
   });
 
-  it('without ADMIN_TOKEN, a loopback browser sees the data at once (no token form); a broken webhook shows', { timeout: 60_000 }, async () => {
-    bridge = await startBridge();
+  it('without ADMIN_TOKEN, a loopback browser sees the data at once (no token form); a broken webhook and the watchdog show', { timeout: 90_000 }, async () => {
+    bridge = await startBridge({ yaml: 'watchdog:\n  alertname: Watchdog\n  timeout: 10m\n' });
     await bridge.post('/webhook/generic', { alert_type: 'critical', title: 'API p99 above 2 s' });
     await bridge.fake.waitForMessages(1);
-    browser = await launchChromium();
-    const { page } = browser;
+    tab = await browser!.newTab();
+    const { page } = tab;
     await page.goto(`${bridge.url}/`);
     await page.locator('#history tbody tr', { hasText: 'API p99 above 2 s' }).waitFor(WAIT);
     await page.locator('#channels tbody tr[data-type="critical"][data-state="ok"]').waitFor(WAIT);
@@ -130,8 +139,23 @@ describe('dashboard (headless Chromium)', () => {
     await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
     await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
     expect(await page.title()).toMatch(/^\(1\) alertcord/);
+
+    // A hidden tab stops polling; showing it again refreshes at once.
+    await page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`);
+    expect(await page.locator('#live').getAttribute('data-state')).toBe('paused');
+    const before = tab.requests.length;
+    await page.waitForTimeout(5_000);
+    expect(tab.requests.length).toBe(before);
+    await page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`);
+    await expect.poll(() => tab!.requests.length, WAIT).toBeGreaterThan(before);
+    await page.locator('#live[data-state="live"]').waitFor(WAIT);
+
+    // The dead man's switch: waiting until the first heartbeat, then ok.
+    expect(await page.locator('#watchdog [data-state]').getAttribute('data-state')).toBe('waiting');
+    await bridge.post('/webhook/generic', { title: 'Watchdog', labels: { alertname: 'Watchdog' } });
+    await page.locator('#watchdog [data-state="ok"]').waitFor(WAIT);
     await page.emulateMedia({ colorScheme: 'light' });
-    await browser.screenshot('dashboard-light.png');
-    expectCleanPage(browser, bridge.url);
+    await tab.screenshot('dashboard-light.png');
+    expectCleanPage(tab, bridge.url);
   });
 });

@@ -13,14 +13,21 @@ export const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/', import.meta.
 /** Flags for a quiet headless run that reaches nothing but the pages it is sent to. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export interface Browser {
-  context: BrowserContext;
+/** One tab and what it did that a test may assert on: request URLs, console errors, uncaught errors. */
+export interface Tab {
   page: Page;
-  /** What the page did that a test may assert on: every request URL, console errors, uncaught errors. */
   requests: string[];
   consoleErrors: string[];
   pageErrors: string[];
+  /** A full-page screenshot into test/artifacts/; returns its path. */
   screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface Browser {
+  context: BrowserContext;
+  /** A new tab (its own sessionStorage, as a tab has). */
+  newTab(): Promise<Tab>;
   close(): Promise<void>;
 }
 
@@ -40,30 +47,39 @@ export async function launchChromium(): Promise<Browser> {
     rmSync(profile, { recursive: true, force: true });
     throw err;
   }
-  const page = context.pages()[0] ?? (await context.newPage());
-  const requests: string[] = [];
-  const consoleErrors: string[] = [];
-  const pageErrors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  let first: Page | undefined = context.pages()[0];
   return {
     context,
-    page,
-    requests,
-    consoleErrors,
-    pageErrors,
-    async screenshot(name) {
-      const path = join(ARTIFACTS_DIR, name);
-      await page.screenshot({ path, fullPage: true });
-      return path;
+    async newTab() {
+      const page = first ?? (await context.newPage());
+      first = undefined;
+      return track(page);
     },
     async close() {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+function track(page: Page): Tab {
+  const tab: Tab = {
+    page,
+    requests: [],
+    consoleErrors: [],
+    pageErrors: [],
+    async screenshot(name) {
+      const path = join(ARTIFACTS_DIR, name);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: () => page.close(),
+  };
+  page.on('request', (r) => tab.requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') tab.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => tab.pageErrors.push(String(e)));
+  return tab;
 }

@@ -142,6 +142,8 @@ describe('secrets never leave', () => {
     ];
     const signed = await call('POST', '/webhook/grafana', { body: grafana, headers: { ...json, ...auth(INGEST_TOKEN), 'X-Grafana-Alerting-Signature': sign(grafana) } });
     expect(signed.status).toBe(202);
+    const logs = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] }, scopeLogs: [{ logRecords: [{ severityNumber: 17, body: { stringValue: 'boom' } }] }] }] };
+    expect((await call('POST', '/v1/logs', { body: JSON.stringify(logs), headers: { ...json, ...auth(INGEST_TOKEN) } })).status).toBe(200);
 
     // Refusals: wrong or missing tokens and signatures, on every guarded surface.
     const refusals: [string, string, Record<string, string>, string][] = [

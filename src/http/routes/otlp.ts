@@ -80,6 +80,14 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
   return app;
 }
 
+/**
+ * A `google.rpc.Status` answer from outside the route (the app's shutting-down 503), in the request's
+ * encoding; JSON when its content type names neither OTLP encoding.
+ */
+export function otlpStatusResponse(c: Context, status: ContentfulStatusCode, code: RpcCode, message: string): Response {
+  return respond(c, status, rpcStatus(encodingOf(c.req.header('content-type')) ?? 'json', code, message));
+}
+
 /** The encoding named by a content type (parameters such as charset ignored), or undefined. */
 function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
   const media = contentType?.split(';', 1)[0]?.trim().toLowerCase();

@@ -8,6 +8,7 @@ import type { Severity } from '../../../src/model/severity.js';
 import { logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
 import { createOtlpFloodControl, type OtlpFloodControl } from '../../../src/sources/otlp/flood.js';
 import { decodeRpcStatus } from '../../../src/sources/otlp/response.js';
+import { appHarness } from '../../helpers/app-harness.js';
 
 const JSON_TYPE = 'application/json';
 const PROTO_TYPE = 'application/x-protobuf';
@@ -197,5 +198,31 @@ describe('POST /v1/logs: flood control', () => {
     full = false;
     expect((await send()).status).toBe(200);
     expect(accepted.map((g) => g.length)).toEqual([1, 1]);
+  });
+});
+
+describe('POST /v1/logs mounted in the app', () => {
+  it('is served by createApp, with the default minimum (warning)', async () => {
+    const h = appHarness();
+    const res = await h.app.request('/v1/logs', { method: 'POST', body: toJson(logs([9, 13, 17])), headers: { 'content-type': JSON_TYPE } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    expect(await h.store.queue.depth('1')).toBe(2);
+  });
+
+  it('answers 503 + Retry-After as an OTLP Status (UNAVAILABLE) in the request encoding while shutting down', async () => {
+    const h = appHarness();
+    h.shutDown();
+    const json = await h.app.request('/v1/logs', { method: 'POST', body: toJson(logs([17])), headers: { 'content-type': JSON_TYPE } });
+    expect(json.status).toBe(503);
+    expect(json.headers.get('retry-after')).toBe('5');
+    expect(json.headers.get('content-type')).toBe(JSON_TYPE);
+    expect(await json.json()).toMatchObject({ code: 14, message: expect.stringContaining('shutting down'), details: [] });
+    const proto = await h.app.request('/v1/logs', { method: 'POST', body: toProto(logs([17])), headers: { 'content-type': PROTO_TYPE } });
+    expect(proto.status).toBe(503);
+    expect(proto.headers.get('retry-after')).toBe('5');
+    expect(proto.headers.get('content-type')).toBe(PROTO_TYPE);
+    expect(decodeRpcStatus(await bytesOf(proto)).code).toBe(14);
+    expect(await h.store.queue.depth('1')).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { Alert } from '../../../src/model/alert.js';
 import type { Severity } from '../../../src/model/severity.js';
 import { decodeOtlpLogsProtobuf, logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
 import { parseOtlpLogs, type OtlpParseResult } from '../../../src/sources/otlp/parse.js';
+import { keyLabels } from '../../../src/render/format.js';
 
 const SERVICE = [{ key: 'service.name', value: { stringValue: 'checkout' } }];
 
@@ -193,6 +194,16 @@ describe('parseOtlpLogs: labels, body, ids', () => {
     );
     expect(a?.fingerprint).toBe(b?.fingerprint);
     expect(new Set([a?.fingerprint, c?.fingerprint, d?.fingerprint]).size).toBe(3);
+  });
+});
+
+describe('OTLP labels in a notification (render keyLabels)', () => {
+  it('shows service.name first and each attribute once, not its matcher alias', () => {
+    const resource = [...SERVICE, { key: 'deployment.environment', value: { stringValue: 'prod' } }];
+    const record = { severityNumber: 17, body: { stringValue: 'x' }, attributes: [{ key: 'order.id', value: { stringValue: 'A-1' } }, { key: 'order_id', value: { stringValue: 'other' } }] };
+    const shown = keyLabels(only(parseOtlpLogs(request([record], resource))).labels);
+    // A record's own `order_id` with another value is not an alias: both stay.
+    expect(shown).toEqual([['service.name', 'checkout'], ['deployment.environment', 'prod'], ['order.id', 'A-1'], ['order_id', 'other']]);
   });
 });
 

@@ -1,0 +1,44 @@
+import type { ConfigIssue } from './issues.js';
+
+/** The proxy variables in effect, read like curl and undici do (lower case first). */
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+/** `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (or their lower-case forms) from `env`; blank means unset. */
+export function proxySettings(env: Record<string, string | undefined>): ProxySettings {
+  const pick = (name: string) => {
+    const value = (env[name.toLowerCase()] ?? env[name])?.trim();
+    return value ? value : undefined;
+  };
+  return { httpProxy: pick('HTTP_PROXY'), httpsProxy: pick('HTTPS_PROXY'), noProxy: pick('NO_PROXY') };
+}
+
+/** A proxy URL for logs: scheme, host and port only (credentials and path dropped); unparsable ones say so. */
+export function describeProxy(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '(unparsable proxy URL)';
+  }
+}
+
+/** Proxy variables that are not an http(s) URL, with the variable's name as path (check-config, start). */
+export function proxyIssues(env: Record<string, string | undefined>): ConfigIssue[] {
+  const proxy = proxySettings(env);
+  const issues: ConfigIssue[] = [];
+  for (const [path, value] of [['HTTP_PROXY', proxy.httpProxy], ['HTTPS_PROXY', proxy.httpsProxy]] as const) {
+    if (value === undefined) continue;
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) issues.push({ path, message: 'must be an http:// or https:// URL, e.g. http://proxy.internal:3128 (credentials as http://user:password@host:port)' });
+  }
+  return issues;
+}

@@ -1,0 +1,54 @@
+import { Agent, EnvHttpProxyAgent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/issues.js';
+import { describeProxy, proxyIssues, proxySettings } from '../../src/config/proxy.js';
+import { createDispatcher } from '../../src/delivery/dispatcher.js';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
+import { startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js';
+
+let rt: FileRuntime | undefined;
+let proxy: ForwardProxy | undefined;
+afterEach(async () => {
+  await rt?.close();
+  await proxy?.close();
+  rt = undefined;
+  proxy = undefined;
+});
+
+const yaml = (hook: (type: string) => string) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n`;
+
+describe('outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY)', () => {
+  it('sends Discord requests through the proxy, with its credentials, and logs the proxy without them', async () => {
+    proxy = await startForwardProxy();
+    const withAuth = proxy.url.replace('http://', 'http://alice:pa55word@');
+    rt = await startFileRuntime({ yaml, env: { HTTP_PROXY: withAuth } });
+    const r = rt;
+    expect((await r.post('/webhook/generic', { title: 'VIA-PROXY' })).status).toBe(202);
+    await expect.poll(() => r.fake.messagesFor(HOOK_IDS.general!).length).toBe(1);
+    // undici tunnels with CONNECT, for http targets too.
+    expect(proxy.connects).toContain(new URL(r.fake.origin).host);
+    expect(proxy.auth[0]).toBe(`Basic ${Buffer.from('alice:pa55word').toString('base64')}`);
+    const line = r.logs.find((l) => l.msg.startsWith('outbound proxy'));
+    expect(line).toMatchObject({ httpProxy: proxy.url });
+    expect(JSON.stringify(r.logs)).not.toContain('pa55word');
+  });
+
+  it('goes direct to hosts in NO_PROXY', async () => {
+    proxy = await startForwardProxy();
+    rt = await startFileRuntime({ yaml, env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
+    const r = rt;
+    await r.post('/webhook/generic', { title: 'DIRECT' });
+    await expect.poll(() => r.fake.messagesFor(HOOK_IDS.general!).length).toBe(1);
+    expect(proxy.count()).toBe(0);
+  });
+
+  it('uses a plain agent without proxy variables, reads lower-case ones first, rejects a proxy that is not a URL', () => {
+    expect(createDispatcher({})).toBeInstanceOf(Agent);
+    expect(createDispatcher({ https_proxy: 'http://127.0.0.1:3128' })).toBeInstanceOf(EnvHttpProxyAgent);
+    expect(proxySettings({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', NO_PROXY: ' ' })).toEqual({ httpsProxy: 'http://a:1', httpProxy: undefined, noProxy: undefined });
+    expect(describeProxy('http://user:secret@proxy.internal:3128/x')).toBe('http://proxy.internal:3128');
+    expect(proxyIssues({ HTTPS_PROXY: 'proxy.internal:3128' }).map((i) => i.path)).toEqual(['HTTPS_PROXY']);
+    expect(() => createDispatcher({ HTTP_PROXY: 'not a url' })).toThrow(ConfigError);
+  });
+});
