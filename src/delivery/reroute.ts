@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { QueuedItem, Store } from '../store/types.js';
+import { NO_WEBHOOK_QUEUE } from './queue-key.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { WebhookState } from './webhook-state.js';
 
@@ -67,9 +68,10 @@ export class Rerouter {
         moved++;
         continue;
       }
-      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail: `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`, attempts: n.attempts, webhookId: fromKey });
+      const detail = fromKey === NO_WEBHOOK_QUEUE ? `alert type "${n.alertType}" has no webhook and there is no general webhook` : `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`;
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail, attempts: n.attempts, webhookId: fromKey });
     }
-    this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');
+    if (fromKey !== NO_WEBHOOK_QUEUE) this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');
   }
 
   /** A repaired webhook (validation or reload) may post a new notice when it breaks again. */

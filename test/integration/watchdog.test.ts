@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/delivery/clock.js';
 import type { WatchdogTimers } from '../../src/ops/watchdog.js';
@@ -109,5 +111,19 @@ describe('dead man\'s switch through the whole runtime (virtual clock, manual ti
     await expect.poll(() => r.fake.messages.length).toBe(1);
     const status = (await (await fetch(`${r.url}/api/status`)).json()) as { watchdog: Record<string, unknown> };
     expect(status.watchdog).toMatchObject({ enabled: false, state: 'disabled' });
+  });
+});
+
+describe('config/examples/watchdog-rule.yml', () => {
+  it('passes `promtool check rules` (npm test installs Debian\'s prometheus for promtool)', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const run = await new Promise<{ code: number; output: string }>((resolve, reject) =>
+      execFile('promtool', ['check', 'rules', 'config/examples/watchdog-rule.yml'], { cwd: root, timeout: 30_000 }, (err, stdout, stderr) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') return reject(new Error('promtool not found: apt-get install -y prometheus'));
+        resolve({ code: err ? 1 : 0, output: `${stdout}${stderr}` });
+      }),
+    );
+    expect(run.output).toContain('SUCCESS: 1 rules found');
+    expect(run.code).toBe(0);
   });
 });

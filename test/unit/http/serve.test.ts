@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { loadConfigOrThrow } from '../../../src/config/load.js';
+import { serverTimeouts, startHttpServer } from '../../../src/http/serve.js';
+
+describe('startHttpServer', () => {
+  it('derives Node timeouts from server.request_timeout: whole request, headers ≤ 60 s, a sweep often enough', () => {
+    expect(serverTimeouts(30_000)).toEqual({ requestTimeout: 30_000, headersTimeout: 30_000, connectionsCheckingInterval: 3_000 });
+    expect(serverTimeouts(300_000)).toEqual({ requestTimeout: 300_000, headersTimeout: 60_000, connectionsCheckingInterval: 30_000 });
+    expect(serverTimeouts(200).connectionsCheckingInterval).toBe(50);
+  });
+
+  it('binds with those options (as main.ts does) and closes', async () => {
+    const { config } = loadConfigOrThrow({ env: {}, yaml: 'server: { request_timeout: 2s }' });
+    const app = new Hono().get('/ping', (c) => c.text('pong'));
+    const http = await startHttpServer(app, config, { host: '127.0.0.1', port: 0 });
+    try {
+      expect(http.server.requestTimeout).toBe(2_000);
+      expect(http.server.headersTimeout).toBe(2_000);
+      expect(http.server.timeout).toBe(2_000);
+      expect(http.url).toBe(`http://127.0.0.1:${http.address.port}`);
+      expect(await (await fetch(`${http.url}/ping`)).text()).toBe('pong');
+    } finally {
+      await http.close();
+    }
+    expect(http.server.listening).toBe(false);
+  });
+});
