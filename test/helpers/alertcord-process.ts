@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root: the child runs `src/main.ts` from here, as `npm start` does. */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+/** Generous: a busy 2-core CI machine takes seconds just to load the modules. */
+const START_TIMEOUT_MS = 45_000;
 
 /** One pino line of the child's stdout. */
 export interface LogLine {

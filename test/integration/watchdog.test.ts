@@ -69,7 +69,9 @@ describe('dead man\'s switch through the whole runtime (virtual clock, manual ti
     });
     const r = rt;
     expect(r.runtime.watchdog.status()).toMatchObject({ enabled: true, state: 'waiting', timeoutSeconds: 600 });
-    expect(timers.due()).toEqual([TEN_MIN]);
+    expect(timers.due()).toHaveLength(1);
+    expect(timers.due()[0]).toBeGreaterThan(TEN_MIN - 5_000);
+    expect(timers.due()[0]).toBeLessThanOrEqual(TEN_MIN);
 
     // The heartbeat, grouped with a real alert: the real one is delivered, the Watchdog is not.
     const res = await r.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }, { alertname: 'DiskFull' }]));
