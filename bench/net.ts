@@ -1,17 +1,4 @@
-import { createServer } from 'node:net';
-
-/** A port the OS just handed out on 127.0.0.1 (free again once we close it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+export { freePort } from '../test/helpers/processes.js';
 
 /** Polls `url` until it answers 200, or throws after `timeoutMs` (or as soon as `failed()` says why). */
 export async function waitForHttp(url: string, timeoutMs: number, failed: () => string | undefined): Promise<void> {

@@ -46,11 +46,11 @@
  * `repeat_interval: 1h`); the first notification of a new group leaves about `group_wait` after the push.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants as fsConstants, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { findBinary, freePort, waitForExit } from './processes.js';
+import { join } from 'node:path';
 
 /** An alert as `POST /api/v2/alerts` takes it (Alertmanager's `postableAlert`). */
 export interface PostableAlert {
@@ -368,41 +368,5 @@ async function terminate(child: ChildProcess): Promise<void> {
   await killed;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
-/** A port the OS just handed out on loopback; free again once we close it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
-/** The executable's path on PATH (or /usr/bin, /usr/sbin, /usr/local/bin), undefined when absent. */
-async function findBinary(name: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here; try the next directory
-    }
-  }
-  return undefined;
-}

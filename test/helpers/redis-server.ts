@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { findBinary, freePort, waitForExit } from './processes.js';
+import { join } from 'node:path';
 
 /** A real redis-server child process on loopback, with its own temporary data directory. */
 export interface RedisServer {
@@ -60,11 +60,11 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = waitForExit(running);
+    const exited = waitForExit(running, EXIT_TIMEOUT_MS);
     running.kill(sig);
     if (!(await exited)) {
       running.kill('SIGKILL');
-      await waitForExit(running);
+      await waitForExit(running, EXIT_TIMEOUT_MS);
     }
   };
 
@@ -144,42 +144,5 @@ function pingOnce(port: number): Promise<boolean> {
   });
 }
 
-/** True once the process exited, false when it is still running after the deadline (the caller escalates). */
-function waitForExit(child: ChildProcess): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
-    const timer = setTimeout(() => resolve(false), EXIT_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
-/** A port the OS just handed out on loopback; free again once we close it (good enough for tests). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
-/** The executable's path on PATH (or Debian's /usr/bin, /usr/sbin), undefined when absent. */
-async function findBinary(name: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here; try the next directory
-    }
-  }
-  return undefined;
-}
