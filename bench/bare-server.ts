@@ -12,3 +12,5 @@ app.post('/webhook/alertmanager', async (c) => {
   return c.json({ accepted: Array.isArray(body.alerts) ? body.alerts.length : 0 }, 202);
 });
 serve({ fetch: app.fetch, hostname: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 0) });
+// Exit cleanly on signals (so `node --cpu-prof` can write its profile when it is stopped).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

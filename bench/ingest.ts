@@ -3,12 +3,12 @@ import { ALERTCORD_CHILD, startAlertcord, startBareServer, type ChildServer } fr
 import { int } from './format.js';
 import { loadRound, rate, type LoadOptions, type Round } from './load.js';
 import { uniqueBodies } from './payloads.js';
-import { WEBHOOK } from './storm.js';
+import { WEBHOOK, webhookEnv } from './storm.js';
 import type { ScenarioOutput } from './types.js';
 
 const ROUNDS = 3;
 const ROUND_S = 5;
-const WARMUP_S = 2;
+const WARMUP_S = 3;
 const CONNECTIONS = 10;
 const ALERTS_PER_REQUEST = 3;
 export const INGEST_TARGET_RATIO = 0.6;
@@ -37,8 +37,7 @@ export async function measureIngest(variant: IngestVariant): Promise<ScenarioOut
   const servers: ChildServer[] = [];
   try {
     const alertcord = await startAlertcord({
-      DISCORD_WEBHOOK_GENERAL: fake.urlFor(WEBHOOK.id),
-      DISCORD_ALLOWED_HOSTS: `127.0.0.1:${fake.port}`,
+      ...webhookEnv(fake),
       DISCORD_QUEUE_SIZE: '5000000',
       DISCORD_TIMEOUT_SECONDS: '300',
       ...variant.env,

@@ -4,7 +4,7 @@ import { millis } from './format.js';
 import { postJson, sleep } from './net.js';
 import { alertmanagerBody, stormGroups } from './payloads.js';
 import { quantile } from './stats.js';
-import { WEBHOOK } from './storm.js';
+import { WEBHOOK, webhookEnv } from './storm.js';
 import type { ScenarioOutput } from './types.js';
 
 const ALERTS = 500;
@@ -24,23 +24,24 @@ export async function runLatency(): Promise<ScenarioOutput[]> {
   const fake = await startFakeDiscord({ webhooks: [WEBHOOK], rateLimits: { webhook: false, channel: false, global: false } });
   try {
     const server = await startAlertcord({
-      DISCORD_WEBHOOK_GENERAL: fake.urlFor(WEBHOOK.id),
-      DISCORD_ALLOWED_HOSTS: `127.0.0.1:${fake.port}`,
+      ...webhookEnv(fake),
       DISCORD_RATE_LIMIT: '1000000',
     });
     try {
       const bodies = singleAlertBodies(WARMUP + ALERTS);
       const total: number[] = [];
       const accepted: number[] = [];
+      const after: number[] = [];
       for (let i = 0; i < bodies.length; i++) {
         const sample = await oneAlert(fake, `${server.url}/webhook/alertmanager`, bodies[i]!, i + 1);
         if (i >= WARMUP) {
           total.push(sample.arrivedMs);
           accepted.push(sample.answeredMs);
+          after.push(sample.arrivedMs - sample.answeredMs);
         }
         await sleep(GAP_MS);
       }
-      return [latencyOutput(total, accepted, fake.stats.messages - WARMUP)];
+      return [latencyOutput({ total, accepted, after }, fake.stats.messages - WARMUP)];
     } finally {
       await server.stop();
     }
@@ -64,8 +65,18 @@ async function oneAlert(fake: FakeDiscord, url: string, body: string, expected: 
   return { arrivedMs: (await arrived) - t0, answeredMs };
 }
 
-function latencyOutput(total: number[], accepted: number[], messages: number): ScenarioOutput {
+interface Samples {
+  /** POST sent → message stored at the fake. */
+  total: number[];
+  /** POST sent → 202 received (the ingest stage alone). */
+  accepted: number[];
+  /** 202 received → message stored (the delivery stage; negative when the message won the race). */
+  after: number[];
+}
+
+function latencyOutput({ total, accepted, after }: Samples, messages: number): ScenarioOutput {
   const p50 = quantile(total, 0.5);
+  const pair = (xs: number[]): string => `${millis(quantile(xs, 0.5))} / ${millis(quantile(xs, 0.99))}`;
   const p99 = quantile(total, 0.99);
   return {
     table: 'latency',
@@ -74,11 +85,12 @@ function latencyOutput(total: number[], accepted: number[], messages: number): S
       { key: 'p50', label: 'p50' },
       { key: 'p99', label: 'p99', target: `≤ ${LATENCY_TARGET_P99_MS} ms` },
       { key: 'max', label: 'max' },
-      { key: 'ack', label: 'p50 / p99 of the 202 answer alone' },
+      { key: 'ack', label: 'of which POST → 202 (ingest), p50 / p99' },
+      { key: 'after', label: 'of which 202 → stored (delivery), p50 / p99' },
     ],
     systems: [{
       system: `alertcord, ${total.length} alerts`,
-      values: { p50: millis(p50), p99: millis(p99), max: millis(Math.max(...total)), ack: `${millis(quantile(accepted, 0.5))} / ${millis(quantile(accepted, 0.99))}` },
+      values: { p50: millis(p50), p99: millis(p99), max: millis(Math.max(...total)), ack: pair(accepted), after: pair(after) },
       pass: { p99: p99 <= LATENCY_TARGET_P99_MS },
     }],
     notes: [

@@ -3,7 +3,7 @@ import { ALERTCORD_CHILD, startAlertcord } from './child.js';
 import { int, mebibytes } from './format.js';
 import { pool, postJson, sleep } from './net.js';
 import { uniqueBodies } from './payloads.js';
-import { WEBHOOK } from './storm.js';
+import { WEBHOOK, webhookEnv } from './storm.js';
 import type { ScenarioOutput } from './types.js';
 
 const REQUESTS = 10_000;
@@ -23,8 +23,7 @@ export async function runRss(): Promise<ScenarioOutput[]> {
   fake.setPaused(true);
   try {
     const server = await startAlertcord({
-      DISCORD_WEBHOOK_GENERAL: fake.urlFor(WEBHOOK.id),
-      DISCORD_ALLOWED_HOSTS: `127.0.0.1:${fake.port}`,
+      ...webhookEnv(fake),
       DISCORD_QUEUE_SIZE: String(2 * REQUESTS),
       DISCORD_TIMEOUT_SECONDS: '300',
     });

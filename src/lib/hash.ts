@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** Short stable hash of text (hex), for fingerprints and dedupe keys. */
+/**
+ * Short stable hash of text (hex), for fingerprints and dedupe keys. The one-shot `crypto.hash` (Node
+ * ≥ 20.12) gives the same SHA-256 as `createHash` at a third of the cost per call (dedupe keys and label
+ * fingerprints on every ingest request, bench "ingest").
+ */
 export function shortHash(text: string, length = 16): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return hash('sha256', text, 'hex').slice(0, length);
 }
 
 /** JSON with object keys sorted, so equal content hashes equally whatever the key order. */

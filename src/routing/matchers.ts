@@ -63,7 +63,13 @@ export function parseMatchers(textOrList: string | readonly string[]): MatchersR
 
 /** True when every matcher matches `labels` (a missing label counts as `""`); an empty list matches all. */
 export function matches(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {
-  return matchers.every((m) => matchValue(m, Object.hasOwn(labels, m.name) ? (labels[m.name] ?? '') : ''));
+  return matchesLabel(matchers, (name) => (Object.hasOwn(labels, name) ? labels[name] : undefined));
+}
+
+/** {@link matches} over a label lookup (undefined: the label is absent), so no label object has to be built. */
+export function matchesLabel(matchers: readonly Matcher[], label: (name: string) => string | undefined): boolean {
+  for (const m of matchers) if (!matchValue(m, label(m.name) ?? '')) return false;
+  return true;
 }
 
 /** True when one matcher accepts one label value. */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
-import { LABEL_NAME_PATTERN, matches, parseMatchers } from './matchers.js';
+import { LABEL_NAME_PATTERN, matchesLabel, parseMatchers } from './matchers.js';
 import type { Matcher } from './matchers.js';
 
 /** The type an alert gets when no route matches. */
@@ -142,14 +142,31 @@ function compileRoute(
  * `severity="critical"` means our normalized severity, whatever synonym the sender used.
  */
 export function routingLabels(alert: Alert, group: Pick<AlertGroup, 'requestedType'>): Record<string, string> {
-  const labels: Record<string, string> = {
-    ...alert.labels,
-    source: alert.source,
-    severity: alert.severity,
-    status: alert.status,
-  };
-  if (group.requestedType !== undefined && group.requestedType !== '') labels.alert_type = group.requestedType;
+  const labels: Record<string, string> = {};
+  for (const name of [...Object.keys(alert.labels), ...PSEUDO_LABELS]) {
+    const value = routingLabel(alert, group, name);
+    if (value !== undefined) Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+  }
   return labels;
+}
+
+/**
+ * One label of {@link routingLabels} (undefined when absent), read without building that object: rules ask
+ * for a few labels per alert, and on Node 20 `{ ...labels, source, … }` costs ~5 µs per alert (V8's slow
+ * path for properties added after a spread): routeGroup was ~15% of intake in the bench "ingest" profile.
+ */
+export function routingLabel(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, name: string): string | undefined {
+  switch (name) {
+    case 'source':
+      return alert.source;
+    case 'severity':
+      return alert.severity;
+    case 'status':
+      return alert.status;
+    case 'alert_type':
+      if (group.requestedType !== undefined && group.requestedType !== '') return group.requestedType;
+  }
+  return Object.hasOwn(alert.labels, name) ? alert.labels[name] : undefined;
 }
 
 /**
@@ -157,11 +174,11 @@ export function routingLabels(alert: Alert, group: Pick<AlertGroup, 'requestedTy
  * matches. A `typeFromLabel` route matches only when its label names a known type.
  */
 export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, routes: readonly Route[]): string[] {
-  const labels = routingLabels(alert, group);
+  const label = (name: string) => routingLabel(alert, group, name);
   const types: string[] = [];
   for (const route of routes) {
-    if (!matches(route.matchers, labels)) continue;
-    const type = routeType(route, labels);
+    if (!matchesLabel(route.matchers, label)) continue;
+    const type = routeType(route, label);
     if (type === undefined) continue;
     if (!types.includes(type)) types.push(type);
     if (!route.continue) break;
@@ -187,11 +204,10 @@ export function routeGroup(group: AlertGroup, routes: readonly Route[]): Map<str
 
 const BUILTIN_LOOKUP = typeLookup(new Set(BUILTIN_ALERT_TYPES));
 
-function routeType(route: Route, labels: Readonly<Record<string, string>>): string | undefined {
+function routeType(route: Route, label: (name: string) => string | undefined): string | undefined {
   if (route.type !== undefined) return route.type;
   if (route.typeFromLabel === undefined) return undefined;
-  if (!Object.hasOwn(labels, route.typeFromLabel)) return undefined;
-  const value = labels[route.typeFromLabel]?.trim().toLowerCase();
+  const value = label(route.typeFromLabel)?.trim().toLowerCase();
   if (!value) return undefined;
   return (route.knownTypes ?? BUILTIN_LOOKUP).get(value);
 }

@@ -11,9 +11,9 @@ let admin: Redis;
 let version: [number, number];
 const stores: RedisStore[] = [];
 
-function open(warnings: string[]): RedisStore {
+function open(warnings: string[], url = server.url): RedisStore {
   const store = createRedisStore({
-    url: server.url, queueSize: 100, historyMaxEntries: 10, historyRetentionMs: 60_000, consumerName: 'durability',
+    url, queueSize: 100, historyMaxEntries: 10, historyRetentionMs: 60_000, consumerName: 'durability',
     durability: 'fsync', onWarning: (m) => warnings.push(m),
   });
   stores.push(store);
@@ -67,14 +67,15 @@ describe('durability: fsync', () => {
   });
 
   it('warns that nothing is fsynced when the server runs without an append-only file', async () => {
-    await admin.config('SET', 'appendonly', 'no');
+    const noAof = await startRedis({ appendonly: false });
     try {
       const warnings: string[] = [];
-      const store = open(warnings);
+      const store = open(warnings, noAof.url);
       expect(await store.queue.enqueue(Q, notification('n1'))).toBe('queued');
       expect(warnings.join('\n')).toMatch(/append-only file is off/);
     } finally {
-      await admin.config('SET', 'appendonly', 'yes');
+      await Promise.all(stores.splice(0).map((s) => s.close()));
+      await noAof.destroy();
     }
   });
 });

@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../../src/store/redis/connection.js';
+import { AofDurability } from '../../../src/store/redis/durability.js';
+
+interface FakeServer {
+  version: string;
+  aof: boolean;
+  appendfsync: string;
+  /** COMMAND INFO WAITAOF knows the command. */
+  waitaof: boolean;
+  /** What WAITAOF answers: [numlocal, numreplicas]. */
+  fsynced: number;
+}
+
+/** Just what AofDurability calls on its connection, recording commands. */
+function fakeRedis(server: FakeServer): { redis: Redis; calls: unknown[][]; emit(event: string): void } {
+  const calls: unknown[][] = [];
+  const listeners = new Map<string, (() => void)[]>();
+  const redis = {
+    on(event: string, fn: () => void) {
+      listeners.set(event, [...(listeners.get(event) ?? []), fn]);
+      return redis;
+    },
+    async info(section: string) {
+      return section === 'server' ? `# Server\r\nredis_version:${server.version}\r\n` : `# Persistence\r\naof_enabled:${server.aof ? 1 : 0}\r\n`;
+    },
+    async call(...args: unknown[]) {
+      calls.push(args);
+      const [command] = args;
+      if (command === 'config') return ['appendfsync', server.appendfsync];
+      if (command === 'command') return server.waitaof ? [['waitaof', 4]] : [null];
+      if (command === 'waitaof') return [server.fsynced, 0];
+      throw new Error(`unexpected ${String(command)}`);
+    },
+  };
+  return { redis: redis as unknown as Redis, calls, emit: (event) => listeners.get(event)?.forEach((fn) => fn()) };
+}
+
+const server = (over: Partial<FakeServer> = {}): FakeServer => ({ version: '7.2.4', aof: true, appendfsync: 'everysec', waitaof: true, fsynced: 1, ...over });
+
+describe('durability: fsync', () => {
+  it('waits with WAITAOF 1 0 on a server that has it, below the command timeout', async () => {
+    const { redis, calls } = fakeRedis(server());
+    const warnings: string[] = [];
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await durability.confirm();
+    expect(calls.filter((c) => c[0] === 'waitaof')).toEqual([['waitaof', 1, 0, 1_300]]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('rejects as "store unavailable" (503) when the AOF was not fsynced in time', async () => {
+    const { redis } = fakeRedis(server({ fsynced: 0 }));
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: () => undefined });
+    await expect(durability.confirm()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('adds nothing under appendfsync always, and warns once (not per enqueue) where WAITAOF is missing', async () => {
+    const always = fakeRedis(server({ appendfsync: 'always' }));
+    await new AofDurability(always.redis, { commandTimeoutMs: 1_500, onWarning: () => undefined }).confirm();
+    expect(always.calls.some((c) => c[0] === 'waitaof')).toBe(false);
+
+    const old = fakeRedis(server({ version: '7.0.15', waitaof: false }));
+    const warnings: string[] = [];
+    const durability = new AofDurability(old.redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await durability.confirm();
+    await durability.confirm();
+    old.emit('ready'); // a reconnect detects again, without a second warning for the same reason
+    await durability.confirm();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Redis 7.0.15');
+  });
+});
