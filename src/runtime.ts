@@ -27,14 +27,14 @@ import { reloadConfig, type ReloadResult } from './ops/reload.js';
 import { Watchdog, type WatchdogTimers } from './ops/watchdog.js';
 import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
 import { createOtlpFloodControl } from './sources/otlp/flood.js';
+import { createFloodFlusher } from './sources/otlp/flood-flusher.js';
 import { createStore, createWebhookState } from './store/create-store.js';
 import type { Store } from './store/types.js';
 
 /** How often a Redis-backed runtime looks for queues it has no worker for (left by a replica that died). */
 export const QUEUE_DISCOVERY_INTERVAL_MS = 10_000;
 
-/** How often OTLP flood control's due summaries (closed minutes, counts no later record carried) go out without waiting for a request. */
-export const OTLP_FLOOD_FLUSH_INTERVAL_MS = 5_000;
+export { OTLP_FLOOD_FLUSH_INTERVAL_MS } from './sources/otlp/flood-flusher.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -127,33 +127,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     watchdog.reconfigure();
   };
   let reloading: Promise<unknown> = Promise.resolve();
-  const readiness = async (): Promise<Readiness> => {
-    const storeOk = await store.ping().catch(() => false);
-    return {
-      ready: storeOk && !shuttingDown,
-      checks: { config: { ok: true, message: config.source.file ?? 'built-in' }, store: { ok: storeOk, message: `${store.kind}${storeOk ? '' : ' unreachable'}` } },
-      dryRun: config.discord.dryRunReason,
-    };
-  };
+  const readiness = () => readinessOf(store, config, shuttingDown);
   let discoveryTimer: NodeJS.Timeout | undefined;
   // OTLP flood control, one per runtime (otlp.flood; a restart applies a changed one). /v1/logs flushes it on
-  // each request; a timer flushes it between requests, so a count or a summary never waits for the next record.
+  // each request; the flusher sends what is due between requests.
   const flood = createOtlpFloodControl({ windowMs: config.otlp.flood.windowMs, perServicePerMinute: config.otlp.flood.perServicePerMinute, now: clock.now });
-  let floodTimer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
-  /** Queues flood control's due summaries, one flush at a time; what intake refuses is given back for the next one. */
-  const flushFlood = async (now?: number): Promise<void> => {
-    while (flushing) await flushing;
-    flushing = (async () => {
-      const due = flood.flush(now);
-      if (due.length === 0) return;
-      const result = await intake.accept(due).catch((err: unknown) => ({ ok: false as const, message: String(err) }));
-      if (result.ok) return;
-      flood.release(due);
-      logger.warn({ summaries: due.length, reason: result.message }, 'OTLP flood summaries not queued; retried on the next flush');
-    })().finally(() => (flushing = undefined));
-    return flushing;
-  };
+  const floodFlusher = createFloodFlusher({ flood, intake, logger });
   /** Starts workers for the queues the store holds; a store that does not answer yet is not fatal. */
   const discoverQueues = async (): Promise<void> => {
     try {
@@ -201,19 +180,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await discoverQueues();
       // Another replica may die leaving a queue this one never enqueued to: look for such queues now and then.
       if (store.kind === 'redis') discoveryTimer = setInterval(() => void discoverQueues(), QUEUE_DISCOVERY_INTERVAL_MS).unref();
-      floodTimer = setInterval(() => void (flushing ?? flushFlood()), OTLP_FLOOD_FLUSH_INTERVAL_MS).unref();
+      floodFlusher.start();
     },
     async stop(deadlineMs = config.server.shutdownDeadlineMs) {
       shuttingDown = true;
       clearInterval(discoveryTimer);
-      clearInterval(floodTimer);
       // Counts still open (folds, the current minute's cap) go out now, before the drain, instead of being lost.
-      await flushFlood(Number.POSITIVE_INFINITY);
+      await floodFlusher.stop();
       watchdog.stop();
       const left = await delivery.stop(deadlineMs);
       await store.close().catch(() => undefined);
       if (!options.dispatcher) await dispatcher.close().catch(() => undefined);
       return left;
     },
+  };
+}
+
+/** Readiness means "can accept": config loaded and store reachable (architecture.md); dry-run is reported. */
+async function readinessOf(store: Store, config: Config, shuttingDown: boolean): Promise<Readiness> {
+  const storeOk = await store.ping().catch(() => false);
+  return {
+    ready: storeOk && !shuttingDown,
+    checks: { config: { ok: true, message: config.source.file ?? 'built-in' }, store: { ok: storeOk, message: `${store.kind}${storeOk ? '' : ' unreachable'}` } },
+    dryRun: config.discord.dryRunReason,
   };
 }

@@ -3,15 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import { Secret } from '../lib/secret.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
-import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
+import { buildAlertTypes } from './build-alert-types.js';
 import { buildStoreConfig } from './build-store.js';
 import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
 import { buildIngestAuth } from './ingest-auth.js';
 import { interpolateEnv, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
-import { fileSchema, type AlertTypeFileConfig, type FileConfig } from './schema.js';
+import { fileSchema, type FileConfig } from './schema.js';
 import type { AlertTypeConfig, Config } from './types.js';
-import { parseWebhookUrl, type Webhook } from './webhook-url.js';
 import { buildWatchdog } from './watchdog.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/alertcord.yaml';
@@ -81,48 +80,9 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   const issues: ConfigIssue[] = [...store.issues, ...ingest.issues];
   const warnings: string[] = [...store.warnings, ...ingest.warnings];
   const { discord } = file;
-  const declared: Record<string, AlertTypeFileConfig> = {};
-  for (const name of Object.keys(BUILTIN_TYPE_DEFAULTS)) declared[name] = {};
-  for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
-
-  const webhooks = new Map<string, Webhook>();
-  for (const [name, entry] of Object.entries(declared)) {
-    if (!entry.webhook) continue;
-    const parsed = parseWebhookUrl(entry.webhook, discord.allowed_hosts);
-    const where = WEBHOOK_ENV[name] && env[WEBHOOK_ENV[name]]?.trim() ? WEBHOOK_ENV[name] : `alert_types.${name}.webhook`;
-    if (parsed.ok) webhooks.set(name, parsed.webhook);
-    else issues.push({ path: where, message: `webhook URL ${parsed.error}` });
-  }
-
-  const general = webhooks.get('general');
-  const alertTypes = new Map<string, AlertTypeConfig>();
-  for (const [name, entry] of Object.entries(declared)) {
-    const own = webhooks.get(name);
-    const defaults = BUILTIN_TYPE_DEFAULTS[name];
-    const perMinute = entry.rate_limit?.per_minute ?? discord.rate_limit;
-    alertTypes.set(name, {
-      name,
-      webhook: own ?? general,
-      fallsBackToGeneral: !own && name !== 'general',
-      color: entry.color ?? defaults?.color ?? CUSTOM_TYPE_COLOR,
-      username: entry.username,
-      avatarUrl: entry.avatar_url,
-      threadId: entry.thread_id,
-      threadName: entry.thread_name,
-      mentions: { here: false, everyone: false, roles: [], users: [], ...defaults?.mentions, ...entry.mentions },
-      rateLimit: {
-        algorithm: entry.rate_limit?.algorithm ?? 'token_bucket',
-        perMinute,
-        burst: entry.rate_limit?.burst ?? Math.max(1, Math.floor(perMinute)),
-      },
-    });
-    if (entry.username && /discord|clyde/i.test(entry.username)) {
-      issues.push({ path: `alert_types.${name}.username`, message: 'Discord refuses usernames containing "discord" or "clyde"' });
-    }
-    if (entry.thread_id && entry.thread_name) {
-      issues.push({ path: `alert_types.${name}.thread_name`, message: 'set thread_id or thread_name, not both' });
-    }
-  }
+  const types = buildAlertTypes(file, env);
+  const { alertTypes } = types;
+  issues.push(...types.issues);
 
   const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()));
   if (!routes.ok) issues.push(...routes.issues.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` })));
@@ -130,17 +90,7 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   issues.push(...watchdog.issues);
   if (issues.length > 0 || !routes.ok) return { ok: false, issues };
 
-  let dryRunReason: string | undefined;
-  if (webhooks.size === 0) {
-    dryRunReason = `no Discord webhook configured: set ${Object.values(WEBHOOK_ENV).join(', ')} (at least DISCORD_WEBHOOK_GENERAL)`;
-    warnings.push(`DRY RUN: ${dryRunReason}. Alerts are rendered and logged, not sent.`);
-  } else if (discord.dry_run) {
-    dryRunReason = 'DRY_RUN is set';
-    warnings.push('DRY RUN forced by DRY_RUN: alerts are rendered and logged, not sent.');
-  }
-  for (const t of alertTypes.values()) {
-    if (!t.webhook && webhooks.size > 0) warnings.push(`alert type "${t.name}" has no webhook and there is no general webhook: its alerts go to dead letters`);
-  }
+  const dryRunReason = dryRun(types.webhookCount, discord.dry_run, alertTypes, warnings);
 
   const admin = env.ADMIN_TOKEN?.trim();
   return {
@@ -179,4 +129,19 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
       },
     },
   };
+}
+
+/** Why alertcord runs dry (no webhook at all, or DRY_RUN), with the loud warnings that go with it. */
+function dryRun(webhookCount: number, forced: boolean, alertTypes: Map<string, AlertTypeConfig>, warnings: string[]): string | undefined {
+  for (const t of alertTypes.values()) {
+    if (!t.webhook && webhookCount > 0) warnings.push(`alert type "${t.name}" has no webhook and there is no general webhook: its alerts go to dead letters`);
+  }
+  if (webhookCount === 0) {
+    const reason = `no Discord webhook configured: set ${Object.values(WEBHOOK_ENV).join(', ')} (at least DISCORD_WEBHOOK_GENERAL)`;
+    warnings.push(`DRY RUN: ${reason}. Alerts are rendered and logged, not sent.`);
+    return reason;
+  }
+  if (!forced) return undefined;
+  warnings.push('DRY RUN forced by DRY_RUN: alerts are rendered and logged, not sent.');
+  return 'DRY_RUN is set';
 }

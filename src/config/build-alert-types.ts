@@ -1,0 +1,64 @@
+import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
+import { WEBHOOK_ENV } from './env.js';
+import type { ConfigIssue } from './issues.js';
+import type { AlertTypeFileConfig, FileConfig } from './schema.js';
+import type { AlertTypeConfig } from './types.js';
+import { parseWebhookUrl, type Webhook } from './webhook-url.js';
+
+/**
+ * The six built-in alert types plus the user's, each with its webhook (its own, else general's), colour,
+ * identity, mentions and rate limit. Webhook problems are reported at the variable that set the URL.
+ */
+export function buildAlertTypes(file: FileConfig, env: Record<string, string | undefined>): { alertTypes: Map<string, AlertTypeConfig>; webhookCount: number; issues: ConfigIssue[] } {
+  const declared: Record<string, AlertTypeFileConfig> = {};
+  for (const name of Object.keys(BUILTIN_TYPE_DEFAULTS)) declared[name] = {};
+  for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
+  const issues: ConfigIssue[] = [];
+  const webhooks = new Map<string, Webhook>();
+  for (const [name, entry] of Object.entries(declared)) {
+    if (!entry.webhook) continue;
+    const parsed = parseWebhookUrl(entry.webhook, file.discord.allowed_hosts);
+    const variable = WEBHOOK_ENV[name];
+    const where = variable && env[variable]?.trim() ? variable : `alert_types.${name}.webhook`;
+    if (parsed.ok) webhooks.set(name, parsed.webhook);
+    else issues.push({ path: where, message: `webhook URL ${parsed.error}` });
+  }
+  const alertTypes = new Map<string, AlertTypeConfig>();
+  for (const [name, entry] of Object.entries(declared)) {
+    alertTypes.set(name, alertType(name, entry, webhooks.get(name), webhooks.get('general'), file.discord.rate_limit));
+    issues.push(...alertTypeIssues(name, entry));
+  }
+  return { alertTypes, webhookCount: webhooks.size, issues };
+}
+
+function alertType(name: string, entry: AlertTypeFileConfig, own: Webhook | undefined, general: Webhook | undefined, defaultPerMinute: number): AlertTypeConfig {
+  const defaults = BUILTIN_TYPE_DEFAULTS[name];
+  const perMinute = entry.rate_limit?.per_minute ?? defaultPerMinute;
+  return {
+    name,
+    webhook: own ?? general,
+    fallsBackToGeneral: !own && name !== 'general',
+    color: entry.color ?? defaults?.color ?? CUSTOM_TYPE_COLOR,
+    username: entry.username,
+    avatarUrl: entry.avatar_url,
+    threadId: entry.thread_id,
+    threadName: entry.thread_name,
+    mentions: { here: false, everyone: false, roles: [], users: [], ...defaults?.mentions, ...entry.mentions },
+    rateLimit: {
+      algorithm: entry.rate_limit?.algorithm ?? 'token_bucket',
+      perMinute,
+      burst: entry.rate_limit?.burst ?? Math.max(1, Math.floor(perMinute)),
+    },
+  };
+}
+
+function alertTypeIssues(name: string, entry: AlertTypeFileConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (entry.username && /discord|clyde/i.test(entry.username)) {
+    issues.push({ path: `alert_types.${name}.username`, message: 'Discord refuses usernames containing "discord" or "clyde"' });
+  }
+  if (entry.thread_id && entry.thread_name) {
+    issues.push({ path: `alert_types.${name}.thread_name`, message: 'set thread_id or thread_name, not both' });
+  }
+  return issues;
+}
