@@ -13,12 +13,8 @@ import { queueKeyFor } from './delivery/queue-key.js';
 import type { Notification } from './model/notification.js';
 import type { OutcomeObserver } from './delivery/recorder.js';
 import type { WebhookState } from './delivery/webhook-state.js';
-import { replayDeadLetters } from './delivery/replay.js';
 import { createApp } from './http/app.js';
-import { deadLetterRoutes } from './http/routes/admin/dead-letters.js';
-import { historyRoutes } from './http/routes/admin/history.js';
-import { statsRoutes } from './http/routes/admin/stats.js';
-import { mountOpsRoutes } from './http/routes/admin/ops.js';
+import { mountAdminRoutes } from './http/routes/admin/ops.js';
 import type { Readiness } from './http/routes/health.js';
 import { metricHooks } from './metrics/hooks.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
@@ -151,12 +147,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     isShuttingDown: () => shuttingDown,
     metrics: { metrics, onParsed: hooks.onParsed },
     otlp: { minSeverity: () => config.otlp.minSeverity, flood },
-    mountAdmin: (api) => {
-      mountOpsRoutes(api, { config: () => config, store, state, sender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() });
-      api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, config, ids, (k) => delivery.ensureWorker(k)) }));
-      api.route('/', historyRoutes({ history: store.history }));
-      api.route('/', statsRoutes({ stats: store.stats }));
-    },
+    mountAdmin: (api) =>
+      mountAdminRoutes(api, { config: () => config, store, state, sender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() }),
   });
   return {
     app,

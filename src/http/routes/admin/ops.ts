@@ -3,6 +3,10 @@ import { statusReport, type StatusDeps } from '../../../ops/status.js';
 import { sendTestNotification, type TestSendDeps } from '../../../ops/test-notification.js';
 import { validateWebhooks } from '../../../ops/validate-webhooks.js';
 import type { Runtime } from '../../../runtime.js';
+import { replayDeadLetters } from '../../../delivery/replay.js';
+import { deadLetterRoutes } from './dead-letters.js';
+import { historyRoutes } from './history.js';
+import { statsRoutes } from './stats.js';
 import { statusRoutes } from './status.js';
 import { webhookActionRoutes } from './webhook-actions.js';
 
@@ -19,4 +23,13 @@ export function mountOpsRoutes(api: Hono, deps: OpsRouteDeps): void {
       validate: () => validateWebhooks(deps),
     }),
   );
+}
+
+/** Every admin route: operations, dead letters (with replay), history and statistics. */
+export function mountAdminRoutes(api: Hono, deps: OpsRouteDeps): void {
+  const { store, delivery } = deps;
+  mountOpsRoutes(api, deps);
+  api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, deps.config(), ids, (k) => delivery.ensureWorker(k)) }));
+  api.route('/', historyRoutes({ history: store.history }));
+  api.route('/', statsRoutes({ stats: store.stats }));
 }
