@@ -1,13 +1,15 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { REPO_ROOT } from './paths.js';
 
 /**
- * Where the benchmark's build of the product goes: inside node_modules so the compiled files resolve
- * the project's dependencies, and out of git's way.
+ * Where the benchmark's builds of the product go: inside node_modules so the compiled files resolve the
+ * project's dependencies, and out of git's way. One directory per benchmark process (`run-<pid>`), so
+ * runs started at the same time in one tree never delete each other's build.
  */
-export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'alertcord-bench');
+export const BUILD_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'alertcord-bench');
+const BUILD_DIR = join(BUILD_ROOT, `run-${process.pid}`);
 
 /**
  * Compiles src/ (the product, as `npm run build` and the Dockerfile ship it: `node dist/main.js`) and
@@ -16,7 +18,9 @@ export const BUILD_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'alertcord-be
  * CPU and memory. Returns the entry points.
  */
 export function buildServers(): { alertcordMain: string; bareServer: string } {
+  removeStaleBuilds();
   rmSync(BUILD_DIR, { recursive: true, force: true });
+  process.once('exit', () => rmSync(BUILD_DIR, { recursive: true, force: true }));
   const options = compilerOptions();
   mkdirSync(BUILD_DIR, { recursive: true });
   writeFileSync(join(BUILD_DIR, 'package.json'), '{ "type": "module", "private": true }\n');
@@ -27,6 +31,24 @@ export function buildServers(): { alertcordMain: string; bareServer: string } {
   }
   emit(join(REPO_ROOT, 'bench', 'bare-server.ts'), join(BUILD_DIR, 'bench'), join(REPO_ROOT, 'bench'), options);
   return { alertcordMain: join(BUILD_DIR, 'src', 'main.js'), bareServer: join(BUILD_DIR, 'bench', 'bare-server.js') };
+}
+
+/** Builds left by benchmark processes that are gone (killed before their exit hook ran). */
+function removeStaleBuilds(): void {
+  if (!existsSync(BUILD_ROOT)) return;
+  for (const entry of readdirSync(BUILD_ROOT)) {
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) rmSync(join(BUILD_ROOT, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function compilerOptions(): ts.CompilerOptions {

@@ -24,7 +24,8 @@ function selected(argv: readonly string[]): Set<string> | undefined {
 function withLoadNote(outputs: ScenarioOutput[], before: number, after: number): ScenarioOutput[] {
   const cores = cpus().length;
   const busy = Math.max(before, after) > cores ? ' — more runnable processes than cores: other work competed, timings are pessimistic' : '';
-  const note = `Load average (1 min) ${before.toFixed(1)} before → ${after.toFixed(1)} after, on ${cores} cores${busy}.`;
+  const profiled = process.env.BENCH_CPU_PROF_DIR ? ' Servers ran under the CPU profiler (BENCH_CPU_PROF_DIR): timings are inflated.' : '';
+  const note = `Load average (1 min) ${before.toFixed(1)} before → ${after.toFixed(1)} after, on ${cores} cores${busy}.${profiled}`;
   return outputs.map((o, i) => (i === outputs.length - 1 ? { ...o, notes: [...o.notes, note] } : o));
 }
 

@@ -21,34 +21,46 @@ export const requiredText = z
 /**
  * A map of label-like strings (labels, annotations, tags). Numbers and booleans are coerced, null values
  * dropped, a missing or null map is empty; anything else is an issue at the offending key.
- * Built with `Object.fromEntries` from the raw input, not with zod's record (which drops a `__proto__`
- * key): a `__proto__` label becomes an ordinary own property and can never reach a prototype.
+ * Built from the raw input's own keys, not with zod's record (which drops a `__proto__` key): a
+ * `__proto__` label becomes an ordinary own property and can never reach a prototype.
  */
 export const stringMap = z
   .unknown()
   .optional()
   .transform((raw, ctx): Record<string, string> => {
-    if (raw == null) return {};
-    if (typeof raw !== 'object' || Array.isArray(raw)) {
+    const map = plainStringMap(raw);
+    if (map) return map;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       ctx.addIssue({ code: 'custom', message: 'expected an object of strings', input: raw });
       return z.NEVER;
     }
-    // Copied key by key rather than Object.entries → Object.fromEntries: two maps per alert, the largest
-    // part of parsing an Alertmanager body (bench "ingest"). Same own keys, order and values.
-    const out: Record<string, string> = {};
-    const source = raw as Record<string, unknown>;
-    for (const key of Object.keys(source)) {
-      const value = source[key];
-      if (value == null) continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        if (key === '__proto__') Object.defineProperty(out, key, { value: String(value), enumerable: true, writable: true, configurable: true });
-        else out[key] = String(value);
-      } else {
+    for (const [key, value] of Object.entries(raw)) {
+      if (value != null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         ctx.addIssue({ code: 'custom', message: 'expected a string, number or boolean', path: [key], input: value });
       }
     }
-    return out;
+    return z.NEVER;
   });
+
+/**
+ * {@link stringMap}'s result without zod, or undefined where it would report an issue (then let it). Copied
+ * key by key rather than Object.entries → Object.fromEntries: two maps per alert were the largest part of
+ * parsing an Alertmanager body (bench "ingest"). Same own keys, order and values.
+ */
+export function plainStringMap(raw: unknown): Record<string, string> | undefined {
+  if (raw == null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: Record<string, string> = {};
+  const source = raw as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value == null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: String(value), enumerable: true, writable: true, configurable: true });
+    else out[key] = String(value);
+  }
+  return out;
+}
 
 /** The text when it has non-blank content, trimmed; otherwise undefined. */
 export function nonBlank(value: string | undefined): string | undefined {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Notification } from '../../../src/model/notification.js';
+import { MemoryQueue, PACK_FROM_DEPTH } from '../../../src/store/memory/queue.js';
+
+/** Entries behind a backlog are kept deflated (bench "rss"): what comes out must be exactly what went in. */
+function notification(id: string, text: string): Notification {
+  return {
+    id,
+    alertType: 'general',
+    source: 'alertmanager',
+    status: 'firing',
+    alerts: Array.from({ length: 5 }, (_, i) => ({
+      source: 'alertmanager' as const, status: 'firing' as const, severity: 'warning' as const, title: `${text} ${i}`, message: `${text} — détails ✓ 🚨 \u{1F600} "quoted" \\ back`,
+      labels: { alertname: 'DiskFull', instance: `web-${i}` }, annotations: { summary: text }, links: [{ title: 'Source', url: 'https://example.com/?q=1' }], fields: [], fingerprint: `fp-${id}-${i}`,
+    })),
+    truncatedAlerts: 0,
+    dedupeKey: `alertmanager:general:${id}`,
+    receivedAt: 1_700_000_000_000,
+    attempts: 0,
+  };
+}
+
+describe('MemoryQueue packing', () => {
+  it('gives back packed entries unchanged, unicode and all, in order', async () => {
+    // a, b as text; [c, d] and [e, f] packed in blocks of two; g waits for its block.
+    const q = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 2, packBlock: 2 });
+    const sent = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => notification(id, `alert ${id} ${'x'.repeat(200)}`));
+    for (const n of sent) expect(await q.enqueue('w', n)).toBe('queued');
+    const wire = JSON.parse(JSON.stringify(sent)) as Notification[];
+    const first = await q.read('w', 3, 0); // unpacks [c, d]; d stays queued
+    expect(first.map((i) => i.notification)).toEqual(wire.slice(0, 3));
+    await q.release('w', [first[2]!.entryId]);
+    const rest = await q.read('w', 10, 0);
+    expect(rest.map((i) => i.notification)).toEqual(wire.slice(2));
+    await q.ack('w', rest.map((i) => i.entryId));
+    expect(await q.depth('w')).toBe(2);
+  });
+
+  it('does not pack entries already handed out', async () => {
+    const q = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 1, packBlock: 3 });
+    await q.enqueue('w', notification('a', 'first'));
+    await q.enqueue('w', notification('b', 'second')); // open block [b]
+    const [a, b] = await q.read('w', 2, 0);
+    expect(b?.notification.id).toBe('b');
+    await q.enqueue('w', notification('c', 'third'));
+    await q.enqueue('w', notification('d', 'fourth')); // block full: packs [c, d], skips b (in flight)
+    await q.ack('w', [a!.entryId, b!.entryId]);
+    expect((await q.read('w', 10, 0)).map((i) => i.notification.id)).toEqual(['c', 'd']);
+  });
+
+  it('leaves a short queue unpacked by default (the latency path)', () => {
+    expect(PACK_FROM_DEPTH).toBeGreaterThanOrEqual(50);
+  });
+});
