@@ -25,9 +25,9 @@ export class OutcomeRecorder {
   }
 
   /** `retries` (default attempts − 1) and `lastFailureReason` say what it took; history and stats keep them. */
-  async delivered(queueKey: string, item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & Partial<RetryDetail>): Promise<void> {
+  /** A delivered notification whose queue entry the caller already acked: history, stats, metrics, waiters. */
+  async recordDelivered(item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & Partial<RetryDetail>): Promise<void> {
     const { retries, lastFailureReason, ...rest } = detail;
-    await this.deps.store.queue.ack(queueKey, [item.entryId]);
     await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries: retries ?? Math.max(rest.attempts - 1, 0), lastFailureReason });
   }
 

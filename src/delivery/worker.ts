@@ -120,6 +120,7 @@ export class WebhookWorker {
       if (ids.length === 0) continue;
       const outcome = await sendWithRetry(this.#context(target, signal), plan);
       if (outcome.kind === 'sent') {
+        const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0 };
           if (outcome.messageId) acc.messageIds.push(outcome.messageId);
@@ -129,10 +130,15 @@ export class WebhookWorker {
           acc.lastFailure = outcome.lastFailure ?? acc.lastFailure;
           sentIds.set(id, acc);
           parts.set(id, (parts.get(id) ?? 1) - 1);
-          if (parts.get(id) === 0) {
-            await this.deps.recorder.delivered(this.queueKey, byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
-            byId.delete(id);
-          }
+          if (parts.get(id) === 0) done.push(id);
+        }
+        // Ack everything this message completed in one call right after Discord's 200, before any
+        // bookkeeping: a crash in between would send the whole (packed) message again.
+        await this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId));
+        for (const id of done) {
+          const acc = sentIds.get(id)!;
+          await this.deps.recorder.recordDelivered(byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
+          byId.delete(id);
         }
         continue;
       }
