@@ -11,6 +11,7 @@ import { sendError } from './errors.js';
 import { grafanaSignatureVerifier } from './grafana-signature.js';
 import { ingestAuth, refuseOtlp, webhookSource } from './ingest-auth.js';
 import { ingestMetrics } from './ingest-metrics.js';
+import { requestHeader, setResponseHeader } from './node-headers.js';
 import type { ReadLimits } from './read-json.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
@@ -45,12 +46,14 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
-    const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID();
+    // Node's raw headers, not Hono's (node-headers.ts: a WHATWG Headers per request cost ~33 µs, bench "ingest").
+    const requestId = requestHeader(c, 'x-request-id')?.slice(0, 64) || randomUUID();
     c.set('requestId' as never, requestId as never);
-    c.header('X-Request-Id', requestId);
+    setResponseHeader(c, 'X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    deps.logger.debug({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    // The log object is built only when it will be written (debug is off in production).
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   if (deps.metrics) {
     app.use('/webhook/*', ingestMetrics(deps.metrics.metrics));

@@ -5,6 +5,7 @@ import type { Secret } from '../lib/secret.js';
 import type { RpcCode } from '../sources/otlp/response.js';
 import { presentedCredential, safeEqual } from './admin-auth.js';
 import { sendError } from './errors.js';
+import { requestHeader } from './node-headers.js';
 import { otlpStatusResponse } from './routes/otlp.js';
 
 /** The challenge of a 401 on an ingest route: both ways a sender can present the token (RFC 7235, 7617, 6750). */
@@ -47,7 +48,7 @@ export function ingestAuth(options: IngestAuthOptions): MiddlewareHandler {
     const source = typeof options.source === 'function' ? options.source(c.req.path) : options.source;
     const token = tokenFor(options.auth(), source);
     if (!token) return next();
-    const presented = presentedCredential(c.req.header('authorization'));
+    const presented = presentedCredential(requestHeader(c, 'authorization'));
     if (presented !== undefined && safeEqual(presented, token.reveal())) return next();
     warn(source ?? 'unknown', presented === undefined ? 'missing' : 'wrong');
     c.header('WWW-Authenticate', INGEST_CHALLENGE);

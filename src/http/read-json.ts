@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { HttpFailure } from './errors.js';
+import { requestHeader } from './node-headers.js';
 
 export type ReadResult = { ok: true; value: unknown; raw: Uint8Array } | { ok: false; failure: HttpFailure };
 
@@ -24,7 +25,7 @@ const CURL_HINT = "send JSON with a content type, e.g. curl -H 'content-type: ap
  * `verify`, when given, sees the exact bytes read (once) before anything parses them.
  */
 export async function readJsonBody(c: Context, limits: ReadLimits, verify?: BodyVerifier): Promise<ReadResult> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   if (!JSON_TYPE.test(type.trim())) {
     return fail(415, 'unsupported_media_type', `expected content-type application/json, got "${type || 'none'}": ${CURL_HINT}`);
   }
@@ -51,7 +52,7 @@ export function parseJsonBytes(raw: Uint8Array, maxDepth: number): ReadResult {
 
 /** Reads the body, or returns undefined once it passes `limit` bytes (cancelling the rest). */
 export async function readLimited(c: Context, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
+  const declared = Number(requestHeader(c, 'content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) return undefined;
   if (Number.isFinite(declared) && isNodeRequest(c)) {
     // Behind @hono/node-server a declared length within the limit bounds the body (Node's HTTP parser reads
