@@ -1,13 +1,14 @@
+import { COLOR_CRITICAL, COLOR_ERROR, COLOR_GENERAL, COLOR_MONITORING, COLOR_SECURITY, COLOR_TRACKLIST } from '../render/colors.js';
 import type { MentionSettings } from './types.js';
 
-/** The seed's colours for the six built-in types. */
+/** The six built-in types: the seed's colours (defined once, in render/colors.ts) and critical's @here. */
 export const BUILTIN_TYPE_DEFAULTS: Readonly<Record<string, { color: number; mentions?: Partial<MentionSettings> }>> = {
-  general: { color: 0x3498db },
-  error: { color: 0xe67e22 },
-  critical: { color: 0xe74c3c, mentions: { here: true } },
-  tracklist: { color: 0x1abc9c },
-  monitoring: { color: 0x9b59b6 },
-  security: { color: 0xf1c40f },
+  general: { color: COLOR_GENERAL },
+  error: { color: COLOR_ERROR },
+  critical: { color: COLOR_CRITICAL, mentions: { here: true } },
+  tracklist: { color: COLOR_TRACKLIST },
+  monitoring: { color: COLOR_MONITORING },
+  security: { color: COLOR_SECURITY },
 };
 
 /** Colour of user-defined types that set none. */

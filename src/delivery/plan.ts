@@ -1,3 +1,4 @@
+import { CUSTOM_TYPE_COLOR } from '../config/defaults.js';
 import type { Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { DiscordMessage } from '../render/discord-message.js';
@@ -25,7 +26,7 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
   const type = config.alertTypes.get(n.alertType) ?? config.alertTypes.get('general');
   return {
     alertType: n.alertType,
-    color: type?.color ?? 0x95a5a6,
+    color: type?.color ?? CUSTOM_TYPE_COLOR,
     username: type?.username,
     avatarUrl: type?.avatarUrl,
     threadName: type?.threadName,
