@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import { NO_WEBHOOK_QUEUE } from './queue-key.js';
+import { queueTarget } from './queue-target.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { WebhookState } from './webhook-state.js';
 
@@ -28,7 +29,7 @@ export class Rerouter {
 
   async reroute(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
     const general = config.alertTypes.get('general')?.webhook;
-    const types = [...config.alertTypes.values()].filter((t) => t.webhook?.id === fromKey).map((t) => t.name);
+    const types = queueTarget(config, fromKey)?.alertTypes ?? [];
     if (types.length === 0 && !(await this.deps.state.isBroken(fromKey))) return this.#relocate(fromKey, items, config);
     const label = types.length > 0 ? types.join(', ') : `webhook ${fromKey}`;
     const usable = general !== undefined && general.id !== fromKey && !(await this.deps.state.isBroken(general.id));

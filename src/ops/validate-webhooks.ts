@@ -1,4 +1,4 @@
-import { classify } from '../delivery/classify.js';
+import { lookupWebhook } from '../delivery/lookup-webhook.js';
 import type { Runtime } from '../runtime.js';
 
 export interface WebhookValidation {
@@ -27,16 +27,14 @@ export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'sender
   const results: WebhookValidation[] = [];
   for (const [id, { types, webhook }] of byId) {
     if (!webhook) continue;
-    const raw = await runtime.sender().get(webhook);
-    const verdict = classify(raw);
-    if (verdict.kind === 'success') {
-      const body = (raw.body ?? {}) as { name?: string; channel_id?: string };
+    const found = await lookupWebhook(runtime.sender(), webhook);
+    if (found.ok) {
       await runtime.state.clearBroken(id);
       runtime.delivery.rerouter.forget(id);
-      results.push({ webhookId: id, alertTypes: types, valid: true, name: body.name, channelId: body.channel_id });
+      results.push({ webhookId: id, alertTypes: types, valid: true, name: found.name, channelId: found.channelId });
     } else {
-      if (verdict.kind === 'broken') await runtime.state.markBroken(id, verdict.detail, Date.now());
-      results.push({ webhookId: id, alertTypes: types, valid: false, error: `${verdict.kind}: ${'detail' in verdict ? verdict.detail : ''}` });
+      if (found.broken) await runtime.state.markBroken(id, found.detail, Date.now());
+      results.push({ webhookId: id, alertTypes: types, valid: false, error: found.detail });
     }
   }
   return results;
