@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 export { freePort } from '../test/helpers/processes.js';
 
 /** Polls `url` until it answers 200, or throws after `timeoutMs` (or as soon as `failed()` says why). */
@@ -22,11 +23,26 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Keep-alive connections for {@link postJson}, as Alertmanager and Grafana keep theirs. node:http rather
+ * than `fetch`: fetch's own cost per request (~1.4 ms at p50 against the bare server on this VM) would be
+ * counted as alertcord's latency.
+ */
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+const POST_TIMEOUT_MS = 30_000;
+
 /** POSTs JSON text; resolves with the status (the body is read and dropped). */
-export async function postJson(url: string, body: string): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
-  await res.arrayBuffer();
-  return res.status;
+export function postJson(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: keepAlive, timeout: POST_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+      res.once('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error(`POST ${url}: no answer within ${POST_TIMEOUT_MS} ms`)));
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once; resolves with the results in order. */

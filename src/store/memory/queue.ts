@@ -49,6 +49,8 @@ export class MemoryQueue implements NotificationQueue {
   readonly #waiters = new Map<string, Set<() => void>>();
   /** Per queue: entries behind the backlog not packed yet (fewer than a block). */
   readonly #unpacked = new Map<string, Entry[]>();
+  /** Queues whose readers are to be woken at the end of this event-loop turn. */
+  readonly #wakePending = new Set<string>();
   #seq = 0;
   #sweepAbove = 0;
 
@@ -64,7 +66,7 @@ export class MemoryQueue implements NotificationQueue {
     const entry: Entry = { entryId: `${now}-${++this.#seq}`, json: JSON.stringify(notification), block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);
-    for (const wake of this.#waiters.get(queueKey) ?? []) wake();
+    this.#wakeSoon(queueKey);
     return 'queued';
   }
 
@@ -110,6 +112,21 @@ export class MemoryQueue implements NotificationQueue {
       out.push({ entryId: e.entryId, notification: JSON.parse(e.json!) as Notification, enqueuedAt: e.enqueuedAt });
     }
     return out;
+  }
+
+  /**
+   * Wakes the queue's readers once the current event-loop turn is over: the request that enqueued
+   * finishes and its 202 is written first, then the worker renders and sends. Woken at once, the worker's
+   * microtasks ran before the response's (bench "latency": POST → 202 p50 3.0 ms against the bare
+   * server's 1.5 ms). One wake per turn, however many entries arrived.
+   */
+  #wakeSoon(queueKey: string): void {
+    if (this.#wakePending.has(queueKey)) return;
+    this.#wakePending.add(queueKey);
+    setImmediate(() => {
+      this.#wakePending.delete(queueKey);
+      for (const wake of this.#waiters.get(queueKey) ?? []) wake();
+    });
   }
 
   #wait(queueKey: string, ms: number, signal?: AbortSignal): Promise<void> {

@@ -105,6 +105,7 @@ async function handle(state: FakeState, req: IncomingMessage, res: ServerRespons
     headers: req.headers,
     rawBody: '',
     receivedAt: state.now(),
+    arrivedAt: performance.now(),
   });
   const body = await readBody(req, state.maxBodyBytes);
   if (body === null) return; // client went away

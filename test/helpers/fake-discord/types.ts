@@ -128,6 +128,8 @@ export interface RecordedRequest {
   outcome: RequestOutcome;
   fault?: Fault;
   readonly receivedAt: number;
+  /** `performance.now()` when the request's headers arrived: real time even under a fake clock (bench latency). */
+  readonly arrivedAt: number;
 }
 
 /** Counters by response status. */
