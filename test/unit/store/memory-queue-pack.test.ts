@@ -26,6 +26,7 @@ describe('MemoryQueue packing', () => {
     const q = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 2, packBlock: 2 });
     const sent = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => notification(id, `alert ${id} ${'x'.repeat(200)}`));
     for (const n of sent) expect(await q.enqueue('w', n)).toBe('queued');
+    await q.packed();
     const wire = JSON.parse(JSON.stringify(sent)) as Notification[];
     const first = await q.read('w', 3, 0); // unpacks [c, d]; d stays queued
     expect(first.map((i) => i.notification)).toEqual(wire.slice(0, 3));
@@ -44,8 +45,21 @@ describe('MemoryQueue packing', () => {
     expect(b?.notification.id).toBe('b');
     await q.enqueue('w', notification('c', 'third'));
     await q.enqueue('w', notification('d', 'fourth')); // block full: packs [c, d], skips b (in flight)
+    await q.packed();
     await q.ack('w', [a!.entryId, b!.entryId]);
     expect((await q.read('w', 10, 0)).map((i) => i.notification.id)).toEqual(['c', 'd']);
+  });
+
+  it('keeps the text of entries read while their block was being deflated', async () => {
+    const q = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 0, packBlock: 3 });
+    const sent = ['a', 'b', 'c', 'd'].map((id) => notification(id, `alert ${id}`));
+    for (const n of sent.slice(0, 3)) await q.enqueue('w', n); // block [a, b, c] goes to the thread pool
+    const [a] = await q.read('w', 1, 0); // read before the deflate finished
+    await q.packed();
+    await q.release('w', [a!.entryId]);
+    await q.enqueue('w', sent[3]!);
+    const all = await q.read('w', 10, 0);
+    expect(all.map((i) => i.notification)).toEqual(JSON.parse(JSON.stringify(sent)));
   });
 
   it('leaves a short queue unpacked by default (the latency path)', () => {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { memoize } from '../../../src/lib/memo.js';
+
+describe('memoize', () => {
+  it('computes each distinct input once, undefined results included', () => {
+    const calls: string[] = [];
+    const f = memoize((s: string) => {
+      calls.push(s);
+      return s === 'none' ? undefined : s.length;
+    });
+    expect([f('abc'), f('abc'), f('none'), f('none'), f('hello')]).toEqual([3, 3, undefined, undefined, 5]);
+    expect(calls).toEqual(['abc', 'none', 'hello']);
+  });
+
+  it('holds at most `size` inputs: a flood of distinct inputs does not grow it, results stay right', () => {
+    const calls: string[] = [];
+    const f = memoize((s: string) => {
+      calls.push(s);
+      return s.toUpperCase();
+    }, 3);
+    for (const s of ['a', 'b', 'c', 'd']) f(s); // 'd' clears the full memory, then is kept
+    expect(f('d')).toBe('D');
+    expect(f('a')).toBe('A'); // forgotten: computed again
+    expect(calls).toEqual(['a', 'b', 'c', 'd', 'a']);
+  });
+});
