@@ -22,6 +22,7 @@ export function ingestMetrics(metrics: Pick<Metrics, 'ingestDuration' | 'ingestR
 
 /** The pattern of the handler that answered (the last matched non-middleware route). */
 export function routeLabel(c: Context): string {
-  const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL');
-  return handlers.at(-1)?.path ?? UNMATCHED_ROUTE;
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== 'ALL') return routes[i]!.path;
+  return UNMATCHED_ROUTE;
 }

@@ -51,7 +51,13 @@ export function metricHooks(metrics: Metrics, options: MetricHooksOptions): Metr
       metrics.notifications.inc({ alert_type: n.alertType, outcome: 'deduplicated' });
     },
     onParsed(groups) {
-      for (const g of groups) for (const a of g.alerts) metrics.alertsReceived.inc({ source: g.source, status: a.status });
+      // One increment per (source, status) a group holds, not one per alert: each costs a label hash.
+      for (const g of groups) {
+        let firing = 0;
+        for (const a of g.alerts) if (a.status === 'firing') firing++;
+        if (firing > 0) metrics.alertsReceived.inc({ source: g.source, status: 'firing' }, firing);
+        if (g.alerts.length > firing) metrics.alertsReceived.inc({ source: g.source, status: 'resolved' }, g.alerts.length - firing);
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStoreOptions } from '../../src/store/redis/index.js';
+import { ANNOUNCE_EVERY_MS } from '../../src/store/redis/queue.js';
 import type { Store } from '../../src/store/types.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { notification } from './store-contract.js';
@@ -52,6 +53,23 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('redis queue: the queue set other replicas discover queues by', () => {
+  it('is told of a queue on its first enqueue, not on every one, and again a minute later should it be lost', async () => {
+    let now = 1_800_000_000_000;
+    const store = open('replica-a', { now: () => now });
+    const other = open('replica-b');
+    await store.queue.enqueue(Q, notification('n1'));
+    expect(await other.queue.queueKeys()).toEqual([Q]);
+    await admin.del('alertcord:queues'); // lost (a FLUSHALL of that key, a failover)
+    await store.queue.enqueue(Q, notification('n2'));
+    expect(await other.queue.queueKeys()).toEqual([]); // one SADD per queue per minute, not per request
+    now += ANNOUNCE_EVERY_MS;
+    await store.queue.enqueue(Q, notification('n3'));
+    expect(await other.queue.queueKeys()).toEqual([Q]);
+    expect(await other.queue.depth(Q)).toBe(3);
+  });
 });
 
 describe('redis queue: consumers and leases', () => {
