@@ -13,11 +13,11 @@ const BUILD_DIR = join(BUILD_ROOT, `run-${process.pid}`);
 
 /**
  * Compiles src/ (the product, as `npm run build` and the Dockerfile ship it: `node dist/main.js`) and
- * bench/bare-server.ts to plain JavaScript with tsconfig.build.json's options, transpile-only (the type
+ * bench/bare-server.ts and bench/edge-server.ts to plain JavaScript with tsconfig.build.json's options, transpile-only (the type
  * check is `npm run typecheck`'s job). Running compiled code keeps tsx's transpiler out of the servers'
  * CPU and memory. Returns the entry points.
  */
-export function buildServers(): { alertcordMain: string; bareServer: string } {
+export function buildServers(): { alertcordMain: string; bareServer: string; edgeServer: string } {
   removeStaleBuilds();
   rmSync(BUILD_DIR, { recursive: true, force: true });
   process.once('exit', () => rmSync(BUILD_DIR, { recursive: true, force: true }));
@@ -29,8 +29,12 @@ export function buildServers(): { alertcordMain: string; bareServer: string } {
     if (isTypeScript(file)) emit(file, join(BUILD_DIR, 'src'), src, options);
     else copy(file, join(BUILD_DIR, 'src', relative(src, file)));
   }
-  emit(join(REPO_ROOT, 'bench', 'bare-server.ts'), join(BUILD_DIR, 'bench'), join(REPO_ROOT, 'bench'), options);
-  return { alertcordMain: join(BUILD_DIR, 'src', 'main.js'), bareServer: join(BUILD_DIR, 'bench', 'bare-server.js') };
+  for (const server of ['bare-server.ts', 'edge-server.ts']) emit(join(REPO_ROOT, 'bench', server), join(BUILD_DIR, 'bench'), join(REPO_ROOT, 'bench'), options);
+  return {
+    alertcordMain: join(BUILD_DIR, 'src', 'main.js'),
+    bareServer: join(BUILD_DIR, 'bench', 'bare-server.js'),
+    edgeServer: join(BUILD_DIR, 'bench', 'edge-server.js'),
+  };
 }
 
 /** Builds left by benchmark processes that are gone (killed before their exit hook ran). */

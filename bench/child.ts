@@ -48,6 +48,11 @@ export function startBareServer(): Promise<ChildServer> {
   return startChild(servers().bareServer, {}, '/healthz');
 }
 
+/** Starts alertcord's HTTP layer over a no-op pipeline (bench/edge-server.ts), with the shipped config. */
+export function startEdgeServer(): Promise<ChildServer> {
+  return startChild(servers().edgeServer, { LOG_LEVEL: 'warn' }, '/healthz');
+}
+
 /**
  * `BENCH_CPU_PROF_DIR=/tmp/prof npm run bench -- --only latency` writes a V8 CPU profile of every server
  * child there (open it in Chrome DevTools): the way to see which stage of alertcord the time goes to.
