@@ -24,7 +24,15 @@ export function parseWith<S extends z.ZodType>(
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, issues: issuesFromZod(parsed.error, prefix) };
 }
 
-/** A failed {@link ParseResult}. */
+/**
+ * Issues listed in one answer. A megabyte of bad objects can hold tens of thousands of problems; the sender
+ * needs the first ones and the count, not a reply larger than its request.
+ */
+export const MAX_REPORTED_ISSUES = 100;
+
+/** A failed {@link ParseResult}: the first {@link MAX_REPORTED_ISSUES} issues, then one saying how many more. */
 export function rejected(issues: ParseIssue[]): ParseResult {
-  return { ok: false, issues };
+  if (issues.length <= MAX_REPORTED_ISSUES) return { ok: false, issues };
+  const listed = issues.slice(0, MAX_REPORTED_ISSUES);
+  return { ok: false, issues: [...listed, { path: '', message: `${issues.length - MAX_REPORTED_ISSUES} more problems not listed; fix these first` }] };
 }

@@ -15,6 +15,15 @@ export interface GenericParseOptions {
 /** A title derived from the message is cut to Discord's embed title limit (Embed Limits: title 256). */
 export const DERIVED_TITLE_MAX_CODE_POINTS = 256;
 
+/**
+ * Bounds on one generic request, checked before any element is parsed. Each alert of an array becomes its
+ * own notification, so a 1 MiB array of tiny objects would be some 80,000 of them and 0.2–0.4 s of parsing
+ * on the event loop. A script with more alerts sends several requests.
+ */
+export const MAX_GENERIC_ALERTS = 1000;
+/** Fields of one alert (an embed shows 25; the rest are counted as "+N more fields not shown"). */
+export const MAX_GENERIC_FIELDS = 100;
+
 type One = { ok: true; group: AlertGroup } | { ok: false; issues: ParseIssue[] };
 
 /**
@@ -31,6 +40,9 @@ type One = { ok: true; group: AlertGroup } | { ok: false; issues: ParseIssue[] }
 export function parseGeneric(body: unknown, opts: GenericParseOptions = {}): ParseResult {
   const override = requestedType(opts.type);
   if (Array.isArray(body)) {
+    if (body.length > MAX_GENERIC_ALERTS) {
+      return rejected([{ path: '', message: `at most ${MAX_GENERIC_ALERTS} alerts per request, got ${body.length}: send them in smaller batches` }]);
+    }
     const results = body.map((item: unknown, index) => parseOne(item, [index], override));
     const issues = results.flatMap((r) => (r.ok ? [] : r.issues));
     if (issues.length > 0) return rejected(issues);
@@ -44,6 +56,10 @@ export function parseGeneric(body: unknown, opts: GenericParseOptions = {}): Par
 function parseOne(body: unknown, prefix: readonly PropertyKey[], override: string | undefined): One {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, issues: [{ path: formatPath(prefix), message: 'expected an alert object or an array of them' }] };
+  }
+  const fields = (body as { fields?: unknown }).fields;
+  if (Array.isArray(fields) && fields.length > MAX_GENERIC_FIELDS) {
+    return { ok: false, issues: [{ path: formatPath([...prefix, 'fields']), message: `at most ${MAX_GENERIC_FIELDS} fields per alert, got ${fields.length}` }] };
   }
   const parsed = parseWith(genericAlertSchema, body, prefix);
   if (!parsed.ok) return parsed;

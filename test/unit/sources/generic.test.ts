@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGeneric } from '../../../src/sources/generic/parse.js';
+import { MAX_GENERIC_ALERTS, MAX_GENERIC_FIELDS, parseGeneric } from '../../../src/sources/generic/parse.js';
+import { MAX_REPORTED_ISSUES } from '../../../src/sources/issues.js';
 import { fixtureBody, groupsOf, issuePaths, issuesOf, onlyGroup } from './helpers.js';
 
 describe("parseGeneric: the seed's NotificationMessage", () => {
@@ -151,6 +152,22 @@ describe('parseGeneric: rejects with paths', () => {
       'timestamp',
       'url',
     ]);
+  });
+
+  it('bounds a request: more alerts or fields than allowed is one clear issue, nothing parsed', () => {
+    const many = Array.from({ length: MAX_GENERIC_ALERTS + 1 }, (_, i) => ({ title: `t${i}` }));
+    expect(issuesOf(parseGeneric(many))).toEqual([{ path: '', message: `at most ${MAX_GENERIC_ALERTS} alerts per request, got ${MAX_GENERIC_ALERTS + 1}: send them in smaller batches` }]);
+    expect(groupsOf(parseGeneric(many.slice(0, MAX_GENERIC_ALERTS)))).toHaveLength(MAX_GENERIC_ALERTS);
+    const fields = Array.from({ length: MAX_GENERIC_FIELDS + 1 }, (_, i) => ({ name: `f${i}`, value: 'v' }));
+    expect(issuePaths(parseGeneric([{ title: 'ok' }, { title: 't', fields }]))).toEqual(['1.fields']);
+    expect(onlyGroup(parseGeneric({ title: 't', fields: fields.slice(0, MAX_GENERIC_FIELDS) })).alerts[0]!.fields).toHaveLength(MAX_GENERIC_FIELDS);
+  });
+
+  it('lists the first problems and counts the rest when there are very many', () => {
+    const issues = issuesOf(parseGeneric(Array.from({ length: MAX_REPORTED_ISSUES + 50 }, () => ({ severity: 'x' }))));
+    expect(issues).toHaveLength(MAX_REPORTED_ISSUES + 1);
+    expect(issues[0]!.path).toBe('0.severity');
+    expect(issues.at(-1)).toEqual({ path: '', message: "50 more problems not listed; fix these first" });
   });
 
   it('rejects a body that is neither an object nor an array', () => {
