@@ -37,10 +37,14 @@ interface Base {
   rateLimit?: RateLimitInfo;
 }
 
-/** 2xx: delivered. `messageId` comes from the message object `?wait=true` returns. */
+/**
+ * 2xx: delivered. `messageId` and `channelId` come from the message object `?wait=true` returns; in a forum
+ * the channel is the post (thread) the message created or went to.
+ */
 export interface Success extends Base {
   kind: 'success';
   messageId?: string;
+  channelId?: string;
 }
 
 /** 429: wait `retryAfterMs`, then resend. Not a failure for the breaker; uses no retry attempt. */
@@ -124,7 +128,13 @@ export function classify(input: ClassifyInput): Classification {
   const record = bodyToRecord(input.body);
   if (status < 300) {
     const id = record?.['id'];
-    return typeof id === 'string' ? { ...base, kind: 'success', messageId: id } : { ...base, kind: 'success' };
+    const channelId = record?.['channel_id'];
+    return {
+      ...base,
+      kind: 'success',
+      ...(typeof id === 'string' ? { messageId: id } : {}),
+      ...(typeof channelId === 'string' ? { channelId } : {}),
+    };
   }
   if (status < 400) {
     return { ...base, kind: 'permanent', reason: 'unexpected', detail: `HTTP ${status}: redirect not followed` };

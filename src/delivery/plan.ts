@@ -19,6 +19,11 @@ export interface PlannedMessage {
   message: DiscordMessage;
   threadId?: string;
   notificationIds: string[];
+  /**
+   * Carries more of a notification the previous message began (a group split across messages): in a forum
+   * channel it belongs in the post that message opened, not in a post of its own.
+   */
+  continuesPrevious?: true;
 }
 
 /** Rendering options of a notification's alert type, from configuration. */
@@ -48,7 +53,7 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
   const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now)) }));
   const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
   if (ns.length <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
-    return full.flatMap(({ n, messages }) => messages.map((message) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id] })));
+    return full.flatMap(({ n, messages }) => partsOf(config, n, messages));
   }
   const byThread = new Map<string, Notification[]>();
   for (const n of ns) {
@@ -56,17 +61,24 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
     byThread.set(key, [...(byThread.get(key) ?? []), n]);
   }
   return [...byThread].flatMap(([threadId, group]) =>
-    packNotifications(group, (n) => renderOptionsFor(config, n, now)).map((p) => ({
+    packNotifications(group, (n) => renderOptionsFor(config, n, now)).map((p, i, all) => ({
       message: p.message,
       threadId: threadId || undefined,
       notificationIds: p.notificationIds,
+      // A notification too big for one packed message spills into the next, which then starts with it.
+      ...(i > 0 && all[i - 1]!.notificationIds.includes(p.notificationIds[0]!) ? { continuesPrevious: true as const } : {}),
     })),
   );
 }
 
 /** One notification alone, fully rendered: used to isolate the bad one after a 400 on a packed message. */
 export function planSingle(config: Config, n: Notification, now?: () => number): PlannedMessage[] {
-  return renderNotification(n, renderOptionsFor(config, n, now)).map((message) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id] }));
+  return partsOf(config, n, renderNotification(n, renderOptionsFor(config, n, now)));
+}
+
+/** The messages of one fully rendered notification, parts 2..n marked as continuing part 1. */
+function partsOf(config: Config, n: Notification, messages: DiscordMessage[]): PlannedMessage[] {
+  return messages.map((message, i) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id], ...(i > 0 ? { continuesPrevious: true as const } : {}) }));
 }
 
 function threadIdOf(config: Config, n: Notification): string | undefined {

@@ -14,7 +14,7 @@ export const MAX_GATE_WAIT_MS = 5_000;
 
 export type MessageOutcome =
   /** `lastFailure`: why the last failed (or throttled) attempt before the success failed, when one did. */
-  | { kind: 'sent'; messageId?: string; attempts: number; responseTimeMs: number; lastFailure?: FailureReason }
+  | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; responseTimeMs: number; lastFailure?: FailureReason }
   | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number }
   | { kind: 'aborted'; attempts: number };
 
@@ -67,7 +67,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     switch (result.kind) {
       case 'success':
         await state.onSuccess(webhook.id, clock.now());
-        return { kind: 'sent', messageId: result.messageId, attempts, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
+        return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
       case 'throttle':
         await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
         lastFailure = result.reason;

@@ -4,6 +4,7 @@ import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import type { DiscordSender } from './discord-sender.js';
+import { intoOpenPost, postAfter } from './forum-post.js';
 import { planMessages, planSingle, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
@@ -115,10 +116,13 @@ export class WebhookWorker {
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
     const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number; retries: number; lastFailure?: FailureReason }>();
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
-    for (const plan of plans) {
-      const ids = open(plan.notificationIds);
+    let openPost: string | undefined;
+    for (const planned of plans) {
+      const ids = open(planned.notificationIds);
       if (ids.length === 0) continue;
+      const plan = intoOpenPost(planned, openPost);
       const outcome = await sendWithRetry(this.#context(target, signal), plan);
+      openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
       if (outcome.kind === 'sent') {
         const done: string[] = [];
         for (const id of ids) {

@@ -64,8 +64,8 @@ function partLabel(index: number, total: number): string {
  * no alert is ever dropped. Only the first message pings, and only when the notification fires and
  * `opts.mentions` asks; content holds only configured mentions, a plain count summary and "(part i/n)".
  * `allowed_mentions` is on every message (`{ parse: [] }` unless pinging).
- * Forum channels: each message carries `thread_name`; a sender that wants the parts in one post sends
- * parts 2..n with `?thread_id=` of the first and may drop `thread_name`.
+ * Forum channels: each message carries `thread_name`; the worker sends parts 2..n into the post part 1
+ * opened (delivery/forum-post.ts).
  */
 export function renderNotification(n: Notification, opts: RenderOptions): DiscordMessage[] {
   const rendered = n.alerts.map((a) => renderAlertEmbed(a, opts));

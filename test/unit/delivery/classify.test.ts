@@ -105,12 +105,13 @@ describe('classify: specific statuses', () => {
 });
 
 describe('classify: success', () => {
-  it('takes the message id from ?wait=true and the rate-limit headers', () => {
+  it('takes the message and channel ids from ?wait=true and the rate-limit headers', () => {
     const result = classify({ status: 200, headers: RL_HEADERS, body: { id: '1122334455', channel_id: '9' } });
     expect(result).toEqual({
       kind: 'success',
       status: 200,
       messageId: '1122334455',
+      channelId: '9',
       rateLimit: { limit: 5, remaining: 0, resetAfterMs: 1500, resetAt: 1_700_000_001_500, bucket: 'abc123' },
     });
   });
