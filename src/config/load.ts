@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Secret } from '../lib/secret.js';
+import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
 import { buildAlertTypes } from './build-alert-types.js';
@@ -41,7 +42,7 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
   if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
   const parsed = fileSchema.safeParse(interpolated);
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues), ...rawRouteIssues(interpolated));
   if (!parsed.success || !envParsed.success || issues.length > 0) return { ok: false, issues };
   return buildConfig(parsed.data, env, envParsed.data, file);
 }
@@ -85,7 +86,7 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   issues.push(...types.issues);
 
   const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()));
-  if (!routes.ok) issues.push(...routes.issues.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` })));
+  if (!routes.ok) issues.push(...routeIssues(routes.issues));
   const watchdog = buildWatchdog(file.watchdog, new Set(alertTypes.keys()));
   issues.push(...watchdog.issues);
   if (issues.length > 0 || !routes.ok) return { ok: false, issues };
@@ -129,6 +130,23 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
       },
     },
   };
+}
+
+/** Route issues with their full path (`routes.1.type`). */
+function routeIssues(found: readonly ConfigIssue[]): ConfigIssue[] {
+  return found.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` }));
+}
+
+/**
+ * The routes' problems while another part of the file is malformed, so one `check-config` lists them too:
+ * compiled against the built-in alert types and the names declared under `alert_types`.
+ */
+function rawRouteIssues(raw: Record<string, unknown>): ConfigIssue[] {
+  if (!Array.isArray(raw.routes)) return []; // absent (the defaults), or not a list: the schema said so
+  const declared = raw.alert_types;
+  const custom = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? Object.keys(declared) : [];
+  const routes = compileRoutes(raw.routes, new Set([...BUILTIN_ALERT_TYPES, ...custom]));
+  return routes.ok ? [] : routeIssues(routes.issues);
 }
 
 /** Why alertcord runs dry (no webhook at all, or DRY_RUN), with the loud warnings that go with it. */

@@ -104,6 +104,23 @@ dedupe: { window: 5 minutes }
     expect(JSON.stringify(result.issues)).not.toContain('secret-token-xyz');
   });
 
+  it('reports route problems in the same run as a malformed part elsewhere in the file', () => {
+    const yaml = `
+server: { port: "eighty" }
+alert_types:
+  pager: {}
+routes:
+  - match: ['severity=="x"']
+    type: error
+  - type: nosuchtype
+  - type: pager
+`;
+    const result = load({}, yaml);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path).sort()).toEqual(['routes.0.match.0', 'routes.1.type', 'server.port']);
+  });
+
   it('reports route and webhook problems together once the file parses', () => {
     const yaml = `
 alert_types:
