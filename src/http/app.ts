@@ -96,6 +96,7 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
+/** Runs the rest of the chain, then logs the request with its status and duration (debug only). */
 async function logRequest(c: Context, next: Next, requestId: string, logger: Logger): Promise<void> {
   const started = performance.now();
   await next();

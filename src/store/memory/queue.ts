@@ -178,7 +178,7 @@ export class MemoryQueue implements NotificationQueue {
     this.#packing.add(done);
   }
 
-  /** Resolves once the blocks being deflated now are packed (tests, and the bench's memory reading). */
+  /** Resolves once the blocks being deflated now are packed (tests wait for it). */
   async packed(): Promise<void> {
     await Promise.all([...this.#packing]);
   }
