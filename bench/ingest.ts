@@ -76,6 +76,11 @@ function ingestOutput(variant: IngestVariant, a: Round[], b: Round[], e: Round[]
   const re = rate(e);
   const perRound = (rs: Round[]) => rs.map((r) => `${int(r.ok / r.seconds)}`).join(' / ');
   const cpu = (rs: Round[]) => rs.map((r) => `${Math.round(100 * r.serverCpu)}%`).join(' / ');
+  // Process CPU (all threads) per answered request, over all rounds: steadier than req/s on a noisy VM.
+  const cpuPerRequest = (rs: Round[]) => {
+    const ok = rs.reduce((s, r) => s + r.ok, 0);
+    return ok > 0 ? `${Math.round((rs.reduce((s, r) => s + r.serverCpu * r.seconds, 0) * 1e6) / ok)} µs` : 'n/a';
+  };
   const refused = (rs: Round[]) => rs.reduce((s, r) => s + r.non2xx + r.errors, 0);
   return {
     table: variant.table,
@@ -101,7 +106,7 @@ function ingestOutput(variant: IngestVariant, a: Round[], b: Round[], e: Round[]
         ? [`"HTTP layer alone" is bench/edge-server.ts: alertcord's own app (request ids, ingest metrics, ingest auth, body reader, Alertmanager parser) over an intake that accepts without routing, deduplicating or queueing; per round ${perRound(e)} req/s, server CPU ${cpu(e)}. Its gap to bare Hono is the cost of the HTTP layer; its gap to alertcord, the pipeline's (route, dedupe key, notification, queue).`]
         : []),
       `autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_S} s each, alternated (alertcord, bare, …) after a ${WARMUP_S} s warm-up of each; per round alertcord ${perRound(a)} req/s, bare ${perRound(b)} req/s; non-2xx or errors: alertcord ${refused(a)}, bare ${refused(b)}.`,
-      `${ALERTCORD_CHILD}; the bare server too, also compiled; autocannon runs in the benchmark process, so with 2 cores the generator and the server each have a core; server CPU per round (share of one core): alertcord ${cpu(a)}, bare ${cpu(b)}. A server below ~95% was held back by the load generator, not by itself.`,
+      `${ALERTCORD_CHILD}; the bare server too, also compiled; autocannon runs in the benchmark process, so with 2 cores the generator and the server each have a core; server CPU per round (share of one core): alertcord ${cpu(a)}, bare ${cpu(b)}. A server below ~95% was held back by the load generator, not by itself. CPU per request: alertcord ${cpuPerRequest(a)}, bare ${cpuPerRequest(b)}${e.length > 0 ? `, HTTP layer alone ${cpuPerRequest(e)}` : ''}.`,
       `alertcord's Discord is a paused fake (one request held, DISCORD_TIMEOUT_SECONDS=300), DISCORD_QUEUE_SIZE=5,000,000: nothing refused, no delivery work; the queue grows through the run (alertcord RSS at the end ${Math.round(rss / 1024 ** 2)} MB). Latency p50/p99 per round: alertcord ${a.map((r) => `${r.latencyP50}/${r.latencyP99}`).join(', ')} ms; bare ${b.map((r) => `${r.latencyP50}/${r.latencyP99}`).join(', ')} ms.`,
     ],
   };
