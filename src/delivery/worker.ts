@@ -119,7 +119,10 @@ export class WebhookWorker {
     let openPost: string | undefined;
     for (const planned of plans) {
       const ids = open(planned.notificationIds);
-      if (ids.length === 0) continue;
+      if (ids.length === 0) {
+        openPost = undefined; // what follows does not continue a message that was not sent
+        continue;
+      }
       const plan = intoOpenPost(planned, openPost);
       const outcome = await sendWithRetry(this.#context(target, signal), plan);
       openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
