@@ -9,6 +9,7 @@ import pino from 'pino';
 import { loadConfigOrThrow } from '../src/config/load.js';
 import type { Intake } from '../src/delivery/intake-types.js';
 import { createApp } from '../src/http/app.js';
+import { readLimitsOf } from '../src/http/read-json.js';
 import { startHttpServer } from '../src/http/serve.js';
 import { metricHooks } from '../src/metrics/hooks.js';
 import { createMetrics } from '../src/metrics/registry.js';
@@ -23,7 +24,7 @@ const noPipeline: Intake = {
 const app = createApp({
   logger,
   intake: () => noPipeline,
-  limits: () => ({ bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth }),
+  limits: () => readLimitsOf(config),
   readiness: async () => ({ ready: true, checks: {} }),
   adminToken: () => config.admin.token,
   ingestAuth: () => config.ingest,

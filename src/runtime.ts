@@ -14,6 +14,7 @@ import type { Notification } from './model/notification.js';
 import type { OutcomeObserver } from './delivery/recorder.js';
 import type { WebhookState } from './delivery/webhook-state.js';
 import { createApp } from './http/app.js';
+import { readLimitsOf } from './http/read-json.js';
 import { mountAdminRoutes } from './http/routes/admin/ops.js';
 import type { Readiness } from './http/routes/health.js';
 import { metricHooks } from './metrics/hooks.js';
@@ -140,7 +141,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const app = createApp({
     logger,
     intake: () => intake,
-    limits: () => ({ bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth }),
+    limits: () => readLimitsOf(config),
     readiness,
     adminToken: () => config.admin.token,
     ingestAuth: () => config.ingest,

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Config } from '../config/types.js';
 import type { HttpFailure } from './errors.js';
 import { requestHeader } from './node-headers.js';
 
@@ -7,6 +8,11 @@ export type ReadResult = { ok: true; value: unknown; raw: Uint8Array } | { ok: f
 export interface ReadLimits {
   bodyLimit: number;
   maxDepth: number;
+}
+
+/** The body limits `server.body_limit` and `server.max_json_depth` set. */
+export function readLimitsOf(config: Pick<Config, 'server'>): ReadLimits {
+  return { bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth };
 }
 
 /**

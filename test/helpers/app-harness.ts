@@ -3,6 +3,7 @@ import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { createIntake } from '../../src/delivery/intake.js';
 import { createApp } from '../../src/http/app.js';
+import { readLimitsOf } from '../../src/http/read-json.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 
 export const LOOPBACK_ENV = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
@@ -18,7 +19,7 @@ export function appHarness(env: Record<string, string> = {}, yaml = '') {
   const app = createApp({
     logger,
     intake: () => intake,
-    limits: () => ({ bodyLimit: config.server.bodyLimit, maxDepth: config.server.maxJsonDepth }),
+    limits: () => readLimitsOf(config),
     readiness: async () => ({ ready: true, checks: { config: { ok: true }, store: { ok: await store.ping() } }, dryRun: config.discord.dryRunReason }),
     adminToken: () => config.admin.token,
     ingestAuth: () => config.ingest,
