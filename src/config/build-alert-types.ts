@@ -1,3 +1,4 @@
+import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
 import { WEBHOOK_ENV } from './env.js';
 import type { ConfigIssue } from './issues.js';
@@ -11,7 +12,7 @@ import { parseWebhookUrl, type Webhook } from './webhook-url.js';
  */
 export function buildAlertTypes(file: FileConfig, env: Record<string, string | undefined>): { alertTypes: Map<string, AlertTypeConfig>; webhookCount: number; issues: ConfigIssue[] } {
   const declared: Record<string, AlertTypeFileConfig> = {};
-  for (const name of Object.keys(BUILTIN_TYPE_DEFAULTS)) declared[name] = {};
+  for (const name of BUILTIN_ALERT_TYPES) declared[name] = {};
   for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
   const issues: ConfigIssue[] = [];
   const webhooks = new Map<string, Webhook>();
