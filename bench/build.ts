@@ -22,13 +22,7 @@ export function buildServers(): { alertcordMain: string; bareServer: string; edg
   rmSync(BUILD_DIR, { recursive: true, force: true });
   process.once('exit', () => rmSync(BUILD_DIR, { recursive: true, force: true }));
   const options = compilerOptions();
-  mkdirSync(BUILD_DIR, { recursive: true });
-  writeFileSync(join(BUILD_DIR, 'package.json'), '{ "type": "module", "private": true }\n');
-  const src = join(REPO_ROOT, 'src');
-  for (const file of files(src)) {
-    if (isTypeScript(file)) emit(file, join(BUILD_DIR, 'src'), src, options);
-    else copy(file, join(BUILD_DIR, 'src', relative(src, file)));
-  }
+  buildSource(join(REPO_ROOT, 'src'), BUILD_DIR, options);
   for (const server of ['bare-server.ts', 'edge-server.ts']) emit(join(REPO_ROOT, 'bench', server), join(BUILD_DIR, 'bench'), join(REPO_ROOT, 'bench'), options);
   return {
     alertcordMain: join(BUILD_DIR, 'src', 'main.js'),
@@ -37,11 +31,33 @@ export function buildServers(): { alertcordMain: string; bareServer: string; edg
   };
 }
 
+/**
+ * Compiles another tree's src/ (bench/compare.ts: an earlier commit) the same way, beside this run's build;
+ * it resolves the dependencies installed now. Returns its entry point.
+ */
+export function buildOtherSource(src: string, name: string): string {
+  const out = `${BUILD_DIR}-${name}`;
+  rmSync(out, { recursive: true, force: true });
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  buildSource(src, out, compilerOptions());
+  return join(out, 'src', 'main.js');
+}
+
+/** src/ compiled file by file into `out`/src, assets copied, as an ES module package. */
+function buildSource(src: string, out: string, options: ts.CompilerOptions): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'package.json'), '{ "type": "module", "private": true }\n');
+  for (const file of files(src)) {
+    if (isTypeScript(file)) emit(file, join(out, 'src'), src, options);
+    else copy(file, join(out, 'src', relative(src, file)));
+  }
+}
+
 /** Builds left by benchmark processes that are gone (killed before their exit hook ran). */
 function removeStaleBuilds(): void {
   if (!existsSync(BUILD_ROOT)) return;
   for (const entry of readdirSync(BUILD_ROOT)) {
-    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
+    const pid = Number(/^run-(\d+)(?:-[\w-]+)?$/.exec(entry)?.[1]);
     if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) rmSync(join(BUILD_ROOT, entry), { recursive: true, force: true });
   }
 }

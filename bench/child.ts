@@ -37,10 +37,11 @@ function servers(): ReturnType<typeof buildServers> {
 
 /**
  * Starts alertcord as the product ships (`node dist/main.js`: src/ compiled, the shipped config file,
- * environment variables) on 127.0.0.1 and a free port; resolves once `/healthz` answers.
+ * environment variables) on 127.0.0.1 and a free port; resolves once `/healthz` answers. `main`: another
+ * build's entry point (bench/compare.ts).
  */
-export function startAlertcord(env: Record<string, string>): Promise<ChildServer> {
-  return startChild(servers().alertcordMain, { LOG_LEVEL: 'warn', ...env }, '/healthz');
+export function startAlertcord(env: Record<string, string>, main = servers().alertcordMain): Promise<ChildServer> {
+  return startChild(main, { LOG_LEVEL: 'warn', ...env }, '/healthz');
 }
 
 /** Starts the bare Hono baseline (bench/bare-server.ts, compiled the same way). */
