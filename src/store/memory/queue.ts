@@ -158,7 +158,13 @@ export class MemoryQueue implements NotificationQueue {
     this.#unpacked.delete(queueKey);
     const entries = open.filter((e) => !e.inFlight && e.json !== undefined);
     if (entries.length === 0) return;
-    const block: Block = { packed: compressSync(entries.map((e) => e.json).join('\n')), entries };
+    let packed: Buffer;
+    try {
+      packed = compressSync(entries.map((e) => e.json).join('\n'));
+    } catch {
+      return; // out of memory: the entries stay text; they cost memory, nothing is lost
+    }
+    const block: Block = { packed, entries };
     for (const e of entries) {
       e.json = undefined;
       e.block = block;
@@ -191,7 +197,6 @@ export class MemoryQueue implements NotificationQueue {
 function unpack(block: Block): void {
   const texts = uncompressSync(block.packed).toString('utf8').split('\n');
   block.entries.forEach((e, i) => {
-    if (e.block !== block) return;
     e.json = texts[i];
     e.block = undefined;
   });
