@@ -24,8 +24,10 @@ export class OutcomeRecorder {
     });
   }
 
-  /** `retries` (default attempts − 1) and `lastFailureReason` say what it took; history and stats keep them. */
-  /** A delivered notification whose queue entry the caller already acked: history, stats, metrics, waiters. */
+  /**
+   * A delivered notification whose queue entry the caller already acked: history, stats, metrics, waiters.
+   * `retries` (default attempts − 1) and `lastFailureReason` say what it took; history and stats keep them.
+   */
   async recordDelivered(item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & Partial<RetryDetail>): Promise<void> {
     const { retries, lastFailureReason, ...rest } = detail;
     await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries: retries ?? Math.max(rest.attempts - 1, 0), lastFailureReason });

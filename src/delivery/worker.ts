@@ -141,7 +141,8 @@ export class WebhookWorker {
         }
         // Ack everything this message completed in one call right after Discord's 200, before any
         // bookkeeping: a crash in between would send the whole (packed) message again.
-        await this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId));
+        // (A part that completes nothing, the first of a split notification, has nothing to ack.)
+        if (done.length > 0) await this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId));
         for (const id of done) {
           const acc = sentIds.get(id)!;
           await this.deps.recorder.recordDelivered(byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
