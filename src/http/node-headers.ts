@@ -30,6 +30,11 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return value;
 }
 
+/** Behind @hono/node-server (`serve`), which passes Node's request as `c.env.incoming`; not under `app.request`. */
+export function isNodeRequest(c: Context): boolean {
+  return (c.env as NodeBindings | undefined)?.incoming !== undefined;
+}
+
 /**
  * Sets a response header for whatever response this request gets: on Node's response (merged into the
  * adapter's `writeHead`, which Node lets win on a clash) or, without one, through Hono.

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Config } from '../config/types.js';
 import type { HttpFailure } from './errors.js';
-import { requestHeader } from './node-headers.js';
+import { isNodeRequest, requestHeader } from './node-headers.js';
 
 export type ReadResult = { ok: true; value: unknown; raw: Uint8Array } | { ok: false; failure: HttpFailure };
 
@@ -121,11 +121,6 @@ function opensAtMost(text: string, limit: number): boolean {
   for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++n > limit) return false;
   for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++n > limit) return false;
   return true;
-}
-
-/** Behind @hono/node-server (`serve`), which passes Node's request as `c.env.incoming`; not under `app.request`. */
-function isNodeRequest(c: Context): boolean {
-  return (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
 }
 
 /** Stateless between calls (no `stream: true`), so one decoder serves every request. */
