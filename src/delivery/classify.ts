@@ -6,7 +6,7 @@
  */
 import type { FailureReason } from '../model/outcome.js';
 import { bodyToRecord, bodyToText, safeDetail } from './detail-text.js';
-import { classifyThrottle, retryAfterHeaderMs } from './classify-throttle.js';
+import { classifyThrottle, MAX_RETRY_AFTER_MS, retryAfterHeaderMs } from './classify-throttle.js';
 import { classifyTransportError } from './classify-transport.js';
 import { normalizeHeaders, parseRateLimitHeaders } from './rate-limit-headers.js';
 import type { HeaderMap, RateLimitInfo } from './rate-limit-headers.js';
@@ -143,9 +143,10 @@ export function classify(input: ClassifyInput): Classification {
   const detail = responseDetail(status, input.body);
   if (status === 408) return { ...base, kind: 'retryable', reason: 'timeout', detail };
   if (status >= 500) {
-    const retryAfterMs = retryAfterHeaderMs(headers, input.now);
+    // Capped like a 429's wait: an absurd header must not park the webhook's whole queue for weeks.
+    const header = retryAfterHeaderMs(headers, input.now);
     const result: Retryable = { ...base, kind: 'retryable', reason: 'server_error', detail };
-    return retryAfterMs === undefined ? result : { ...result, retryAfterMs };
+    return header === undefined ? result : { ...result, retryAfterMs: Math.min(header, MAX_RETRY_AFTER_MS) };
   }
   return classifyClientError(base, status, record, detail);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, parseRateLimitHeaders, redactUrls } from '../../../src/delivery/classify.js';
 import type { Classification } from '../../../src/delivery/classify.js';
+import { MAX_RETRY_AFTER_MS } from '../../../src/delivery/classify-throttle.js';
 import { MAX_DETAIL_CHARS } from '../../../src/delivery/detail-text.js';
 
 const TOKEN = 'sEcReT-t0ken_ABCdef123';
@@ -101,6 +102,11 @@ describe('classify: specific statuses', () => {
       retryAfterMs: 5000,
     });
     expect(classify({ status: 502, body: '<html>Bad gateway</html>' })).not.toHaveProperty('retryAfterMs');
+  });
+
+  it("caps a 5xx's Retry-After like a 429's: an absurd one must not park the webhook for weeks", () => {
+    expect(classify({ status: 503, headers: { 'Retry-After': '99999999' } })).toMatchObject({ retryAfterMs: MAX_RETRY_AFTER_MS });
+    expect(classify({ status: 503, headers: { 'Retry-After': String(MAX_RETRY_AFTER_MS / 1000 - 1) } })).toMatchObject({ retryAfterMs: MAX_RETRY_AFTER_MS - 1000 });
   });
 });
 
