@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Webhook } from '../config/webhook-url.js';
 import type { DiscordMessage } from '../render/discord-message.js';
+import { requestSignal } from './request-signal.js';
 
 /** What came back from one POST, before classification. */
 export interface RawResponse {
@@ -41,14 +42,14 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
   const headers = { 'content-type': 'application/json', 'user-agent': options.userAgent ?? 'alertcord (https://github.com/alertcord, 0.1)' };
   async function call(url: string, method: 'GET' | 'POST', body: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
     const started = now();
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const limit = requestSignal(signal, options.timeoutMs);
     try {
       const res = await request(url, {
         method,
         body,
         headers,
         dispatcher: options.dispatcher,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: limit.signal,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
@@ -56,6 +57,8 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
       return { status: res.statusCode, headers: res.headers, body: parseBody(text), elapsedMs: now() - started };
     } catch (error) {
       return { error, elapsedMs: now() - started };
+    } finally {
+      limit.dispose();
     }
   }
   return {
