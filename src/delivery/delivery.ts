@@ -34,7 +34,7 @@ export class Delivery {
   readonly #abort = new AbortController();
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.recorder = new OutcomeRecorder({ store: deps.store, now: deps.clock.now, observe: deps.observe });
+    this.recorder = new OutcomeRecorder({ store: deps.store, now: deps.clock.now, observe: deps.observe, logger: deps.logger });
     this.rerouter = new Rerouter({ store: deps.store, state: deps.state, recorder: this.recorder, logger: deps.logger, now: deps.clock.now, onQueued: (k) => this.ensureWorker(k) });
   }
 

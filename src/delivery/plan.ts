@@ -76,6 +76,15 @@ export function planSingle(config: Config, n: Notification, now?: () => number):
   return partsOf(config, n, renderNotification(n, renderOptionsFor(config, n, now)));
 }
 
+/**
+ * Renders `n` alone both ways a batch may render it (full, packed); throws what rendering throws. Finds
+ * the notification that breaks a batch's planning.
+ */
+export function probeRender(config: Config, n: Notification, now?: () => number): void {
+  planSingle(config, n, now);
+  packNotifications([n], () => renderOptionsFor(config, n, now));
+}
+
 /** The messages of one fully rendered notification, parts 2..n marked as continuing part 1. */
 function partsOf(config: Config, n: Notification, messages: DiscordMessage[]): PlannedMessage[] {
   return messages.map((message, i) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id], ...(i > 0 ? { continuesPrevious: true as const } : {}) }));

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Notification } from '../model/notification.js';
 import type { DeliveryOutcome, FailureReason, OutcomeStatus } from '../model/outcome.js';
 import type { HistoryEntry, QueuedItem, Store } from '../store/types.js';
@@ -13,7 +14,7 @@ export interface OutcomeObserver {
  */
 export class OutcomeRecorder {
   readonly #waiters = new Map<string, Set<(o: DeliveryOutcome) => void>>();
-  constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver }) {}
+  constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver; logger?: Logger }) {}
 
   /** Resolves when the notification reaches a final outcome. */
   waitFor(notificationId: string): Promise<DeliveryOutcome> {
@@ -57,7 +58,12 @@ export class OutcomeRecorder {
     const entry = historyEntry(n, outcome, retry);
     // History and statistics are best effort: a store hiccup must not undo a delivery.
     await Promise.all([this.deps.store.history.record(entry).catch(() => undefined), this.deps.store.stats.record(entry).catch(() => undefined)]);
-    this.deps.observe?.(n, outcome);
+    try {
+      this.deps.observe?.(n, outcome);
+    } catch (err) {
+      // An observer (a library user's callback) that throws must not fail the delivery it is told about.
+      this.deps.logger?.error({ err, notification: n.id }, 'outcome observer threw');
+    }
     for (const resolve of this.#waiters.get(n.id) ?? []) resolve(outcome);
     this.#waiters.delete(n.id);
   }

@@ -5,7 +5,7 @@ import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
-import { planMessages, planSingle, type PlannedMessage } from './plan.js';
+import { planMessages, planSingle, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
@@ -51,7 +51,23 @@ export class WebhookWorker {
         await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
         continue;
       }
-      if (items.length > 0) await this.#whileLeased(items, () => this.deliver(items, signal));
+      if (items.length > 0) await this.#deliverOrRelease(items, signal);
+    }
+  }
+
+  /**
+   * Delivers a batch; should anything throw (a store error mid-batch, a bug), whatever the batch has not
+   * settled goes back to the queue at once and the worker goes on after a pause. Left held, the memory
+   * queue would never hand those entries out again, and Redis only after the visibility timeout.
+   * (Releasing an entry already acked or dead-lettered changes nothing: it is no longer held.)
+   */
+  async #deliverOrRelease(items: QueuedItem[], signal: AbortSignal): Promise<void> {
+    try {
+      await this.#whileLeased(items, () => this.deliver(items, signal));
+    } catch (err) {
+      this.deps.logger.error({ queue: this.queueKey, err }, 'delivering a batch failed; its unsettled notifications go back to the queue');
+      await this.deps.store.queue.release(this.queueKey, items.map((i) => i.entryId)).catch(() => undefined);
+      await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
     }
   }
 
@@ -89,8 +105,31 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
-    const plans = planMessages(config, items, free, this.deps.clock.now);
+    const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
+  }
+
+  /**
+   * Plans the batch. A notification that cannot be rendered (it throws: a bug, or an entry written by
+   * another version) would fail every batch it is in, forever, and hold up its whole queue: it is found by
+   * rendering each one alone, dead-lettered with the error, and the rest is planned without it.
+   * Removes the dead-lettered ones from `items`.
+   */
+  async #plan(config: Config, items: QueuedItem[], free: number, target: QueueTarget): Promise<PlannedMessage[]> {
+    try {
+      return planMessages(config, items, free, this.deps.clock.now);
+    } catch {
+      for (const item of [...items]) {
+        try {
+          probeRender(config, item.notification, this.deps.clock.now);
+        } catch (err) {
+          this.deps.logger.error({ queue: this.queueKey, notification: item.notification.id, err }, 'a notification cannot be rendered; dead-lettered');
+          items.splice(items.indexOf(item), 1);
+          await this.deps.recorder.deadLetter(this.queueKey, item, { reason: 'unexpected', detail: `cannot be rendered: ${String(err)}`, attempts: 0, webhookId: target.webhook.id });
+        }
+      }
+      return planMessages(config, items, free, this.deps.clock.now);
+    }
   }
 
   /**
@@ -117,7 +156,7 @@ export class WebhookWorker {
     const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number; retries: number; lastFailure?: FailureReason }>();
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
-    for (const planned of plans) {
+    for (const [index, planned] of plans.entries()) {
       const ids = open(planned.notificationIds);
       if (ids.length === 0) {
         openPost = undefined; // what follows does not continue a message that was not sent
@@ -156,6 +195,14 @@ export class WebhookWorker {
         return;
       }
       await this.#settleFailure(outcome, ids, byId, target, config, signal);
+      // The messages after this one were rendered with the notifications just settled in them (a packed
+      // message spills a notification into the next): posted as they are, they would carry those again, and
+      // a culprit's spilled part would get an innocent neighbour dead-lettered. Plan what is left anew.
+      const rest = [...byId.values()];
+      if (rest.length > 0 && !signal.aborted) {
+        return this.#sendPlans(planMessages(config, rest, plans.length - index - 1, this.deps.clock.now), rest, target, config, signal);
+      }
+      break;
     }
     if (byId.size > 0) await this.deps.store.queue.release(this.queueKey, [...byId.values()].map((i) => i.entryId));
   }

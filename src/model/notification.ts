@@ -25,3 +25,45 @@ export interface Notification {
   /** Set when this notification was rerouted from a broken webhook (which channel is broken). */
   reroutedFrom?: string;
 }
+
+/**
+ * True when a value read back from a store has the shape delivery and history rely on. An entry written
+ * by hand, or by a version with another shape, that lacks it is dropped on read (and reported) instead of
+ * failing every batch of its queue.
+ */
+export function isNotification(value: unknown): value is Notification {
+  if (!isRecord(value)) return false;
+  return (
+    typeof value.id === 'string' &&
+    typeof value.alertType === 'string' &&
+    typeof value.source === 'string' &&
+    isStatus(value.status) &&
+    typeof value.dedupeKey === 'string' &&
+    typeof value.receivedAt === 'number' &&
+    Array.isArray(value.alerts) &&
+    value.alerts.every(isAlertShape)
+  );
+}
+
+function isAlertShape(a: unknown): boolean {
+  return (
+    isRecord(a) &&
+    isStatus(a.status) &&
+    typeof a.severity === 'string' &&
+    typeof a.title === 'string' &&
+    typeof a.message === 'string' &&
+    typeof a.fingerprint === 'string' &&
+    isRecord(a.labels) &&
+    isRecord(a.annotations) &&
+    Array.isArray(a.links) &&
+    Array.isArray(a.fields)
+  );
+}
+
+function isStatus(v: unknown): boolean {
+  return v === 'firing' || v === 'resolved';
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

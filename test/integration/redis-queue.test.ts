@@ -55,6 +55,23 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
+describe('redis queue: entries that are not notifications', () => {
+  it('drops (and reports) an entry whose JSON lacks the shape of a notification, and reads on past it', async () => {
+    const errors: string[] = [];
+    const store = open('c1', { onError: (err) => errors.push(err.message) });
+    await store.queue.enqueue(Q, notification('first'));
+    // e.g. written by hand, or by a version with another shape: rendering it would throw on every batch
+    const stream = `alertcord:{q:${Q}}:stream`;
+    await admin.xadd(stream, '*', 'n', JSON.stringify({ id: 'bad' }), 't', String(Date.now()));
+    await admin.xadd(stream, '*', 'n', JSON.stringify({ ...notification('odd'), alerts: [{ title: 'no labels' }] }), 't', String(Date.now()));
+    await store.queue.enqueue(Q, notification('second'));
+    const items = await store.queue.read(Q, 10, 0);
+    expect(items.map((i) => i.notification.id)).toEqual(['first', 'second']);
+    expect(errors.join('\n')).toContain('dropped 2 unreadable queue entries');
+    expect(await admin.xlen(stream)).toBe(2);
+  });
+});
+
 describe('redis queue: the queue set other replicas discover queues by', () => {
   it('is told of a queue on its first enqueue, not on every one, and again a minute later should it be lost', async () => {
     let now = 1_800_000_000_000;

@@ -1,4 +1,4 @@
-import type { Notification } from '../../model/notification.js';
+import { isNotification } from '../../model/notification.js';
 import type { QueuedItem } from '../types.js';
 
 /**
@@ -59,14 +59,14 @@ export function enqueuedAt(entry: StreamEntry): number {
   return Number.isFinite(t) && t > 0 ? t : idTime(entry.id);
 }
 
-/** A queue entry as a consumer sees it; undefined when its `n` field is missing or not a JSON object. */
+/** A queue entry as a consumer sees it; undefined when its `n` field is missing or not a notification's JSON. */
 export function toQueuedItem(entry: StreamEntry): QueuedItem | undefined {
   const json = entry.fields.get('n');
   if (json === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(json);
-    if (value === null || typeof value !== 'object') return undefined;
-    return { entryId: entry.id, notification: value as Notification, enqueuedAt: enqueuedAt(entry) };
+    if (!isNotification(value)) return undefined;
+    return { entryId: entry.id, notification: value, enqueuedAt: enqueuedAt(entry) };
   } catch {
     return undefined;
   }

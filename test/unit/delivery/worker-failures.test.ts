@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { planMessages } from '../../../src/delivery/plan.js';
+import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
+
+/** a (1 alert), b (120 alerts: too many for one packed message), c (1 alert). */
+const batch = () => [workerNotification('a'), workerNotification('b', 120), workerNotification('c')];
+
+describe('worker: a failed packed message and the messages planned after it', () => {
+  it('precondition: packed, b spills from the first message into the second, which also carries c', async () => {
+    const h = workerHarness();
+    for (const n of batch()) await h.store.queue.enqueue(h.queueKey, n);
+    const plans = planMessages(h.config, await h.store.queue.read(h.queueKey, 100, 0), 0);
+    expect(plans.map((p) => p.notificationIds)).toEqual([['a', 'b'], ['b', 'c']]);
+  });
+
+  it("dead-letters only the culprit: the spilled part of b does not take c down with it", async () => {
+    // Discord refuses any message that carries b's content.
+    const h = workerHarness((m, n) => (JSON.stringify(m).includes('b-host-') ? invalidBodyAnswer : okAnswer(n)));
+    await h.deliverBatch(...batch());
+    expect(await h.deadLetterIds()).toEqual(['b']);
+    const sent = (await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort();
+    expect(sent).toEqual(['a', 'c']);
+    expect(h.postsWith('c-host-0-')).toBeGreaterThanOrEqual(1);
+    expect(await h.store.queue.depth(h.queueKey)).toBe(0);
+  });
+
+  it('does not post again the content of a notification already settled one by one', async () => {
+    // The first packed message (a + the head of b) is refused once: a and b are then sent one by one, b whole.
+    const h = workerHarness((_m, n) => (n === 1 ? invalidBodyAnswer : okAnswer(n)));
+    await h.deliverBatch(...batch());
+    const delivered = h.posts.slice(1).filter((m) => JSON.stringify(m).includes('b-host-119-'));
+    expect(delivered).toHaveLength(1);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(h.postsWith('c-host-0-')).toBe(1);
+  });
+
+  it('after an exhausted message, nothing of what it dead-lettered is posted later', async () => {
+    // Every post of the first message fails with a 500 until its retries run out; the rest goes through.
+    let firstDone = false;
+    const h = workerHarness((m, n) => {
+      if (!firstDone && JSON.stringify(m).includes('a-host-0-')) return { status: 500, headers: {}, body: 'down', elapsedMs: 1 };
+      firstDone = true;
+      return okAnswer(n);
+    });
+    await h.deliverBatch(...batch());
+    expect(await h.deadLetterIds()).toEqual(['a', 'b']);
+    const afterFailure = h.posts.filter((m) => !JSON.stringify(m).includes('a-host-0-'));
+    expect(afterFailure.some((m) => JSON.stringify(m).includes('b-host-'))).toBe(false);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id)).toEqual(['c']);
+  });
+});
+
+describe('worker: an error in the middle of a batch', () => {
+  it('puts the unsettled notifications back on the queue and delivers them on the next turn', async () => {
+    const h = workerHarness();
+    let failures = 1;
+    const status = h.state.status.bind(h.state);
+    h.state.status = async (...args) => {
+      if (failures-- > 0) throw new Error('store hiccup');
+      return status(...args);
+    };
+    for (const n of batch()) await h.store.queue.enqueue(h.queueKey, n);
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).length, { timeout: 5_000 }).toBe(3);
+    stop.abort();
+    await running;
+    expect(await h.store.queue.depth(h.queueKey)).toBe(0);
+    expect(failures).toBeLessThan(0); // the failure did happen
+  });
+
+  it("an outcome observer that throws does not fail the delivery it is told about", async () => {
+    const h = workerHarness(undefined, () => {
+      throw new Error('observer bug');
+    });
+    const outcome = h.recorder.waitFor('a');
+    await h.deliverBatch(workerNotification('a'), workerNotification('c'));
+    await expect(outcome).resolves.toMatchObject({ status: 'sent' });
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'c']);
+    expect(await h.store.queue.depth(h.queueKey)).toBe(0);
+  });
+});
