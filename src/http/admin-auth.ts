@@ -5,9 +5,17 @@ import { clientAddress, isLoopback } from './client-address.js';
 import { sendError } from './errors.js';
 
 /**
+ * Headers a reverse proxy adds to say whom it forwards for (RFC 7239 `Forwarded`, the de facto
+ * `X-Forwarded-For` / `X-Real-IP`, and `Via`). A request through a proxy on this host comes from loopback:
+ * any of these marks it as not local. A proxy that adds none of them (nginx's bare `proxy_pass`) cannot be
+ * told apart, which README says: set ADMIN_TOKEN behind a proxy.
+ */
+export const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via'] as const;
+
+/**
  * The admin rule for /api and the dashboard (architecture.md): with ADMIN_TOKEN set, a bearer token or
- * basic-auth password equal to it; without it, only loopback clients whose request carries no
- * X-Forwarded-For (a local reverse proxy would otherwise make every client look local).
+ * basic-auth password equal to it; without it, only loopback clients whose request carries none of the
+ * {@link PROXY_HEADERS} (a local reverse proxy would otherwise make every client look local).
  */
 export function adminAuth(token: () => Secret | undefined): MiddlewareHandler {
   return async (c, next) => {
@@ -18,7 +26,7 @@ export function adminAuth(token: () => Secret | undefined): MiddlewareHandler {
       c.header('WWW-Authenticate', 'Bearer realm="alertcord admin", Basic realm="alertcord admin"');
       return sendError(c, { status: 401, code: 'unauthorized', message: 'admin token required (Authorization: Bearer <ADMIN_TOKEN>)' });
     }
-    if (isLoopback(clientAddress(c)) && !c.req.header('x-forwarded-for')) return next();
+    if (isLoopback(clientAddress(c)) && !PROXY_HEADERS.some((h) => c.req.header(h) !== undefined)) return next();
     return sendError(c, {
       status: 403,
       code: 'forbidden',

@@ -29,6 +29,14 @@ describe('the admin rule under /api', () => {
     expect((await h.app.request('/api/ping')).status).toBe(403);
   });
 
+  it.each([
+    ['forwarded', 'for=198.51.100.1'],
+    ['x-real-ip', '198.51.100.1'],
+    ['via', '1.1 proxy.example'],
+  ])('without ADMIN_TOKEN refuses a loopback request that a proxy marked with %s', async (header, value) => {
+    expect((await get(appHarness(), { [header]: value }, LOOPBACK_ENV)).status).toBe(403);
+  });
+
   it('with ADMIN_TOKEN takes a bearer token or a basic-auth password, from anywhere', async () => {
     const h = appHarness({ ADMIN_TOKEN: 'adm1n-s3cret' });
     expect((await get(h, { authorization: 'Bearer adm1n-s3cret' }, REMOTE_ENV)).status).toBe(200);
