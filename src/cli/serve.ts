@@ -39,7 +39,7 @@ export async function runServer(options: ServeOptions): Promise<void> {
   await runtime.start();
   // Same server options as the socket tests (bridge.ts): request/headers timeouts against slow clients.
   const { server, address: info } = await startHttpServer(runtime.app, config);
-  logger.info({ host: info.address, port: info.port, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
+  logger.info({ host: info.address, port: info.port, pid: process.pid, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
   const watcher = reloadTriggers(runtime, config.source.file, logger);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -104,7 +104,7 @@ export class Rerouter {
         status: 'firing',
         severity: 'error',
         title: `Discord webhook for ${label} is broken`,
-        message: `Discord refused the webhook for ${label} (401/403/404: deleted or wrong token). Its alerts now come to this channel. Fix the webhook URL and reload, or run \`alertcord validate-webhooks\`.`,
+        message: `Discord refused the webhook for ${label} (401/403/404: deleted or wrong token). Its alerts now come to this channel. Fix the webhook URL and reload; if the same webhook works again, revalidate it with POST /api/validate (the dashboard's Validate button).`,
         labels: { alertname: 'AlertcordWebhookBroken', webhook_id: webhookId },
         annotations: {},
         links: [],

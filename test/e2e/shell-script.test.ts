@@ -25,6 +25,13 @@ describe('a shell script with curl as the generic client (config/examples/send-a
     expect(embed?.description).toBe('exit 2\nsee /var/log/backup.log');
   });
 
+  it("sends INGEST_TOKEN, the server's own variable, when ALERTCORD_TOKEN is not set", async () => {
+    const env = { ...process.env, ALERTCORD_URL: bridge.url, INGEST_TOKEN: 'script-token' };
+    delete env.ALERTCORD_TOKEN;
+    const { stdout } = await run('bash', [SCRIPT, 'general', 'Token from INGEST_TOKEN'], { env });
+    expect(JSON.parse(stdout)).toMatchObject({ accepted: 1 });
+  });
+
   it('fails the script (non-zero exit) on a rejected request', async () => {
     await expect(run('bash', [SCRIPT, 'general', 'x', '', 'not-a-severity'], { env: { ...process.env, ALERTCORD_URL: bridge.url, ALERTCORD_TOKEN: 'script-token' } })).rejects.toMatchObject({ code: 22 });
   });

@@ -71,6 +71,8 @@ describe('reload triggers on a running alertcord (child process)', () => {
     const c = await start({ DISCORD_WEBHOOK_CRITICAL_FILE: secret });
     expect((await status(c)).alertTypes).toContainEqual({ name: 'critical', webhookId: HOOK_IDS.critical, fallsBackToGeneral: false });
     writeFileSync(secret, `${hook('monitoring')}\n`);
+    // The pid to signal is in the start line (README: under `npm start` it is not the wrapper's).
+    expect(c.logs.find((l) => l.msg === 'alertcord listening')?.pid).toBe(c.pid);
     process.kill(c.pid, 'SIGHUP');
     await expect.poll(() => reloads(c, 'SIGHUP').length, { timeout: 10_000 }).toBe(1);
     expect(reloads(c, 'SIGHUP')[0]).toMatchObject({ msg: 'config reloaded', added: [HOOK_IDS.monitoring], removed: [HOOK_IDS.critical] });
