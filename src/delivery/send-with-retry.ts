@@ -13,9 +13,12 @@ import type { WebhookState } from './webhook-state.js';
 export const MAX_GATE_WAIT_MS = 5_000;
 
 export type MessageOutcome =
-  /** `lastFailure`: why the last failed (or throttled) attempt before the success failed, when one did. */
-  | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; responseTimeMs: number; lastFailure?: FailureReason }
-  | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number }
+  /**
+   * `attempts`: requests made, 429s included; `retries`: backoff re-sends after a 5xx, timeout or reset
+   * (a 429's wait is not one). `lastFailure`: why the last failed (or throttled) attempt failed, when one did.
+   */
+  | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; retries: number; responseTimeMs: number; lastFailure?: FailureReason }
+  | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number; retries: number }
   | { kind: 'aborted'; attempts: number };
 
 export interface SendContext {
@@ -55,7 +58,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
     const gate = await state.acquire(webhook.id, ctx.limits, clock.now());
     if (!gate.ok) {
-      if (gate.reason === 'broken') return { kind: 'broken', reason: 'broken_webhook', detail: 'webhook is marked broken', attempts };
+      if (gate.reason === 'broken') return { kind: 'broken', reason: 'broken_webhook', detail: 'webhook is marked broken', attempts, retries: failures };
       await clock.sleep(Math.min(Math.max(gate.waitMs, 1), MAX_GATE_WAIT_MS), ctx.signal).catch(() => undefined);
       continue;
     }
@@ -67,7 +70,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     switch (result.kind) {
       case 'success':
         await state.onSuccess(webhook.id, clock.now());
-        return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
+        return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, retries: failures, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
       case 'throttle':
         await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
         lastFailure = result.reason;
@@ -76,17 +79,17 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         if (ctx.signal.aborted) return { kind: 'aborted', attempts };
         await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
         lastFailure = result.reason;
-        if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts };
+        if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts, retries: failures - 1 };
         ctx.onRetry?.(result.reason);
         await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);
         break;
       case 'permanent':
         // Discord answered (the body was wrong): the webhook is healthy, which also frees a half-open probe.
         await state.onSuccess(webhook.id, clock.now());
-        return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts };
+        return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts, retries: failures };
       case 'broken':
         await state.markBroken(webhook.id, result.detail, clock.now());
-        return { kind: 'broken', reason: result.reason, detail: result.detail, attempts };
+        return { kind: 'broken', reason: result.reason, detail: result.detail, attempts, retries: failures };
     }
   }
 }

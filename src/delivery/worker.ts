@@ -172,7 +172,7 @@ export class WebhookWorker {
           if (outcome.messageId) acc.messageIds.push(outcome.messageId);
           acc.attempts += outcome.attempts;
           acc.ms += outcome.responseTimeMs;
-          acc.retries += Math.max(outcome.attempts - 1, 0);
+          acc.retries += outcome.retries;
           acc.lastFailure = outcome.lastFailure ?? acc.lastFailure;
           sentIds.set(id, acc);
           parts.set(id, (parts.get(id) ?? 1) - 1);
@@ -220,7 +220,7 @@ export class WebhookWorker {
     for (const id of ids) {
       const item = byId.get(id)!;
       byId.delete(id);
-      await this.deps.recorder.deadLetter(this.queueKey, item, { reason: outcome.reason, detail: outcome.detail, attempts: outcome.attempts, webhookId: target.webhook.id });
+      await this.deps.recorder.deadLetter(this.queueKey, item, { reason: outcome.reason, detail: outcome.detail, attempts: outcome.attempts, retries: outcome.retries, webhookId: target.webhook.id });
     }
   }
 

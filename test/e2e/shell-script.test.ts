@@ -26,7 +26,7 @@ describe('a shell script with curl as the generic client (config/examples/send-a
   });
 
   it("sends INGEST_TOKEN, the server's own variable, when ALERTCORD_TOKEN is not set", async () => {
-    const env = { ...process.env, ALERTCORD_URL: bridge.url, INGEST_TOKEN: 'script-token' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ALERTCORD_URL: bridge.url, INGEST_TOKEN: 'script-token' };
     delete env.ALERTCORD_TOKEN;
     const { stdout } = await run('bash', [SCRIPT, 'general', 'Token from INGEST_TOKEN'], { env });
     expect(JSON.parse(stdout)).toMatchObject({ accepted: 1 });

@@ -47,14 +47,14 @@ describe('the retry stage', () => {
   it('sends once when Discord accepts', async () => {
     const sender = scripted([ok]);
     const { ctx } = context(sender);
-    expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'sent', messageId: 'm1', attempts: 1, responseTimeMs: 12 });
+    expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'sent', messageId: 'm1', attempts: 1, retries: 0, responseTimeMs: 12 });
   });
 
   it('retries 5xx and resets with exponential backoff and full jitter, capped by retryAttempts', async () => {
     const sender = scripted([status(500), reset, status(502), ok]);
     const { ctx, clock } = context(sender);
     const out = await sendWithRetry(ctx, planned);
-    expect(out).toMatchObject({ kind: 'sent', attempts: 4 });
+    expect(out).toMatchObject({ kind: 'sent', attempts: 4, retries: 3 });
     // random() = 1: the full ceiling, base 500 ms doubling per retry.
     expect(clock.sleeps).toEqual([500, 1000, 2000]);
   });
@@ -69,7 +69,7 @@ describe('the retry stage', () => {
   it('gives up after retryAttempts retries and says why', async () => {
     const sender = scripted([status(500), status(500), status(500), status(500)]);
     const { ctx } = context(sender);
-    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 4 });
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 4, retries: 3 });
     expect(sender.calls).toBe(4);
   });
 
@@ -77,7 +77,8 @@ describe('the retry stage', () => {
     const throttled = status(429, { message: 'You are being rate limited.', retry_after: 1.5, global: false }, { 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-scope': 'user' });
     const sender = scripted([throttled, throttled, ok]);
     const { ctx, clock, state } = context(sender, { retryAttempts: 0 });
-    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 3 });
+    // Three requests, no retry: a 429's wait is not one (history, stats and metrics agree on this).
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 3, retries: 0, lastFailure: 'throttled' });
     // The larger of header (2 s) and body (1.5 s), waited before each resend.
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(4000);
     expect((await state.status('42', ctx.limits, clock.now())).breaker.consecutiveFailures).toBe(0);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { RawResponse } from '../../../src/delivery/discord-sender.js';
+import { okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
+
+const throttled: RawResponse = {
+  status: 429,
+  headers: { 'retry-after': '1', 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '1', 'x-ratelimit-scope': 'user' },
+  body: { message: 'You are being rate limited.', retry_after: 1, global: false },
+  elapsedMs: 1,
+};
+const serverError: RawResponse = { status: 500, headers: {}, body: 'oops', elapsedMs: 1 };
+
+describe("worker: what history says it took", () => {
+  it('a 429 waited out is an attempt but not a retry (as the retries metric counts)', async () => {
+    const h = workerHarness((_m, n) => (n === 1 ? throttled : okAnswer(n)));
+    await h.deliverBatch(workerNotification('a'));
+    const [entry] = await h.store.history.list({});
+    expect(entry).toMatchObject({ id: 'a', retries: 0, lastFailureReason: 'throttled', outcome: { status: 'sent', attempts: 2 } });
+  });
+
+  it('a 5xx re-sent after backoff is a retry', async () => {
+    const h = workerHarness((_m, n) => (n === 1 ? serverError : okAnswer(n)));
+    await h.deliverBatch(workerNotification('a'));
+    const [entry] = await h.store.history.list({});
+    expect(entry).toMatchObject({ id: 'a', retries: 1, lastFailureReason: 'server_error', outcome: { status: 'sent', attempts: 2 } });
+  });
+});
