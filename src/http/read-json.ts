@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { Context } from 'hono';
 import type { Config } from '../config/types.js';
 import type { HttpFailure } from './errors.js';
@@ -35,12 +37,42 @@ export async function readJsonBody(c: Context, limits: ReadLimits, verify?: Body
   if (!JSON_TYPE.test(type.trim())) {
     return fail(415, 'unsupported_media_type', `expected content-type application/json, got "${type || 'none'}": ${CURL_HINT}`);
   }
+  const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    // RFC 8259: JSON between systems is UTF-8; read as UTF-8, other text would be silently garbled.
+    return fail(415, 'unsupported_media_type', `JSON must be UTF-8, got charset "${charset}"`);
+  }
   const raw = await readLimited(c, limits.bodyLimit);
   if (!raw) return fail(413, 'payload_too_large', `request body exceeds ${limits.bodyLimit} bytes (server.body_limit)`);
   const refused = verify?.(raw, (name) => c.req.header(name));
   if (refused) return { ok: false, failure: refused };
-  return parseJsonBytes(raw, limits.maxDepth);
+  const body = await decodeContent(requestHeader(c, 'content-encoding'), raw, limits.bodyLimit);
+  return body.ok ? parseJsonBytes(body.value, limits.maxDepth) : body;
 }
+
+/**
+ * The body as sent, decompressed when `Content-Encoding: gzip` (a script may `curl --data-binary @x.gz`,
+ * an OTLP exporter compresses by default). `bodyLimit` applies again to the decompressed size: zlib stops
+ * as soon as its output would pass the cap (`maxOutputLength`), so a gzip bomb costs at most `bodyLimit`
+ * bytes of memory and answers 413. Another coding: 415.
+ */
+export async function decodeContent(encoding: string | undefined, raw: Uint8Array, bodyLimit: number): Promise<{ ok: true; value: Uint8Array } | { ok: false; failure: HttpFailure }> {
+  const coding = (encoding ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return { ok: true, value: raw };
+  if (coding !== 'gzip' && coding !== 'x-gzip') return fail(415, 'unsupported_media_type', `unsupported content-encoding "${coding}"; use gzip or none`);
+  try {
+    return { ok: true, value: await gunzipAsync(raw, { maxOutputLength: bodyLimit }) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail(413, 'payload_too_large', `decompressed request body exceeds ${bodyLimit} bytes (server.body_limit)`);
+    }
+    return fail(400, 'invalid_payload', `invalid gzip body: ${(err as Error).message}`);
+  }
+}
+
+const gunzipAsync = promisify(gunzip);
+/** The `charset` parameter of a content type (quoted or not). */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
 /** Parses JSON bytes already read: 400 when nested deeper than `maxDepth` (checked on the text first) or invalid. */
 export function parseJsonBytes(raw: Uint8Array, maxDepth: number): ReadResult {
@@ -126,6 +158,6 @@ function opensAtMost(text: string, limit: number): boolean {
 /** Stateless between calls (no `stream: true`), so one decoder serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
-function fail(status: 400 | 413 | 415, code: HttpFailure['code'], message: string): ReadResult {
+function fail(status: 400 | 413 | 415, code: HttpFailure['code'], message: string): { ok: false; failure: HttpFailure } {
   return { ok: false, failure: { status, code, message } };
 }

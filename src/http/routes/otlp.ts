@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,9 +8,7 @@ import { decodeOtlpLogsProtobuf } from '../../sources/otlp/decode-protobuf.js';
 import type { OtlpFloodControl } from '../../sources/otlp/flood.js';
 import { parseOtlpLogs } from '../../sources/otlp/parse.js';
 import { exportLogsResponse, RPC_CODE, rpcStatus, type OtlpBody, type OtlpEncoding, type RpcCode } from '../../sources/otlp/response.js';
-import { parseJsonBytes, readLimited, type ReadLimits } from '../read-json.js';
-
-const gunzipAsync = promisify(gunzip);
+import { decodeContent, parseJsonBytes, readLimited, type ReadLimits } from '../read-json.js';
 
 export interface OtlpRouteDeps {
   intake: () => Intake;
@@ -95,27 +91,14 @@ function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
   return media === 'application/json' ? 'json' : undefined;
 }
 
-/**
- * The body, decompressed when `Content-Encoding: gzip`. `bodyLimit` applies to what arrives (readLimited:
- * declared or streamed) and again to the decompressed size: zlib stops as soon as its output would pass
- * the cap (`maxOutputLength`), so a gzip bomb costs at most `bodyLimit` bytes of memory and answers 413.
- */
+/** The body, decompressed when `Content-Encoding: gzip` (read-json's `decodeContent`: limits, bombs, 415). */
 async function readBody(c: Context, bodyLimit: number): Promise<Step<Uint8Array>> {
-  const coding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
-  if (coding !== '' && coding !== 'identity' && coding !== 'gzip' && coding !== 'x-gzip') {
-    return failed(415, RPC_CODE.INVALID_ARGUMENT, `unsupported content-encoding "${coding}"; use gzip or none`);
-  }
   const raw = await readLimited(c, bodyLimit);
   if (!raw) return failed(413, RPC_CODE.RESOURCE_EXHAUSTED, `request body exceeds ${bodyLimit} bytes (server.body_limit)`);
-  if (coding === '' || coding === 'identity') return { ok: true, value: raw };
-  try {
-    return { ok: true, value: await gunzipAsync(raw, { maxOutputLength: bodyLimit }) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      return failed(413, RPC_CODE.RESOURCE_EXHAUSTED, `decompressed request body exceeds ${bodyLimit} bytes (server.body_limit)`);
-    }
-    return failed(400, RPC_CODE.INVALID_ARGUMENT, `invalid gzip body: ${(err as Error).message}`);
-  }
+  const decoded = await decodeContent(c.req.header('content-encoding'), raw, bodyLimit);
+  if (decoded.ok) return decoded;
+  const { status, message } = decoded.failure;
+  return failed(status, status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT, message);
 }
 
 /** Bytes → the OTLP JSON shape: JSON parsed (depth checked on the text), protobuf decoded (depth checked). */

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { appHarness } from '../../helpers/app-harness.js';
 import { fixtureBody } from '../../helpers/fixtures.js';
@@ -83,6 +84,29 @@ describe('ingest routes', () => {
     const res = await h.post('/webhook/generic', 'title=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("curl -H 'content-type: application/json'");
+  });
+
+  it('answers 415 for JSON in another charset than UTF-8 (it would be garbled), and takes UTF-8 named either way', async () => {
+    const h = appHarness();
+    const latin1 = await h.post('/webhook/generic', '{"title":"caf\u00e9"}', { 'content-type': 'application/json; charset=iso-8859-1' });
+    expect(latin1.status).toBe(415);
+    expect(((await latin1.json()) as { error: { message: string } }).error.message).toContain('UTF-8');
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8']) {
+      expect((await h.post('/webhook/generic', { title: 'café' }, { 'content-type': type })).status).toBe(202);
+    }
+  });
+
+  it('takes a gzip body (Content-Encoding: gzip); a gzip bomb is 413, another coding 415, a broken stream 400', async () => {
+    const h = appHarness({}, 'server: { body_limit: 10000 }');
+    const send = (body: Uint8Array, encoding: string) =>
+      h.app.request('/webhook/generic', { method: 'POST', body, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+    const zipped = gzipSync(JSON.stringify({ title: 'compressed by a script' }));
+    expect((await send(zipped, 'gzip')).status).toBe(202);
+    const [n] = await queued(h);
+    expect(n?.alerts[0]?.title).toBe('compressed by a script');
+    expect((await send(gzipSync(Buffer.alloc(1_000_000, 0x20)), 'gzip')).status).toBe(413);
+    expect((await send(zipped, 'br')).status).toBe(415);
+    expect((await send(zipped.subarray(0, 12), 'gzip')).status).toBe(400);
   });
 
   it('answers 413 for bodies over the limit, declared or streamed (chunked)', async () => {
