@@ -132,8 +132,9 @@ async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<Exit
     t.io.err(`alertcord: cannot reach ${endpoint.origin}: ${describeFetchError(err)}`);
     return EXIT.unavailable;
   }
-  const body = (await res.json().catch(() => ({}))) as { notifications?: string[]; duplicates?: number; error?: { code?: string; message?: string; details?: unknown } };
+  const body = (await res.json().catch(() => ({}))) as { notifications?: string[]; duplicates?: number; warnings?: string[]; error?: { code?: string; message?: string; details?: unknown } };
   if (res.status === 202) {
+    for (const warning of body.warnings ?? []) t.io.err(`alertcord: warning: ${warning}`);
     for (const id of body.notifications ?? []) t.io.out(`queued: notification ${id}`);
     if ((body.duplicates ?? 0) > 0) t.io.out(`duplicate: the same alert was accepted within the dedupe window; not sent again`);
     return EXIT.ok;

@@ -41,9 +41,11 @@ export function createIntake(deps: IntakeDeps): Intake {
   return {
     async accept(groups: AlertGroup[]): Promise<IntakeResult> {
       const config = deps.config();
-      const result = { accepted: 0, notifications: [] as string[], duplicates: 0, skipped: 0 };
+      const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0 };
       for (const group of groups) {
         result.skipped += group.skipped ?? 0;
+        const unknown = unknownRequestedType(group, config);
+        if (unknown && !result.warnings?.includes(unknown)) (result.warnings ??= []).push(unknown);
         const kept = deps.filter ? group.alerts.filter((a) => deps.filter!(a)) : group.alerts;
         const routed = kept.length === 0 ? [] : routeGroup(kept.length === group.alerts.length ? group : { ...group, alerts: kept }, config.routes);
         for (const [alertType, alerts] of routed) {
@@ -69,9 +71,20 @@ export function createIntake(deps: IntakeDeps): Intake {
         }
         result.accepted += group.alerts.length;
       }
-      return { ok: true, ...result };
+      return result;
     },
   };
+}
+
+/**
+ * The warning for a group whose sender named an alert type that is not configured (`/webhook/generic/typo`,
+ * `alert_type: "TYPO"`): routed by the rules as if unnamed (to general unless a rule matches), so nothing
+ * is lost, but a 202 alone would hide the typo from the script that made it.
+ */
+function unknownRequestedType(group: AlertGroup, config: Config): string | undefined {
+  const requested = group.requestedType;
+  if (requested === undefined || config.alertTypes.has(requested)) return undefined;
+  return `alert type "${requested}" is not configured (known: ${[...config.alertTypes.keys()].join(', ')}); routed by the rules instead`;
 }
 
 function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number): Notification {

@@ -119,15 +119,21 @@ describe('alertcord send', () => {
     const b = bridge;
     const args = ['send', '--server', b.url, '--type', 'error', '--title', 'CLI-BACKUP', '--message', 'exit code 2', '--field', 'host=db1', '--field', 'cmd=a=b', '--severity', 'error'];
     const port = await closedPort();
-    const [ok, noToken, badSeverity, unreachable] = await runCliAll([
+    const [ok, noToken, badSeverity, unreachable, typo] = await runCliAll([
       { args: [...args, '--token', 'ingest-token-123'] },
       { args },
       { args: ['send', '--server', b.url, '--type', 'error', '--title', 'x', '--severity', 'apocalyptic'], env: { INGEST_TOKEN: 'ingest-token-123' } },
       { args: ['send', '--server', `http://127.0.0.1:${port}`, '--type', 'error', '--title', 'x'] },
+      { args: ['send', '--server', b.url, '--type', 'eror', '--title', 'CLI-TYPO'], env: { INGEST_TOKEN: 'ingest-token-123' } },
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^queued: notification [0-9a-f-]{36}$/m);
-    const [msg] = await b.fake.waitForMessages(1, 10_000);
+    expect(ok.stderr).not.toContain('warning');
+    // A type that does not exist: queued by the rules (to general), and the typo is named.
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toMatch(/^queued: notification /m);
+    expect(typo.stderr).toContain('warning: alert type "eror" is not configured');
+    const msg = (await b.fake.waitForMessages(2, 10_000)).find((m) => JSON.stringify(m.body).includes('CLI-BACKUP'));
     expect(msg?.webhookId).toBe(HOOK_IDS.error);
     const body = JSON.stringify(msg?.body);
     for (const text of ['CLI-BACKUP', 'exit code 2', 'db1', 'a=b']) expect(body).toContain(text);

@@ -46,6 +46,17 @@ describe('ingest routes', () => {
     expect([one.status, many.status]).toEqual([202, 202]);
     expect(((await many.json()) as { accepted: number }).accepted).toBe(2);
     expect((await queued(h)).map((n) => n.alertType)).toEqual(['error', 'security', 'security']);
+    expect(await one.json()).not.toHaveProperty('warnings');
+  });
+
+  it('routes an alert type that does not exist by the rules (general) and warns the sender in the 202', async () => {
+    const h = appHarness();
+    const res = await h.post('/webhook/generic/nosuch', [{ title: 'typo in the URL' }, { title: 'same typo' }]);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { accepted: number; warnings?: string[] };
+    expect(body.accepted).toBe(2);
+    expect(body.warnings).toEqual([expect.stringContaining('alert type "nosuch" is not configured (known: ')]);
+    expect((await queued(h)).map((n) => n.alertType)).toEqual(['general', 'general']);
   });
 
   it('collapses the same notification posted twice (an HA pair) into one queued notification', async () => {
