@@ -2,29 +2,46 @@ import type { Config } from '../config/types.js';
 import type { Store } from '../store/types.js';
 import { queueKeyFor } from './queue-key.js';
 
+/** What a replay did: ids queued again, ids kept as dead letters (not queued), asked-for ids not found. */
+export interface ReplayResult {
+  replayed: string[];
+  failed: string[];
+  missing?: string[];
+}
+
 /**
  * Puts dead letters back on the queue of their alert type's (current) webhook, attempts reset, so a fixed
- * webhook or a fixed config gets them delivered. Entries that cannot be queued are kept as dead letters.
+ * webhook or a fixed config gets them delivered. Each entry is settled as soon as it is queued; whatever
+ * could not be queued goes back to the dead letters. Should the store go away half way, the entries not
+ * settled stay held in it and return to the dead letters later (`DeadLetters.take`): none is lost.
  */
 export async function replayDeadLetters(
   store: Store,
   config: Config,
   ids: string[] | undefined,
   onQueued: (queueKey: string) => void,
-): Promise<{ replayed: string[]; failed: string[] }> {
+): Promise<ReplayResult> {
   const taken = await store.deadLetters.take(ids);
   const replayed: string[] = [];
   const failed: string[] = [];
-  for (const entry of taken) {
-    const key = queueKeyFor(config, entry.notification.alertType);
-    const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, reroutedFrom: undefined }).catch(() => 'full' as const);
-    if (status === 'queued') {
+  try {
+    for (const entry of taken) {
+      const key = queueKeyFor(config, entry.notification.alertType);
+      const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
+      if (status !== 'queued') {
+        failed.push(entry.id);
+        continue;
+      }
       replayed.push(entry.id);
       onQueued(key);
-    } else {
-      failed.push(entry.id);
-      await store.deadLetters.add(entry);
+      await store.deadLetters.settle({ queued: [entry.id] });
     }
+  } finally {
+    const done = new Set(replayed);
+    const kept = taken.map((e) => e.id).filter((id) => !done.has(id));
+    await store.deadLetters.settle({ kept }).catch(() => undefined); // else they return after the hold time
   }
-  return { replayed, failed };
+  const found = new Set(taken.map((e) => e.id));
+  const missing = ids?.filter((id) => !found.has(id)) ?? [];
+  return { replayed, failed, ...(missing.length > 0 ? { missing } : {}) };
 }

@@ -46,11 +46,22 @@ export interface DeadLetter {
   at: number;
 }
 
+/** How long a replay may hold the dead letters it took before they count as abandoned (see `DeadLetters.take`). */
+export const DEAD_LETTER_HOLD_MS = 10 * 60_000;
+
 export interface DeadLetters {
   add(entry: DeadLetter): Promise<void>;
   list(limit: number): Promise<DeadLetter[]>;
-  /** Removes and returns the given entries (all when `ids` is undefined), for replay. */
+  /**
+   * Claims the given entries (all when `ids` is undefined) for replay, oldest first. They leave the list at
+   * once (a replay running elsewhere does not get them too) but stay in the store, held, until `settle`
+   * says what became of each: a replay that dies half way, or loses the store, loses nothing. In Redis,
+   * entries held longer than {@link DEAD_LETTER_HOLD_MS} (a replay that never settled) return to the list at
+   * the next `take`; in memory a replay always settles (it runs in the process that holds the store).
+   */
   take(ids?: string[]): Promise<DeadLetter[]>;
+  /** After `take`: the `queued` ids are done (no longer held), the `kept` ones go back to the list. */
+  settle(outcome: { queued?: string[]; kept?: string[] }): Promise<void>;
   count(): Promise<number>;
 }
 

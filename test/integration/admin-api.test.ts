@@ -131,6 +131,16 @@ describe('admin API behaviour', () => {
     expect(bridge.fake.stats.requests).toBe(0);
   });
 
+  it('GET /api/dead-letter refuses a bad limit or an unknown parameter with 400 naming it, as /history does', async () => {
+    bridge = await startBridge();
+    for (const query of ['limit=abc', 'limit=0', 'lmit=5']) {
+      const res = await get(bridge, `/dead-letter?${query}`);
+      expect(res.status).toBe(400);
+      expect((res.body.error as { details: { path: string }[] }).details[0]?.path).toBe(query.split('=')[0]);
+    }
+    expect((await get(bridge, '/dead-letter?limit=5000')).status).toBe(200);
+  });
+
   it('POST /api/validate GETs each webhook, reports the broken one, and posts nothing', async () => {
     bridge = await startBridge();
     bridge.fake.setBroken(HOOK_IDS.critical!);

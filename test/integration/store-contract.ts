@@ -180,6 +180,18 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.deadLetters.count()).toBe(0);
         expect(await store.deadLetters.list(10)).toEqual([]);
       });
+
+      it('holds what a replay took until it settles: queued ones are gone, kept ones return, nobody else takes them', async () => {
+        for (const [i, id] of ['d1', 'd2', 'd3'].entries()) await store.deadLetters.add(letter(id, 1000 + i));
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1', 'd2', 'd3']);
+        expect(await store.deadLetters.take()).toEqual([]); // a second replay, meanwhile
+        await store.deadLetters.settle({ queued: ['d1'], kept: ['d3'] });
+        expect((await store.deadLetters.list(10)).map((d) => d.id)).toEqual(['d3']);
+        await store.deadLetters.settle({ kept: ['d2'] });
+        expect((await store.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['d2', 'd3']);
+        await store.deadLetters.settle({ queued: ['d1'], kept: ['d1'] }); // already settled: nothing comes back
+        expect(await store.deadLetters.count()).toBe(2);
+      });
     });
 
     describe('history', () => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DeadLetter, DeadLetters } from '../types.js';
+import { DEAD_LETTER_HOLD_MS, type DeadLetter, type DeadLetters } from '../types.js';
 import { whenReady } from './connection.js';
 import type { ScriptCommands } from './scripts.js';
 import { parseEntries } from './stream-reply.js';
@@ -12,10 +12,16 @@ export const DEAD_LETTERS_MAX = 10_000;
  * `id`) and its JSON (field `d`). Bounded like the memory store's; the oldest fall off first.
  */
 export class RedisDeadLetters implements DeadLetters {
+  /**
+   * `key`: the list; `hold`: entries a replay took and has not settled (same slot, so one script moves
+   * between them).
+   */
   constructor(
     private readonly redis: Redis & ScriptCommands,
     private readonly key: string,
+    private readonly hold: string,
     private readonly commandTimeoutMs: number,
+    private readonly now: () => number,
   ) {}
 
   async add(entry: DeadLetter): Promise<void> {
@@ -31,14 +37,22 @@ export class RedisDeadLetters implements DeadLetters {
     return entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined);
   }
 
-  /** Removes and returns the given entries (all when `ids` is undefined), oldest first, in one atomic step. */
+  /** See `DeadLetters.take`: moved to the hold in one atomic step, oldest first. */
   async take(ids?: string[]): Promise<DeadLetter[]> {
     if (ids?.length === 0) return [];
     await this.#ready();
     const args = ids ? ['ids', ...ids] : ['all'];
-    const reply = await this.redis.alertcordTakeDeadLetters(this.key, ...args);
+    const reply = await this.redis.alertcordTakeDeadLetters(this.key, this.hold, this.now() - DEAD_LETTER_HOLD_MS, ...args);
     const bodies = Array.isArray(reply) ? reply.map(String) : [];
     return bodies.map(parseDeadLetter).filter((d): d is DeadLetter => d !== undefined);
+  }
+
+  async settle(outcome: { queued?: string[]; kept?: string[] }): Promise<void> {
+    const queued = outcome.queued ?? [];
+    const kept = outcome.kept ?? [];
+    if (queued.length + kept.length === 0) return;
+    await this.#ready();
+    await this.redis.alertcordSettleDeadLetters(this.key, this.hold, queued.length, ...queued, ...kept);
   }
 
   async count(): Promise<number> {

@@ -12,6 +12,8 @@ export interface RedisKeys {
   queues: string;
   /** The dead-letter stream (one for all webhooks). */
   deadLetters: string;
+  /** Dead letters a replay took and has not settled yet, in the dead-letter stream's slot. */
+  deadLettersHeld: string;
   /** Sorted set of history ids scored by receivedAt. */
   historyIndex: string;
   /** One history entry (a hash), in the index's slot. */
@@ -38,6 +40,7 @@ export function redisKeys(prefix: string): RedisKeys {
     dedupe: (queueKey, dedupeKey) => `${queue(queueKey)}:dedupe:${dedupeKey}`,
     queues: `${prefix}:queues`,
     deadLetters: `${prefix}:{deadletters}`,
+    deadLettersHeld: `${prefix}:{deadletters}:held`,
     historyIndex: `${prefix}:{history}:index`,
     historyEntry: (id) => `${prefix}:{history}:e:${id}`,
     historySeq: `${prefix}:{history}:seq`,

@@ -57,15 +57,21 @@ return redis.call(unpack(args))
 `;
 
 /**
- * Take dead letters for replay: KEYS[1] dead-letter stream; ARGV 'all' | 'ids', ids…. Reads and deletes in
- * one step so two replicas replaying at once never both get the same entry. Returns the JSON bodies, oldest
- * first.
+ * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] its hold (entries a replay took and has
+ * not settled); ARGV stale-before (ms), 'all' | 'ids', ids…. First returns holds older than stale-before to
+ * the list (a replay that died or lost Redis never settled them), then moves the wanted entries from the
+ * list to the hold, in one step: two replicas replaying at once never both get the same entry, and an entry
+ * is in the store at every moment. Returns the JSON bodies, oldest first.
  */
 const TAKE_DEAD_LETTERS = `
+for _, e in ipairs(redis.call('XRANGE', KEYS[2], '-', ARGV[1])) do
+  redis.call('XADD', KEYS[1], '*', unpack(e[2]))
+  redis.call('XDEL', KEYS[2], e[1])
+end
 local wanted = nil
-if ARGV[1] == 'ids' then
+if ARGV[2] == 'ids' then
   wanted = {}
-  for i = 2, #ARGV do wanted[ARGV[i]] = true end
+  for i = 3, #ARGV do wanted[ARGV[i]] = true end
 end
 local out = {}
 local from = '-'
@@ -78,7 +84,10 @@ while true do
       if fields[j] == 'id' then id = fields[j + 1] elseif fields[j] == 'd' then body = fields[j + 1] end
     end
     if wanted == nil or (id and wanted[id]) then
-      if body then out[#out + 1] = body end
+      if body then
+        out[#out + 1] = body
+        redis.call('XADD', KEYS[2], '*', unpack(fields))
+      end
       redis.call('XDEL', KEYS[1], entry[1])
     end
   end
@@ -87,12 +96,41 @@ end
 return out
 `;
 
+/**
+ * Settle a replay's held dead letters: KEYS[1] dead-letter stream, KEYS[2] hold; ARGV n, n queued ids, then
+ * kept ids. Queued ones leave the hold; kept ones go back to the list.
+ */
+const SETTLE_DEAD_LETTERS = `
+local n = tonumber(ARGV[1])
+local done, back = {}, {}
+for i = 2, n + 1 do done[ARGV[i]] = true end
+for i = n + 2, #ARGV do back[ARGV[i]] = true end
+local from = '-'
+while true do
+  local batch = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', 500)
+  if #batch == 0 then break end
+  for _, entry in ipairs(batch) do
+    local fields, id = entry[2], nil
+    for j = 1, #fields, 2 do
+      if fields[j] == 'id' then id = fields[j + 1] end
+    end
+    if id and (done[id] or back[id]) then
+      if back[id] then redis.call('XADD', KEYS[1], '*', unpack(fields)) end
+      redis.call('XDEL', KEYS[2], entry[1])
+    end
+  end
+  from = '(' .. batch[#batch][1]
+end
+return 0
+`;
+
 /** Script commands added to each connection; the key count is given per call where it varies. */
 export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
   alertcordAck: { lua: ACK, numberOfKeys: 1 },
   alertcordLease: { lua: LEASE, numberOfKeys: 1 },
-  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 1 },
+  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 2 },
+  alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 2 },
 } as const;
 
 type Arg = string | number;
@@ -102,5 +140,6 @@ export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   alertcordAck(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
-  alertcordTakeDeadLetters(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordTakeDeadLetters(stream: string, hold: string, ...args: Arg[]): Promise<unknown>;
+  alertcordSettleDeadLetters(stream: string, hold: string, ...args: Arg[]): Promise<unknown>;
 }

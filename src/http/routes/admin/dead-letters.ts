@@ -1,14 +1,19 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { ReplayResult } from '../../../delivery/replay.js';
 import type { DeadLetters } from '../../../store/types.js';
 import { sendError } from '../../errors.js';
 import { readJsonBody } from '../../read-json.js';
+import { limitParam, parseQuery } from './query-params.js';
 
 export interface DeadLetterDeps {
   deadLetters: DeadLetters;
-  /** Puts dead letters back on their queues; returns the ids that were re-queued. */
-  replay(ids?: string[]): Promise<{ replayed: string[]; failed: string[] }>;
+  /** Puts dead letters back on their queues: ids re-queued, kept, and asked for but not found. */
+  replay(ids?: string[]): Promise<ReplayResult>;
 }
+
+/** `?limit=` (default 100, at most 1000); unknown parameters are refused, as on /history. */
+const listQuerySchema = z.strictObject({ limit: limitParam(1000).optional() });
 
 const replaySchema = z.object({ ids: z.array(z.string().min(1)).max(10_000).optional() }).strict();
 
@@ -16,7 +21,9 @@ const replaySchema = z.object({ ids: z.array(z.string().min(1)).max(10_000).opti
 export function deadLetterRoutes(deps: DeadLetterDeps): Hono {
   const app = new Hono();
   app.get('/dead-letter', async (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    const parsed = parseQuery(c, listQuerySchema);
+    if (!parsed.ok) return parsed.response;
+    const limit = parsed.data.limit ?? 100;
     const [items, total] = await Promise.all([deps.deadLetters.list(limit), deps.deadLetters.count()]);
     return c.json({ total, items });
   });

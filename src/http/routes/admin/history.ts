@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HISTORY_MAX_LIMIT } from '../../../store/history-query.js';
 import type { History, HistoryQuery } from '../../../store/types.js';
 import { sendError } from '../../errors.js';
-import { instantParam, parseQuery } from './query-params.js';
+import { instantParam, limitParam, parseQuery } from './query-params.js';
 
 export interface HistoryRouteDeps {
   history: History;
@@ -20,13 +20,7 @@ const historyQuerySchema = z
     outcome: z.enum(['sent', 'failed', 'dead_lettered', 'dry_run']).optional(),
     since: instantParam.optional(),
     until: instantParam.optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,9}$/, 'expected a positive integer')
-      .transform(Number)
-      .pipe(z.number().int().min(1, 'expected a positive integer'))
-      .transform((n) => Math.min(n, HISTORY_MAX_LIMIT))
-      .optional(),
+    limit: limitParam(HISTORY_MAX_LIMIT).optional(),
   })
   .refine((q) => q.since === undefined || q.until === undefined || q.since <= q.until, { path: ['since'], message: 'since is after until' });
 

@@ -31,6 +31,16 @@ export const instantParam = z.string().transform((text, ctx) => {
   return at;
 });
 
+/** A `limit` query parameter: a positive integer, capped at `max` (a larger one is not an error). */
+export function limitParam(max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'expected a positive integer'))
+    .transform((n) => Math.min(n, max));
+}
+
 /** Zod findings as the envelope's details: one per problem, an unknown parameter under its own name. */
 export function queryIssues(error: z.ZodError): ErrorDetail[] {
   return error.issues.flatMap((issue) =>

@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigOrThrow } from '../../src/config/load.js';
+import { queueKeyFor } from '../../src/delivery/queue-key.js';
+import { replayDeadLetters } from '../../src/delivery/replay.js';
+import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
+import { redisKeys } from '../../src/store/redis/keys.js';
+import { DEAD_LETTER_HOLD_MS, type DeadLetter } from '../../src/store/types.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { notification } from './store-contract.js';
+
+let server: RedisServer;
+let admin: Redis;
+const stores: RedisStore[] = [];
+const keys = redisKeys('alertcord');
+const config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' } }).config;
+
+function open(now: () => number = Date.now): RedisStore {
+  const store = createRedisStore({ url: server.url, queueSize: 1_000, historyMaxEntries: 100, historyRetentionMs: 3_600_000, consumerName: 'c', visibilityTimeoutMs: 60_000, commandTimeoutMs: 500, now });
+  stores.push(store);
+  return store;
+}
+
+const letter = (id: string): DeadLetter => ({ id, notification: notification(id), reason: 'server_error', error: '503', at: Date.now() });
+
+beforeAll(async () => {
+  server = await startRedis();
+  admin = new Redis(server.url);
+});
+afterAll(async () => {
+  admin?.disconnect();
+  await server?.destroy();
+});
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
+  await admin.flushall();
+});
+
+describe('replaying dead letters from Redis', () => {
+  it('loses none when Redis goes away half way: what was not queued is held, and returns to the list later', async () => {
+    const a = open();
+    for (let i = 0; i < 5; i++) await a.deadLetters.add(letter(`d${i}`));
+    const enqueue = a.queue.enqueue.bind(a.queue);
+    let calls = 0;
+    a.queue.enqueue = async (...args) => {
+      if (++calls === 2) a.connection.disconnect(); // Redis gone after the first one was queued
+      return enqueue(...args);
+    };
+    const result = await replayDeadLetters(a, config, undefined, () => undefined);
+    expect(result.replayed).toEqual(['d0']);
+    expect(result.failed).toEqual(['d1', 'd2', 'd3', 'd4']);
+    const stream = keys.stream(queueKeyFor(config, 'general'));
+    expect(await admin.xlen(stream)).toBe(1);
+    // Not queued and not back in the list (Redis was gone when the replay tried): held, still in Redis.
+    expect(await admin.xlen(keys.deadLetters) + (await admin.xlen(keys.deadLettersHeld))).toBe(4);
+
+    // Later (past the hold time), any replica's next take puts them back in the list first.
+    const b = open(() => Date.now() + DEAD_LETTER_HOLD_MS + 1_000);
+    expect(await b.deadLetters.take(['unknown'])).toEqual([]);
+    expect((await b.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(await admin.xlen(keys.deadLettersHeld)).toBe(0);
+  });
+
+  it('settles as it goes: replayed ones leave the store, the ones it could not queue are dead letters again', async () => {
+    const a = open();
+    for (let i = 0; i < 3; i++) await a.deadLetters.add(letter(`d${i}`));
+    const enqueue = a.queue.enqueue.bind(a.queue);
+    a.queue.enqueue = async (key, n, dedupe) => (n.id === 'd1' ? 'full' : enqueue(key, n, dedupe));
+    expect(await replayDeadLetters(a, config, ['d0', 'd1', 'd2', 'nope'], () => undefined)).toEqual({ replayed: ['d0', 'd2'], failed: ['d1'], missing: ['nope'] });
+    expect((await a.deadLetters.list(10)).map((d) => d.id)).toEqual(['d1']);
+    expect(await admin.xlen(keys.deadLettersHeld)).toBe(0);
+  });
+});
