@@ -46,11 +46,17 @@ export class Delivery {
   ensureWorker(queueKey: string): void {
     if (this.#workers.has(queueKey) || this.#abort.signal.aborted) return;
     const worker = new WebhookWorker(queueKey, { ...this.deps, recorder: this.recorder, rerouter: this.rerouter });
-    const run = worker.run(this.#abort.signal).catch((err: unknown) => {
-      this.deps.logger.error({ queue: queueKey, err }, 'worker crashed; restarting');
-      this.#workers.delete(queueKey);
-      setTimeout(() => this.ensureWorker(queueKey), 1_000).unref();
-    });
+    const run = worker.run(this.#abort.signal).then(
+      // Retired (its queue is empty and no configured webhook uses it): the next enqueue starts another.
+      () => {
+        if (!this.#abort.signal.aborted) this.#workers.delete(queueKey);
+      },
+      (err: unknown) => {
+        this.deps.logger.error({ queue: queueKey, err }, 'worker crashed; restarting');
+        this.#workers.delete(queueKey);
+        setTimeout(() => this.ensureWorker(queueKey), 1_000).unref();
+      },
+    );
     this.#workers.set(queueKey, run);
   }
 

@@ -52,7 +52,18 @@ export class WebhookWorker {
         continue;
       }
       if (items.length > 0) await this.#deliverOrRelease(items, signal);
+      else if (await this.#retired()) return;
     }
+  }
+
+  /**
+   * True once the queue belongs to no configured webhook and is empty (a webhook replaced or removed, its
+   * queue drained or rerouted): the store forgets it and the worker ends, instead of every replica keeping
+   * a worker and a Redis connection for every queue ever used. A configured webhook's queue never retires.
+   */
+  async #retired(): Promise<boolean> {
+    if (queueTarget(this.deps.config(), this.queueKey)) return false;
+    return this.deps.store.queue.forget(this.queueKey).catch(() => false);
   }
 
   /**

@@ -34,6 +34,12 @@ export interface NotificationQueue {
   depth(queueKey: string): Promise<number>;
   oldestEnqueuedAt(queueKey: string): Promise<number | undefined>;
   queueKeys(): Promise<string[]>;
+  /**
+   * Drops an empty queue from `queueKeys` (its webhook is no longer configured and it drained), so no
+   * process keeps a worker, or a Redis connection, for it. False, changing nothing, when it holds entries.
+   * An enqueue to it later brings it back.
+   */
+  forget(queueKey: string): Promise<boolean>;
 }
 
 /** A notification Discord refused for good, or that ran out of retries: kept for inspection and replay. */

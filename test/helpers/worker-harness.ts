@@ -54,7 +54,9 @@ export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?:
   const recorder = new OutcomeRecorder({ store, now: clock.now, observe, logger });
   const rerouter = new Rerouter({ store, state, recorder, logger, now: clock.now });
   const queueKey = config.alertTypes.get('general')!.webhook!.id;
-  const worker = new WebhookWorker(queueKey, { config: () => config, store, state, sender: () => sender, recorder, rerouter, clock, random: () => 0.5, logger });
+  /** A worker for any queue key (one no webhook is configured for, too). */
+  const workerFor = (key: string) => new WebhookWorker(key, { config: () => config, store, state, sender: () => sender, recorder, rerouter, clock, random: () => 0.5, logger });
+  const worker = workerFor(queueKey);
   /** Queues the notifications and delivers them as one batch. */
   const deliverBatch = async (...ns: Notification[]) => {
     for (const n of ns) await store.queue.enqueue(queueKey, n);
@@ -63,5 +65,5 @@ export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?:
   /** How many posts carry `text` (JSON-encoded, as in the message). */
   const postsWith = (text: string) => posts.filter((m) => JSON.stringify(m).includes(text)).length;
   const deadLetterIds = async () => (await store.deadLetters.list(100)).map((d) => d.id).sort();
-  return { config, clock, store, state, posts, worker, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
+  return { config, clock, store, state, posts, worker, workerFor, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
 }

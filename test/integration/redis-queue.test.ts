@@ -4,6 +4,7 @@ import { createRedisStore, type RedisStoreOptions } from '../../src/store/redis/
 import { ANNOUNCE_EVERY_MS } from '../../src/store/redis/queue.js';
 import type { Store } from '../../src/store/types.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startBridge } from '../helpers/bridge.js';
 import { notification } from './store-contract.js';
 
 const Q = '123456789012345678';
@@ -69,6 +70,32 @@ describe('redis queue: entries that are not notifications', () => {
     expect(items.map((i) => i.notification.id)).toEqual(['first', 'second']);
     expect(errors.join('\n')).toContain('dropped 2 unreadable queue entries');
     expect(await admin.xlen(stream)).toBe(2);
+  });
+});
+
+describe('redis queue: queues of webhooks no longer configured', () => {
+  it('once drained, cost no replica a worker or a connection: they leave the queue set, and come back with an enqueue', async () => {
+    const old = open('old-replica');
+    const gone = Array.from({ length: 20 }, (_, i) => `90000000000000${String(i).padStart(4, '0')}`);
+    for (const q of gone) {
+      await old.queue.enqueue(q, notification(`n-${q}`));
+      await old.queue.ack(q, (await old.queue.read(q, 10, 0)).map((x) => x.entryId));
+    }
+    expect(await admin.scard('alertcord:queues')).toBe(20);
+    const clients = async () => String(await admin.call('client', 'list')).trim().split('\n').length;
+    const before = await clients();
+    const bridge = await startBridge({ types: ['general'], store: open('replica') });
+    try {
+      await expect.poll(() => bridge.runtime.delivery.queueKeys().filter((k) => gone.includes(k)), { timeout: 10_000 }).toEqual([]);
+      expect(await admin.smembers('alertcord:queues')).not.toEqual(expect.arrayContaining([gone[0]]));
+      expect((await clients()) - before).toBeLessThanOrEqual(4); // the replica's own connections, not one per old queue
+      // Work for such a queue brings it back at once from the replica that forgot it (another replica that
+      // enqueues names it again within ANNOUNCE_EVERY_MS, and works it meanwhile itself).
+      await bridge.runtime.store.queue.enqueue(gone[0]!, notification('late'));
+      expect(await admin.smembers('alertcord:queues')).toContain(gone[0]);
+    } finally {
+      await bridge.close();
+    }
   });
 });
 

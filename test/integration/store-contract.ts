@@ -164,6 +164,20 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('forgetting a queue', () => {
+      it('drops an empty queue from queueKeys, refuses one with entries, and an enqueue brings it back', async () => {
+        await store.queue.enqueue(Q, notification('a'));
+        expect(await store.queue.forget(Q)).toBe(false);
+        expect(await store.queue.queueKeys()).toContain(Q);
+        await store.queue.ack(Q, (await store.queue.read(Q, 10, 0)).map((i) => i.entryId));
+        expect(await store.queue.forget(Q)).toBe(true);
+        expect(await store.queue.queueKeys()).not.toContain(Q);
+        await store.queue.enqueue(Q, notification('b'));
+        expect(await store.queue.queueKeys()).toContain(Q);
+        expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['b']);
+      });
+    });
+
     describe('dead letters', () => {
       const letter = (id: string, at: number): DeadLetter => ({
         id, notification: notification(`n-${id}`), reason: 'invalid_body', error: '50035 Invalid Form Body', webhookId: '123', at,

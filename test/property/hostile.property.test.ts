@@ -43,6 +43,7 @@ function recordingQueue(into: Map<string, QueuedItem[]>): NotificationQueue {
     depth: async () => 0,
     oldestEnqueuedAt: async () => undefined,
     queueKeys: async () => [...into.keys()],
+    forget: async () => false,
   };
 }
 

@@ -101,6 +101,13 @@ export class MemoryQueue implements NotificationQueue {
     return [...this.#queues.keys()];
   }
 
+  async forget(queueKey: string): Promise<boolean> {
+    if ((this.#queues.get(queueKey)?.length ?? 0) > 0) return false;
+    this.#queues.delete(queueKey);
+    this.#unpacked.delete(queueKey);
+    return true;
+  }
+
   #take(queueKey: string, max: number): QueuedItem[] {
     const out: QueuedItem[] = [];
     for (const e of this.#list(queueKey)) {

@@ -95,6 +95,24 @@ export class RedisQueue implements NotificationQueue {
     }
   }
 
+  /**
+   * See `NotificationQueue.forget`: XLEN counts queued and pending entries alike (ack deletes), so 0 means
+   * nothing is left. Not atomic with other replicas' enqueues (the queue set lives in another slot): an
+   * enqueue racing it has its own replica's worker, and that replica names the queue again within
+   * {@link ANNOUNCE_EVERY_MS}. Closes this process's blocking connection for the queue.
+   */
+  async forget(queueKey: string): Promise<boolean> {
+    await this.#ready();
+    if ((await this.redis.xlen(this.options.keys.stream(queueKey))) > 0) return false;
+    await this.redis.srem(this.options.keys.queues, queueKey);
+    this.#announced.delete(queueKey); // an enqueue from here names it again at once
+    this.#readers.get(queueKey)?.close();
+    this.#readers.delete(queueKey);
+    this.#prepared.delete(queueKey);
+    this.#cursors.delete(queueKey);
+    return true;
+  }
+
   async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
     if (max <= 0) return [];
     try {
