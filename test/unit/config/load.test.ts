@@ -160,6 +160,23 @@ alert_types:
     if (!result.ok) expect(result.issues).toEqual([{ path: 'ADMIN_TOKEN_FILE', message: 'cannot read /missing: ENOENT' }]);
   });
 
+  it("refuses to start with a secret still set to the example placeholder (docker-compose's secrets/*), naming where", () => {
+    const compose = (name: string) => readFileSync(new URL(`../../../config/compose/secrets/${name}`, import.meta.url), 'utf8');
+    const files: Record<string, string> = { '/run/secrets/admin_token': compose('admin_token'), '/run/secrets/ingest_token': compose('ingest_token') };
+    const result = loadConfig({
+      env: { DISCORD_WEBHOOK_GENERAL: GENERAL, ADMIN_TOKEN_FILE: '/run/secrets/admin_token', INGEST_TOKEN_FILE: '/run/secrets/ingest_token', GRAFANA_HMAC_SECRET: 'CHANGE_ME' },
+      yaml: 'sources:\n  otlp:\n    token: changeme\n',
+      readFile: (p) => files[p]!,
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues.map((i) => i.path).sort()).toEqual(['ADMIN_TOKEN', 'GRAFANA_HMAC_SECRET', 'INGEST_TOKEN', 'sources.otlp.token']);
+      expect(JSON.stringify(result.issues)).not.toContain('change-me');
+    }
+    // A real secret that merely starts with the same letters is fine.
+    expect(ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, ADMIN_TOKEN: 'changemeister-7f3a9c', INGEST_TOKEN: 'x7-change-me' })).ok).toBe(true);
+  });
+
   it('fails fast with a ConfigError that lists every problem', () => {
     expect(() => loadConfigOrThrow({ env: { PORT: '-1', DISCORD_QUEUE_SIZE: '0' }, yaml: '' })).toThrowError(ConfigError);
     try {
