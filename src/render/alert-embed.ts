@@ -5,9 +5,9 @@ import type { DiscordEmbed, DiscordEmbedField } from './discord-message.js';
 import { escapeText, plainText } from './escape.js';
 import { finishEmbed } from './fit.js';
 import {
-  SEVERITY_ICONS, alertFields, alertTimestamp, labelFields, lastedText, linksField, sourceLabel, statusMarker,
+  SEVERITY_ICONS, alertFields, alertTimestamp, labelFields, lastedText, linksField, messageRepeatsTitle, sourceLabel, statusMarker,
 } from './format.js';
-import { MAX_DESCRIPTION, MAX_FIELDS, MAX_TITLE } from './limits.js';
+import { MAX_DESCRIPTION, MAX_FIELDS, MAX_TITLE, codePointLength } from './limits.js';
 import type { RenderOptions } from './render-options.js';
 
 /** What one alert's embed needs from the render options. */
@@ -56,7 +56,8 @@ export function renderAlertEmbed(alert: Alert, opts: AlertEmbedOptions): Discord
     footer: { text: plainText(p.footer ?? `${sourceLabel(alert.source)} · ${opts.alertType}`) },
   };
   const description = escapeText(alert.message, MAX_DESCRIPTION);
-  if (description.trim() !== '') e.description = description;
+  const titleWhole = codePointLength(e.title!) <= MAX_TITLE;
+  if (description.trim() !== '' && !(titleWhole && messageRepeatsTitle(alert))) e.description = description;
   const ts = alertTimestamp(alert, opts.now);
   if (ts !== undefined) e.timestamp = ts;
   if (p.url !== undefined) e.url = p.url;

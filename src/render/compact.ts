@@ -5,7 +5,7 @@ import { statusColor } from './colors.js';
 import type { DiscordEmbed, DiscordEmbedField, DiscordMessage } from './discord-message.js';
 import { ZWSP, escapeText } from './escape.js';
 import { finishEmbed } from './fit.js';
-import { SEVERITY_ICONS, TEST_MARKER, labelLine, reroutedNote, statusEmoji, truncatedNote } from './format.js';
+import { SEVERITY_ICONS, TEST_MARKER, labelLine, messageRepeatsTitle, reroutedNote, statusEmoji, truncatedNote } from './format.js';
 import { messageIdentity } from './identity.js';
 import { MAX_EMBEDS, MAX_FIELDS, MAX_TOTAL, codePointLength, embedSize, embedsSize, truncate } from './limits.js';
 import { buildPing, mergeMentions } from './mentions.js';
@@ -43,10 +43,12 @@ export function compactField(alert: Alert, level: CompactLevel): DiscordEmbedFie
   const note = alert.stateNote ? ` (${escapeText(alert.stateNote, 100)})` : '';
   const title = escapeText(oneLine(truncate(alert.title, level.nameMax)), level.nameMax) || 'Alert';
   const labels = labelLine(alert.labels, level.valueMax);
-  const message = escapeText(oneLine(truncate(alert.message, level.valueMax)), level.valueMax);
+  const name = `${statusEmoji(alert.status)} ${test}${title}${note}`;
+  const titleWhole = codePointLength(oneLine(alert.title)) <= level.nameMax && codePointLength(name) <= level.nameMax;
+  const message = titleWhole && messageRepeatsTitle(alert) ? '' : escapeText(oneLine(truncate(alert.message, level.valueMax)), level.valueMax);
   const value = [labels, message].filter((s) => s !== '').join(' — ');
   return {
-    name: truncate(`${statusEmoji(alert.status)} ${test}${title}${note}`, level.nameMax),
+    name: truncate(name, level.nameMax),
     value: truncate(`${SEVERITY_ICONS[alert.severity] ?? ''} ${value}`.trim(), level.valueMax) || ZWSP,
   };
 }

@@ -26,6 +26,16 @@ const DUPLICATE_LABELS = new Set(['alertname', 'severity']);
 const PREFERRED_LABELS = ['instance', 'job', 'service', 'service.name', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'deployment.environment', 'region'];
 
 /** Emoji of one status, for compact lines. */
+/**
+ * True when the alert's message only repeats its title: an Alertmanager or Grafana summary without a
+ * description is both. Where the title shows whole, the message is then left out rather than shown twice
+ * (a title that had to be cut keeps it, as the only place the text shows in full).
+ */
+export function messageRepeatsTitle(alert: Pick<Alert, 'title' | 'message'>): boolean {
+  const title = alert.title.replace(/\s+/g, ' ').trim();
+  return title !== '' && alert.message.replace(/\s+/g, ' ').trim() === title;
+}
+
 export function statusEmoji(status: Alert['status']): string {
   return status === 'firing' ? '🔥' : '✅';
 }
