@@ -194,7 +194,12 @@ async function readinessOf(store: Store, config: Config, shuttingDown: boolean):
   const storeOk = await store.ping().catch(() => false);
   return {
     ready: storeOk && !shuttingDown,
-    checks: { config: { ok: true, message: config.source.file ?? 'built-in' }, store: { ok: storeOk, message: `${store.kind}${storeOk ? '' : ' unreachable'}` } },
+    checks: {
+      config: { ok: true, message: config.source.file ?? 'built-in' },
+      store: { ok: storeOk, message: `${store.kind}${storeOk ? '' : ' unreachable'}` },
+      // Says why a draining process is not ready (every other check may well be fine).
+      ...(shuttingDown ? { shutdown: { ok: false, message: 'shutting down: draining the queue, new alerts go to another replica' } } : {}),
+    },
     dryRun: config.discord.dryRunReason,
   };
 }
