@@ -39,6 +39,12 @@ export interface WorkerDeps {
  * dead letter, or reroute). Runs until `signal` aborts; unfinished work is released back to the queue.
  */
 export class WebhookWorker {
+  /**
+   * Entry ids of the current batch whose lease renewal said another consumer holds them now (this process
+   * stalled past the visibility timeout, or could not renew): that consumer delivers them, this one must not.
+   */
+  readonly #lost = new Set<string>();
+
   constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {}
 
   async run(signal: AbortSignal): Promise<void> {
@@ -73,6 +79,7 @@ export class WebhookWorker {
    * (Releasing an entry already acked or dead-lettered changes nothing: it is no longer held.)
    */
   async #deliverOrRelease(items: QueuedItem[], signal: AbortSignal): Promise<void> {
+    this.#lost.clear();
     try {
       await this.#whileLeased(items, () => this.deliver(items, signal));
     } catch (err) {
@@ -94,7 +101,12 @@ export class WebhookWorker {
     const timer = setInterval(() => {
       if (touching) return;
       touching = true;
-      queue.touch!(this.queueKey, items.map((i) => i.entryId))
+      const asked = items.map((i) => i.entryId);
+      queue.touch!(this.queueKey, asked)
+        .then((held) => {
+          const still = new Set(held);
+          for (const id of asked) if (!still.has(id)) this.#lost.add(id);
+        })
         .catch((err: unknown) => this.deps.logger.warn({ queue: this.queueKey, err: String(err) }, 'lease renewal failed'))
         .finally(() => (touching = false));
     }, Math.max(100, queue.leaseMs / 3));
@@ -168,6 +180,11 @@ export class WebhookWorker {
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
+      for (const id of open(planned.notificationIds)) {
+        // Taken over by another consumer: it delivers them (and acks them), so they are neither sent,
+        // acked nor released here.
+        if (this.#lost.has(byId.get(id)!.entryId)) byId.delete(id);
+      }
       const ids = open(planned.notificationIds);
       if (ids.length === 0) {
         openPost = undefined; // what follows does not continue a message that was not sent

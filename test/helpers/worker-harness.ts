@@ -23,8 +23,8 @@ export function workerNotification(id: string, alerts = 1): Notification {
   };
 }
 
-/** Discord's answer to the n-th post (1-based). */
-export type Answer = (message: DiscordMessage, n: number) => RawResponse;
+/** Discord's answer to the n-th post (1-based); a promise to answer late. */
+export type Answer = (message: DiscordMessage, n: number) => RawResponse | Promise<RawResponse>;
 
 export const okAnswer = (n: number): RawResponse => ({ status: 200, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }, body: { id: `m${n}`, channel_id: 'c' }, elapsedMs: 1 });
 

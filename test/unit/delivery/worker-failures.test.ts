@@ -80,3 +80,29 @@ describe('worker: an error in the middle of a batch', () => {
     expect(await h.store.queue.depth(h.queueKey)).toBe(0);
   });
 });
+
+describe('worker: a lease lost to another consumer mid-batch (Redis: this process stalled past the visibility timeout)', () => {
+  it('does not send, ack or release what the other consumer now holds', async () => {
+    // The first post takes longer than the lease; the renewal then says none of the batch is ours any more.
+    const h = workerHarness(async (_m, n) => {
+      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      return okAnswer(n);
+    });
+    const released: string[][] = [];
+    Object.assign(h.store.queue, {
+      leaseMs: 300,
+      touch: async () => [],
+      release: async (_key: string, ids: string[]) => void released.push(ids),
+    });
+    for (const n of [workerNotification('a'), workerNotification('b'), workerNotification('c')]) await h.store.queue.enqueue(h.queueKey, n);
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(async () => (await h.store.history.list({})).length, { timeout: 5_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stop.abort();
+    await running;
+    expect(h.posts).toHaveLength(1); // a was already on its way; b and c are the other consumer's
+    expect((await h.store.history.list({})).map((e) => e.id)).toEqual(['a']);
+    expect(released.flat()).toEqual([]);
+  });
+});
