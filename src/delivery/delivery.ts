@@ -48,8 +48,12 @@ export class Delivery {
     const worker = new WebhookWorker(queueKey, { ...this.deps, recorder: this.recorder, rerouter: this.rerouter });
     const run = worker.run(this.#abort.signal).then(
       // Retired (its queue is empty and no configured webhook uses it): the next enqueue starts another.
+      // One that raced the retirement (a reload brought the webhook back) found this worker still listed:
+      // look once more.
       () => {
-        if (!this.#abort.signal.aborted) this.#workers.delete(queueKey);
+        if (this.#abort.signal.aborted) return;
+        this.#workers.delete(queueKey);
+        void this.deps.store.queue.depth(queueKey).then((depth) => depth > 0 && this.ensureWorker(queueKey), () => undefined);
       },
       (err: unknown) => {
         this.deps.logger.error({ queue: queueKey, err }, 'worker crashed; restarting');
