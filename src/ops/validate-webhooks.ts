@@ -19,7 +19,7 @@ export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'sender
   const config = runtime.config();
   const byId = new Map<string, { types: string[]; webhook: NonNullable<ReturnType<typeof config.alertTypes.get>>['webhook'] }>();
   for (const t of config.alertTypes.values()) {
-    if (!t.webhook || t.fallsBackToGeneral) continue;
+    if (!t.webhook) continue; // types falling back to general are listed under its webhook: they post there too
     const entry = byId.get(t.webhook.id) ?? { types: [], webhook: t.webhook };
     entry.types.push(t.name);
     byId.set(t.webhook.id, entry);
