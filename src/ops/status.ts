@@ -97,8 +97,15 @@ function webhookReport(s: WebhookStatus, alertTypes: string[], queue: WebhookRep
     queue,
     broken: s.broken ? { reason: s.broken.reason, since: iso(s.broken.since) } : null,
     lastSuccessAt: s.lastSuccessAt !== undefined ? iso(s.lastSuccessAt) : null,
-    lastError: s.lastError ? { reason: s.lastError.reason, detail: s.lastError.detail, at: iso(s.lastError.at) } : null,
+    lastError: lastErrorOf(s),
   };
+}
+
+/** The last failure; a broken mark is one too (Discord's 401/403/404 that set it), when it is the newer. */
+function lastErrorOf(s: WebhookStatus): WebhookReport['lastError'] {
+  const failure = s.lastError;
+  if (s.broken && (!failure || s.broken.since >= failure.at)) return { reason: 'broken_webhook', detail: s.broken.reason, at: iso(s.broken.since) };
+  return failure ? { reason: failure.reason, detail: failure.detail, at: iso(failure.at) } : null;
 }
 
 function iso(ms: number): string {

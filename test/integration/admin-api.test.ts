@@ -101,6 +101,8 @@ describe('admin API behaviour', () => {
     expect(error.breaker).toMatchObject({ state: 'closed', consecutiveFailures: 1 });
     expect(error.rateLimit).toEqual({ remaining: expect.any(Number), limit: expect.any(Number), resetAt: expect.any(String) });
     expect(hook(HOOK_IDS.security!).broken).toMatchObject({ since: expect.any(String) });
+    // The broken mark is the webhook's last error too (Discord's refusal that set it).
+    expect(hook(HOOK_IDS.security!).lastError).toMatchObject({ reason: 'broken_webhook', detail: hook(HOOK_IDS.security!).broken.reason });
     expect(hook(HOOK_IDS.monitoring!)).toMatchObject({ broken: null, pause: null, lastError: null, queue: { depth: 0, oldestAgeSeconds: 0 } });
     expect(Date.parse(hook(HOOK_IDS.monitoring!).lastSuccessAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(text).not.toMatch(/tok-\w+-secret|https?:\/\//);
