@@ -69,6 +69,14 @@ describe('Redis history shared by replicas, with a cache of recent entries in ea
     expect(ids(await a.history.list({}))).toEqual(['new1']); // and again, from its refilled cache
   });
 
+  it('after Redis lost its data, is not fooled by others writing exactly as many entries as its cache had seen', async () => {
+    for (let i = 0; i < 3; i++) await a.history.record(historyEntry(`old${i}`, { receivedAt: T0 - 5_000 + i }));
+    expect(ids(await a.history.list({}))).toEqual(['old2', 'old1', 'old0']);
+    await admin.flushall();
+    for (let i = 0; i < 3; i++) await b.history.record(historyEntry(`new${i}`, { receivedAt: T0 - 1_000 + i }));
+    expect(ids(await a.history.list({}))).toEqual(['new2', 'new1', 'new0']);
+  });
+
   it('trimming past maxEntries reaches every replica: nobody lists a trimmed entry', async () => {
     for (let i = 0; i < 5; i++) await a.history.record(historyEntry(`t${i}`, { receivedAt: T0 - (10 - i) * 1_000 }));
     expect(await b.history.list({})).toHaveLength(5);

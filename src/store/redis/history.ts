@@ -42,13 +42,14 @@ export class RedisHistory implements History {
     await this.#ready();
     const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
     const key = historyEntry(entry.id);
-    const [, , , , seq, size] = await execAll(
+    const [, , , , , seq, size] = await execAll(
       this.redis
         .multi()
         .hset(key, 'e', JSON.stringify(entry), 'type', entry.alertType, 'outcome', entry.outcome.status)
         .pexpire(key, Math.ceil(ttlMs))
         .zadd(index, entry.receivedAt, entry.id)
         .zremrangebyscore(index, '-inf', `(${now - this.options.retentionMs}`)
+        .set(historySeq, seqStart(), 'NX')
         .incr(historySeq)
         .zcard(index),
     );
@@ -128,7 +129,7 @@ export class RedisHistory implements History {
     const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
     const ids = await this.redis.zrange(index, 0, String(count - 1));
     if (ids.length === 0) return;
-    const [, , seq] = await execAll(this.redis.multi().zrem(index, ...ids).unlink(...ids.map(historyEntry)).incr(historySeq));
+    const [, , , seq] = await execAll(this.redis.multi().zrem(index, ...ids).unlink(...ids.map(historyEntry)).set(historySeq, seqStart(), 'NX').incr(historySeq));
     this.#cache?.apply(Number(seq), { removed: ids });
   }
 
@@ -146,4 +147,13 @@ function parseEntry(json: string | null): HistoryEntry | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a new write counter starts: a random point, not 0. After Redis lost its data (FLUSHALL, a restart
+ * without persistence) the counter starts again somewhere else, so a replica's cache, labelled with the old
+ * counter, cannot match the new one by chance (other replicas writing exactly as many entries as it had seen).
+ */
+function seqStart(): number {
+  return Math.floor(2 ** 40 + Math.random() * 2 ** 50);
 }

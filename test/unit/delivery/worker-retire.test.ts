@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { Delivery } from '../../../src/delivery/delivery.js';
 import { READ_BLOCK_MS } from '../../../src/delivery/worker.js';
 import { workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
@@ -21,5 +23,26 @@ describe('worker: a queue no configured webhook uses any more', () => {
     expect(await h.store.queue.queueKeys()).toContain(h.queueKey);
     stop.abort();
     await running;
+  });
+
+  it('an enqueue that lands while a retiring worker is still listed is not stranded', async () => {
+    const h = workerHarness();
+    const gone = '999999999999999999'; // no configured webhook uses it
+    const delivery = new Delivery({ config: () => h.config, store: h.store, state: h.state, sender: () => ({ post: async () => ({ status: 200, headers: {}, body: { id: 'm' }, elapsedMs: 1 }), get: async () => ({ status: 200, headers: {}, body: {}, elapsedMs: 1 }) }), clock: h.clock, random: () => 0.5, logger: pino({ level: 'silent' }) });
+    const forget = h.store.queue.forget.bind(h.store.queue);
+    let raced = false;
+    h.store.queue.forget = async (key) => {
+      const done = await forget(key);
+      if (done && !raced) {
+        raced = true; // intake with a config snapshot from before the reload, or a reload that brought the webhook back
+        await h.store.queue.enqueue(gone, workerNotification('late'));
+        delivery.ensureWorker(gone);
+      }
+      return done;
+    };
+    delivery.ensureWorker(gone);
+    await expect.poll(() => raced, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => h.store.queue.depth(gone), { timeout: 5_000 }).toBe(0);
+    await delivery.stop(0);
   });
 });
