@@ -52,13 +52,14 @@ describe('replaying dead letters from Redis', () => {
     const stream = keys.stream(queueKeyFor(config, 'general'));
     expect(await admin.xlen(stream)).toBe(1);
     // Not queued and not back in the list (Redis was gone when the replay tried): held, still in Redis.
-    expect(await admin.xlen(keys.deadLetters) + (await admin.xlen(keys.deadLettersHeld))).toBe(4);
+    expect(await admin.xlen(keys.deadLetters) + (await admin.hlen(keys.deadLettersHeld))).toBe(4);
 
     // Later (past the hold time), any replica's next take puts them back in the list first.
     const b = open(() => Date.now() + DEAD_LETTER_HOLD_MS + 1_000);
     expect(await b.deadLetters.take(['unknown'])).toEqual([]);
     expect((await b.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['d1', 'd2', 'd3', 'd4']);
-    expect(await admin.xlen(keys.deadLettersHeld)).toBe(0);
+    expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
+    expect(await admin.zcard(keys.deadLettersHeldAt)).toBe(0);
   });
 
   it('settles as it goes: replayed ones leave the store, the ones it could not queue are dead letters again', async () => {
@@ -68,6 +69,7 @@ describe('replaying dead letters from Redis', () => {
     a.queue.enqueue = async (key, n, dedupe) => (n.id === 'd1' ? 'full' : enqueue(key, n, dedupe));
     expect(await replayDeadLetters(a, config, ['d0', 'd1', 'd2', 'nope'], () => undefined)).toEqual({ replayed: ['d0', 'd2'], failed: ['d1'], missing: ['nope'] });
     expect((await a.deadLetters.list(10)).map((d) => d.id)).toEqual(['d1']);
-    expect(await admin.xlen(keys.deadLettersHeld)).toBe(0);
+    expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
+    expect(await admin.zcard(keys.deadLettersHeldAt)).toBe(0);
   });
 });

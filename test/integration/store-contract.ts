@@ -206,6 +206,16 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         await store.deadLetters.settle({ queued: ['d1'], kept: ['d1'] }); // already settled: nothing comes back
         expect(await store.deadLetters.count()).toBe(2);
       });
+
+      it('leaves in the list a copy of an id that is held, for a later replay', async () => {
+        await store.deadLetters.add(letter('d1', 1000));
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1']);
+        await store.deadLetters.add(letter('d1', 2000)); // dead-lettered again while the first is being replayed
+        expect(await store.deadLetters.take()).toEqual([]);
+        expect(await store.deadLetters.count()).toBe(1);
+        await store.deadLetters.settle({ queued: ['d1'] });
+        expect(await store.deadLetters.take()).toEqual([letter('d1', 2000)]);
+      });
     });
 
     describe('history', () => {

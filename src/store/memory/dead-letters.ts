@@ -3,8 +3,8 @@ import type { DeadLetter, DeadLetters } from '../types.js';
 /** Dead letters in memory, bounded: past `max`, the oldest are dropped (and counted by the caller's metrics). */
 export class MemoryDeadLetters implements DeadLetters {
   #entries: DeadLetter[] = [];
-  /** Taken by a replay that has not settled them yet (in this process, a replay always settles). */
-  #held: DeadLetter[] = [];
+  /** Taken by a replay that has not settled them yet, by id (in this process, a replay always settles). */
+  readonly #held = new Map<string, DeadLetter>();
   constructor(private readonly max = 10_000) {}
 
   async add(entry: DeadLetter): Promise<void> {
@@ -18,17 +18,26 @@ export class MemoryDeadLetters implements DeadLetters {
 
   async take(ids?: string[]): Promise<DeadLetter[]> {
     const wanted = ids ? new Set(ids) : undefined;
-    const taken = wanted ? this.#entries.filter((e) => wanted.has(e.id)) : this.#entries;
-    this.#entries = wanted ? this.#entries.filter((e) => !wanted.has(e.id)) : [];
-    for (const e of taken) this.#held.push(e);
+    const taken: DeadLetter[] = [];
+    const left: DeadLetter[] = [];
+    for (const e of this.#entries) {
+      // An id already held stays in the list for a later replay (as in Redis).
+      if ((wanted === undefined || wanted.has(e.id)) && !this.#held.has(e.id)) {
+        this.#held.set(e.id, e);
+        taken.push(e);
+      } else left.push(e);
+    }
+    this.#entries = left;
     return taken;
   }
 
   async settle(outcome: { queued?: string[]; kept?: string[] }): Promise<void> {
-    const done = new Set([...(outcome.queued ?? []), ...(outcome.kept ?? [])]);
-    const back = new Set(outcome.kept ?? []);
-    for (const e of this.#held) if (back.has(e.id)) await this.add(e);
-    this.#held = this.#held.filter((e) => !done.has(e.id));
+    for (const id of outcome.queued ?? []) this.#held.delete(id);
+    for (const id of outcome.kept ?? []) {
+      const entry = this.#held.get(id);
+      this.#held.delete(id);
+      if (entry) await this.add(entry);
+    }
   }
 
   async count(): Promise<number> {

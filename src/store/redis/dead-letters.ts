@@ -13,13 +13,13 @@ export const DEAD_LETTERS_MAX = 10_000;
  */
 export class RedisDeadLetters implements DeadLetters {
   /**
-   * `key`: the list; `hold`: entries a replay took and has not settled (same slot, so one script moves
-   * between them).
+   * `key`: the list; `hold`: where entries a replay took and has not settled are kept, and when each was
+   * taken (same slot as the list, so one script moves between them).
    */
   constructor(
     private readonly redis: Redis & ScriptCommands,
     private readonly key: string,
-    private readonly hold: string,
+    private readonly hold: { entries: string; takenAt: string },
     private readonly commandTimeoutMs: number,
     private readonly now: () => number,
   ) {}
@@ -42,7 +42,8 @@ export class RedisDeadLetters implements DeadLetters {
     if (ids?.length === 0) return [];
     await this.#ready();
     const args = ids ? ['ids', ...ids] : ['all'];
-    const reply = await this.redis.alertcordTakeDeadLetters(this.key, this.hold, this.now() - DEAD_LETTER_HOLD_MS, ...args);
+    const now = this.now();
+    const reply = await this.redis.alertcordTakeDeadLetters(this.key, this.hold.entries, this.hold.takenAt, now, now - DEAD_LETTER_HOLD_MS, ...args);
     const bodies = Array.isArray(reply) ? reply.map(String) : [];
     return bodies.map(parseDeadLetter).filter((d): d is DeadLetter => d !== undefined);
   }
@@ -52,7 +53,7 @@ export class RedisDeadLetters implements DeadLetters {
     const kept = outcome.kept ?? [];
     if (queued.length + kept.length === 0) return;
     await this.#ready();
-    await this.redis.alertcordSettleDeadLetters(this.key, this.hold, queued.length, ...queued, ...kept);
+    await this.redis.alertcordSettleDeadLetters(this.key, this.hold.entries, this.hold.takenAt, queued.length, ...queued, ...kept);
   }
 
   async count(): Promise<number> {

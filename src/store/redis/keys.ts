@@ -12,8 +12,10 @@ export interface RedisKeys {
   queues: string;
   /** The dead-letter stream (one for all webhooks). */
   deadLetters: string;
-  /** Dead letters a replay took and has not settled yet, in the dead-letter stream's slot. */
+  /** Dead letters a replay took and has not settled yet (hash: id → JSON), in the dead-letter stream's slot. */
   deadLettersHeld: string;
+  /** When each held dead letter was taken (sorted set: id → ms), to return those a replay never settled. */
+  deadLettersHeldAt: string;
   /** Sorted set of history ids scored by receivedAt. */
   historyIndex: string;
   /** One history entry (a hash), in the index's slot. */
@@ -41,6 +43,7 @@ export function redisKeys(prefix: string): RedisKeys {
     queues: `${prefix}:queues`,
     deadLetters: `${prefix}:{deadletters}`,
     deadLettersHeld: `${prefix}:{deadletters}:held`,
+    deadLettersHeldAt: `${prefix}:{deadletters}:held-at`,
     historyIndex: `${prefix}:{history}:index`,
     historyEntry: (id) => `${prefix}:{history}:e:${id}`,
     historySeq: `${prefix}:{history}:seq`,

@@ -57,21 +57,24 @@ return redis.call(unpack(args))
 `;
 
 /**
- * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] its hold (entries a replay took and has
- * not settled); ARGV stale-before (ms), 'all' | 'ids', ids…. First returns holds older than stale-before to
- * the list (a replay that died or lost Redis never settled them), then moves the wanted entries from the
- * list to the hold, in one step: two replicas replaying at once never both get the same entry, and an entry
- * is in the store at every moment. Returns the JSON bodies, oldest first.
+ * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] the hold (hash: id → JSON), KEYS[3] when
+ * each was taken (sorted set: id → ms); ARGV now, stale-before (ms), 'all' | 'ids', ids…. First returns
+ * holds taken before stale-before to the list (a replay that died or lost Redis never settled them), then
+ * moves the wanted entries from the list to the hold, in one step: two replicas replaying at once never
+ * both get the same entry, and an entry is in Redis at every moment. An id already held stays in the list
+ * for a later replay. Entries without an id or a body are dropped. Returns the JSON bodies, oldest first.
  */
 const TAKE_DEAD_LETTERS = `
-for _, e in ipairs(redis.call('XRANGE', KEYS[2], '-', ARGV[1])) do
-  redis.call('XADD', KEYS[1], '*', unpack(e[2]))
-  redis.call('XDEL', KEYS[2], e[1])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])) do
+  local body = redis.call('HGET', KEYS[2], id)
+  if body then redis.call('XADD', KEYS[1], '*', 'id', id, 'd', body) end
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
 end
 local wanted = nil
-if ARGV[2] == 'ids' then
+if ARGV[3] == 'ids' then
   wanted = {}
-  for i = 3, #ARGV do wanted[ARGV[i]] = true end
+  for i = 4, #ARGV do wanted[ARGV[i]] = true end
 end
 local out = {}
 local from = '-'
@@ -84,11 +87,13 @@ while true do
       if fields[j] == 'id' then id = fields[j + 1] elseif fields[j] == 'd' then body = fields[j + 1] end
     end
     if wanted == nil or (id and wanted[id]) then
-      if body then
+      if not (id and body) then
+        redis.call('XDEL', KEYS[1], entry[1])
+      elseif redis.call('HSETNX', KEYS[2], id, body) == 1 then
+        redis.call('ZADD', KEYS[3], ARGV[1], id)
+        redis.call('XDEL', KEYS[1], entry[1])
         out[#out + 1] = body
-        redis.call('XADD', KEYS[2], '*', unpack(fields))
       end
-      redis.call('XDEL', KEYS[1], entry[1])
     end
   end
   from = '(' .. batch[#batch][1]
@@ -97,29 +102,19 @@ return out
 `;
 
 /**
- * Settle a replay's held dead letters: KEYS[1] dead-letter stream, KEYS[2] hold; ARGV n, n queued ids, then
- * kept ids. Queued ones leave the hold; kept ones go back to the list.
+ * Settle a replay's held dead letters: KEYS as TAKE_DEAD_LETTERS; ARGV n, n queued ids, then kept ids.
+ * Queued ones leave the hold; kept ones go back to the list. O(ids), whatever the size of the hold.
  */
 const SETTLE_DEAD_LETTERS = `
 local n = tonumber(ARGV[1])
-local done, back = {}, {}
-for i = 2, n + 1 do done[ARGV[i]] = true end
-for i = n + 2, #ARGV do back[ARGV[i]] = true end
-local from = '-'
-while true do
-  local batch = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', 500)
-  if #batch == 0 then break end
-  for _, entry in ipairs(batch) do
-    local fields, id = entry[2], nil
-    for j = 1, #fields, 2 do
-      if fields[j] == 'id' then id = fields[j + 1] end
-    end
-    if id and (done[id] or back[id]) then
-      if back[id] then redis.call('XADD', KEYS[1], '*', unpack(fields)) end
-      redis.call('XDEL', KEYS[2], entry[1])
-    end
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if i > n + 1 then
+    local body = redis.call('HGET', KEYS[2], id)
+    if body then redis.call('XADD', KEYS[1], '*', 'id', id, 'd', body) end
   end
-  from = '(' .. batch[#batch][1]
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
 end
 return 0
 `;
@@ -129,8 +124,8 @@ export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
   alertcordAck: { lua: ACK, numberOfKeys: 1 },
   alertcordLease: { lua: LEASE, numberOfKeys: 1 },
-  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 2 },
-  alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 2 },
+  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
+  alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
 } as const;
 
 type Arg = string | number;
@@ -140,6 +135,6 @@ export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   alertcordAck(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
-  alertcordTakeDeadLetters(stream: string, hold: string, ...args: Arg[]): Promise<unknown>;
-  alertcordSettleDeadLetters(stream: string, hold: string, ...args: Arg[]): Promise<unknown>;
+  alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
+  alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
 }
