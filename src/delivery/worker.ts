@@ -151,7 +151,12 @@ export class WebhookWorker {
           await this.deps.recorder.deadLetter(this.queueKey, item, { reason: 'unexpected', detail: `cannot be rendered: ${String(err)}`, attempts: 0, webhookId: target.webhook.id });
         }
       }
-      return planMessages(config, items, free, this.deps.clock.now);
+      try {
+        return planMessages(config, items, free, this.deps.clock.now);
+      } catch {
+        // Each renders alone but not packed together: send each alone rather than fail the batch forever.
+        return items.flatMap((item) => planSingle(config, item.notification, this.deps.clock.now));
+      }
     }
   }
 
@@ -180,11 +185,7 @@ export class WebhookWorker {
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
-      for (const id of open(planned.notificationIds)) {
-        // Taken over by another consumer: it delivers them (and acks them), so they are neither sent,
-        // acked nor released here.
-        if (this.#lost.has(byId.get(id)!.entryId)) byId.delete(id);
-      }
+      this.#dropLost(byId);
       const ids = open(planned.notificationIds);
       if (ids.length === 0) {
         openPost = undefined; // what follows does not continue a message that was not sent
@@ -218,11 +219,12 @@ export class WebhookWorker {
         continue;
       }
       if (outcome.kind === 'aborted') break;
+      this.#dropLost(byId); // the send may have taken long: what another consumer took meanwhile is not settled here
       if (outcome.kind === 'broken') {
         await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
         return;
       }
-      await this.#settleFailure(outcome, ids, byId, target, config, signal);
+      await this.#settleFailure(outcome, open(ids), byId, target, config, signal);
       // The messages after this one were rendered with the notifications just settled in them (a packed
       // message spills a notification into the next): posted as they are, they would carry those again, and
       // a culprit's spilled part would get an innocent neighbour dead-lettered. Plan what is left anew.
@@ -233,6 +235,14 @@ export class WebhookWorker {
       break;
     }
     if (byId.size > 0) await this.deps.store.queue.release(this.queueKey, [...byId.values()].map((i) => i.entryId));
+  }
+
+  /**
+   * Drops the notifications another consumer took over (see `#lost`): it delivers, acks or dead-letters
+   * them, so they are neither sent, settled nor released here.
+   */
+  #dropLost(byId: Map<string, QueuedItem>): void {
+    for (const [id, item] of byId) if (this.#lost.has(item.entryId)) byId.delete(id);
   }
 
   /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */

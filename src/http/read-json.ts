@@ -38,7 +38,7 @@ export async function readJsonBody(c: Context, limits: ReadLimits, verify?: Body
     return fail(415, 'unsupported_media_type', `expected content-type application/json, got "${type || 'none'}": ${CURL_HINT}`);
   }
   const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+  if (charset !== undefined && !UTF8_CHARSETS.has(charset)) {
     // RFC 8259: JSON between systems is UTF-8; read as UTF-8, other text would be silently garbled.
     return fail(415, 'unsupported_media_type', `JSON must be UTF-8, got charset "${charset}"`);
   }
@@ -71,6 +71,8 @@ export async function decodeContent(encoding: string | undefined, raw: Uint8Arra
 }
 
 const gunzipAsync = promisify(gunzip);
+/** Charsets whose text reads correctly as UTF-8 (ASCII is a subset of it). */
+const UTF8_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 /** The `charset` parameter of a content type (quoted or not). */
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 

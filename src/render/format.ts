@@ -25,7 +25,6 @@ const DUPLICATE_LABELS = new Set(['alertname', 'severity']);
 /** Labels that identify where an alert comes from, shown first when present. */
 const PREFERRED_LABELS = ['instance', 'job', 'service', 'service.name', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'deployment.environment', 'region'];
 
-/** Emoji of one status, for compact lines. */
 /**
  * True when the alert's message only repeats its title: an Alertmanager or Grafana summary without a
  * description is both. Where the title shows whole, the message is then left out rather than shown twice
@@ -36,6 +35,7 @@ export function messageRepeatsTitle(alert: Pick<Alert, 'title' | 'message'>): bo
   return title !== '' && alert.message.replace(/\s+/g, ' ').trim() === title;
 }
 
+/** Emoji of one status, for compact lines. */
 export function statusEmoji(status: Alert['status']): string {
   return status === 'firing' ? '🔥' : '✅';
 }

@@ -105,4 +105,21 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
     expect((await h.store.history.list({})).map((e) => e.id)).toEqual(['a']);
     expect(released.flat()).toEqual([]);
   });
+
+  it('does not reroute or dead-letter them either when the webhook turns out broken', async () => {
+    const h = workerHarness(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      return { status: 401, headers: {}, body: { code: 50027, message: 'Invalid Webhook Token' }, elapsedMs: 1 };
+    });
+    // The renewal keeps a (the first entry, in flight) but says b and c are another consumer's now.
+    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 1) });
+    for (const n of [workerNotification('a'), workerNotification('b'), workerNotification('c')]) await h.store.queue.enqueue(h.queueKey, n);
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(() => h.deadLetterIds(), { timeout: 5_000 }).toEqual(['a']); // general itself is broken: a has nowhere to go
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stop.abort();
+    await running;
+    expect(await h.deadLetterIds()).toEqual(['a']); // b and c are the other consumer's
+  });
 });

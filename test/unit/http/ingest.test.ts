@@ -102,7 +102,7 @@ describe('ingest routes', () => {
     const latin1 = await h.post('/webhook/generic', '{"title":"caf\u00e9"}', { 'content-type': 'application/json; charset=iso-8859-1' });
     expect(latin1.status).toBe(415);
     expect(((await latin1.json()) as { error: { message: string } }).error.message).toContain('UTF-8');
-    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8']) {
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8', 'application/json; charset=us-ascii']) {
       expect((await h.post('/webhook/generic', { title: 'café' }, { 'content-type': type })).status).toBe(202);
     }
   });
