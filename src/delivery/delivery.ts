@@ -53,7 +53,8 @@ export class Delivery {
       () => {
         if (this.#abort.signal.aborted) return;
         this.#workers.delete(queueKey);
-        void this.deps.store.queue.depth(queueKey).then((depth) => depth > 0 && this.ensureWorker(queueKey), () => undefined);
+        // (Unknown depth: start one anyway; on an empty queue it retires again.)
+        void this.deps.store.queue.depth(queueKey).then((depth) => depth > 0 && this.ensureWorker(queueKey), () => this.ensureWorker(queueKey));
       },
       (err: unknown) => {
         this.deps.logger.error({ queue: queueKey, err }, 'worker crashed; restarting');

@@ -119,6 +119,7 @@ export class WebhookWorker {
 
   /** Delivers one batch; exported for tests that drive a worker step by step. */
   async deliver(items: QueuedItem[], signal: AbortSignal): Promise<void> {
+    this.#dropLostItems(items);
     const config = this.deps.config();
     const target = queueTarget(config, this.queueKey);
     if (!target || (await this.deps.state.isBroken(this.queueKey))) {
@@ -128,6 +129,7 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
+    this.#dropLostItems(items); // the wait for a slot may have been long
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -153,8 +155,9 @@ export class WebhookWorker {
       }
       try {
         return planMessages(config, items, free, this.deps.clock.now);
-      } catch {
+      } catch (err) {
         // Each renders alone but not packed together: send each alone rather than fail the batch forever.
+        this.deps.logger.error({ queue: this.queueKey, err }, 'a batch cannot be packed; its notifications go out one by one');
         return items.flatMap((item) => planSingle(config, item.notification, this.deps.clock.now));
       }
     }
@@ -185,7 +188,14 @@ export class WebhookWorker {
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
-      this.#dropLost(byId);
+      if (this.#dropLost(byId)) {
+        // The messages planned carry what another consumer holds now: plan what is still ours anew.
+        const rest = [...byId.values()];
+        if (rest.length > 0 && !signal.aborted) {
+          return this.#sendPlans(planMessages(config, rest, plans.length - index, this.deps.clock.now), rest, target, config, signal);
+        }
+        break;
+      }
       const ids = open(planned.notificationIds);
       if (ids.length === 0) {
         openPost = undefined; // what follows does not continue a message that was not sent
@@ -224,7 +234,7 @@ export class WebhookWorker {
         await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
         return;
       }
-      await this.#settleFailure(outcome, open(ids), byId, target, config, signal);
+      await this.#settleFailure(outcome, ids, byId, target, config, signal);
       // The messages after this one were rendered with the notifications just settled in them (a packed
       // message spills a notification into the next): posted as they are, they would carry those again, and
       // a culprit's spilled part would get an innocent neighbour dead-lettered. Plan what is left anew.
@@ -241,13 +251,34 @@ export class WebhookWorker {
    * Drops the notifications another consumer took over (see `#lost`): it delivers, acks or dead-letters
    * them, so they are neither sent, settled nor released here.
    */
-  #dropLost(byId: Map<string, QueuedItem>): void {
-    for (const [id, item] of byId) if (this.#lost.has(item.entryId)) byId.delete(id);
+  #dropLost(byId: Map<string, QueuedItem>): boolean {
+    let dropped = 0;
+    for (const [id, item] of byId) {
+      if (!this.#lost.has(item.entryId)) continue;
+      byId.delete(id);
+      dropped++;
+    }
+    if (dropped > 0) this.#warnLost(dropped);
+    return dropped > 0;
+  }
+
+  /** {@link #dropLost} on a batch's item list, in place (the lease renewal reads the same array). */
+  #dropLostItems(items: QueuedItem[]): void {
+    const before = items.length;
+    for (let i = items.length - 1; i >= 0; i--) if (this.#lost.has(items[i]!.entryId)) items.splice(i, 1);
+    if (items.length < before) this.#warnLost(before - items.length);
+  }
+
+  #warnLost(count: number): void {
+    this.deps.logger.warn({ queue: this.queueKey, count }, 'lease lost: another consumer holds these notifications now and delivers them (this process stalled past the visibility timeout)');
   }
 
   /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
   async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
-    if (outcome.kind === 'permanent' && ids.length > 1) {
+    // Judged on what the message carried; only what is still ours (not taken over meanwhile) is settled.
+    const packed = ids.length > 1;
+    ids = ids.filter((id) => byId.has(id));
+    if (outcome.kind === 'permanent' && packed) {
       for (const id of ids) {
         const item = byId.get(id)!;
         byId.delete(id);

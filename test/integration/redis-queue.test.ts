@@ -117,6 +117,21 @@ describe('redis queue: the queue set other replicas discover queues by', () => {
 });
 
 describe('redis queue: consumers and leases', () => {
+  it('a renewal keeps what it holds, drops what another consumer took, and keeps all when Redis lost the stream', async () => {
+    const a = open('a');
+    const b = open('b');
+    for (const id of ['x', 'y']) await a.queue.enqueue(Q, notification(id));
+    const held = await a.queue.read(Q, 10, 0);
+    const ids = held.map((i) => i.entryId);
+    expect(await a.queue.touch!(Q, ids)).toEqual(ids);
+    await sleep(VISIBILITY_MS + 100);
+    expect((await b.queue.read(Q, 1, 0)).map((i) => i.entryId)).toEqual([ids[0]]); // b takes x over
+    expect(await a.queue.touch!(Q, ids)).toEqual([ids[1]]);
+    // FLUSHALL (or a restart without persistence): nobody else holds them; this process has the only copy.
+    await admin.flushall();
+    expect(await a.queue.touch!(Q, ids)).toEqual(ids);
+  });
+
   it("a dead consumer's entries go to another consumer after the visibility timeout", async () => {
     const a = open('replica-a');
     const b = open('replica-b');

@@ -80,9 +80,11 @@ export class RedisHistory implements History {
     const cache = this.#cache;
     if (!cache) return undefined;
     const seq = Number((await this.redis.get(this.options.keys.historySeq)) ?? 0);
-    // A counter below the cache's went back: Redis lost its data (FLUSHALL, a restart without persistence,
-    // a failover to a lagging replica). The cache describes what is gone and `fill` would keep it (it
-    // refuses older refills, which guards against a slow read racing this replica's own write): drop it.
+    // A counter below the cache's went back: Redis lost writes (a failover to a lagging replica, seen while
+    // the counter is still behind) or all its data (FLUSHALL, a restart without persistence: the counter
+    // starts anew at a random point, see `seqStart`, so it differs either way). The cache describes what is
+    // gone and `fill` would keep it (it refuses older refills, which guards against a slow read racing this
+    // replica's own write): drop it.
     if (cache.seq !== undefined && seq < cache.seq) cache.clear();
     if (cache.seq !== seq) await this.#refill(cache);
     return cache.answer(query, now, this.options.retentionMs);

@@ -213,7 +213,10 @@ export class RedisQueue implements NotificationQueue {
     const held: string[] = [];
     for (const ids of chunks(entryIds)) {
       const reply = await this.redis.alertcordLease(this.options.keys.stream(queueKey), CONSUMER_GROUP, this.options.consumerName, idleMs, ...ids);
-      if (Array.isArray(reply)) held.push(...reply.map(String));
+      // The stream is gone (FLUSHALL, a restart without persistence): no other consumer holds these, and
+      // this process has the only copy; they stay this worker's to deliver.
+      if (reply === -1) held.push(...ids);
+      else if (Array.isArray(reply)) held.push(...reply.map(String));
     }
     return held;
   }

@@ -36,10 +36,11 @@ return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
  * Lease change on entries this consumer still holds: KEYS[1] stream; ARGV group, consumer, idle (ms), ids….
  * Entries another consumer took over meanwhile are left alone (no stealing back). XCLAIM … IDLE n JUSTID
  * sets the entry's idle time without counting a delivery: 0 renews the lease (touch); a very large idle makes
- * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids still held.
+ * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids still held; -1 when the stream
+ * itself is gone (Redis lost its data: nobody else holds them either).
  */
 const LEASE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}
 local n = 0
 for i = 4, #ARGV do

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { planMessages } from '../../../src/delivery/plan.js';
+import type { Notification } from '../../../src/model/notification.js';
 import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
 /** a (1 alert), b (120 alerts: too many for one packed message), c (1 alert). */
 const batch = () => [workerNotification('a'), workerNotification('b', 120), workerNotification('c')];
+
+/** Queues `ns`, runs the worker (lease renewals included) until `done`, then a little longer, and stops it. */
+async function runUntil(h: ReturnType<typeof workerHarness>, ns: Notification[], done: () => Promise<boolean>): Promise<void> {
+  for (const n of ns) await h.store.queue.enqueue(h.queueKey, n);
+  const stop = new AbortController();
+  const running = h.worker.run(stop.signal);
+  await expect.poll(done, { timeout: 5_000 }).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  stop.abort();
+  await running;
+}
 
 describe('worker: a failed packed message and the messages planned after it', () => {
   it('precondition: packed, b spills from the first message into the second, which also carries c', async () => {
@@ -121,5 +133,29 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
     stop.abort();
     await running;
     expect(await h.deadLetterIds()).toEqual(['a']); // b and c are the other consumer's
+  });
+
+  it('does not post a lost notification that shares a packed message with ones still held', async () => {
+    // [a, b-head], [b-tail, c] packed; while the first is on its way, the renewal says c is no longer ours.
+    const h = workerHarness(async (_m, n) => {
+      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      return okAnswer(n);
+    });
+    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 2) });
+    await runUntil(h, batch(), async () => (await h.store.history.list({ outcome: 'sent' })).length === 2);
+    expect(h.postsWith('c-host-0-')).toBe(0);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('a 400 on a packed message still resends the innocent one alone when the culprit was taken over', async () => {
+    // Discord refuses a's content; while [a, b-head] is on its way, the renewal says a is another consumer's.
+    const h = workerHarness(async (m, n) => {
+      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      return JSON.stringify(m).includes('a-host-') ? invalidBodyAnswer : okAnswer(n);
+    });
+    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(1) });
+    await runUntil(h, batch(), async () => (await h.store.history.list({ outcome: 'sent' })).length === 2);
+    expect(await h.deadLetterIds()).toEqual([]);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['b', 'c']);
   });
 });
