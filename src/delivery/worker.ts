@@ -190,10 +190,7 @@ export class WebhookWorker {
     for (const [index, planned] of plans.entries()) {
       if (this.#dropLost(byId)) {
         // The messages planned carry what another consumer holds now: plan what is still ours anew.
-        const rest = [...byId.values()];
-        if (rest.length > 0 && !signal.aborted) {
-          return this.#sendPlans(planMessages(config, rest, plans.length - index, this.deps.clock.now), rest, target, config, signal);
-        }
+        if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
         break;
       }
       const ids = open(planned.notificationIds);
@@ -238,13 +235,22 @@ export class WebhookWorker {
       // The messages after this one were rendered with the notifications just settled in them (a packed
       // message spills a notification into the next): posted as they are, they would carry those again, and
       // a culprit's spilled part would get an innocent neighbour dead-lettered. Plan what is left anew.
-      const rest = [...byId.values()];
-      if (rest.length > 0 && !signal.aborted) {
-        return this.#sendPlans(planMessages(config, rest, plans.length - index - 1, this.deps.clock.now), rest, target, config, signal);
-      }
+      if (await this.#sendAnew(byId, plans.length - index - 1, target, config, signal)) return;
       break;
     }
     if (byId.size > 0) await this.deps.store.queue.release(this.queueKey, [...byId.values()].map((i) => i.entryId));
+  }
+
+  /**
+   * Plans what is left in `byId` anew (for `slots` free message slots) and sends it, instead of messages
+   * rendered with notifications no longer there. False, sending nothing, when nothing is left or the worker
+   * is stopping (the caller releases what is left).
+   */
+  async #sendAnew(byId: Map<string, QueuedItem>, slots: number, target: QueueTarget, config: Config, signal: AbortSignal): Promise<boolean> {
+    const rest = [...byId.values()];
+    if (rest.length === 0 || signal.aborted) return false;
+    await this.#sendPlans(planMessages(config, rest, slots, this.deps.clock.now), rest, target, config, signal);
+    return true;
   }
 
   /**
