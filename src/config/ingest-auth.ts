@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Secret } from '../lib/secret.js';
 import type { ConfigIssue } from './issues.js';
+import { placeholderIssues } from './placeholder.js';
 
 /** The ingest routes that can carry their own token: `/webhook/<source>` and `/v1/logs` (otlp). */
 export const INGEST_SOURCES = ['alertmanager', 'grafana', 'generic', 'otlp'] as const;
@@ -94,6 +95,14 @@ export function buildIngestAuth(file: SourcesFileConfig, env: IngestAuthEnv): { 
     warnings.push('a Grafana HMAC header is configured but no secret (GRAFANA_HMAC_SECRET / sources.grafana.hmac_secret): signatures are not checked');
   }
   const ingestToken = env.INGEST_TOKEN?.trim();
+  const grafanaSecretPath = env.GRAFANA_HMAC_SECRET?.trim() ? 'GRAFANA_HMAC_SECRET' : 'sources.grafana.hmac_secret';
+  issues.push(
+    ...placeholderIssues({
+      INGEST_TOKEN: ingestToken,
+      [grafanaSecretPath]: secret,
+      ...Object.fromEntries(Object.entries(sourceTokens).map(([source, token]) => [`sources.${source}.token`, token.reveal()])),
+    }),
+  );
   const auth: IngestAuthConfig = {
     ...(ingestToken ? { token: new Secret(ingestToken) } : {}),
     sourceTokens,

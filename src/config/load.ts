@@ -7,7 +7,7 @@ import { compileRoutes } from '../routing/rules.js';
 import { buildAlertTypes } from './build-alert-types.js';
 import { buildStoreConfig } from './build-store.js';
 import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
-import { buildIngestAuth, INGEST_SOURCES } from './ingest-auth.js';
+import { buildIngestAuth } from './ingest-auth.js';
 import { interpolateEnv, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
 import { placeholderIssues } from './placeholder.js';
@@ -79,13 +79,7 @@ function readYaml(text: string, issues: ConfigIssue[]): Record<string, unknown> 
 function buildConfig(file: FileConfig, env: Record<string, string | undefined>, envConfig: EnvConfig, source?: string): LoadResult {
   const store = buildStoreConfig(file.store.redis, envConfig);
   const ingest = buildIngestAuth(file.sources, envConfig);
-  const secrets = {
-    ADMIN_TOKEN: env.ADMIN_TOKEN,
-    INGEST_TOKEN: envConfig.INGEST_TOKEN,
-    GRAFANA_HMAC_SECRET: envConfig.GRAFANA_HMAC_SECRET ?? file.sources.grafana?.hmac_secret,
-    ...Object.fromEntries(INGEST_SOURCES.map((s) => [`sources.${s}.token`, file.sources[s]?.token])),
-  };
-  const issues: ConfigIssue[] = [...store.issues, ...ingest.issues, ...placeholderIssues(secrets)];
+  const issues: ConfigIssue[] = [...store.issues, ...ingest.issues, ...placeholderIssues({ ADMIN_TOKEN: env.ADMIN_TOKEN })];
   const warnings: string[] = [...store.warnings, ...ingest.warnings];
   const { discord } = file;
   const types = buildAlertTypes(file, env);
