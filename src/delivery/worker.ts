@@ -119,17 +119,17 @@ export class WebhookWorker {
 
   /** Delivers one batch; exported for tests that drive a worker step by step. */
   async deliver(items: QueuedItem[], signal: AbortSignal): Promise<void> {
-    this.#dropLostItems(items);
     const config = this.deps.config();
     const target = queueTarget(config, this.queueKey);
-    if (!target || (await this.deps.state.isBroken(this.queueKey))) {
+    const broken = !target || (await this.deps.state.isBroken(this.queueKey));
+    this.#dropLostItems(items); // (#sendPlans drops them before each message; a reroute needs it here)
+    if (broken) {
       await this.deps.rerouter.reroute(this.queueKey, items, config);
       return;
     }
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
-    this.#dropLostItems(items); // the wait for a slot may have been long
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -188,8 +188,9 @@ export class WebhookWorker {
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
-      if (this.#dropLost(byId)) {
-        // The messages planned carry what another consumer holds now: plan what is still ours anew.
+      // The messages planned carry what another consumer holds now: plan what is still ours anew, unless a
+      // notification already went out in part (planned anew it would start over: its first part twice).
+      if (this.#dropLost(byId) && ![...byId.keys()].some((id) => sentIds.has(id))) {
         if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
         break;
       }
@@ -249,7 +250,7 @@ export class WebhookWorker {
   async #sendAnew(byId: Map<string, QueuedItem>, slots: number, target: QueueTarget, config: Config, signal: AbortSignal): Promise<boolean> {
     const rest = [...byId.values()];
     if (rest.length === 0 || signal.aborted) return false;
-    await this.#sendPlans(planMessages(config, rest, slots, this.deps.clock.now), rest, target, config, signal);
+    await this.#sendPlans(await this.#plan(config, rest, slots, target), rest, target, config, signal);
     return true;
   }
 

@@ -25,7 +25,8 @@ export interface NotificationQueue {
   release(queueKey: string, entryIds: string[]): Promise<void>;
   /**
    * Optional lease renewal (Redis): entries held past the store's visibility timeout are handed to another
-   * reader, so a worker waiting on Discord that long touches them. Resolves the ids this consumer still holds.
+   * reader, so a worker waiting on Discord that long touches them. Resolves the ids no other consumer took
+   * over (those missing were: that consumer delivers them).
    */
   touch?(queueKey: string, entryIds: string[]): Promise<string[]>;
   /** With `touch`: the visibility timeout (ms) a held entry's lease lasts; workers touch every third of it. */

@@ -130,6 +130,9 @@ describe('redis queue: consumers and leases', () => {
     // FLUSHALL (or a restart without persistence): nobody else holds them; this process has the only copy.
     await admin.flushall();
     expect(await a.queue.touch!(Q, ids)).toEqual(ids);
+    // Also once a new alert brought the stream and its group back (they are pending under nobody).
+    await a.queue.enqueue(Q, notification('z'));
+    expect(await a.queue.touch!(Q, ids)).toEqual(ids);
   });
 
   it("a dead consumer's entries go to another consumer after the visibility timeout", async () => {

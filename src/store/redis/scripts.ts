@@ -36,25 +36,34 @@ return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
  * Lease change on entries this consumer still holds: KEYS[1] stream; ARGV group, consumer, idle (ms), ids….
  * Entries another consumer took over meanwhile are left alone (no stealing back). XCLAIM … IDLE n JUSTID
  * sets the entry's idle time without counting a delivery: 0 renews the lease (touch); a very large idle makes
- * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids still held; -1 when the stream
- * itself is gone (Redis lost its data: nobody else holds them either).
+ * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids not taken over: those still
+ * held, and those pending under nobody (acked elsewhere, or lost by Redis with a FLUSHALL or a failover:
+ * this process may hold the only copy, so they stay its to deliver, at least once); -1 when the stream
+ * itself is gone (the same, for every id).
  */
 const LEASE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}
 local n = 0
+local absent = {}
 for i = 4, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if p[1] and p[1][2] == ARGV[2] then
+  if p[1] == nil then
+    absent[#absent + 1] = ARGV[i]
+  elseif p[1][2] == ARGV[2] then
     args[#args + 1] = ARGV[i]
     n = n + 1
   end
 end
-if n == 0 then return {} end
-args[#args + 1] = 'IDLE'
-args[#args + 1] = ARGV[3]
-args[#args + 1] = 'JUSTID'
-return redis.call(unpack(args))
+local held = {}
+if n > 0 then
+  args[#args + 1] = 'IDLE'
+  args[#args + 1] = ARGV[3]
+  args[#args + 1] = 'JUSTID'
+  held = redis.call(unpack(args))
+end
+for _, id in ipairs(absent) do held[#held + 1] = id end
+return held
 `;
 
 /**

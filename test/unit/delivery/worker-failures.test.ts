@@ -135,15 +135,29 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
     expect(await h.deadLetterIds()).toEqual(['a']); // b and c are the other consumer's
   });
 
-  it('does not post a lost notification that shares a packed message with ones still held', async () => {
-    // [a, b-head], [b-tail, c] packed; while the first is on its way, the renewal says c is no longer ours.
+  it('does not reroute what another consumer took while it checked the webhook', async () => {
+    const h = workerHarness();
+    let first = true;
+    h.state.isBroken = async () => {
+      if (first) await new Promise((resolve) => setTimeout(resolve, 350)); // a slow store
+      first = false;
+      return true; // broken, general too: what is rerouted ends as a dead letter
+    };
+    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 2) });
+    await runUntil(h, batch(), async () => (await h.deadLetterIds()).length === 2);
+    expect(await h.deadLetterIds()).toEqual(['a', 'b']);
+  });
+
+  it('finishes a notification already sent in part rather than starting it over when a neighbour is lost', async () => {
+    // [a, b-head], [b-tail, c]: c is taken over while the first message is on its way.
     const h = workerHarness(async (_m, n) => {
       if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
       return okAnswer(n);
     });
     Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 2) });
     await runUntil(h, batch(), async () => (await h.store.history.list({ outcome: 'sent' })).length === 2);
-    expect(h.postsWith('c-host-0-')).toBe(0);
+    expect(h.postsWith('b-host-0-')).toBe(1); // b's first part went out once
+    expect(h.posts).toHaveLength(2);
     expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b']);
   });
 
