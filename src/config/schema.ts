@@ -96,7 +96,7 @@ export const fileSchema = z.strictObject({
     .strictObject({
       host: z.string().default('0.0.0.0'),
       port: z.number().int().min(0).max(65535).default(8080),
-      body_limit: z.number().int().positive().default(1024 * 1024),
+      body_limit: z.number().int().positive().default(8 * 1024 * 1024),
       max_json_depth: z.number().int().min(2).max(10_000).default(64),
       request_timeout: durationSchema.default(30_000),
       shutdown_deadline: durationSchema.default(8_000),

@@ -19,7 +19,7 @@ function ok(result: ReturnType<typeof load>) {
 describe('config loading', () => {
   it('loads the shipped YAML with the documented defaults', () => {
     const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL }));
-    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 8080, bodyLimit: 1048576, shutdownDeadlineMs: 8000 });
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 8080, bodyLimit: 8388608, shutdownDeadlineMs: 8000 });
     expect(config.discord).toMatchObject({ queueSize: 10_000, retryAttempts: 3, timeoutMs: 10_000 });
     expect(config.alertTypes.get('general')?.rateLimit).toEqual({ algorithm: 'token_bucket', perMinute: 30, burst: 30 });
     expect(config.dedupe.windowMs).toBe(300_000);

@@ -120,6 +120,18 @@ describe('ingest routes', () => {
     expect((await send(zipped.subarray(0, 12), 'gzip')).status).toBe(400);
   });
 
+  it('takes, with the defaults, the big groups README asks for (max_alerts: 0): 5,000 alerts in one body', async () => {
+    const h = appHarness();
+    const payload = fixtureBody<{ alerts: { labels: Record<string, string>; fingerprint: string }[] }>('alertmanager/firing-critical.json');
+    const one = payload.alerts[0]!;
+    payload.alerts = Array.from({ length: 5_000 }, (_, i) => ({ ...one, labels: { ...one.labels, instance: `host-${i}` }, fingerprint: `fp${i}` }));
+    const body = JSON.stringify(payload);
+    expect(body.length).toBeGreaterThan(1024 * 1024); // what the old 1 MiB default refused: Alertmanager drops a 413 for good
+    const res = await h.post('/webhook/alertmanager', body);
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { accepted: number }).accepted).toBe(5_000);
+  });
+
   it('answers 413 for bodies over the limit, declared or streamed (chunked)', async () => {
     const h = appHarness({}, 'server: { body_limit: 1000 }');
     const big = JSON.stringify({ title: 'x'.repeat(2000) });
