@@ -4,21 +4,23 @@ import type { Alert, AlertGroup } from '../model/alert.js';
 /**
  * The dedupe key of a notification (architecture.md "Dedupe"): an HA pair of Alertmanagers, or a sender
  * retrying, posts the same group again; the same key within the window is accepted but not sent twice.
- * - Alertmanager / Grafana: source + type + groupKey + the sorted (fingerprint, status, startsAt) of its alerts,
- *   so a changed group (an alert resolved, a new one firing) is a new notification.
- * - generic: the sender's `dedupe_key`, else a hash of the content.
- * - otlp: a hash of service, severity and body.
+ * - Alertmanager / Grafana: source + type + groupKey + the sorted (fingerprint, status, startsAt) of its alerts
+ *   and the count Alertmanager cut (`max_alerts`), so a changed group (an alert resolved, a new one firing,
+ *   more alerts cut) is a new notification.
+ * - generic: the sender's `dedupe_key` with each alert's status and severity (the same key resolves or
+ *   escalates an incident, as with PagerDuty's), else a hash of the content.
+ * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
  */
 export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[]): string {
   const prefix = `${group.source}:${alertType}`;
-  if (group.dedupeKey) return `${prefix}:k:${shortHash(group.dedupeKey, 32)}`;
+  if (group.dedupeKey) return `${prefix}:k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
   if (group.source === 'otlp') {
     const a = alerts[0];
-    return `${prefix}:${shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.message]), 32)}`;
+    return `${prefix}:${shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.title, a?.message]), 32)}`;
   }
   if (group.groupKey !== undefined) {
     const members = alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`).sort();
-    return `${prefix}:${shortHash(stableStringify([group.groupKey, members]), 32)}`;
+    return `${prefix}:${shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32)}`;
   }
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
   return `${prefix}:${shortHash(stableStringify(content), 32)}`;

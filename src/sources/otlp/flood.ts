@@ -122,7 +122,7 @@ class OtlpFlood implements OtlpFloodControl {
     const alert = group.alerts[0];
     if (!alert) return group;
     const service = serviceOf(alert);
-    const key = shortHash(stableStringify([service, alert.severity, alert.message]), 32);
+    const key = shortHash(stableStringify([service, alert.severity, alert.title, alert.message]), 32);
     const fold = this.folds.get(key);
     if (fold && t - fold.startedAt < this.windowMs) {
       fold.repeats++;

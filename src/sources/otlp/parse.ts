@@ -137,7 +137,7 @@ function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
     annotations: annotationsOf(record, context),
     links: [],
     fields: idFields(record),
-    fingerprint: shortHash(stableStringify([service ?? '', severity, message])),
+    fingerprint: shortHash(stableStringify([service ?? '', severity, record.eventName ?? '', message])),
   };
   const startsAt = nanosToIso(record.timeUnixNano) ?? nanosToIso(record.observedTimeUnixNano);
   if (startsAt) alert.startsAt = startsAt;

@@ -181,19 +181,21 @@ describe('parseOtlpLogs: labels, body, ids', () => {
     expect(b?.fields).toEqual([]);
   });
 
-  it('fingerprints by service, severity and body', () => {
-    const [a, b, c, d] = alerts(
+  it('fingerprints by service, severity, event name and body (not by attributes)', () => {
+    const [a, b, c, d, e] = alerts(
       parseOtlpLogs(
         request([
           { severityNumber: 17, body: { stringValue: 'same' }, eventName: 'one', attributes: [{ key: 'x', value: { stringValue: '1' } }] },
-          { severityNumber: 18, body: { stringValue: 'same' }, eventName: 'two' },
-          { severityNumber: 21, body: { stringValue: 'same' } },
-          { severityNumber: 17, body: { stringValue: 'other' } },
+          { severityNumber: 18, body: { stringValue: 'same' }, eventName: 'one' },
+          { severityNumber: 17, body: { stringValue: 'same' }, eventName: 'two' },
+          { severityNumber: 21, body: { stringValue: 'same' }, eventName: 'one' },
+          { severityNumber: 17, body: { stringValue: 'other' }, eventName: 'one' },
         ]),
       ),
     );
-    expect(a?.fingerprint).toBe(b?.fingerprint);
-    expect(new Set([a?.fingerprint, c?.fingerprint, d?.fingerprint]).size).toBe(3);
+    expect(a?.fingerprint).toBe(b?.fingerprint); // 17 and 18 are both ERROR; attributes do not count
+    // Another event with the same body (event records often have an empty one) is another alert.
+    expect(new Set([a?.fingerprint, c?.fingerprint, d?.fingerprint, e?.fingerprint]).size).toBe(4);
   });
 });
 
