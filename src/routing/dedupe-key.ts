@@ -25,3 +25,18 @@ export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[])
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
   return `${prefix}:${shortHash(stableStringify(content), 32)}`;
 }
+
+/**
+ * The dedupe key of the same alerts in the other state (firing ↔ resolved), whose claim a notification
+ * replaces: without it, a state that comes back within the window (firing → resolved → firing: a flapping
+ * script) would be taken for a repeat of the first. Undefined where that cannot
+ * happen: a keyed group whose alerts carry their start time (Alertmanager, Grafana: a new firing has a new
+ * start, hence a new key), OTLP (records never resolve), or alerts that do not share one status.
+ */
+export function counterpartDedupeKey(group: AlertGroup, alertType: string, alerts: Alert[]): string | undefined {
+  const status = alerts[0]?.status;
+  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return undefined;
+  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return undefined;
+  const other = status === 'firing' ? 'resolved' : 'firing';
+  return dedupeKey(group, alertType, alerts.map((a) => ({ ...a, status: other })));
+}

@@ -12,11 +12,22 @@ export interface QueuedItem {
 export type EnqueueStatus = 'queued' | 'duplicate' | 'full';
 
 /**
+ * The dedupe claim of an enqueue: `key` within `windowMs`; `replaces`, the claim of the same thing in the
+ * other state (its firing, when this is its resolve), dropped once this one is queued, so that a state
+ * coming back within the window (firing → resolved → firing) is not taken for a repeat.
+ */
+export interface DedupeClaim {
+  key: string;
+  windowMs: number;
+  replaces?: string;
+}
+
+/**
  * The per-webhook notification queue. `enqueue` claims the dedupe key and enqueues together: a failed
  * enqueue leaves no key behind to swallow the sender's retry (architecture.md "Dedupe").
  */
 export interface NotificationQueue {
-  enqueue(queueKey: string, n: Notification, dedupe?: { key: string; windowMs: number }): Promise<EnqueueStatus>;
+  enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus>;
   /** Up to `max` entries not yet handed out, oldest first; waits up to `blockMs` for the first one. */
   read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]>;
   /** Delivered or dead-lettered: gone for good. */

@@ -155,6 +155,14 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['a', 'c', 'd']);
       });
 
+      it('a claim that replaces another (the other state of the same thing) drops it', async () => {
+        const firing = { key: 'k-firing', windowMs: 60_000 };
+        expect(await store.queue.enqueue(Q, notification('f1'), firing)).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('r1'), { key: 'k-resolved', windowMs: 60_000, replaces: 'k-firing' })).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('f2'), firing)).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('f3'), firing)).toBe('duplicate');
+      });
+
       it('a delivered notification still dedupes within its window', async () => {
         const dedupe = { key: 'k', windowMs: 60_000 };
         await store.queue.enqueue(Q, notification('a'), dedupe);

@@ -1,6 +1,6 @@
 import { compressSync, uncompressSync } from 'lz4-napi';
 import type { Notification } from '../../model/notification.js';
-import type { EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
+import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
 
 /**
  * A queued notification kept as its JSON text: a storm of 100,000 alerts as strings costs a fraction of
@@ -56,12 +56,15 @@ export class MemoryQueue implements NotificationQueue {
   /** `packFromDepth`, `packBlock`: see {@link PACK_FROM_DEPTH}, {@link PACK_BLOCK} (tests lower them). */
   constructor(private readonly options: { maxPerQueue: number; now?: () => number; packFromDepth?: number; packBlock?: number }) {}
 
-  async enqueue(queueKey: string, notification: Notification, dedupe?: { key: string; windowMs: number }): Promise<EnqueueStatus> {
+  async enqueue(queueKey: string, notification: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus> {
     const now = this.#now();
     if (dedupe && (this.#dedupe.get(dedupe.key) ?? 0) > now) return 'duplicate';
     const list = this.#list(queueKey);
     if (list.length >= this.options.maxPerQueue) return 'full';
-    if (dedupe) this.#remember(dedupe.key, now + dedupe.windowMs, now);
+    if (dedupe) {
+      this.#remember(dedupe.key, now + dedupe.windowMs, now);
+      if (dedupe.replaces !== undefined) this.#dedupe.delete(dedupe.replaces);
+    }
     const entry: Entry = { entryId: `${now}-${++this.#seq}`, json: JSON.stringify(notification), block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Notification } from '../../model/notification.js';
-import type { EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
+import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
 import type { RedisKeys } from './keys.js';
@@ -62,11 +62,14 @@ export class RedisQueue implements NotificationQueue {
     this.leaseMs = options.visibilityTimeoutMs;
   }
 
-  async enqueue(queueKey: string, n: Notification, dedupe?: { key: string; windowMs: number }): Promise<EnqueueStatus> {
+  async enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus> {
     await this.#ready();
     const keys = [this.options.keys.stream(queueKey)];
     const windowMs = Math.ceil(dedupe?.windowMs ?? 0);
-    if (dedupe && windowMs > 0) keys.push(this.options.keys.dedupe(queueKey, dedupe.key));
+    if (dedupe && windowMs > 0) {
+      keys.push(this.options.keys.dedupe(queueKey, dedupe.key));
+      if (dedupe.replaces !== undefined) keys.push(this.options.keys.dedupe(queueKey, dedupe.replaces));
+    }
     const now = this.options.now();
     const args = [CONSUMER_GROUP, this.options.queueSize, JSON.stringify(n), now, windowMs];
     // The queue set lives in another slot, so it is a separate command, sent alongside (one round trip).

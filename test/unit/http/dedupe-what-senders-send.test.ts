@@ -42,4 +42,19 @@ describe('dedupe keeps what is new', () => {
     const queued = await h.store.queue.read('1', 100, 0);
     expect(queued.map((q) => q.notification.alerts[0]?.title)).toEqual(['payment.declined', 'db.connection.failed']);
   });
+
+  it('a state that comes back within the window is new: firing → resolved → firing from a script', async () => {
+    const h = appHarness();
+    const firing = { title: 'Backup late', severity: 'warning' };
+    await post(h, '/webhook/generic', firing);
+    expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(1); // a plain repeat
+    expect((await post(h, '/webhook/generic', { ...firing, status: 'resolved' })).duplicates).toBe(0);
+    expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(0); // it fires again
+    expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(1);
+    // The same under a dedupe_key.
+    const keyed = { ...firing, dedupe_key: 'backup' };
+    await post(h, '/webhook/generic', keyed);
+    await post(h, '/webhook/generic', { ...keyed, status: 'resolved' });
+    expect((await post(h, '/webhook/generic', keyed)).duplicates).toBe(0);
+  });
 });
