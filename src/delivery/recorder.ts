@@ -27,11 +27,11 @@ export class OutcomeRecorder {
 
   /**
    * A delivered notification whose queue entry the caller already acked: history, stats, metrics, waiters.
-   * `retries` (default attempts − 1) and `lastFailureReason` say what it took; history and stats keep them.
+   * `retries` and `lastFailureReason` say what it took; history and stats keep them.
    */
-  async recordDelivered(item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & Partial<RetryDetail>): Promise<void> {
+  async recordDelivered(item: QueuedItem, status: Extract<OutcomeStatus, 'sent' | 'dry_run'>, detail: { messageIds: string[]; attempts: number; responseTimeMs?: number } & RetryDetail): Promise<void> {
     const { retries, lastFailureReason, ...rest } = detail;
-    await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries: retries ?? Math.max(rest.attempts - 1, 0), lastFailureReason });
+    await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries, lastFailureReason });
   }
 
   async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; retries?: number; webhookId?: string; messageIds?: string[] }): Promise<void> {

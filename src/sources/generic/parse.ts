@@ -17,8 +17,8 @@ export const DERIVED_TITLE_MAX_CODE_POINTS = 256;
 
 /**
  * Bounds on one generic request, checked before any element is parsed. Each alert of an array becomes its
- * own notification, so a 1 MiB array of tiny objects would be some 80,000 of them and 0.2–0.4 s of parsing
- * on the event loop. A script with more alerts sends several requests.
+ * own notification, so a body at the default limit (8 MiB) of tiny objects would be over half a million of
+ * them and seconds of parsing on the event loop. A script with more alerts sends several requests.
  */
 export const MAX_GENERIC_ALERTS = 1000;
 /** Fields of one alert (an embed shows 25; the rest are counted as "+N more fields not shown"). */
