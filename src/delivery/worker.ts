@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
+import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
 import { planMessages, planSingle, probeRender, type PlannedMessage } from './plan.js';
@@ -39,13 +40,12 @@ export interface WorkerDeps {
  * dead letter, or reroute). Runs until `signal` aborts; unfinished work is released back to the queue.
  */
 export class WebhookWorker {
-  /**
-   * Entry ids of the current batch whose lease renewal said another consumer holds them now (this process
-   * stalled past the visibility timeout, or could not renew): that consumer delivers them, this one must not.
-   */
-  readonly #lost = new Set<string>();
+  /** The current batch's lease (a fresh one per batch; `deliver` called alone uses the last). */
+  #lease: BatchLease;
 
-  constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {}
+  constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {
+    this.#lease = new BatchLease(deps.store.queue, queueKey, deps.logger);
+  }
 
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
@@ -79,41 +79,13 @@ export class WebhookWorker {
    * (Releasing an entry already acked or dead-lettered changes nothing: it is no longer held.)
    */
   async #deliverOrRelease(items: QueuedItem[], signal: AbortSignal): Promise<void> {
-    this.#lost.clear();
+    this.#lease = new BatchLease(this.deps.store.queue, this.queueKey, this.deps.logger);
     try {
-      await this.#whileLeased(items, () => this.deliver(items, signal));
+      await this.#lease.hold(items, () => this.deliver(items, signal));
     } catch (err) {
       this.deps.logger.error({ queue: this.queueKey, err }, 'delivering a batch failed; its unsettled notifications go back to the queue');
       await this.deps.store.queue.release(this.queueKey, items.map((i) => i.entryId)).catch(() => undefined);
       await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Runs one batch while renewing the queue's lease on its entries every third of the lease (Redis: entries
-   * held past the visibility timeout go to another replica), so a batch waiting long on Discord (breaker
-   * open, a long 429) stays ours. Reads `items` at each renewal: entries gathered into the batch are kept too.
-   */
-  async #whileLeased(items: QueuedItem[], run: () => Promise<void>): Promise<void> {
-    const { queue } = this.deps.store;
-    if (!queue.touch || !queue.leaseMs) return run();
-    let touching = false;
-    const timer = setInterval(() => {
-      if (touching) return;
-      touching = true;
-      const asked = items.map((i) => i.entryId);
-      queue.touch!(this.queueKey, asked)
-        .then((held) => {
-          const still = new Set(held);
-          for (const id of asked) if (!still.has(id)) this.#lost.add(id);
-        })
-        .catch((err: unknown) => this.deps.logger.warn({ queue: this.queueKey, err: String(err) }, 'lease renewal failed'))
-        .finally(() => (touching = false));
-    }, Math.max(100, queue.leaseMs / 3));
-    try {
-      await run();
-    } finally {
-      clearInterval(timer);
     }
   }
 
@@ -122,7 +94,7 @@ export class WebhookWorker {
     const config = this.deps.config();
     const target = queueTarget(config, this.queueKey);
     const broken = !target || (await this.deps.state.isBroken(this.queueKey));
-    this.#dropLostItems(items); // (#sendPlans drops them before each message; a reroute needs it here)
+    this.#lease.dropTakenItems(items); // (#sendPlans drops them before each message; a reroute needs it here)
     if (broken) {
       await this.deps.rerouter.reroute(this.queueKey, items, config);
       return;
@@ -190,7 +162,7 @@ export class WebhookWorker {
     for (const [index, planned] of plans.entries()) {
       // The messages planned carry what another consumer holds now: plan what is still ours anew, unless a
       // notification already went out in part (planned anew it would start over: its first part twice).
-      if (this.#dropLost(byId) && ![...byId.keys()].some((id) => sentIds.has(id))) {
+      if (this.#lease.dropTaken(byId) && ![...byId.keys()].some((id) => sentIds.has(id))) {
         if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
         break;
       }
@@ -227,7 +199,7 @@ export class WebhookWorker {
         continue;
       }
       if (outcome.kind === 'aborted') break;
-      this.#dropLost(byId); // the send may have taken long: what another consumer took meanwhile is not settled here
+      this.#lease.dropTaken(byId); // the send may have taken long: what another consumer took meanwhile is not settled here
       if (outcome.kind === 'broken') {
         await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
         return;
@@ -252,32 +224,6 @@ export class WebhookWorker {
     if (rest.length === 0 || signal.aborted) return false;
     await this.#sendPlans(await this.#plan(config, rest, slots, target), rest, target, config, signal);
     return true;
-  }
-
-  /**
-   * Drops the notifications another consumer took over (see `#lost`): it delivers, acks or dead-letters
-   * them, so they are neither sent, settled nor released here.
-   */
-  #dropLost(byId: Map<string, QueuedItem>): boolean {
-    let dropped = 0;
-    for (const [id, item] of byId) {
-      if (!this.#lost.has(item.entryId)) continue;
-      byId.delete(id);
-      dropped++;
-    }
-    if (dropped > 0) this.#warnLost(dropped);
-    return dropped > 0;
-  }
-
-  /** {@link #dropLost} on a batch's item list, in place (the lease renewal reads the same array). */
-  #dropLostItems(items: QueuedItem[]): void {
-    const before = items.length;
-    for (let i = items.length - 1; i >= 0; i--) if (this.#lost.has(items[i]!.entryId)) items.splice(i, 1);
-    if (items.length < before) this.#warnLost(before - items.length);
-  }
-
-  #warnLost(count: number): void {
-    this.deps.logger.warn({ queue: this.queueKey, count }, 'lease lost: another consumer holds these notifications now and delivers them (this process stalled past the visibility timeout)');
   }
 
   /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
