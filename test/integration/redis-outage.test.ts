@@ -12,7 +12,8 @@ let redis: RedisServer;
 let bridge: Bridge;
 
 beforeAll(async () => {
-  redis = await startRedis();
+  // `always`: Redis is SIGKILLed mid-burst and every 202 must survive it (see the option).
+  redis = await startRedis({ appendfsync: 'always' });
   bridge = await startBridge({
     types: ['general'],
     env: { REDIS_URL: redis.url, DISCORD_RATE_LIMIT: '6000' },

@@ -36,7 +36,8 @@ async function eventually(check: () => Promise<boolean>, withinMs: number): Prom
 }
 
 beforeAll(async () => {
-  server = await startRedis();
+  // `always`: the outage tests SIGKILL redis-server and count on every acknowledged write (see the option).
+  server = await startRedis({ appendfsync: 'always' });
   // No offline queue and a short retry: the admin client must not hang across the restarts below.
   admin = new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   admin.on('error', () => undefined);
@@ -248,7 +249,7 @@ describe('redis queue: outages and persistence', () => {
     expect((await store.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1', 'n2', 'n3']);
   });
 
-  it('acknowledged enqueues survive kill -9 of redis-server (AOF written before the reply)', async () => {
+  it('acknowledged enqueues survive kill -9 of redis-server (AOF fsynced before the reply)', async () => {
     const store = open('replica-a');
     for (const id of ['n1', 'n2']) expect(await store.queue.enqueue(Q, notification(id))).toBe('queued');
     await server.kill();
