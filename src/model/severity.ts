@@ -7,9 +7,13 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }
 
-/** The most severe of several severities (info when given none). */
+/**
+ * The most severe of several severities (info when given none). A value that is not one of the four (an
+ * entry read back from a store, written by hand or by another version) is ignored: it ranks -1, and the
+ * result is shown in a pinging `content`, where it must never be text from outside.
+ */
 export function worstSeverity(list: Iterable<Severity>): Severity {
   let worst: Severity = 'info';
-  for (const s of list) if (severityRank(s) < severityRank(worst)) worst = s;
+  for (const s of list) if (SEVERITIES.includes(s) && severityRank(s) < severityRank(worst)) worst = s;
   return worst;
 }

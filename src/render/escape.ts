@@ -6,24 +6,45 @@ export const ZWSP = '\u200b';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // C0 controls except tab, newline and carriage return, and DEL: invisible at best, rejected at worst.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+/**
+ * Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one in a label value would
+ * reorder everything shown after it on the line ("Trojan Source", CVE-2021-42574), so `job=node` could
+ * read backwards or a value could appear under another key. RTL text needs none of them to show right.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 const MARKDOWN = /[\\*_~`|>#[\]]/g;
+/**
+ * A bare URL as Discord autolinks it (one token, so a backslash escape inside it becomes part of the
+ * link: browsers read "\" as "/"). The pattern is simple-markdown's `url` rule, which discord.py's
+ * `escape_markdown(ignore_links=True)` also skips; brackets and backticks end it here, so `[`/`]` (masked
+ * links) and backticks are escaped even inside what looks like a URL. Only at a word start: glued to a
+ * word (`xhttps://…`) it may not be autolinked, so it is escaped like any text.
+ */
+const BARE_URL = /(?<![\w\\])https?:\/\/[^\s<[\]`]*[^\s<[\]`.,:;"')]/g;
 const MASS_MENTION = /@(?=everyone|here)/gi;
 const ID_MENTION = /<(@|#)/g;
 
 /**
  * Text made safe to serialise: lone surrogates become U+FFFD (Discord counts and stores code points,
- * a lone surrogate is not one) and control characters other than tab/newline are removed.
+ * a lone surrogate is not one); control characters other than tab/newline, and bidi controls, are removed.
  */
 export function cleanText(s: string): string {
-  return s.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, '');
+  return s.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, '').replace(BIDI_CONTROL, '');
 }
 
 /**
  * Backslash-escapes Discord Markdown (`\ * _ ~ \` | > #` and `[`/`]` of masked links) so alert text shows
- * as typed instead of formatting the message (discord.md, Mentions).
+ * as typed instead of formatting the message (discord.md, Mentions). Bare http(s) URLs are left as they
+ * are (see BARE_URL), so a dashboard link in an alert's description stays clickable.
  */
 export function escapeMarkdown(s: string): string {
-  return s.replace(MARKDOWN, '\\$&');
+  let out = '';
+  let from = 0;
+  for (const m of s.matchAll(BARE_URL)) {
+    out += s.slice(from, m.index).replace(MARKDOWN, '\\$&') + m[0];
+    from = m.index + m[0].length;
+  }
+  return out + s.slice(from).replace(MARKDOWN, '\\$&');
 }
 
 /**

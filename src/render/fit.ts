@@ -2,7 +2,7 @@ import { isValidColor } from './colors.js';
 import type { DiscordEmbed, DiscordEmbedField } from './discord-message.js';
 import { ZWSP, cleanText } from './escape.js';
 import {
-  MAX_AUTHOR, MAX_DESCRIPTION, MAX_EMBEDS, MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS, MAX_FOOTER,
+  ELLIPSIS, MAX_AUTHOR, MAX_DESCRIPTION, MAX_EMBEDS, MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_FIELDS, MAX_FOOTER,
   MAX_TITLE, MAX_TOTAL, codePointLength, embedSize, truncate,
 } from './limits.js';
 import { isoTimestamp } from './time.js';
@@ -76,6 +76,25 @@ export function clampEmbed(e: DiscordEmbed): DiscordEmbed {
   return out;
 }
 
+/**
+ * A cut text without a Markdown link it cut open: "… · [Panel](https://gra…" shows as raw Markdown, so the
+ * open link is dropped. Alert text has its brackets escaped (escape.ts), so an unescaped "[" is always one
+ * of our own links (`markdownLink`), whose URL has its parentheses encoded: the first ")" closes it.
+ * Only shortens, so the cut stays within its cap.
+ */
+function withoutOpenLink(cut: string): string {
+  if (!cut.endsWith(ELLIPSIS)) return cut;
+  for (let i = cut.lastIndexOf('['); i >= 0; i = cut.lastIndexOf('[', i - 1)) {
+    let slashes = 0;
+    while (cut[i - 1 - slashes] === '\\') slashes++;
+    if (slashes % 2 === 1) continue; // "\[": escaped alert text, not a link
+    // Only what is a cut-open link to the end: "[label…" or "[label](url…" (no ")", no line break).
+    if (!/^\[[^\]\n]*(\]\([^)\s]*)?…$/u.test(cut.slice(i))) return cut;
+    return cut.slice(0, i).replace(/[\s·]+$/u, '') + ELLIPSIS;
+  }
+  return cut;
+}
+
 /** Largest cap C such that every counted text cut to C (required ones to ≥ 1) fits `budget`. */
 function waterLevel(lengths: readonly number[], required: readonly boolean[], budget: number): number {
   const total = (cap: number): number =>
@@ -103,6 +122,8 @@ export function fitEmbed(embed: DiscordEmbed, budget = MAX_TOTAL): DiscordEmbed 
   const required = texts.map((_, i) => i >= 4);
   const cap = waterLevel(texts.map((t) => codePointLength(t ?? '')), required, budget);
   const cut = (s: string | undefined, min: number): string => truncate(s ?? '', Math.max(min, cap));
+  // Field values are where our masked links are (the Links field).
+  const cutLinks = (s: string | undefined, min: number): string => withoutOpenLink(cut(s, min));
   const out: DiscordEmbed = { ...e };
   const title = cut(e.title, 0);
   const description = cut(e.description, 0);
@@ -116,7 +137,7 @@ export function fitEmbed(embed: DiscordEmbed, budget = MAX_TOTAL): DiscordEmbed 
     const name = cut(e.author.name, 0);
     if (name === '') delete out.author; else out.author = { ...e.author, name };
   }
-  if (e.fields) out.fields = e.fields.map((f) => ({ ...f, name: cut(f.name, 1), value: cut(f.value, 1) }));
+  if (e.fields) out.fields = e.fields.map((f) => ({ ...f, name: cut(f.name, 1), value: cutLinks(f.value, 1) }));
   if (out.title === undefined) delete out.url;
   return out;
 }

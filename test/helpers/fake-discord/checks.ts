@@ -1,5 +1,5 @@
 import type { ErrorTree, FieldPath } from './error-tree.js';
-import { codePointLength } from './limits.js';
+import { FAKE_DISCORD_LIMITS, codePointLength } from './limits.js';
 
 /** Options of {@link checkString}. */
 export interface StringRule {
@@ -47,6 +47,10 @@ export function checkUrl(tree: ErrorTree, path: FieldPath, value: unknown, requi
   }
   if (typeof value !== 'string') {
     tree.add(path, 'BASE_TYPE_STRING', 'Must be a string.');
+    return;
+  }
+  if (codePointLength(value) > FAKE_DISCORD_LIMITS.url) {
+    tree.add(path, 'BASE_TYPE_MAX_LENGTH', `Must be ${FAKE_DISCORD_LIMITS.url} or fewer in length.`);
     return;
   }
   let url: URL;

@@ -21,6 +21,8 @@ export const FAKE_DISCORD_LIMITS = {
   threadNameMin: 1,
   threadName: 100,
   allowedMentionIds: 100,
+  /** Every URL of a body (embed url, image, thumbnail, author, footer icon, avatar_url): 50035 beyond it. */
+  url: 2048,
 } as const;
 
 /** Words a webhook username may not contain (case-insensitive). */
