@@ -13,16 +13,33 @@ export interface OutcomeObserver {
  * moved to dead letters. Also resolves `waitFor` promises (the library's `send()` waits for Discord).
  */
 export class OutcomeRecorder {
-  readonly #waiters = new Map<string, Set<(o: DeliveryOutcome) => void>>();
+  readonly #waiters = new Map<string, Set<(o: DeliveryOutcome | undefined) => void>>();
   constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver; logger?: Logger }) {}
 
-  /** Resolves when the notification reaches a final outcome. */
-  waitFor(notificationId: string): Promise<DeliveryOutcome> {
+  /**
+   * Resolves when the notification reaches a final outcome here, or with undefined once `signal` aborts
+   * (the waiter is dropped then: a notification another replica delivers never settles here).
+   */
+  waitFor(notificationId: string, signal?: AbortSignal): Promise<DeliveryOutcome | undefined> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(undefined);
       const set = this.#waiters.get(notificationId) ?? new Set();
-      set.add(resolve);
+      const settle = (outcome: DeliveryOutcome | undefined): void => {
+        signal?.removeEventListener('abort', onAbort);
+        set.delete(settle);
+        if (set.size === 0 && this.#waiters.get(notificationId) === set) this.#waiters.delete(notificationId);
+        resolve(outcome);
+      };
+      const onAbort = (): void => settle(undefined);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(settle);
       this.#waiters.set(notificationId, set);
     });
+  }
+
+  /** Notifications someone is waiting for (a leak check for tests and the library). */
+  get waiting(): number {
+    return this.#waiters.size;
   }
 
   /**
@@ -64,8 +81,7 @@ export class OutcomeRecorder {
       // An observer (a library user's callback) that throws must not fail the delivery it is told about.
       this.deps.logger?.error({ err, notification: n.id }, 'outcome observer threw');
     }
-    for (const resolve of this.#waiters.get(n.id) ?? []) resolve(outcome);
-    this.#waiters.delete(n.id);
+    for (const settle of [...(this.#waiters.get(n.id) ?? [])]) settle(outcome);
   }
 }
 

@@ -48,7 +48,7 @@ export interface DeliveryResult {
 
 /** The seed's message as the generic source's wire shape, so the library and scripts render alike. */
 export function toGenericWire(m: NotificationMessage): Record<string, unknown> {
-  const ts = m.timestamp instanceof Date ? m.timestamp.toISOString() : m.timestamp;
+  const ts = wireTimestamp(m.timestamp);
   return {
     alert_type: m.alertType,
     title: m.title,
@@ -63,4 +63,15 @@ export function toGenericWire(m: NotificationMessage): Record<string, unknown> {
     image: m.image,
     footer: m.footer,
   };
+}
+
+/**
+ * The message's time as the generic source reads it: a Date or epoch milliseconds become ISO 8601 (the
+ * wire reads small numbers as Unix seconds); an invalid Date stays text the schema refuses, so `send`
+ * answers `failed` instead of throwing toISOString's RangeError.
+ */
+function wireTimestamp(t: NotificationMessage['timestamp']): string | undefined {
+  if (t === undefined || typeof t === 'string') return t;
+  const date = t instanceof Date ? t : new Date(t);
+  return Number.isNaN(date.getTime()) ? `invalid time ${String(t)}` : date.toISOString();
 }

@@ -11,6 +11,9 @@ import { toGenericWire } from './notification-message.js';
 import { rateLimitStatus, type RateLimitStatus } from '../ops/rate-limit-status.js';
 import { validateWebhooks, type WebhookValidation } from '../ops/validate-webhooks.js';
 
+/** How often `send` looks in the shared (Redis) history for an outcome another process recorded. */
+const HISTORY_POLL_MS = 1_000;
+
 export interface ServiceOptions extends Partial<Omit<RuntimeOptions, 'config' | 'logger'>> {
   /** A loaded config; otherwise read like the server does: CONFIG_FILE (or `yaml`) plus `env`. */
   config?: Config;
@@ -26,6 +29,8 @@ export interface ServiceOptions extends Partial<Omit<RuntimeOptions, 'config' | 
 export class DiscordNotificationService {
   readonly #runtime: Runtime;
   readonly #started: Promise<void>;
+  /** Aborted once `close()` has stopped the runtime: a `send` still waiting then gets its answer. */
+  readonly #closing = new AbortController();
 
   constructor(options: ServiceOptions = {}) {
     const config = options.config ?? loadConfigOrThrow({ env: options.env ?? process.env, yaml: options.yaml }).config;
@@ -37,14 +42,24 @@ export class DiscordNotificationService {
 
   /** Sends and resolves when Discord answered, or when the last retry failed. Never throws for Discord problems. */
   async send(message: NotificationMessage): Promise<DeliveryResult> {
-    const queued = await this.#submit(message);
-    if (!queued.notificationId) return queued;
-    return toResult(await this.#runtime.delivery.recorder.waitFor(queued.notificationId), queued.notificationId);
+    const { result: queued, ids } = await this.#submit(message);
+    if (ids.length === 0) return queued;
+    // A route with `continue: true` fans one message out to several types: each is its own notification,
+    // and the send succeeded only if every one of them did (the first failure is reported).
+    const results = await Promise.all(ids.map(async (id): Promise<DeliveryResult> => {
+      const outcome = await this.#outcomeOf(id);
+      if (outcome) return toResult(outcome, id);
+      // Closed before Discord answered: Redis keeps the entry for another replica; memory loses it.
+      const kept = this.#runtime.store.kind === 'redis';
+      if (kept) return { success: true, status: 'queued', notificationId: id, attempts: 0 };
+      return { success: false, status: 'failed', notificationId: id, attempts: 0, error: 'the service was closed before Discord answered; not delivered (the memory store keeps nothing)' };
+    }));
+    return results.find((r) => !r.success) ?? results[0]!;
   }
 
   /** Queues and resolves at once with status 'queued' (or 'rate_limited' when the queue is full). */
-  enqueue(message: NotificationMessage): Promise<DeliveryResult> {
-    return this.#submit(message);
+  async enqueue(message: NotificationMessage): Promise<DeliveryResult> {
+    return (await this.#submit(message)).result;
   }
 
   healthCheck(): Promise<HealthReport> {
@@ -64,20 +79,66 @@ export class DiscordNotificationService {
   /** Drains what is queued (up to the shutdown deadline) and releases sockets and the store. */
   async close(): Promise<void> {
     await this.#started;
-    await this.#runtime.stop();
+    try {
+      await this.#runtime.stop();
+    } finally {
+      this.#closing.abort();
+    }
   }
 
-  async #submit(message: NotificationMessage): Promise<DeliveryResult> {
+  /**
+   * The final outcome of a notification, or undefined once `close()` stopped the service first. On Redis,
+   * another process sharing the queue may deliver it: its outcome then shows in the shared history only.
+   */
+  async #outcomeOf(id: string): Promise<DeliveryOutcome | undefined> {
+    const done = new AbortController();
+    const onClose = (): void => done.abort();
+    this.#closing.signal.addEventListener('abort', onClose, { once: true });
+    if (this.#closing.signal.aborted) done.abort();
+    try {
+      const waits = [this.#runtime.delivery.recorder.waitFor(id, done.signal)];
+      if (this.#runtime.store.kind === 'redis') waits.push(this.#sharedOutcome(id, done.signal));
+      return await Promise.race(waits);
+    } finally {
+      // Whichever answered, the other wait (its waiter, its poll timer) ends here.
+      done.abort();
+      this.#closing.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  /** Polls the shared history every {@link HISTORY_POLL_MS} for the outcome; undefined once `signal` aborts. */
+  #sharedOutcome(id: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (outcome: DeliveryOutcome | undefined): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const onAbort = (): void => finish(undefined);
+      const poll = (): void => {
+        if (signal.aborted) return;
+        this.#runtime.store.history.get(id).then((entry) => (entry ? finish(entry.outcome) : schedule()), schedule);
+      };
+      const schedule = (): void => {
+        if (!signal.aborted) timer = setTimeout(poll, HISTORY_POLL_MS);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      schedule();
+    });
+  }
+
+  async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[] }> {
     await this.#started;
     const parsed = parseGeneric(toGenericWire(message));
     if (!parsed.ok) {
-      return { success: false, status: 'failed', attempts: 0, error: parsed.issues.map((i) => `${i.path || 'message'}: ${i.message}`).join('; ') };
+      return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: parsed.issues.map((i) => `${i.path || 'message'}: ${i.message}`).join('; ') } };
     }
     // Library sends are deliberate: a unique dedupe key, so two equal sends are two messages.
     const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: randomUUID(), mentions: message.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
     const result = await this.#runtime.intake.accept(groups);
-    if (!result.ok) return { success: false, status: 'rate_limited', attempts: 0, error: result.message };
-    return { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0 };
+    if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
+    return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0 } };
   }
 }
 

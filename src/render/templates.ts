@@ -73,12 +73,15 @@ function trackLine(t: Track, i: number): string {
 export function tracklistEmbed(d: TracklistTemplateData): DiscordEmbed {
   const e = base(d, `🎵 ${escapeText(d.title ?? 'Tracklist', MAX_TITLE)}`, COLOR_TRACKLIST);
   if (d.url !== undefined) e.url = d.url;
-  const lines: string[] = d.description ? [escapeText(d.description, MAX_DESCRIPTION / 2), ''] : [];
+  // The list must fit beside the title and footer (6000 in all), or finishEmbed would cut its last lines
+  // and the "+N more tracks" line with them.
+  const room = Math.min(MAX_DESCRIPTION, MAX_TOTAL - embedSize(finishEmbed(e)));
+  const lines: string[] = d.description ? [escapeText(d.description, Math.floor(room / 2)), ''] : [];
   let used = lines.reduce((n, l) => n + codePointLength(l) + 1, 0);
   for (const [i, track] of d.tracks.entries()) {
     const line = truncate(trackLine(track, i), 300);
     const reserve = i < d.tracks.length - 1 ? 24 : 0; // room for "+N more tracks"
-    if (used + codePointLength(line) + 1 + reserve > MAX_DESCRIPTION) {
+    if (used + codePointLength(line) + 1 + reserve > room) {
       lines.push(`+${d.tracks.length - i} more tracks`);
       break;
     }

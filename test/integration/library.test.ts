@@ -42,6 +42,14 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(embed?.fields.some((f) => f.name === 'host' && f.value.includes('db-1'))).toBe(true);
   });
 
+  it('a timestamp given as a Date or as epoch milliseconds is that instant (small ones too, never read as seconds)', async () => {
+    const { fake, service } = await setup();
+    const instants = [new Date('2026-11-29T01:02:03.000Z'), 86_400_000];
+    for (const timestamp of instants) await service.send({ alertType: AlertTypes.GENERAL, title: 'at', message: 'm', timestamp });
+    const shown = fake.messages.map((m) => (m.body as { embeds: { timestamp?: string }[] }).embeds[0]?.timestamp);
+    expect(shown).toEqual(['2026-11-29T01:02:03.000Z', '1970-01-02T00:00:00.000Z']);
+  });
+
   it('two equal sends are two messages (library sends are never deduplicated)', async () => {
     const { fake, service } = await setup();
     await service.send({ alertType: 'general', title: 'same', message: 'same' });

@@ -62,7 +62,10 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
       return fail({ status: 400, code: RPC_CODE.INVALID_ARGUMENT, message: `not an OTLP ExportLogsServiceRequest: ${quoted.join('; ')}` });
     }
     deps.onParsed?.(parsed.groups);
-    const groups = deps.flood ? [...deps.flood.flush(), ...deps.flood.admit(parsed.groups)] : parsed.groups;
+    // Summaries of earlier records (other services, other minutes) go out on their own: a queue they cannot
+    // enter must not refuse this sender's records, and what intake refuses waits for the next flush.
+    if (deps.flood) await sendDue(deps.flood, deps.intake());
+    const groups = deps.flood ? deps.flood.admit(parsed.groups) : parsed.groups;
     if (groups.length > 0) {
       const result = await deps.intake().accept(groups);
       if (!result.ok) {
@@ -74,6 +77,14 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
     return respond(c, 200, exportLogsResponse(encoding, parsed.rejected, parsed.rejectedMessage));
   });
   return app;
+}
+
+/** Queues flood control's due summaries; what intake refuses is given back for the next flush. */
+async function sendDue(flood: OtlpFloodControl, intake: Intake): Promise<void> {
+  const due = flood.flush();
+  if (due.length === 0) return;
+  const result = await intake.accept(due).catch(() => undefined);
+  if (!result?.ok) flood.release(due);
 }
 
 /**

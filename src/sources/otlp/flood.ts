@@ -57,7 +57,17 @@ interface Bucket {
   severities: Set<Severity>;
 }
 
-type Issued = { kind: 'record'; key: string; previous: Fold | undefined; bucket: Bucket } | { kind: 'summary' };
+/**
+ * What one `admit` counted instead of sending (folded repeats, suppressed records). A refused intake
+ * (503) makes the exporter retry the whole batch, which counts them again: `release` undoes them once.
+ */
+interface Counted {
+  folds: Fold[];
+  suppressed: Bucket[];
+  undone: boolean;
+}
+
+type Issued = { kind: 'record'; key: string; previous: Fold | undefined; bucket: Bucket; counted: Counted } | { kind: 'summary' };
 
 /** Creates the flood control; see {@link OtlpFloodControl}. */
 export function createOtlpFloodControl(opts: OtlpFloodOptions = {}): OtlpFloodControl {
@@ -82,7 +92,8 @@ class OtlpFlood implements OtlpFloodControl {
 
   admit(groups: AlertGroup[]): AlertGroup[] {
     const t = this.clock();
-    return groups.flatMap((g) => this.admitOne(g, t) ?? []);
+    const counted: Counted = { folds: [], suppressed: [], undone: false };
+    return groups.flatMap((g) => this.admitOne(g, t, counted) ?? []);
   }
 
   flush(now = this.clock()): AlertGroup[] {
@@ -109,6 +120,11 @@ class OtlpFlood implements OtlpFloodControl {
       if (what?.kind === 'summary') this.pending.push(group);
       if (what?.kind !== 'record') continue;
       this.issued.delete(group);
+      if (!what.counted.undone) {
+        what.counted.undone = true;
+        for (const fold of what.counted.folds) fold.repeats = Math.max(0, fold.repeats - 1);
+        for (const bucket of what.counted.suppressed) bucket.suppressed = Math.max(0, bucket.suppressed - 1);
+      }
       if (this.folds.get(what.key)?.group === group) {
         if (what.previous) this.folds.set(what.key, what.previous);
         else this.folds.delete(what.key);
@@ -118,7 +134,7 @@ class OtlpFlood implements OtlpFloodControl {
   }
 
   /** One group: folded (undefined), capped (undefined), or sent, carrying the count of a closed fold. */
-  private admitOne(group: AlertGroup, t: number): AlertGroup | undefined {
+  private admitOne(group: AlertGroup, t: number, counted: Counted): AlertGroup | undefined {
     const alert = group.alerts[0];
     if (!alert) return group;
     const service = serviceOf(alert);
@@ -126,18 +142,20 @@ class OtlpFlood implements OtlpFloodControl {
     const fold = this.folds.get(key);
     if (fold && t - fold.startedAt < this.windowMs) {
       fold.repeats++;
+      counted.folds.push(fold);
       return undefined;
     }
     const bucket = this.bucketAt(service, t);
     if (bucket.sent >= this.cap) {
       bucket.suppressed++;
       bucket.severities.add(alert.severity);
+      counted.suppressed.push(bucket);
       return undefined;
     }
     bucket.sent++;
     const out = fold && fold.repeats > 0 ? withRepeats(fold, this.windowMs, group) : group;
     this.folds.set(key, { startedAt: t, repeats: 0, group: out });
-    this.issued.set(out, { kind: 'record', key, previous: fold, bucket });
+    this.issued.set(out, { kind: 'record', key, previous: fold, bucket, counted });
     return out;
   }
 

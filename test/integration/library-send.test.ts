@@ -1,0 +1,107 @@
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DiscordNotificationService } from '../../src/lib.js';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+
+let fake: FakeDiscord | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** Resolves to 'pending' when `p` has not settled within `ms`. */
+const settledWithin = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p.then(() => 'settled' as const, () => 'settled' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
+
+describe('DiscordNotificationService.send and close', () => {
+  it('send() settles when close() stops the service before Discord answered (it never hangs)', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    // Discord asks for a long wait: the notification cannot go out before the shutdown deadline.
+    fake.inject(HOOK_IDS.general!, { kind: '429', retryAfter: 60 });
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'server:\n  shutdown_deadline: 300ms\n',
+      logger: pino({ level: 'silent' }),
+    });
+    const sending = service.send({ alertType: 'general', title: 'late', message: 'm' });
+    await new Promise((r) => setTimeout(r, 200));
+    await service.close();
+    expect(await settledWithin(sending, 2000)).toBe('settled');
+    // The memory store loses what was not delivered by the deadline: the caller is told so.
+    expect(await sending).toMatchObject({ success: false, status: 'failed' });
+  }, 15_000);
+});
+
+describe('send() with a Redis store shared by two processes', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis({ appendonly: false });
+  });
+  afterAll(() => redis.destroy());
+
+  it('resolves even when another replica delivers the notification', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }], rateLimits: { webhook: false, channel: false, global: false } });
+    const prefix = 'shared';
+    const env = {
+      DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!),
+      DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host,
+      REDIS_URL: redis.url,
+    };
+    const yaml = `store:\n  redis:\n    key_prefix: ${prefix}\n`;
+    const a = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    const b = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    try {
+      // Both processes consume the general queue (b has a worker for it once it has used it).
+      await b.send({ alertType: 'general', title: 'warm-up', message: 'm' });
+      await a.send({ alertType: 'general', title: 'warm-up', message: 'm' });
+      const before = fake.messages.reduce((n, m) => n + ((m.body as { embeds?: unknown[] }).embeds?.length ?? 0), 0);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => settledWithin(a.send({ alertType: 'general', title: `n${i}`, message: 'm' }), 5000)),
+      );
+      const embeds = fake.messages.reduce((n, m) => n + ((m.body as { embeds?: unknown[] }).embeds?.length ?? 0), 0);
+      expect(embeds - before).toBe(10); // every notification reached Discord …
+      expect(results.filter((r) => r === 'pending')).toHaveLength(0); // … and every send() said so
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 30_000);
+});
+
+describe('send() with a message it cannot use', () => {
+  it('answers failed for an invalid Date instead of throwing', async () => {
+    const service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
+    try {
+      const result = await service.send({ alertType: 'general', title: 't', message: 'm', timestamp: new Date('not a date') }).catch((err: unknown) => err);
+      expect(result).toMatchObject({ success: false, status: 'failed' });
+      expect((result as { error?: string }).error).toMatch(/timestamp/);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('send() of a message that routes to two alert types (continue: true)', () => {
+  it('is not a success when one of its notifications failed', async () => {
+    fake = await startFakeDiscord({
+      webhooks: [
+        { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' },
+        { id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2' },
+      ],
+    });
+    fake.setBroken(HOOK_IDS.general!); // the fan-out copy cannot be delivered
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_WEBHOOK_ERRORS: fake.urlFor(HOOK_IDS.error!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: "routes:\n  - match: ['alert_type=\"error\"']\n    type: error\n    continue: true\n  - type: general\n",
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const result = await service.send({ alertType: 'error', title: 'Job failed', message: 'exit 2' });
+      expect(fake.messages.map((m) => m.webhookId)).toEqual([HOOK_IDS.error]);
+      expect(result.success).toBe(false);
+    } finally {
+      await service.close();
+    }
+  });
+});
