@@ -6,7 +6,12 @@
 export { DiscordNotificationService, type ServiceOptions } from './library/service.js';
 export type { DeliveryResult, NotificationField, NotificationMessage } from './library/notification-message.js';
 export { AlertTypes, BUILTIN_ALERT_TYPES, type AlertType } from './model/alert-type.js';
-export { DiscordEmbedBuilder } from './render/embed-builder.js';
+export { DiscordEmbedBuilder, type BuilderMessageOptions, type EmbedBuilderOptions } from './render/embed-builder.js';
+export type {
+  CriticalTemplateData, ErrorTemplateData, GeneralTemplateData, MonitoringTemplateData, SecurityTemplateData,
+  TemplateCommon, Track, TracklistTemplateData,
+} from './render/template-types.js';
+export type { MentionOptions } from './render/render-options.js';
 export type { DiscordEmbed, DiscordMessage } from './render/discord-message.js';
 export type { HealthReport } from './ops/health.js';
 export type { RateLimitStatus } from './ops/rate-limit-status.js';
