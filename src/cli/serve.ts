@@ -39,7 +39,9 @@ export async function runServer(options: ServeOptions): Promise<void> {
   await runtime.start();
   // Same server options as the socket tests (bridge.ts): request/headers timeouts against slow clients.
   const { server, address: info } = await startHttpServer(runtime.app, config);
-  logger.info({ host: info.address, port: info.port, pid: process.pid, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
+  // Reload triggers (config file watch, SIGHUP) and the drain on SIGTERM/SIGINT are armed before
+  // "listening" is logged: whoever waits for that line (a supervisor, the tests) may change the file or
+  // send a signal at once, and a signal without a handler ends the process at once (the OS default).
   const watcher = reloadTriggers(runtime, config.source.file, logger);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -60,6 +62,7 @@ export async function runServer(options: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  logger.info({ host: info.address, port: info.port, pid: process.pid, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
 }
 
 /** SIGHUP and a change of the config file reload it (the runtime runs reloads one at a time). */

@@ -29,6 +29,31 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Below Linux's default ephemeral range (32768–60999): no connect() takes a source port from here. */
+const FIXED_PORTS = { min: 20_000, max: 32_767 };
+
+/**
+ * A free port on 127.0.0.1 outside the ephemeral range, for a server that must come back on the SAME port
+ * (`RedisServer.restart()`): while it is down, a port from {@link freePort} is an ordinary free ephemeral
+ * port, and any outgoing connection on the machine (even a client's own reconnect attempt to it, by TCP
+ * self-connect) may take it as its source port, so the restart fails with "Address already in use".
+ */
+export async function freeFixedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = FIXED_PORTS.min + Math.floor(Math.random() * (FIXED_PORTS.max - FIXED_PORTS.min + 1));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${FIXED_PORTS.min}-${FIXED_PORTS.max}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** The executable's path on PATH (or Debian's /usr/bin, /usr/sbin, /usr/local/bin), undefined when absent. */
 export async function findBinary(name: string): Promise<string | undefined> {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/usr/local/bin'];

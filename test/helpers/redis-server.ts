@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { findBinary, freePort, waitForExit } from './processes.js';
+import { findBinary, freeFixedPort, waitForExit } from './processes.js';
 import { join } from 'node:path';
 
 /** A real redis-server child process on loopback, with its own temporary data directory. */
@@ -48,7 +48,8 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
   const binary = await findBinary(BINARY);
   if (!binary) throw new Error(NOT_FOUND);
   const dir = await mkdtemp(join(tmpdir(), 'alertcord-redis-'));
-  const port = await freePort();
+  // Not an ephemeral port: restart() binds it again while clients keep reconnecting to it (see freeFixedPort).
+  const port = await freeFixedPort();
   const args = [
     '--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
     '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', opts.appendfsync ?? 'everysec',

@@ -77,7 +77,8 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
 
   it('counts what waits in a queue while Discord pauses it', async () => {
     bridge = await startBridge();
-    bridge.fake.inject(HOOK_IDS.error!, { kind: '429', retryAfter: 3 });
+    // Long enough that the 1.1 s below and the scrape end well inside the pause on a slow machine.
+    bridge.fake.inject(HOOK_IDS.error!, { kind: '429', retryAfter: 30 });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'waits out a 429' });
     await expect.poll(() => bridge!.fake.stats.status429).toBe(1);
     await new Promise((r) => setTimeout(r, 1100));
