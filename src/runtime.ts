@@ -61,6 +61,8 @@ export interface Runtime {
   state: WebhookState;
   config: () => Config;
   sender: () => DiscordSender;
+  /** The sender that reaches Discord even in dry-run: for GET-webhook checks, which post nothing. */
+  discordSender: () => DiscordSender;
   /** This runtime's Prometheus metrics (its own registry), served at GET /metrics. */
   metrics: Metrics;
   start(): Promise<void>;
@@ -149,7 +151,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     metrics: { metrics, onParsed: hooks.onParsed },
     otlp: { minSeverity: () => config.otlp.minSeverity, flood },
     mountAdmin: (api) =>
-      mountAdminRoutes(api, { config: () => config, store, state, sender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() }),
+      mountAdminRoutes(api, { config: () => config, store, state, sender, discordSender: () => realSender, delivery, startedAt, now: clock.now, onQueued: queued, watchdog: () => watchdog.status() }),
   });
   return {
     app,
@@ -159,6 +161,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     state,
     config: () => config,
     sender,
+    discordSender: () => realSender,
     metrics,
     watchdog,
     reload(trigger) {

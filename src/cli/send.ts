@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ConfigIssue } from '../config/issues.js';
 import { parseArgs } from 'node:util';
 import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, required, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
 
@@ -85,9 +87,29 @@ ${EXIT_CODES_HELP}`,
     // The library (runtime, store, undici) loads only for --direct: the bridge path stays light.
     if (values.direct) return (await import('./send-direct.js')).sendDirect(request, { io, file: values.config, timeoutMs });
     if (values.config !== undefined) throw new UsageError('--config only applies with --direct (a running alertcord uses its own config)');
-    return sendToBridge(request, { io, server: values.server ?? DEFAULT_SERVER, token: values.token ?? io.env.INGEST_TOKEN, timeoutMs });
+    const token = values.token === undefined ? await ingestToken(io) : { token: values.token };
+    if ('error' in token) {
+      io.err(`alertcord: ${token.error}`);
+      return EXIT.failed;
+    }
+    return sendToBridge(request, { io, server: values.server ?? DEFAULT_SERVER, token: token.token, timeoutMs });
   },
 };
+
+/**
+ * `$INGEST_TOKEN`, else the content of `$INGEST_TOKEN_FILE`, read as the server reads it (config/env.ts):
+ * a container given only the secret file (docker-compose.yml) must be able to send too.
+ */
+async function ingestToken(io: CliIo): Promise<{ token?: string } | { error: string }> {
+  const direct = io.env.INGEST_TOKEN?.trim();
+  if (direct || !io.env.INGEST_TOKEN_FILE) return { token: direct || undefined };
+  // Loaded only here: the config module brings zod, which the plain bridge path does without.
+  const { resolveFileVariables } = await import('../config/env.js');
+  const issues: ConfigIssue[] = [];
+  const env = resolveFileVariables(io.env, (path) => readFileSync(path, 'utf8'), issues, ['INGEST_TOKEN']);
+  if (issues.length > 0) return { error: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+  return { token: env.INGEST_TOKEN };
+}
 
 /** `name=value` (the value may contain `=`). */
 export function parseField(text: string): { name: string; value: string } {

@@ -44,13 +44,18 @@ function alertType(name: string, entry: AlertTypeFileConfig, own: Webhook | unde
     avatarUrl: entry.avatar_url,
     threadId: entry.thread_id,
     threadName: entry.thread_name,
-    mentions: { here: false, everyone: false, roles: [], users: [], ...defaults?.mentions, ...entry.mentions },
+    mentions: { here: false, everyone: false, roles: [], users: [], ...defaults?.mentions, ...definedOnly(entry.mentions ?? {}) },
     rateLimit: {
       algorithm: entry.rate_limit?.algorithm ?? 'token_bucket',
       perMinute,
       burst: entry.rate_limit?.burst ?? Math.max(1, Math.floor(perMinute)),
     },
   };
+}
+
+/** The keys the user set (zod leaves absent optional keys out; undefined ones are dropped too). */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function alertTypeIssues(name: string, entry: AlertTypeFileConfig): ConfigIssue[] {

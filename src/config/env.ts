@@ -62,7 +62,11 @@ export function resolveFileVariables(
     const path = env[`${name}_FILE`];
     if (!path || (env[name] ?? '') !== '') continue;
     try {
-      out[name] = readFile(path).trim();
+      const value = readFile(path).trim();
+      // An empty file is not "unset": whoever set NAME_FILE wants the secret (an empty INGEST_TOKEN_FILE
+      // would otherwise leave ingest open without a word).
+      if (value === '') issues.push({ path: `${name}_FILE`, message: `${path} is empty` });
+      else out[name] = value;
     } catch (err) {
       issues.push({ path: `${name}_FILE`, message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
     }
@@ -77,7 +81,8 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, 
   if (env.HOST !== undefined) server.host = env.HOST;
   if (env.PORT !== undefined) server.port = env.PORT;
   if (env.LOG_LEVEL !== undefined) raw.log_level = env.LOG_LEVEL;
-  if (env.DRY_RUN !== undefined) discord.dry_run = env.DRY_RUN;
+  // Empty means "not given", as for the webhooks (compose's `DRY_RUN: ${DRY_RUN:-}`): YAML's dry_run stays.
+  if (env.DRY_RUN !== undefined && rawEnv.DRY_RUN?.trim()) discord.dry_run = env.DRY_RUN;
   if (env.DISCORD_RATE_LIMIT !== undefined) discord.rate_limit = env.DISCORD_RATE_LIMIT;
   if (env.DISCORD_QUEUE_SIZE !== undefined) discord.queue_size = env.DISCORD_QUEUE_SIZE;
   if (env.DISCORD_RETRY_ATTEMPTS !== undefined) discord.retry_attempts = env.DISCORD_RETRY_ATTEMPTS;
@@ -94,10 +99,15 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, 
   }
 }
 
+/**
+ * The YAML section `key` to write overrides into: created when absent or empty (`discord:` alone). A section
+ * of the wrong shape (a list, a scalar) is left as it is, so the schema reports it with its path; the
+ * overrides go into a detached object instead of silently replacing what the file says.
+ */
 function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {
   const existing = raw[key];
   if (existing && typeof existing === 'object' && !Array.isArray(existing)) return existing as Record<string, unknown>;
   const created: Record<string, unknown> = {};
-  raw[key] = created;
+  if (existing === undefined || existing === null) raw[key] = created;
   return created;
 }

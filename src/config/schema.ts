@@ -17,7 +17,7 @@ export const durationSchema = z.union([z.string(), z.number()]).transform((v, ct
 /** A colour as 0xRRGGBB integer, "#RRGGBB" or "0xRRGGBB". */
 export const colorSchema = z.union([z.number().int(), z.string()]).transform((v, ctx) => {
   const n = typeof v === 'number' ? v : Number.parseInt(v.replace(/^#|^0x/i, ''), 16);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffff || (typeof v === 'string' && !/^(#|0x)?[0-9a-f]{1,6}$/i.test(v))) {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffff || (typeof v === 'string' && !/^(#|0x)?[0-9a-f]{6}$/i.test(v))) {
     ctx.addIssue({ code: 'custom', message: `invalid colour "${v}" (use #RRGGBB or 0xRRGGBB)` });
     return z.NEVER;
   }
@@ -32,11 +32,12 @@ export const rateLimitSchema = z.strictObject({
   burst: z.number().int().positive().optional(),
 });
 
+/** Each key defaults on its own (build-alert-types.ts): setting `roles` must not turn off critical's `here`. */
 export const mentionsSchema = z.strictObject({
-  here: z.boolean().default(false),
-  everyone: z.boolean().default(false),
-  roles: z.array(snowflake).default([]),
-  users: z.array(snowflake).default([]),
+  here: z.boolean().optional(),
+  everyone: z.boolean().optional(),
+  roles: z.array(snowflake).optional(),
+  users: z.array(snowflake).optional(),
 });
 
 export const alertTypeSchema = z.strictObject({
@@ -107,7 +108,7 @@ export const fileSchema = z.strictObject({
       rate_limit: z.number().int().positive().default(30),
       queue_size: z.number().int().positive().default(10_000),
       retry_attempts: z.number().int().min(0).max(20).default(3),
-      timeout: durationSchema.default(10_000),
+      timeout: durationSchema.refine((ms) => ms > 0 && ms <= 300_000, 'must be more than 0s and at most 300s (as DISCORD_TIMEOUT_SECONDS)').default(10_000),
       allowed_hosts: z.array(z.string().min(1)).default([]),
       dry_run: z.boolean().default(false),
       circuit_breaker: z

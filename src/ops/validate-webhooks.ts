@@ -13,9 +13,10 @@ export interface WebhookValidation {
 
 /**
  * Checks each configured webhook with Discord's GET-webhook call (no auth, posts nothing). A valid answer
- * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken.
+ * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken. Asks Discord even in dry-run:
+ * the dry-run sender would call every webhook valid (and clear broken marks) without asking anyone.
  */
-export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'sender' | 'state' | 'delivery'>): Promise<WebhookValidation[]> {
+export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'discordSender' | 'state' | 'delivery'>): Promise<WebhookValidation[]> {
   const config = runtime.config();
   const byId = new Map<string, { types: string[]; webhook: NonNullable<ReturnType<typeof config.alertTypes.get>>['webhook'] }>();
   for (const t of config.alertTypes.values()) {
@@ -27,7 +28,7 @@ export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'sender
   const results: WebhookValidation[] = [];
   for (const [id, { types, webhook }] of byId) {
     if (!webhook) continue;
-    const found = await lookupWebhook(runtime.sender(), webhook);
+    const found = await lookupWebhook(runtime.discordSender(), webhook);
     if (found.ok) {
       await runtime.state.clearBroken(id);
       runtime.delivery.rerouter.forget(id);

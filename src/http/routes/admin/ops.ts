@@ -11,7 +11,7 @@ import { statusRoutes } from './status.js';
 import { webhookActionRoutes } from './webhook-actions.js';
 
 /** What the operations routes read and drive; runtime.ts hands its parts over. */
-export type OpsRouteDeps = StatusDeps & Omit<TestSendDeps, 'config' | 'queue'> & Pick<Runtime, 'sender' | 'delivery'>;
+export type OpsRouteDeps = StatusDeps & Omit<TestSendDeps, 'config' | 'queue'> & Pick<Runtime, 'sender' | 'discordSender' | 'delivery'>;
 
 /** Mounts `GET /status`, `POST /test/:type` and `POST /validate` on the admin area (they inherit its rule). */
 export function mountOpsRoutes(api: Hono, deps: OpsRouteDeps): void {

@@ -1,0 +1,55 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendCommand } from '../../../src/cli/send.js';
+
+/**
+ * README: "Every secret can come from a file (container secrets): set NAME_FILE=… instead of NAME …
+ * INGEST_TOKEN". The shipped docker-compose.yml sets only INGEST_TOKEN_FILE, so `alertcord send` in that
+ * container must read it, or every send answers 401 (exit 1).
+ */
+describe('alertcord send reads INGEST_TOKEN_FILE', () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  it('sends the token from INGEST_TOKEN_FILE when INGEST_TOKEN is unset', async () => {
+    let seen: IncomingHttpHeaders | undefined;
+    const server = createServer((req, res) => {
+      seen = req.headers;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, notifications: ['n1'] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => server.close();
+    const port = (server.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'alertcord-send-'));
+    writeFileSync(join(dir, 'ingest_token'), 'from-the-file-123\n');
+    const out: string[] = [];
+    const code = await sendCommand.run(['--server', `http://127.0.0.1:${port}`, '--type', 'general', '--title', 't'], {
+      env: { INGEST_TOKEN_FILE: join(dir, 'ingest_token') },
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
+    expect(seen?.authorization).toBe('Bearer from-the-file-123');
+    expect(code).toBe(0);
+  });
+
+  it('an unreadable or empty INGEST_TOKEN_FILE exits 1 naming the variable, and sends nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertcord-send-'));
+    writeFileSync(join(dir, 'empty'), '\n');
+    for (const file of [join(dir, 'missing'), join(dir, 'empty')]) {
+      const err: string[] = [];
+      const code = await sendCommand.run(['--server', 'http://127.0.0.1:9', '--type', 'general', '--title', 't'], {
+        env: { INGEST_TOKEN_FILE: file },
+        out: () => undefined,
+        err: (t) => err.push(t),
+      });
+      expect(code).toBe(1);
+      expect(err.join('')).toContain('INGEST_TOKEN_FILE');
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+
+/** Findings of a review of src/config against README's configuration reference. */
+const GENERAL = 'https://discord.com/api/webhooks/111111111111111111/general-token_AbC';
+
+function issuePaths(result: ReturnType<typeof loadConfig>): string[] {
+  return result.ok ? [] : result.issues.map((i) => i.path);
+}
+
+describe('config: wrong-typed sections are reported, not silently dropped', () => {
+  // README: "Every problem is reported at start with its path and the start fails".
+  it('alert_types written as a list fails the start (it used to be replaced by {} and ignored)', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: 'alert_types:\n  - database:\n      color: "#ff0000"\n' });
+    expect(result.ok).toBe(false);
+    expect(issuePaths(result)).toContain('alert_types');
+  });
+
+  it('discord: and server: given a scalar fail the start', () => {
+    expect(issuePaths(loadConfig({ env: {}, yaml: 'discord: 30\n' }))).toContain('discord');
+    expect(issuePaths(loadConfig({ env: {}, yaml: 'server: "0.0.0.0:8080"\n' }))).toContain('server');
+  });
+
+  it('an empty section (`discord:` with nothing under it) is still fine, env overrides apply', () => {
+    const result = loadConfig({ env: { DISCORD_RATE_LIMIT: '12' }, yaml: 'discord:\nserver:\nalert_types:\n' });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.config.alertTypes.get('general')?.rateLimit.perMinute).toBe(12);
+  });
+});
+
+describe('config: NAME_FILE secrets', () => {
+  // An operator who sets INGEST_TOKEN_FILE wants auth; an empty file used to leave ingest open, silently.
+  it('an empty secret file is a config error naming NAME_FILE (not "unset": ingest would be open)', () => {
+    const result = loadConfig({
+      env: { DISCORD_WEBHOOK_GENERAL: GENERAL, INGEST_TOKEN_FILE: '/run/secrets/ingest_token' },
+      yaml: '',
+      readFile: () => '\n',
+    });
+    expect(result.ok).toBe(false);
+    expect(issuePaths(result)).toEqual(['INGEST_TOKEN_FILE']);
+  });
+});
+
+describe('config: mentions defaults per key', () => {
+  // README: `alert_types.<name>.mentions.here` / `.everyone` default "critical: here: true".
+  it('critical keeps @here when only roles are configured', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: 'alert_types:\n  critical:\n    mentions: { roles: ["123456789012345678"] }\n' });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.alertTypes.get('critical')?.mentions).toEqual({ here: true, everyone: false, roles: ['123456789012345678'], users: [] });
+  });
+
+  it('an explicit here: false still turns it off', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: 'alert_types:\n  critical:\n    mentions: { here: false }\n' });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.alertTypes.get('critical')?.mentions.here).toBe(false);
+  });
+});
+
+describe('config: DRY_RUN and discord.timeout', () => {
+  it('DRY_RUN set to an empty string (compose `DRY_RUN: ${DRY_RUN:-}`) does not turn off dry_run: true of the YAML', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: '' }, yaml: 'discord:\n  dry_run: true\n' });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.discord.dryRunReason).toBeDefined();
+  });
+
+  it('discord.timeout: 0s is refused like DISCORD_TIMEOUT_SECONDS=0 (every request would time out at once)', () => {
+    expect(issuePaths(loadConfig({ env: { DISCORD_TIMEOUT_SECONDS: '0' }, yaml: '' }))).toEqual(['DISCORD_TIMEOUT_SECONDS']);
+    expect(issuePaths(loadConfig({ env: {}, yaml: 'discord:\n  timeout: 0s\n' }))).toEqual(['discord.timeout']);
+  });
+});
+
+describe('config: colours', () => {
+  // README: `#RRGGBB` or `0xRRGGBB`. "#FFF" (CSS shorthand for white) used to load as 0x000FFF, dark blue.
+  it('a 3-digit CSS shorthand colour is refused, not read as 0x000FFF', () => {
+    expect(issuePaths(loadConfig({ env: {}, yaml: 'alert_types:\n  general:\n    color: "#FFF"\n' }))).toEqual(['alert_types.general.color']);
+  });
+});
