@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
 
-/** Findings of a review of the admin API against README ("Admin API"). */
 describe('POST /api/validate in dry-run', () => {
   let bridge: Bridge | undefined;
   afterEach(async () => {
@@ -21,5 +20,12 @@ describe('POST /api/validate in dry-run', () => {
     expect(body.webhooks.find((w) => w.webhookId === HOOK_IDS.critical)?.valid).toBe(false);
     expect(bridge.fake.requests.filter((r) => r.method === 'GET').length).toBeGreaterThanOrEqual(6);
     expect(bridge.fake.messages).toHaveLength(0);
+  });
+
+  it('POST /api/validate without any webhook configured is not valid (nothing could be delivered)', async () => {
+    bridge = await startBridge({ types: [] });
+    const res = await fetch(`${bridge.url}/api/validate`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ valid: false, webhooks: [] });
   });
 });

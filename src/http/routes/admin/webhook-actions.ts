@@ -13,7 +13,7 @@ export interface WebhookActionDeps {
 /**
  * `POST /test/:type` queues a test notification and answers 202 with its id (follow it in history;
  * 404 for an unknown type, 503 + Retry-After when it cannot be queued). `POST /validate` checks every
- * webhook and answers 200 with one entry per webhook and `valid` when all are.
+ * webhook and answers 200 with one entry per webhook and `valid` when there is one and all are.
  */
 export function webhookActionRoutes(deps: WebhookActionDeps): Hono {
   const app = new Hono();
@@ -25,7 +25,8 @@ export function webhookActionRoutes(deps: WebhookActionDeps): Hono {
   });
   app.post('/validate', async (c) => {
     const webhooks = await deps.validate();
-    return c.json({ valid: webhooks.every((w) => w.valid), webhooks });
+    // No webhook at all is not "valid" (nothing can be delivered), as the CLI's validate-webhooks exits 1.
+    return c.json({ valid: webhooks.length > 0 && webhooks.every((w) => w.valid), webhooks });
   });
   return app;
 }
