@@ -24,18 +24,27 @@ export const colorSchema = z.union([z.number().int(), z.string()]).transform((v,
   return n;
 });
 
+/**
+ * A number as YAML writes it, or as text: `${VAR}` interpolation yields strings, so `port: ${PORT:-8080}`
+ * reads as 8080. Text that is not a decimal number is left for `check` to report.
+ */
+const yamlNumber = (check: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), check);
+/** A boolean as YAML writes it, or the text `true` / `false` (interpolated, see {@link yamlNumber}). */
+const yamlBoolean = () => z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v), z.boolean());
+
 const snowflake = z.union([z.string().regex(/^\d{1,25}$/, 'must be a Discord id (digits)'), z.number().int()]).transform(String);
 
 export const rateLimitSchema = z.strictObject({
   algorithm: z.enum(['token_bucket', 'sliding_window']).default('token_bucket'),
-  per_minute: z.number().int().positive().optional(),
-  burst: z.number().int().positive().optional(),
+  per_minute: yamlNumber(z.number().int().positive()).optional(),
+  burst: yamlNumber(z.number().int().positive()).optional(),
 });
 
 /** Each key defaults on its own (build-alert-types.ts): setting `roles` must not turn off critical's `here`. */
 export const mentionsSchema = z.strictObject({
-  here: z.boolean().optional(),
-  everyone: z.boolean().optional(),
+  here: yamlBoolean().optional(),
+  everyone: yamlBoolean().optional(),
   roles: z.array(snowflake).optional(),
   users: z.array(snowflake).optional(),
 });
@@ -86,7 +95,7 @@ export const otlpSchema = z.strictObject({
   flood: z
     .strictObject({
       window: durationSchema.default(60_000),
-      per_service_per_minute: z.number().int().positive().default(30),
+      per_service_per_minute: yamlNumber(z.number().int().positive()).default(30),
     })
     .prefault({}),
 });
@@ -96,23 +105,23 @@ export const fileSchema = z.strictObject({
   server: z
     .strictObject({
       host: z.string().default('0.0.0.0'),
-      port: z.number().int().min(0).max(65535).default(8080),
-      body_limit: z.number().int().positive().default(8 * 1024 * 1024),
-      max_json_depth: z.number().int().min(2).max(10_000).default(64),
+      port: yamlNumber(z.number().int().min(0).max(65535)).default(8080),
+      body_limit: yamlNumber(z.number().int().positive()).default(8 * 1024 * 1024),
+      max_json_depth: yamlNumber(z.number().int().min(2).max(10_000)).default(64),
       request_timeout: durationSchema.default(30_000),
       shutdown_deadline: durationSchema.default(8_000),
     })
     .prefault({}),
   discord: z
     .strictObject({
-      rate_limit: z.number().int().positive().default(30),
-      queue_size: z.number().int().positive().default(10_000),
-      retry_attempts: z.number().int().min(0).max(20).default(3),
+      rate_limit: yamlNumber(z.number().int().positive()).default(30),
+      queue_size: yamlNumber(z.number().int().positive()).default(10_000),
+      retry_attempts: yamlNumber(z.number().int().min(0).max(20)).default(3),
       timeout: durationSchema.refine((ms) => ms > 0 && ms <= 300_000, 'must be more than 0s and at most 300s (as DISCORD_TIMEOUT_SECONDS)').default(10_000),
       allowed_hosts: z.array(z.string().min(1)).default([]),
-      dry_run: z.boolean().default(false),
+      dry_run: yamlBoolean().default(false),
       circuit_breaker: z
-        .strictObject({ failure_threshold: z.number().int().min(1).default(5), cooldown: durationSchema.default(60_000) })
+        .strictObject({ failure_threshold: yamlNumber(z.number().int().min(1)).default(5), cooldown: durationSchema.default(60_000) })
         .prefault({}),
     })
     .prefault({}),
@@ -120,7 +129,7 @@ export const fileSchema = z.strictObject({
   routes: z.array(z.unknown()).optional(),
   dedupe: z.strictObject({ window: durationSchema.default(300_000) }).prefault({}),
   history: z
-    .strictObject({ max_entries: z.number().int().positive().default(10_000), retention: durationSchema.default(7 * 86_400_000) })
+    .strictObject({ max_entries: yamlNumber(z.number().int().positive()).default(10_000), retention: durationSchema.default(7 * 86_400_000) })
     .prefault({}),
   store: z.strictObject({ redis: redisStoreSchema.optional() }).prefault({}),
   /** Per-source ingest tokens and Grafana's HMAC (ingest-auth.ts). */

@@ -75,3 +75,27 @@ describe('config: colours', () => {
     expect(issuePaths(loadConfig({ env: {}, yaml: 'alert_types:\n  general:\n    color: "#FFF"\n' }))).toEqual(['alert_types.general.color']);
   });
 });
+
+describe('config: ${ENV} in number and boolean keys', () => {
+  // Interpolation yields text: `port: ${PORT:-9000}` is how Helm charts and compose files write it.
+  it('reads interpolated numbers and booleans as such', () => {
+    const yaml = [
+      'server:\n  port: ${ALERTCORD_PORT:-9000}\n  body_limit: "${BODY_LIMIT}"',
+      'discord:\n  dry_run: ${DRY:-false}\n  circuit_breaker:\n    failure_threshold: ${FAILURES}',
+      'history:\n  max_entries: ${ENTRIES}',
+      'alert_types:\n  critical:\n    mentions: { here: "${HERE}" }\n    rate_limit:\n      per_minute: ${PER_MINUTE}',
+    ].join('\n');
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, BODY_LIMIT: '1048576', FAILURES: '7', ENTRIES: '500', HERE: 'false', PER_MINUTE: '12', DRY: 'true' }, yaml });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const { server, discord, history, alertTypes } = result.config;
+    expect([server.port, server.bodyLimit, discord.breaker.failureThreshold, history.maxEntries]).toEqual([9000, 1_048_576, 7, 500]);
+    expect(discord.dryRunReason).toBeDefined();
+    expect(alertTypes.get('critical')?.mentions.here).toBe(false);
+    expect(alertTypes.get('critical')?.rateLimit.perMinute).toBe(12);
+  });
+
+  it('text that is not a number or boolean is still reported with its path', () => {
+    const result = loadConfig({ env: { P: 'eighty', D: 'maybe' }, yaml: 'server:\n  port: ${P}\ndiscord:\n  dry_run: ${D}\n' });
+    expect(issuePaths(result)).toEqual(expect.arrayContaining(['server.port', 'discord.dry_run']));
+  });
+});
