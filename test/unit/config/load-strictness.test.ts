@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 
-/** Findings of a review of src/config against README's configuration reference. */
 const GENERAL = 'https://discord.com/api/webhooks/111111111111111111/general-token_AbC';
 
 function issuePaths(result: ReturnType<typeof loadConfig>): string[] {
