@@ -7,6 +7,7 @@ import type { AlertGroup } from '../model/alert.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { IngestAuthConfig } from '../config/ingest-auth.js';
 import { adminAuth } from './admin-auth.js';
+import { answerAtTurnEnd } from './answer-at-turn-end.js';
 import { sendError } from './errors.js';
 import { grafanaSignatureVerifier } from './grafana-signature.js';
 import { ingestAuth, refuseOtlp, webhookSource } from './ingest-auth.js';
@@ -64,12 +65,12 @@ export function createApp(deps: AppDeps): Hono {
     app.use('/v1/logs', ingestAuth({ auth: deps.ingestAuth, source: 'otlp', refuse: refuseOtlp, logger: deps.logger }));
   }
   app.use('/webhook/*', (c, next) => {
-    if (!deps.isShuttingDown()) return next();
+    if (!deps.isShuttingDown()) return answerAtTurnEnd(next);
     return Promise.resolve(sendError(c, { status: 503, code: 'shutting_down', message: 'alertcord is shutting down; retry on another replica', headers: { 'Retry-After': '5' } }));
   });
   // The same 503 for OTLP senders, as the google.rpc.Status their exporters read (UNAVAILABLE: retryable).
   app.use('/v1/logs', async (c, next) => {
-    if (!deps.isShuttingDown()) return next();
+    if (!deps.isShuttingDown()) return answerAtTurnEnd(next);
     c.header('Retry-After', '5');
     return otlpStatusResponse(c, 503, RPC_CODE.UNAVAILABLE, 'alertcord is shutting down; retry on another replica');
   });
