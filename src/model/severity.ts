@@ -14,6 +14,9 @@ export function severityRank(s: Severity): number {
  */
 export function worstSeverity(list: Iterable<Severity>): Severity {
   let worst: Severity = 'info';
-  for (const s of list) if (SEVERITIES.includes(s) && severityRank(s) < severityRank(worst)) worst = s;
+  for (const s of list) {
+    const rank = severityRank(s);
+    if (rank >= 0 && rank < severityRank(worst)) worst = s;
+  }
   return worst;
 }
