@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfigOrThrow } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { DeliveryOutcome } from '../model/outcome.js';
+import { systemClock, type Clock } from '../delivery/clock.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { parseGeneric } from '../sources/generic/parse.js';
 import { checkHealth, type HealthReport } from '../ops/health.js';
@@ -28,6 +29,7 @@ export interface ServiceOptions extends Partial<Omit<RuntimeOptions, 'config' | 
  */
 export class DiscordNotificationService {
   readonly #runtime: Runtime;
+  readonly #clock: Clock;
   readonly #started: Promise<void>;
   /** Aborted once `close()` has stopped the runtime: a `send` still waiting then gets its answer. */
   readonly #closing = new AbortController();
@@ -36,6 +38,7 @@ export class DiscordNotificationService {
     const config = options.config ?? loadConfigOrThrow({ env: options.env ?? process.env, yaml: options.yaml }).config;
     const logger = options.logger ?? pino({ level: config.logLevel });
     // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
+    this.#clock = options.clock ?? systemClock;
     this.#runtime = createRuntime({ ...options, env: options.env ?? process.env, config, logger });
     this.#started = this.#runtime.start();
   }
@@ -107,25 +110,17 @@ export class DiscordNotificationService {
   }
 
   /** Polls the shared history every {@link HISTORY_POLL_MS} for the outcome; undefined once `signal` aborts. */
-  #sharedOutcome(id: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (outcome: DeliveryOutcome | undefined): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const onAbort = (): void => finish(undefined);
-      const poll = (): void => {
-        if (signal.aborted) return;
-        this.#runtime.store.history.get(id).then((entry) => (entry ? finish(entry.outcome) : schedule()), schedule);
-      };
-      const schedule = (): void => {
-        if (!signal.aborted) timer = setTimeout(poll, HISTORY_POLL_MS);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      schedule();
-    });
+  async #sharedOutcome(id: string, signal: AbortSignal): Promise<DeliveryOutcome | undefined> {
+    try {
+      for (;;) {
+        await this.#clock.sleep(HISTORY_POLL_MS, signal);
+        // A store hiccup is one missed look, not a failed send: the next poll asks again.
+        const entry = await this.#runtime.store.history.get(id).catch(() => undefined);
+        if (entry) return entry.outcome;
+      }
+    } catch {
+      return undefined; // aborted: answered locally, or closed
+    }
   }
 
   async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[] }> {
