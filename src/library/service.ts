@@ -35,11 +35,13 @@ export class DiscordNotificationService {
   readonly #closing = new AbortController();
 
   constructor(options: ServiceOptions = {}) {
-    const config = options.config ?? loadConfigOrThrow({ env: options.env ?? process.env, yaml: options.yaml }).config;
+    // The library is an entry point like main: the process environment unless the caller gives its own.
+    const env = options.env ?? process.env;
+    const config = options.config ?? loadConfigOrThrow({ env, yaml: options.yaml }).config;
     const logger = options.logger ?? pino({ level: config.logLevel });
-    // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
     this.#clock = options.clock ?? systemClock;
-    this.#runtime = createRuntime({ ...options, env: options.env ?? process.env, config, logger });
+    // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
+    this.#runtime = createRuntime({ ...options, env, config, logger });
     this.#started = this.#runtime.start();
   }
 
