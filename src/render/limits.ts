@@ -61,7 +61,9 @@ export function codePointLength(s: string): number {
 
 /**
  * `s` cut to at most `max` code points, ending with "…" when cut. Works on code points, so an astral
- * character (emoji) is never split into a lone surrogate. Reads only the first `max` code points.
+ * character (emoji) is never split into a lone surrogate, and backs off to the start of the character
+ * as a reader sees it (grapheme cluster: 👨‍👩‍👧, 🇫🇷, e + ◌́), so a cut never leaves half a family emoji,
+ * one regional-indicator letter or an accent without its letter. Reads only the first `max` code points.
  */
 export function truncate(s: string, max: number): string {
   if (max <= 0) return '';
@@ -70,7 +72,7 @@ export function truncate(s: string, max: number): string {
   let n = 0;
   for (let i = 0; i < s.length; i += unitsAt(s, i)) {
     if (n === max - 1) cut = i;
-    if (n === max) return s.slice(0, cut) + ELLIPSIS;
+    if (n === max) return s.slice(0, graphemeStartAt(s, cut)) + ELLIPSIS;
     n++;
   }
   return s;
@@ -78,13 +80,46 @@ export function truncate(s: string, max: number): string {
 
 /**
  * `s` cut to at most `max` code points keeping its END, starting with "…" when cut: for tracebacks,
- * whose last lines matter most.
+ * whose last lines matter most. The kept end starts on a grapheme boundary, like {@link truncate}'s cut.
  */
 export function truncateStart(s: string, max: number): string {
   if (max <= 0) return '';
   const points = [...s];
   if (points.length <= max) return s;
-  return ELLIPSIS + points.slice(points.length - (max - 1)).join('');
+  const from = s.length - points.slice(points.length - (max - 1)).join('').length;
+  return ELLIPSIS + s.slice(graphemeEndAt(s, from));
+}
+
+/**
+ * How far (UTF-16 units) a cut may back off to a cluster start: the longest emoji sequences (a family with
+ * skin tones, a subdivision flag) are under 32. A longer cluster (Zalgo text) is cut at a code point, which
+ * keeps the cut cheap and the kept text close to the limit.
+ */
+const GRAPHEME_WINDOW = 32;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Boundaries of the grapheme clusters around unit index `at`, looked at through a window of text. */
+function boundariesAround(s: string, at: number): { start: number; end: number } | undefined {
+  const from = Math.max(0, at - GRAPHEME_WINDOW);
+  const segment = graphemes.segment(s.slice(from, at + GRAPHEME_WINDOW)).containing(at - from);
+  if (!segment) return undefined;
+  const start = from + segment.index;
+  // A cluster that may reach past the window's start is not trusted: keep the code-point cut.
+  if (start === from && from > 0) return undefined;
+  return { start, end: start + segment.segment.length };
+}
+
+/** The start of the grapheme cluster that holds unit index `at` (`at` itself when it starts one). */
+function graphemeStartAt(s: string, at: number): number {
+  if (at <= 0 || at >= s.length) return at;
+  return boundariesAround(s, at)?.start ?? at;
+}
+
+/** The first grapheme boundary at or after unit index `at`. */
+function graphemeEndAt(s: string, at: number): number {
+  if (at <= 0 || at >= s.length) return at;
+  const around = boundariesAround(s, at);
+  return around === undefined || around.start === at ? at : Math.min(around.end, s.length);
 }
 
 /** The characters of one embed that Discord counts toward the 6000 total (see MAX_TOTAL). */

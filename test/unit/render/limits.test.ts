@@ -25,6 +25,23 @@ describe('limits', () => {
     expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
+  it('cuts before a grapheme cluster rather than through it', () => {
+    const family = '👨‍👩‍👧'; // three emoji joined by ZWJ: one character to a reader
+    expect(truncate(`ab${family}cd`, 4)).toBe('ab…');
+    expect(truncate(`ab${family}cd`, 8)).toBe(`ab${family}…`);
+    expect(truncate('ab🇫🇷cd', 4)).toBe('ab…'); // one regional indicator alone is a lone letter box
+    expect(truncate('cafe\u0301 au lait', 5)).toBe('caf…'); // never "cafe…" with the accent dropped
+    expect(truncateStart(`xx${family}yy`, 4)).toBe('…yy');
+    expect(truncateStart('abc🇫🇷de', 4)).toBe('…de');
+  });
+
+  it('cuts a cluster longer than a few emoji at a code point (Zalgo text stays close to the limit)', () => {
+    const zalgo = `a${'e'}${'\u0301'.repeat(200)}b`;
+    const cut = truncate(zalgo, 50);
+    expect(codePointLength(cut)).toBe(50);
+    expect(cut.startsWith('ae\u0301')).toBe(true);
+  });
+
   it('keeps the end with truncateStart', () => {
     expect(truncateStart('line1\nline2\nError: boom', 12)).toBe('…Error: boom');
     expect(truncateStart('short', 10)).toBe('short');
