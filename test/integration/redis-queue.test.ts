@@ -183,6 +183,17 @@ describe('redis queue: consumers and leases', () => {
     expect((await second.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1']);
   });
 
+  it('a live process with the same consumer name (two containers: same hostname, pid 1) keeps its work: a namesake starting up takes none of it', async () => {
+    const warnings: string[] = [];
+    const first = open('host-1', { visibilityTimeoutMs: 60_000 });
+    await first.queue.enqueue(Q, notification('n1'));
+    expect((await first.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1']); // being delivered
+    const namesake = open('host-1', { visibilityTimeoutMs: 60_000, onWarning: (m) => warnings.push(m) });
+    await namesake.queue.enqueue(Q, notification('n2'));
+    expect((await namesake.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n2']);
+    expect(warnings.join('\n')).toMatch(/another live process uses the consumer name "host-1"/);
+  });
+
   it('a blocked read does not delay enqueues on the same store', async () => {
     const a = open('replica-a');
     const reading = a.queue.read('idle-queue', 10, 2_000);

@@ -4,6 +4,7 @@ import { systemRandom, type Random } from '../../delivery/clock.js';
 import type { Secret } from '../../lib/secret.js';
 import type { Store } from '../types.js';
 import { createConnection, whenReady } from './connection.js';
+import { consumerConnectionName } from './consumer-liveness.js';
 import { RedisDeadLetters } from './dead-letters.js';
 import { AofDurability, type Durability } from './durability.js';
 import { RedisHistory } from './history.js';
@@ -19,7 +20,7 @@ export type { Durability, DurabilitySupport } from './durability.js';
 export interface RedisStoreOptions {
   /** `redis://…` (a Secret when it carries a password); or give `redis` options instead. */
   url?: string | Secret;
-  /** ioredis connection options (host, port, db, password, tls …); timeouts and retries are set by the store. */
+  /** ioredis connection options (host, port, db, password, tls …); timeouts, retries and the connection name are set by the store. */
   redis?: RedisOptions;
   /** Start of every key (default `alertcord`): two deployments may share one Redis with two prefixes. */
   keyPrefix?: string;
@@ -30,7 +31,8 @@ export interface RedisStoreOptions {
   /**
    * This replica's name in the consumer groups; unique among live replicas, and best stable across restarts
    * (default `<hostname>-<pid>`: stable in a container, unique on a shared host) so a restarted replica takes
-   * back its own unfinished work at once.
+   * back its own unfinished work at once. Two live processes that share it (containers with host networking:
+   * same hostname, pid 1) are detected by their connection names, and neither releases the other's work.
    */
   consumerName?: string;
   /** Entries held this long without ack or touch are handed to another reader (default 60 s). */
@@ -43,7 +45,10 @@ export interface RedisStoreOptions {
   durability?: Durability;
   /** Connection errors and dropped unreadable entries; the owner logs them (ioredis would print them). */
   onError?: (err: Error) => void;
-  /** Configuration the server cannot honour (durability fsync on Redis < 7.2), once per reason. */
+  /**
+   * Configuration the server cannot honour (durability fsync on Redis < 7.2), once per reason; a consumer
+   * name shared with another live process.
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -73,17 +78,22 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
   const keys = redisKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
-  const redis = createConnection({ url: options.url, redis: options.redis, commandTimeoutMs, onError, random: options.random ?? systemRandom });
+  const consumerName = options.consumerName ?? `${hostname()}-${process.pid}`;
+  // Names this process's connections (blocking readers inherit it), so a namesake can be told from a dead life.
+  const connectionName = consumerConnectionName(consumerName);
+  const redis = createConnection({ url: options.url, redis: { ...options.redis, connectionName }, commandTimeoutMs, onError, random: options.random ?? systemRandom });
   const scripted = redis as typeof redis & ScriptCommands;
   const durability = options.durability === 'fsync' ? new AofDurability(redis, { commandTimeoutMs, onWarning: options.onWarning ?? (() => undefined) }) : undefined;
   const queue = new RedisQueue(scripted, {
     keys,
-    consumerName: options.consumerName ?? `${hostname()}-${process.pid}`,
+    consumerName,
+    connectionName,
     queueSize: options.queueSize,
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS,
     commandTimeoutMs,
     now,
     onError,
+    onWarning: options.onWarning,
     confirm: durability && (() => durability.confirm()),
   });
   return {

@@ -3,6 +3,7 @@ import type { Notification } from '../../model/notification.js';
 import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
+import { namesakeAlive } from './consumer-liveness.js';
 import type { RedisKeys } from './keys.js';
 import type { ScriptCommands } from './scripts.js';
 import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
@@ -30,6 +31,14 @@ export interface RedisQueueOptions {
   now: () => number;
   /** Told about entries that could not be parsed (they are dropped, not retried forever). */
   onError: (err: Error) => void;
+  /**
+   * This process's connection name (see consumer-liveness.ts): with it, what a previous life of this consumer
+   * left pending is released at once, unless another live process uses the same consumer name. Without it,
+   * leftovers wait for the visibility timeout like any other consumer's.
+   */
+  connectionName?: string;
+  /** Told once when another live process uses this consumer name (its replicas need unique names). */
+  onWarning?: (message: string) => void;
   /** `durability: fsync`: resolves once an answered enqueue is on disk (WAITAOF), rejects when it is not. */
   confirm?: () => Promise<void>;
 }
@@ -44,7 +53,8 @@ type Connection = Redis & ScriptCommands;
  * next. A worker waiting on Discord longer than that keeps its entries with `touch`. `release` sets a held
  * entry's idle time very high so the next read (here or in another replica) claims it at once. On the first
  * read of a queue, entries still pending under this consumer name (a previous process with the same name
- * that died) are released, so a restarted replica resumes at once instead of after the visibility timeout.
+ * that died) are released, so a restarted replica resumes at once instead of after the visibility timeout;
+ * not while another live process uses the same name (its batch would be delivered twice).
  */
 export class RedisQueue implements NotificationQueue {
   readonly #prepared = new Map<string, Promise<void>>();
@@ -52,6 +62,8 @@ export class RedisQueue implements NotificationQueue {
   readonly #readers = new Map<string, BlockingReader>();
   /** When this process last added each queue to the queue set. */
   readonly #announced = new Map<string, number>();
+  /** Warnings already given (once each). */
+  readonly #warned = new Set<string>();
   /** Entries held this long without `touch` go to another reader: workers renew well within it. */
   readonly leaseMs: number;
 
@@ -246,6 +258,7 @@ export class RedisQueue implements NotificationQueue {
   }
 
   async #releaseLeftovers(queueKey: string): Promise<void> {
+    if (!(await this.#ownsConsumerName())) return; // a live namesake's batch, or unknown: the visibility timeout decides
     const stream = this.options.keys.stream(queueKey);
     let from = '-';
     for (;;) {
@@ -256,6 +269,33 @@ export class RedisQueue implements NotificationQueue {
       if (ids.length < IDS_PER_CALL || last === undefined) return;
       from = `(${last}`;
     }
+  }
+
+  /**
+   * True when no other live process uses this consumer name, so what is pending under it was left by a
+   * previous life of this one (released at once). False when a namesake is alive (releasing would hand its
+   * batch out again: delivered twice) or when the server does not say (CLIENT LIST refused).
+   */
+  async #ownsConsumerName(): Promise<boolean> {
+    const { connectionName, consumerName } = this.options;
+    if (connectionName === undefined) return false;
+    let shared: boolean;
+    try {
+      shared = await namesakeAlive(this.redis, consumerName, connectionName);
+    } catch (err) {
+      this.#warnOnce(`redis: cannot tell whether consumer name "${consumerName}" is in use by another process (CLIENT LIST: ${String(err)}); entries a previous life of this process left pending are taken over after the visibility timeout`);
+      return false;
+    }
+    if (shared) {
+      this.#warnOnce(`redis: another live process uses the consumer name "${consumerName}" (same hostname and pid, e.g. containers with host networking): give each replica a unique hostname; its pending entries are left to it`);
+    }
+    return !shared;
+  }
+
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.options.onWarning?.(message);
   }
 
   /** Parses entries; an unreadable one is dropped (acked) and reported, so it cannot block the queue forever. */
