@@ -100,13 +100,22 @@ const BROKEN_WEBHOOK_CODES: ReadonlySet<number> = new Set([
 ]);
 
 /**
+ * 10003 Unknown Channel (discord docs topics/opcodes-and-status-codes). Deleting a channel deletes its
+ * webhooks (they then answer 10015), so on an execute this names the `?thread_id=` thread: deleted, or
+ * not in the webhook's channel. The webhook itself works, and other alert types may post through it
+ * (into other threads, or none): the message is what is wrong, not the webhook — never broken for it.
+ */
+export const DISCORD_CODE_UNKNOWN_CHANNEL = 10003;
+
+/**
  * Classify one attempt. A status, when present, decides (an error while reading the body does not undo an
  * answer Discord gave: a 200 whose body timed out was stored); the error is looked at only without a status.
  *
  * - 2xx → success · 1xx (not a final answer) → retryable `unexpected`
  * - 3xx → permanent `unexpected`: redirects are never followed (SSRF guard)
  * - 429 → throttle (see `classifyThrottle`) · 408 → retryable `timeout` · 5xx → retryable `server_error`
- * - 401/403/404, or body code 10015/50027 on any 4xx → broken · other 4xx (400, 413, 422 …) → permanent
+ * - 401/403/404, or body code 10015/50027 on any 4xx → broken, except code 10003 (a thread gone, not the
+ *   webhook) → permanent · other 4xx (400, 413, 422 …) → permanent
  * - no status: transport error (see `classifyTransportError`)
  */
 export function classify(input: ClassifyInput): Classification {
@@ -151,7 +160,7 @@ export function classify(input: ClassifyInput): Classification {
   return classifyClientError(base, status, record, detail);
 }
 
-/** 4xx other than 408/429: broken webhook or permanent. */
+/** 4xx other than 408/429: broken webhook, or permanent (including a 404 for an unknown thread). */
 function classifyClientError(
   base: Base,
   status: number,
@@ -161,6 +170,7 @@ function classifyClientError(
   const rawCode = record?.['code'];
   const code = typeof rawCode === 'number' && Number.isInteger(rawCode) ? rawCode : undefined;
   const withCode = code === undefined ? {} : { discordCode: code };
+  if (code === DISCORD_CODE_UNKNOWN_CHANNEL) return { ...base, ...withCode, kind: 'permanent', reason: 'invalid_body', detail };
   if (BROKEN_WEBHOOK_STATUSES.has(status) || (code !== undefined && BROKEN_WEBHOOK_CODES.has(code))) {
     return { ...base, ...withCode, kind: 'broken', reason: 'broken_webhook', detail };
   }

@@ -35,7 +35,8 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 /**
  * Executes webhooks with undici: `?wait=true` so a message that fails to save is reported (discord.md),
  * a hard timeout per request, and no redirect following (a webhook must not be able to send us elsewhere).
- * Never throws: transport failures come back as `error` for the one classifier to judge.
+ * Never throws: transport failures come back as `error` for the one classifier to judge, with the status
+ * and headers too when they had arrived before the body failed.
  */
 export function createDiscordSender(options: SenderOptions): DiscordSender {
   const now = options.now ?? performance.now.bind(performance);
@@ -43,6 +44,7 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
   async function call(url: string, method: 'GET' | 'POST', body: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
     const started = now();
     const limit = requestSignal(signal, options.timeoutMs);
+    let answered: Pick<RawResponse, 'status' | 'headers'> = {};
     try {
       const res = await request(url, {
         method,
@@ -53,10 +55,15 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
+      answered = { status: res.statusCode, headers: res.headers };
       const text = await readCapped(res.body);
-      return { status: res.statusCode, headers: res.headers, body: parseBody(text), elapsedMs: now() - started };
+      return { ...answered, body: parseBody(text), elapsedMs: now() - started };
     } catch (error) {
-      return { error, elapsedMs: now() - started };
+      // Once the status line is in, Discord has decided (a 200 is stored, a 404 is a deleted webhook):
+      // a body that times out or is cut off after it must not turn that answer into a transport error,
+      // which would resend a stored message or keep hitting a dead webhook. The classifier judges the
+      // status when there is one, the error only without.
+      return { ...answered, error, elapsedMs: now() - started };
     } finally {
       limit.dispose();
     }

@@ -1,11 +1,12 @@
 import { CUSTOM_TYPE_COLOR } from '../config/defaults.js';
-import type { Config } from '../config/types.js';
+import type { AlertTypeConfig, Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { DiscordMessage } from '../render/discord-message.js';
 import { packNotifications } from '../render/compact.js';
 import { renderNotification } from '../render/notification.js';
 import type { RenderOptions } from '../render/render-options.js';
 import type { QueuedItem } from '../store/types.js';
+import { NO_WEBHOOK_QUEUE } from './queue-key.js';
 
 /**
  * Above this many full messages a batch is packed even when the rate limit has room: a burst of groups is
@@ -26,15 +27,19 @@ export interface PlannedMessage {
   continuesPrevious?: true;
 }
 
-/** Rendering options of a notification's alert type, from configuration. */
-export function renderOptionsFor(config: Config, n: Notification, now?: () => number): RenderOptions {
-  const type = config.alertTypes.get(n.alertType) ?? config.alertTypes.get('general');
+/**
+ * Rendering options of a notification's alert type, from configuration. `webhookId` is the webhook the
+ * message goes to: the type's forum `thread_name` only applies through the type's own webhook (see
+ * {@link threadOf}); omitted, the notification goes through its type's webhook.
+ */
+export function renderOptionsFor(config: Config, n: Notification, now?: () => number, webhookId?: string): RenderOptions {
+  const type = typeOf(config, n);
   return {
     alertType: n.alertType,
     color: type?.color ?? CUSTOM_TYPE_COLOR,
     username: type?.username,
     avatarUrl: type?.avatarUrl,
-    threadName: type?.threadName,
+    threadName: threadOf(config, n, webhookId).threadName,
     mentions: n.mentions ?? type?.mentions,
     now,
   };
@@ -46,22 +51,23 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
  * once, detailed). Under
  * pressure (more messages than free slots) notifications are packed compactly, so a storm costs few
  * messages while every alert stays visible. Notifications with different forum threads never share a
- * message.
+ * message. `webhookId` is the webhook the messages go to (the worker's queue): a type's thread settings
+ * apply only through its own webhook (see {@link renderOptionsFor}).
  */
-export function planMessages(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number): PlannedMessage[] {
+export function planMessages(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number, webhookId?: string): PlannedMessage[] {
   const ns = items.map((i) => i.notification);
-  const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now)) }));
+  const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now, webhookId)) }));
   const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
   if (ns.length <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
-    return full.flatMap(({ n, messages }) => partsOf(config, n, messages));
+    return full.flatMap(({ n, messages }) => partsOf(config, n, messages, webhookId));
   }
   const byThread = new Map<string, Notification[]>();
   for (const n of ns) {
-    const key = threadIdOf(config, n) ?? '';
+    const key = threadOf(config, n, webhookId).threadId ?? '';
     byThread.set(key, [...(byThread.get(key) ?? []), n]);
   }
   return [...byThread].flatMap(([threadId, group]) =>
-    packNotifications(group, (n) => renderOptionsFor(config, n, now)).map((p, i, all) => ({
+    packNotifications(group, (n) => renderOptionsFor(config, n, now, webhookId)).map((p, i, all) => ({
       message: p.message,
       threadId: threadId || undefined,
       notificationIds: p.notificationIds,
@@ -72,24 +78,38 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
 }
 
 /** One notification alone, fully rendered: used to isolate the bad one after a 400 on a packed message. */
-export function planSingle(config: Config, n: Notification, now?: () => number): PlannedMessage[] {
-  return partsOf(config, n, renderNotification(n, renderOptionsFor(config, n, now)));
+export function planSingle(config: Config, n: Notification, now?: () => number, webhookId?: string): PlannedMessage[] {
+  return partsOf(config, n, renderNotification(n, renderOptionsFor(config, n, now, webhookId)), webhookId);
 }
 
 /**
  * Renders `n` alone both ways a batch may render it (full, packed); throws what rendering throws. Finds
  * the notification that breaks a batch's planning.
  */
-export function probeRender(config: Config, n: Notification, now?: () => number): void {
-  planSingle(config, n, now);
-  packNotifications([n], () => renderOptionsFor(config, n, now));
+export function probeRender(config: Config, n: Notification, now?: () => number, webhookId?: string): void {
+  planSingle(config, n, now, webhookId);
+  packNotifications([n], () => renderOptionsFor(config, n, now, webhookId));
 }
 
 /** The messages of one fully rendered notification, parts 2..n marked as continuing part 1. */
-function partsOf(config: Config, n: Notification, messages: DiscordMessage[]): PlannedMessage[] {
-  return messages.map((message, i) => ({ message, threadId: threadIdOf(config, n), notificationIds: [n.id], ...(i > 0 ? { continuesPrevious: true as const } : {}) }));
+function partsOf(config: Config, n: Notification, messages: DiscordMessage[], webhookId: string | undefined): PlannedMessage[] {
+  const { threadId } = threadOf(config, n, webhookId);
+  return messages.map((message, i) => ({ message, threadId, notificationIds: [n.id], ...(i > 0 ? { continuesPrevious: true as const } : {}) }));
 }
 
-function threadIdOf(config: Config, n: Notification): string | undefined {
-  return config.alertTypes.get(n.alertType)?.threadId;
+function typeOf(config: Config, n: Notification): AlertTypeConfig | undefined {
+  return config.alertTypes.get(n.alertType) ?? config.alertTypes.get('general');
+}
+
+/**
+ * The type's `thread_id` / `thread_name`, when the message goes through the type's own webhook. Both name
+ * a place in THAT webhook's channel: a notification rerouted to general (its webhook broke) or moved to
+ * another webhook carries them into a channel where they mean nothing, and Discord refuses the message
+ * (`thread_name` outside a forum: 400 220003; a thread of another channel) — the alert would end in dead
+ * letters instead of general. There it goes out as a plain message.
+ */
+function threadOf(config: Config, n: Notification, webhookId: string | undefined): { threadId?: string; threadName?: string } {
+  const type = typeOf(config, n);
+  if (type === undefined || (webhookId !== undefined && (type.webhook?.id ?? NO_WEBHOOK_QUEUE) !== webhookId)) return {};
+  return { threadId: type.threadId, threadName: type.threadName };
 }

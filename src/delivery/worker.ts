@@ -114,11 +114,11 @@ export class WebhookWorker {
    */
   async #plan(config: Config, items: QueuedItem[], free: number, target: QueueTarget): Promise<PlannedMessage[]> {
     try {
-      return planMessages(config, items, free, this.deps.clock.now);
+      return planMessages(config, items, free, this.deps.clock.now, target.webhook.id);
     } catch {
       for (const item of [...items]) {
         try {
-          probeRender(config, item.notification, this.deps.clock.now);
+          probeRender(config, item.notification, this.deps.clock.now, target.webhook.id);
         } catch (err) {
           this.deps.logger.error({ queue: this.queueKey, notification: item.notification.id, err }, 'a notification cannot be rendered; dead-lettered');
           items.splice(items.indexOf(item), 1);
@@ -126,11 +126,11 @@ export class WebhookWorker {
         }
       }
       try {
-        return planMessages(config, items, free, this.deps.clock.now);
+        return planMessages(config, items, free, this.deps.clock.now, target.webhook.id);
       } catch (err) {
         // Each renders alone but not packed together: send each alone rather than fail the batch forever.
         this.deps.logger.error({ queue: this.queueKey, err }, 'a batch cannot be packed; its notifications go out one by one');
-        return items.flatMap((item) => planSingle(config, item.notification, this.deps.clock.now));
+        return items.flatMap((item) => planSingle(config, item.notification, this.deps.clock.now, target.webhook.id));
       }
     }
   }
@@ -235,7 +235,7 @@ export class WebhookWorker {
       for (const id of ids) {
         const item = byId.get(id)!;
         byId.delete(id);
-        await this.#sendPlans(planSingle(config, item.notification, this.deps.clock.now), [item], target, config, signal);
+        await this.#sendPlans(planSingle(config, item.notification, this.deps.clock.now, target.webhook.id), [item], target, config, signal);
       }
       return;
     }

@@ -54,3 +54,26 @@ describe('forum channels: a group split across messages stays in one post', () =
     expect(one!.threadId).not.toBe(two!.threadId);
   });
 });
+
+describe('forum channels: a broken forum webhook reroutes to general as plain messages', () => {
+  it('posts the rerouted alert into general without the forum type’s thread_name (general is a text channel)', async () => {
+    bridge = await startBridge({ yaml: 'alert_types:\n  monitoring:\n    thread_name: Disk alerts\n' });
+    bridge.fake.addWebhook({ id: HOOK_IDS.monitoring!, token: 'tok-monitoring-secret', channelId: 'chan-monitoring', forum: true });
+    bridge.fake.setBroken(HOOK_IDS.monitoring!);
+    await bridge.post('/webhook/alertmanager', bigGroup(1));
+    // The notice and the rerouted alert, both in general's (non-forum) channel.
+    const messages = await bridge.fake.waitForMessages(2, 5_000);
+    expect(bridge.fake.stats.status400).toBe(0);
+    expect(messages.every((m) => m.webhookId === HOOK_IDS.general && m.threadName === undefined)).toBe(true);
+    expect(JSON.stringify(messages.map((m) => m.body))).toContain('web-0 is 91%');
+    expect((await bridge.runtime.store.deadLetters.list(10)).length).toBe(0);
+  });
+
+  it('does not post a rerouted alert into the thread_id of its broken webhook’s channel', async () => {
+    bridge = await startBridge({ yaml: 'alert_types:\n  monitoring:\n    thread_id: "123456789012345678"\n' });
+    bridge.fake.setBroken(HOOK_IDS.monitoring!);
+    await bridge.post('/webhook/alertmanager', bigGroup(1));
+    const messages = await bridge.fake.waitForMessages(2, 5_000);
+    expect(messages.map((m) => [m.webhookId, m.threadId])).toEqual([[HOOK_IDS.general, undefined], [HOOK_IDS.general, undefined]]);
+  });
+});

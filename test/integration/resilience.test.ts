@@ -67,6 +67,19 @@ describe('delivery that survives Discord (strict fake with injected faults)', ()
     expect(bridge.fake.requests.filter((r) => r.webhookId === HOOK_IDS.error)).toHaveLength(1);
   });
 
+  it('a deleted thread (404 Unknown Channel) dead-letters that alert but does not break the webhook it shares', async () => {
+    // error and security post into threads of general's webhook; the error thread was deleted.
+    bridge = await startBridge({ types: ['general'], yaml: 'alert_types:\n  error:\n    thread_id: "200000000000000001"\n  security:\n    thread_id: "200000000000000002"\n' });
+    bridge.fake.inject(HOOK_IDS.general!, { status: 404, body: { message: 'Unknown Channel', code: 10003 } });
+    await bridge.post('/webhook/generic', { alert_type: 'error', title: 'into a deleted thread' });
+    await expect.poll(async () => (await admin(bridge!, '/dead-letter')).body.total, { timeout: 5000 }).toBe(1);
+    expect(((await admin(bridge, '/dead-letter')).body.items as { reason: string; error: string }[])[0]?.error).toContain('10003');
+    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'still delivered' });
+    const [msg] = await bridge.fake.waitForMessages(1, 5000);
+    expect(msg).toMatchObject({ webhookId: HOOK_IDS.general, threadId: '200000000000000002' });
+    expect(await bridge.runtime.state.isBroken(HOOK_IDS.general!)).toBe(false);
+  });
+
   it('dead-letters when general is broken too (401), lists them, and replays them once fixed', async () => {
     bridge = await startBridge({ types: ['general'] });
     bridge.fake.inject(HOOK_IDS.general!, { status: 401 });

@@ -165,6 +165,15 @@ describe('classify: Discord error bodies', () => {
     });
   });
 
+  it('HTTP 404 code 10003 (Unknown Channel: the ?thread_id= thread is gone) → permanent, the webhook is not broken', () => {
+    // A webhook whose own channel is deleted is deleted with it (10015): on execute, 10003 names the thread.
+    expect(classify({ status: 404, body: { code: 10003, message: 'Unknown Channel' } })).toMatchObject({
+      kind: 'permanent',
+      reason: 'invalid_body',
+      discordCode: 10003,
+    });
+  });
+
   it('truncates huge bodies to MAX_DETAIL_CHARS code points', () => {
     const result = classify({ status: 400, body: '😀'.repeat(5_000) });
     const detail = result.kind === 'permanent' ? result.detail : '';
