@@ -4,6 +4,7 @@
  * instead of earning a 429, and after a 429 wait what it said. Pure state: `now` is passed in.
  */
 import type { ThrottleScope } from './classify.js';
+import { MAX_RETRY_AFTER_MS } from './classify-throttle.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 
 /** Pause when Remaining is 0 but neither `Reset-After` nor `Reset` came with it. */
@@ -29,14 +30,18 @@ export class DiscordBucket {
   #reason: BucketPauseReason | undefined;
   #info: Pick<RateLimitInfo, 'limit' | 'remaining' | 'bucket'> = {};
 
-  /** Record one response's headers; at Remaining 0 pause until `now + Reset-After` (else `Reset`, else 1 s). */
+  /**
+   * Record one response's headers; at Remaining 0 pause until `now + Reset-After` (else `Reset`, else 1 s),
+   * at most `MAX_RETRY_AFTER_MS`, the cap a 429's wait has: `Reset` is Discord's clock, and a host clock
+   * hours behind it would otherwise silence the webhook for those hours.
+   */
   update(info: RateLimitInfo, now: number): void {
     if (info.limit !== undefined) this.#info.limit = info.limit;
     if (info.remaining !== undefined) this.#info.remaining = info.remaining;
     if (info.bucket !== undefined) this.#info.bucket = info.bucket;
     if (info.remaining !== 0) return;
     const waitMs = info.resetAfterMs ?? (info.resetAt === undefined ? FALLBACK_RESET_MS : Math.max(0, info.resetAt - now));
-    this.pauseUntil(now + waitMs, 'remaining_zero');
+    this.pauseUntil(now + Math.min(waitMs, MAX_RETRY_AFTER_MS), 'remaining_zero');
   }
 
   /** Pause until epoch ms `ts` (after a 429: `now + retryAfterMs`). An earlier `ts` than the current pause is ignored. */

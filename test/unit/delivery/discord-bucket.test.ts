@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/delivery/classify.js';
+import { MAX_RETRY_AFTER_MS } from '../../../src/delivery/classify-throttle.js';
 import { DiscordBucket, FALLBACK_RESET_MS } from '../../../src/delivery/discord-bucket.js';
 
 const T0 = 1_700_000_000_000;
@@ -35,6 +36,15 @@ describe('DiscordBucket', () => {
     const b = new DiscordBucket();
     b.update({ remaining: 0 }, T0);
     expect(b.readyAt(T0)).toBe(FALLBACK_RESET_MS);
+  });
+
+  it('caps a Remaining 0 pause like a 429: a host clock hours behind Discord’s Reset does not silence the webhook for hours', () => {
+    const skewed = new DiscordBucket();
+    skewed.update({ remaining: 0, resetAt: T0 + 5 * 3_600_000 }, T0); // our clock 5 h behind Discord's
+    expect(skewed.readyAt(T0)).toBe(MAX_RETRY_AFTER_MS);
+    const absurd = new DiscordBucket();
+    absurd.update({ remaining: 0, resetAfterMs: 10 * 86_400_000 }, T0);
+    expect(absurd.readyAt(T0)).toBe(MAX_RETRY_AFTER_MS);
   });
 
   it('takes a 429 pause and never shortens a pause', () => {
