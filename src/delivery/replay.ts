@@ -27,9 +27,15 @@ export async function replayDeadLetters(
   const replayed: string[] = [];
   const failed: string[] = [];
   try {
-    for (const entry of taken) {
+    for (const [i, entry] of taken.entries()) {
       const key = queueKeyFor(config, entry.notification.alertType);
       const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
+      if (status === 'unavailable') {
+        // The store is gone: every further enqueue would wait out its command timeout (10,000 entries: hours
+        // of a hanging request). The rest stay dead letters; the answer says so at once.
+        failed.push(...taken.slice(i).map((e) => e.id));
+        break;
+      }
       if (status !== 'queued') {
         failed.push(entry.id);
         continue;
