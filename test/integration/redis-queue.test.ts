@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStoreOptions } from '../../src/store/redis/index.js';
+import { redisKeys } from '../../src/store/redis/keys.js';
 import { ANNOUNCE_EVERY_MS } from '../../src/store/redis/queue.js';
 import type { Store } from '../../src/store/types.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -192,6 +193,22 @@ describe('redis queue: consumers and leases', () => {
     await namesake.queue.enqueue(Q, notification('n2'));
     expect((await namesake.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n2']);
     expect(warnings.join('\n')).toMatch(/another live process uses the consumer name "host-1"/);
+  });
+
+  it('forgets consumers of past replicas that hold nothing, and never one that still holds an entry', async () => {
+    const stream = redisKeys('alertcord').stream(Q);
+    const gone = open('pod-of-last-deploy');
+    await gone.queue.enqueue(Q, notification('n1'));
+    await gone.queue.read(Q, 10, 0); // holds n1
+    const idle = open('pod-before-that');
+    await idle.queue.read(Q, 10, 0); // reads nothing: holds nothing
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const next = open('pod-of-this-deploy', { forgetConsumersIdleMs: 50 });
+    await next.queue.enqueue(Q, notification('n2'));
+    await next.queue.read(Q, 10, 0);
+    const consumers = (await admin.call('xinfo', 'consumers', stream, 'alertcord')) as string[][];
+    const names = consumers.map((c) => c[c.indexOf('name') + 1]).sort();
+    expect(names).toEqual(['pod-of-last-deploy', 'pod-of-this-deploy']); // n1 is still pending under its reader
   });
 
   it('a blocked read does not delay enqueues on the same store', async () => {

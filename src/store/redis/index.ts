@@ -35,6 +35,8 @@ export interface RedisStoreOptions {
    * same hostname, pid 1) are detected by their connection names, and neither releases the other's work.
    */
   consumerName?: string;
+  /** Consumers (past replicas) idle this long with nothing pending leave a queue's group (default 7 days; tests lower it). */
+  forgetConsumersIdleMs?: number;
   /** Entries held this long without ack or touch are handed to another reader (default 60 s). */
   visibilityTimeoutMs?: number;
   /** Bound on each command and on waiting for a connection (default 1.5 s): a Redis outage answers 503 in < 2 s. */
@@ -90,6 +92,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     connectionName,
     queueSize: options.queueSize,
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS,
+    forgetConsumersIdleMs: options.forgetConsumersIdleMs,
     commandTimeoutMs,
     now,
     onError,

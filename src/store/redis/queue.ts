@@ -19,6 +19,8 @@ export const RELEASED_IDLE_MS = 30 * 24 * 3_600_000;
 export const ANNOUNCE_EVERY_MS = 60_000;
 /** Ids per script call: Lua's unpack() has a stack limit of a few thousand values. */
 const IDS_PER_CALL = 500;
+/** Consumers idle this long with nothing pending are removed from a queue's group (see FORGET_IDLE_CONSUMERS). */
+export const FORGET_CONSUMERS_IDLE_MS = 7 * 24 * 3_600_000;
 
 export interface RedisQueueOptions {
   keys: RedisKeys;
@@ -37,6 +39,8 @@ export interface RedisQueueOptions {
    * leftovers wait for the visibility timeout like any other consumer's.
    */
   connectionName?: string;
+  /** Consumers of a queue's group idle this long with nothing pending are forgotten (default 7 days). */
+  forgetConsumersIdleMs?: number;
   /** Told once when another live process uses this consumer name (its replicas need unique names). */
   onWarning?: (message: string) => void;
   /** `durability: fsync`: resolves once an answered enqueue is on disk (WAITAOF), rejects when it is not. */
@@ -236,11 +240,16 @@ export class RedisQueue implements NotificationQueue {
     return held;
   }
 
-  /** Once per queue: its stream and group exist, and what a previous life of this consumer held is released. */
+  /**
+   * Once per queue: its stream and group exist, what a previous life of this consumer held is released,
+   * and consumers gone for good (replicas of past deploys) are forgotten.
+   */
   #prepare(queueKey: string): Promise<void> {
     let prepared = this.#prepared.get(queueKey);
     if (!prepared) {
-      prepared = this.#createGroup(queueKey).then(() => this.#releaseLeftovers(queueKey));
+      prepared = this.#createGroup(queueKey)
+        .then(() => this.#releaseLeftovers(queueKey))
+        .then(() => this.#forgetIdleConsumers(queueKey));
       this.#prepared.set(queueKey, prepared);
       prepared.catch(() => this.#prepared.delete(queueKey));
     }
@@ -255,6 +264,14 @@ export class RedisQueue implements NotificationQueue {
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
     }
+  }
+
+  /** Housekeeping only: a failure leaves the old consumers for the next start, and the read goes on. */
+  async #forgetIdleConsumers(queueKey: string): Promise<void> {
+    const idleMs = this.options.forgetConsumersIdleMs ?? FORGET_CONSUMERS_IDLE_MS;
+    await this.redis.alertcordForgetIdleConsumers(this.options.keys.stream(queueKey), CONSUMER_GROUP, idleMs, this.options.consumerName).catch((err: unknown) => {
+      this.options.onError(new Error(`redis: could not forget idle consumers of ${queueKey}: ${String(err)}`));
+    });
   }
 
   async #releaseLeftovers(queueKey: string): Promise<void> {

@@ -131,6 +131,26 @@ end
 return 0
 `;
 
+/**
+ * Forget consumers of a group that hold nothing and have not read for ARGV[2] ms (KEYS[1] stream, ARGV[1]
+ * group, ARGV[2] idle ms, ARGV[3] the caller's own name). Each replica that ever read a stream stays in
+ * its group (a pod name per deploy on Kubernetes) until deleted. Only consumers with no pending entry go:
+ * XGROUP DELCONSUMER would drop a pending entry from the group's bookkeeping, i.e. lose it. Checked and
+ * deleted in one script, so an entry read in between cannot be lost. Returns how many were forgotten.
+ */
+const FORGET_IDLE_CONSUMERS = `
+local forgotten = 0
+for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local fields = {}
+  for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+  if fields['name'] ~= ARGV[3] and tonumber(fields['pending']) == 0 and tonumber(fields['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+    forgotten = forgotten + 1
+  end
+end
+return forgotten
+`;
+
 /** Script commands added to each connection; the key count is given per call where it varies. */
 export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
@@ -138,6 +158,7 @@ export const REDIS_SCRIPTS = {
   alertcordLease: { lua: LEASE, numberOfKeys: 1 },
   alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
+  alertcordForgetIdleConsumers: { lua: FORGET_IDLE_CONSUMERS, numberOfKeys: 1 },
 } as const;
 
 type Arg = string | number;
@@ -149,4 +170,5 @@ export interface ScriptCommands {
   alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
+  alertcordForgetIdleConsumers(stream: string, ...args: Arg[]): Promise<unknown>;
 }
