@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Secret } from '../lib/secret.js';
 import { clientAddress, isLoopback } from './client-address.js';
 import { sendError } from './errors.js';
@@ -15,24 +15,75 @@ export const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via'
 /**
  * The admin rule for /api and the dashboard (architecture.md): with ADMIN_TOKEN set, a bearer token or
  * basic-auth password equal to it; without it, only loopback clients whose request carries none of the
- * {@link PROXY_HEADERS} (a local reverse proxy would otherwise make every client look local).
+ * {@link PROXY_HEADERS} (a local reverse proxy would otherwise make every client look local) and that
+ * {@link isLocalRequest} accepts. Either way a browser's cross-site request ({@link isCrossSite}) is refused.
  */
 export function adminAuth(token: () => Secret | undefined): MiddlewareHandler {
   return async (c, next) => {
     const secret = token();
+    // A cross-site browser request carries whatever the browser holds for us (a cached basic-auth password,
+    // or, without a token, just being on loopback): refused, so another site cannot drive the admin API.
+    if (isCrossSite(c)) return sendError(c, { status: 403, code: 'forbidden', message: 'cross-site requests to the admin API are refused' });
     if (secret) {
       const presented = presentedCredential(c.req.header('authorization'));
       if (presented !== undefined && safeEqual(presented, secret.reveal())) return next();
       c.header('WWW-Authenticate', 'Bearer realm="alertcord admin", Basic realm="alertcord admin"');
       return sendError(c, { status: 401, code: 'unauthorized', message: 'admin token required (Authorization: Bearer <ADMIN_TOKEN>)' });
     }
-    if (isLoopback(clientAddress(c)) && !PROXY_HEADERS.some((h) => c.req.header(h) !== undefined)) return next();
+    if (isLoopback(clientAddress(c)) && !PROXY_HEADERS.some((h) => c.req.header(h) !== undefined) && isLocalRequest(c)) return next();
     return sendError(c, {
       status: 403,
       code: 'forbidden',
-      message: 'admin API is loopback-only while ADMIN_TOKEN is unset; set ADMIN_TOKEN to use it remotely',
+      message: 'admin API is loopback-only while ADMIN_TOKEN is unset (call it as localhost or 127.0.0.1); set ADMIN_TOKEN to use it remotely',
     });
   };
+}
+
+/**
+ * True when a browser says the request comes from another site's page (Fetch Metadata `Sec-Fetch-Site`,
+ * sent by current browsers on every request). A page of this origin (the dashboard) sends `same-origin`,
+ * a typed URL or bookmark `none`; curl and scripts send nothing. No CORS is served, so no other site may
+ * use the API anyway: this also stops the requests that need no CORS (form posts, `no-cors` fetches).
+ */
+export function isCrossSite(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site')?.trim().toLowerCase();
+  return site === 'cross-site' || site === 'same-site';
+}
+
+/**
+ * The extra condition of the loopback rule: the request names this machine (`Host` is `localhost`,
+ * `*.localhost` or a loopback address) and, from a browser, comes from a page of that same origin.
+ * Without it any web page the operator opens could use the API through the operator's browser, which is
+ * a loopback client on the machine itself or through `ssh -L`: by DNS rebinding (a name of the attacker's
+ * that now resolves to 127.0.0.1, sent as `Host`) or by a plain cross-origin POST (`Origin` is the
+ * attacker's page; browsers without Fetch Metadata still send it on every POST).
+ */
+export function isLocalRequest(c: Context): boolean {
+  const host = c.req.header('host') ?? new URL(c.req.url).host;
+  if (!isLoopbackHost(hostnameOf(host))) return false;
+  const origin = c.req.header('origin');
+  return origin === undefined || originHost(origin) === host.toLowerCase();
+}
+
+/** `localhost`, a `*.localhost` name (RFC 6761: loopback, never delegated) or a loopback address. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || isLoopback(hostname);
+}
+
+/** The host name of a `Host` value: lower case, without port, an IPv6 literal without its brackets. */
+function hostnameOf(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') === -1 ? undefined : h.indexOf(']'));
+  return h.replace(/:\d*$/, '');
+}
+
+/** `host[:port]` of an `Origin` value; undefined for `null` (sandboxed or file pages) or anything unparsable. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bearer token, or the password of basic auth. */

@@ -37,6 +37,29 @@ describe('the admin rule under /api', () => {
     expect((await get(appHarness(), { [header]: value }, LOOPBACK_ENV)).status).toBe(403);
   });
 
+  it('without ADMIN_TOKEN refuses what another web page makes the loopback browser send (DNS rebinding, cross-site POST)', async () => {
+    const h = appHarness();
+    const at = (host: string, headers: Record<string, string> = {}) => get(h, { host, ...headers }, LOOPBACK_ENV);
+    // The operator's own page and tools: localhost (also through ssh -L), loopback literals, curl.
+    expect((await at('localhost:8080')).status).toBe(200);
+    expect((await at('127.0.0.1:8080', { origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await at('[::1]:8080', { 'sec-fetch-site': 'none' })).status).toBe(200);
+    // DNS rebinding: the attacker's name now resolves to 127.0.0.1, and the browser sends it as Host.
+    expect((await at('rebind.attacker.example:8080')).status).toBe(403);
+    // A cross-origin request from the attacker's page: Origin names it, Fetch Metadata says cross-site.
+    expect((await at('localhost:8080', { origin: 'https://attacker.example' })).status).toBe(403);
+    expect((await at('localhost:8080', { origin: 'null' })).status).toBe(403);
+    expect((await at('localhost:8080', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await at('localhost:8080', { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-site' })).status).toBe(403);
+  });
+
+  it('with ADMIN_TOKEN refuses a cross-site browser request even with the credential (a cached basic-auth password)', async () => {
+    const h = appHarness({ ADMIN_TOKEN: 'adm1n-s3cret' });
+    const basic = `Basic ${Buffer.from('ops:adm1n-s3cret').toString('base64')}`;
+    expect((await get(h, { authorization: basic, 'sec-fetch-site': 'same-origin' }, REMOTE_ENV)).status).toBe(200);
+    expect((await get(h, { authorization: basic, 'sec-fetch-site': 'cross-site' }, REMOTE_ENV)).status).toBe(403);
+  });
+
   it('with ADMIN_TOKEN takes a bearer token or a basic-auth password, from anywhere', async () => {
     const h = appHarness({ ADMIN_TOKEN: 'adm1n-s3cret' });
     expect((await get(h, { authorization: 'Bearer adm1n-s3cret' }, REMOTE_ENV)).status).toBe(200);
