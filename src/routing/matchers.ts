@@ -5,7 +5,8 @@
  * - label names are Prometheus label names (`[a-zA-Z_:][a-zA-Z0-9_:]*`);
  * - values may be double-quoted or bare; inside them `\"`, `\\` and `\n` are escapes, any other
  *   backslash is literal; whitespace around each token is ignored;
- * - regexes are fully anchored (`^(?:re)$`);
+ * - regexes are fully anchored (`^(?:re)$`), leading Go flags `(?i)`, `(?s)` are honoured, and `.` matches
+ *   one code point (see {@link compileAnchoredRegex});
  * - a missing label equals the empty string, so `foo=""` matches its absence and `foo!=""` needs it.
  *
  * Stricter than Alertmanager where its leniency hides typos: a bare value may not start with `=` or `~`
@@ -95,16 +96,43 @@ export function formatMatcher(m: Matcher): string {
   return `${m.name}${m.op}"${escaped}"`;
 }
 
-/** Compiles an Alertmanager regex value, fully anchored; the error detail when it is not a valid regex. */
+/**
+ * Go (RE2) flags at the very start of a regex (`(?i)crit.*`), which Alertmanager users write and Node 20's
+ * RegExp has no syntax for. `i` and `s` become JS flags; `U` (ungreedy) is dropped: greediness never
+ * changes whether a fully anchored regex matches. `m` is not taken: as a JS flag it would turn the
+ * anchoring `^…$` into line anchors. Flags elsewhere in the pattern stay a syntax error.
+ */
+const LEADING_GO_FLAGS = /^\(\?([isU]+)\)/;
+
+/**
+ * Compiles an Alertmanager regex value, fully anchored as Alertmanager does (`^(?:value)$`); the error
+ * detail when it is not a valid regex. Closer to Go's RE2 than a bare RegExp: leading `(?i)` / `(?s)` flags
+ * are honoured, and the pattern is compiled in Unicode mode so `.`, `[^x]` and `🔥+` work on code points
+ * (runes) as in Go, not on UTF-16 halves. Go accepts escapes Unicode mode refuses (`\-`, `\:`, a lone
+ * `{`): such a pattern is compiled without it, as before.
+ */
 export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp } | { ok: false; error: string } {
+  const leading = LEADING_GO_FLAGS.exec(value);
+  const pattern = leading ? value.slice(leading[0].length) : value;
+  const flags = leading ? [...new Set(leading[1]!.replace(/U/g, ''))].join('') : '';
   try {
-    // Compile alone first: `a)|(b` would otherwise slip out of the anchoring group.
-    new RegExp(value);
-    return { ok: true, regex: new RegExp(`^(?:${value})$`) };
+    return { ok: true, regex: anchored(pattern, `${flags}u`) };
+  } catch {
+    // Not valid in Unicode mode; try the legacy syntax, whose error is the one reported.
+  }
+  try {
+    return { ok: true, regex: anchored(pattern, flags) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: /: ([^:]+)$/.exec(message)?.[1] ?? message };
   }
+}
+
+/** `^(?:pattern)$` with `flags`; throws when the pattern is not a valid regex. */
+function anchored(pattern: string, flags: string): RegExp {
+  // Compile alone first: `a)|(b` would otherwise slip out of the anchoring group.
+  new RegExp(pattern, flags);
+  return new RegExp(`^(?:${pattern})$`, flags);
 }
 
 function parseList(input: string): MatchersResult {

@@ -20,8 +20,17 @@ export interface CoreAlertWire {
 const UNNAMED_ALERT = 'Unnamed alert';
 
 /**
- * One Alertmanager-style alert as our `Alert`: title from summary or alertname, message from description
- * or summary, links to the generator, runbook and dashboard, severity from labels (default warning).
+ * The annotation shown as an alert's message: `description`, then `message`, then `summary`. Annotations
+ * are not rendered one by one, so a rule whose only text is `message` (Loki's mixin and Helm chart rules,
+ * older kube-prometheus rules) would otherwise arrive as a bare alertname.
+ */
+function alertMessage(annotations: Record<string, string>): string {
+  return nonBlank(annotations['description']) ?? nonBlank(annotations['message']) ?? nonBlank(annotations['summary']) ?? '';
+}
+
+/**
+ * One Alertmanager-style alert as our `Alert`: title from summary or alertname, message from description,
+ * message or summary, links to the generator, runbook and dashboard, severity from labels (default warning).
  * Exported for Grafana's unified payload, which is this core plus extras.
  */
 export function coreAlert(wire: CoreAlertWire, source: SourceName, status: AlertStatus): Alert {
@@ -34,7 +43,7 @@ export function coreAlert(wire: CoreAlertWire, source: SourceName, status: Alert
     status,
     severity: severityFromLabels(labels, 'warning'),
     title: summaryTitle(labels, annotations, UNNAMED_ALERT),
-    message: nonBlank(annotations['description']) ?? nonBlank(annotations['summary']) ?? '',
+    message: alertMessage(annotations),
     labels,
     annotations,
     links,

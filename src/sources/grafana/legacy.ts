@@ -10,8 +10,16 @@ import { grafanaDelivery } from './state.js';
 /** Title when a legacy rule has neither a name nor a title. */
 const UNNAMED_RULE = 'Grafana alert';
 
-/** Legacy "Test notification": Grafana ≤ 10 sends ruleId 0 and this rule name from the Test button. */
-const LEGACY_TEST_RULE = { ruleId: '0', ruleName: 'Test notification' } as const;
+/**
+ * Legacy "Test notification" from the Test button: this rule name, and ruleId 0 (Grafana ≤ 6) or a random
+ * int63 with this message (Grafana 7–10, `createTestEvalContext`: `ID: rand.Int63()`); the message's case
+ * changed over releases ("within grafana." / "within Grafana.").
+ */
+const LEGACY_TEST_RULE = {
+  ruleId: '0',
+  ruleName: 'Test notification',
+  message: /^Someone is testing the alert notification within grafana\.$/i,
+} as const;
 
 type Match = { metric?: string | undefined; value?: string | undefined; tags: Record<string, string> };
 
@@ -64,6 +72,12 @@ function legacyAlert(payload: GrafanaLegacyWire, match: Match, ruleKey: string, 
   if (value) alert.fields.push({ name: 'Value', value, inline: true });
   const imageUrl = httpUrl(payload.imageUrl);
   if (imageUrl) alert.presentation = { imageUrl };
-  if (payload.ruleId === LEGACY_TEST_RULE.ruleId && ruleName === LEGACY_TEST_RULE.ruleName) alert.isTest = true;
+  if (isLegacyTest(payload)) alert.isTest = true;
   return alert;
+}
+
+/** The Test button's payload: its rule name with ruleId 0 or its fixed message (a real rule may share the name). */
+function isLegacyTest(payload: GrafanaLegacyWire): boolean {
+  if (nonBlank(payload.ruleName) !== LEGACY_TEST_RULE.ruleName) return false;
+  return payload.ruleId === LEGACY_TEST_RULE.ruleId || LEGACY_TEST_RULE.message.test(nonBlank(payload.message) ?? '');
 }

@@ -5,13 +5,24 @@ import { addLink, httpUrl, nonBlank } from '../normalize.js';
 import type { ParseResult } from '../types.js';
 import { parseGrafanaLegacy } from './legacy.js';
 import { grafanaUnifiedSchema, isGrafanaLegacy, type GrafanaUnifiedAlertWire } from './schema.js';
-import { grafanaDelivery, NO_DATA_NOTE } from './state.js';
+import { ERROR_NOTE, grafanaDelivery, NO_DATA_NOTE } from './state.js';
 
 /** Labels of the alert Grafana's contact-point Test button sends. */
 const TEST_ALERT_LABELS = { alertname: 'TestAlert', instance: 'Grafana' } as const;
 
-/** alertname Grafana gives the alert of a rule whose query returned no data (unified alerting). */
-const NO_DATA_ALERTNAME = 'DatasourceNoData';
+/**
+ * The alertname Grafana (unified alerting) gives the alert of a rule that returned no data or failed to
+ * evaluate (state NoData / Error; the rule's own alertname moves to the `rulename` label), and the note
+ * each gets. The alert arrives as plain `firing`, with the rule's annotations: without the note an Error
+ * alert reads as the rule's condition being met.
+ */
+const SPECIAL_ALERTNAME_NOTES: ReadonlyMap<string, string> = new Map([
+  ['DatasourceNoData', NO_DATA_NOTE],
+  ['DatasourceError', ERROR_NOTE],
+]);
+
+/** Annotation in which Grafana puts the evaluation error (Error state, or Alerting on error). */
+const ERROR_ANNOTATION = 'Error';
 
 /**
  * Parses a Grafana webhook body, unified (version "1", has `alerts`) or legacy (Grafana ≤ 10,
@@ -52,10 +63,13 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   addLink(alert.links, 'Panel', wire.panelURL);
   const value = nonBlank(wire.valueString);
   if (value) alert.fields.push({ name: 'Value', value });
+  // Annotations are not rendered; this one is the only place Grafana says why the rule failed.
+  const error = nonBlank(alert.annotations[ERROR_ANNOTATION]);
+  if (error) alert.fields.push({ name: 'Error', value: error });
   const imageUrl = httpUrl(wire.imageURL);
   if (imageUrl) alert.presentation = { imageUrl };
   if (isTestAlert(alert.labels)) alert.isTest = true;
-  const stateNote = delivery.stateNote ?? (alert.labels['alertname'] === NO_DATA_ALERTNAME ? NO_DATA_NOTE : undefined);
+  const stateNote = delivery.stateNote ?? SPECIAL_ALERTNAME_NOTES.get(alert.labels['alertname'] ?? '');
   if (stateNote) alert.stateNote = stateNote;
   return alert;
 }

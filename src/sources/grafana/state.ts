@@ -10,6 +10,9 @@ export type GrafanaDelivery = { deliver: true; status: AlertStatus; stateNote?: 
 /** Grafana's wording for "the query returned no data", shown with the alert. */
 export const NO_DATA_NOTE = 'no data';
 
+/** Shown with an alert of Grafana's Error state: the rule could not be evaluated, its condition is unknown. */
+export const ERROR_NOTE = 'error';
+
 const FIRING: GrafanaDelivery = { deliver: true, status: 'firing' };
 const RESOLVED: GrafanaDelivery = { deliver: true, status: 'resolved' };
 const NO_DATA: GrafanaDelivery = { deliver: true, status: 'firing', stateNote: NO_DATA_NOTE };

@@ -113,6 +113,31 @@ describe('regex anchoring', () => {
   });
 });
 
+describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
+  it.each([
+    ['severity=~"(?i)crit.*"', 'CRITICAL', true],
+    ['severity=~"(?i)crit.*"', 'Critical', true],
+    ['severity=~"(?i)crit.*"', 'not-critical', false],
+    ['job!~"(?i)batch|cron"', 'CRON', false],
+    ['msg=~"(?s)a.c"', 'a\nc', true],
+    ['msg=~"(?is)A.C"', 'a\nc', true],
+    ['msg=~"(?U)a+"', 'aaa', true],
+    ['icon=~"."', '🔥', true],
+    ['icon=~"🔥+"', '🔥🔥', true],
+    ['icon=~"[🔥🚨]"', '🚨', true],
+    ['icon=~"[^x]"', '🚨', true],
+    ['path=~"x\\-y\\:z"', 'x-y:z', true],
+    ['n=~"a{,2}"', 'a{,2}', true],
+  ])('%s on %j → %s', (text, value, expected) => {
+    expect(matchValue(must(text), value)).toBe(expected);
+  });
+
+  it('still rejects what RE2 rejects, and flags it cannot place', () => {
+    expect(parseMatcher('a=~"(?i)x)|(y"').ok).toBe(false);
+    expect(parseMatcher('a=~"x(?i)y"').ok).toBe(false);
+  });
+});
+
 describe('matches', () => {
   const labels = { alertname: 'HighCPU', severity: 'critical', team: '' };
 

@@ -82,6 +82,14 @@ describe('parseAlertmanager: derived values', () => {
     expect(alert.severity).toBe('warning');
   });
 
+  it("shows a 'message' annotation (Loki's and older kube-prometheus rules have no description)", () => {
+    const alert = onlyGroup(parseAlertmanager(fixtureBody('alertmanager/firing-message-annotation.json'))).alerts[0]!;
+    expect(alert.title).toBe('LokiRequestErrors');
+    expect(alert.message).toBe('loki/querier loki_api_v1_query_range is experiencing 12.50% errors.');
+    const both = onlyGroup(parseAlertmanager(body({ annotations: { description: 'd', message: 'm', summary: 's' } }))).alerts[0]!;
+    expect(both.message).toBe('d');
+  });
+
   it('links a dashboard annotation and skips empty or non-http URLs', () => {
     const alert = onlyGroup(
       parseAlertmanager(body({ generatorURL: '', annotations: { dashboard_url: 'https://g.example/d/1', runbook_url: 'wiki/page' } })),

@@ -66,6 +66,20 @@ describe('parseGrafana: unified alerting', () => {
     ]);
   });
 
+  it("marks the Error state (DatasourceError) and shows Grafana's error, not a plain firing alert", () => {
+    const alert = onlyGroup(parseGrafana(fixtureBody('grafana/error-state.json'))).alerts[0]!;
+    expect(alert).toMatchObject({ status: 'firing', stateNote: 'error', title: 'p95 latency of analysis_service is [no value]' });
+    expect(alert.fields).toEqual([{ name: 'Error', value: expect.stringContaining('connection refused') }]);
+  });
+
+  it('shows the Error annotation of a rule whose error state is Alerting', () => {
+    const payload = fixtureObject('grafana/firing-unified.json');
+    payload['alerts'][0].annotations = { ...payload['alerts'][0].annotations, Error: 'query timed out' };
+    const alert = onlyGroup(parseGrafana(payload)).alerts[0]!;
+    expect(alert.stateNote).toBeUndefined();
+    expect(alert.fields).toContainEqual({ name: 'Error', value: 'query timed out' });
+  });
+
   it('reports bad shapes with paths', () => {
     expect(issuePaths(parseGrafana({ status: 'firing' }))).toEqual(['alerts']);
     const payload = fixtureObject('grafana/firing-unified.json');
@@ -129,6 +143,17 @@ describe('parseGrafana: legacy alerting', () => {
   it('recognises the legacy test notification', () => {
     const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-test.json')));
     expect(group.alerts.map((a) => a.isTest)).toEqual([true, true]);
+  });
+
+  it("recognises the test notification of Grafana 7–10, whose ruleId is random", () => {
+    const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-test-random-id.json')));
+    expect(group.alerts.map((a) => a.isTest)).toEqual([true, true]);
+  });
+
+  it('does not take a real rule named "Test notification" for the test', () => {
+    const payload = fixtureObject('grafana/legacy-alerting.json');
+    payload['ruleName'] = 'Test notification';
+    expect(onlyGroup(parseGrafana(payload)).alerts.map((a) => a.isTest)).toEqual([undefined, undefined]);
   });
 
   it('reports bad legacy fields with paths', () => {
