@@ -2,6 +2,7 @@ import type { Alert, AlertGroup, AlertStatus, SourceName } from '../../model/ale
 import { shortHash, stableStringify } from '../../lib/hash.js';
 import { severityFromLabels } from '../../routing/severity.js';
 import { parseWith, rejected } from '../issues.js';
+import { annotationExtras } from '../annotation-extras.js';
 import { addLink, httpUrl, isoTime, nonBlank, summaryTitle } from '../normalize.js';
 import type { ParseResult } from '../types.js';
 import { alertmanagerPayloadSchema, readPlainPayload } from './schema.js';
@@ -20,9 +21,9 @@ export interface CoreAlertWire {
 const UNNAMED_ALERT = 'Unnamed alert';
 
 /**
- * The annotation shown as an alert's message: `description`, then `message`, then `summary`. Annotations
- * are not rendered one by one, so a rule whose only text is `message` (Loki's mixin and Helm chart rules,
- * older kube-prometheus rules) would otherwise arrive as a bare alertname.
+ * The annotation shown as an alert's message: `description`, then `message`, then `summary`, so a rule
+ * whose only text is `message` (Loki's mixin and Helm chart rules, older kube-prometheus rules) reads as
+ * prose, not as a field. The other annotations become fields (see annotationExtras).
  */
 function alertMessage(annotations: Record<string, string>): string {
   return nonBlank(annotations['description']) ?? nonBlank(annotations['message']) ?? nonBlank(annotations['summary']) ?? '';
@@ -30,7 +31,8 @@ function alertMessage(annotations: Record<string, string>): string {
 
 /**
  * One Alertmanager-style alert as our `Alert`: title from summary or alertname, message from description,
- * message or summary, links to the generator, runbook and dashboard, severity from labels (default warning).
+ * message or summary, links to the generator, runbook and dashboard, the other annotations as fields (or
+ * links), severity from labels (default warning).
  * Exported for Grafana's unified payload, which is this core plus extras.
  */
 export function coreAlert(wire: CoreAlertWire, source: SourceName, status: AlertStatus): Alert {
@@ -38,16 +40,18 @@ export function coreAlert(wire: CoreAlertWire, source: SourceName, status: Alert
   const links = addLink([], 'Source', wire.generatorURL);
   addLink(links, 'Runbook', annotations['runbook_url']);
   addLink(links, 'Dashboard', annotations['dashboard_url'] ?? annotations['dashboard']);
+  const title = summaryTitle(labels, annotations, UNNAMED_ALERT);
+  const message = alertMessage(annotations);
   const alert: Alert = {
     source,
     status,
     severity: severityFromLabels(labels, 'warning'),
-    title: summaryTitle(labels, annotations, UNNAMED_ALERT),
-    message: alertMessage(annotations),
+    title,
+    message,
     labels,
     annotations,
     links,
-    fields: [],
+    fields: annotationExtras(annotations, { title, message }, links),
     fingerprint: nonBlank(wire.fingerprint) ?? shortHash(stableStringify(labels)),
   };
   const startsAt = isoTime(wire.startsAt);

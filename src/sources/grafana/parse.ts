@@ -21,9 +21,6 @@ const SPECIAL_ALERTNAME_NOTES: ReadonlyMap<string, string> = new Map([
   ['DatasourceError', ERROR_NOTE],
 ]);
 
-/** Annotation in which Grafana puts the evaluation error (Error state, or Alerting on error). */
-const ERROR_ANNOTATION = 'Error';
-
 /**
  * Parses a Grafana webhook body, unified (version "1", has `alerts`) or legacy (Grafana ≤ 10,
  * `ruleName`/`evalMatches`), into one alert group. pending/paused alerts are counted in `skipped`.
@@ -63,14 +60,15 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   addLink(alert.links, 'Panel', wire.panelURL);
   const value = nonBlank(wire.valueString);
   if (value) alert.fields.push({ name: 'Value', value });
-  // Annotations are not rendered; this one is the only place Grafana says why the rule failed.
-  const error = nonBlank(alert.annotations[ERROR_ANNOTATION]);
-  if (error) alert.fields.push({ name: 'Error', value: error });
   const imageUrl = httpUrl(wire.imageURL);
   if (imageUrl) alert.presentation = { imageUrl };
   if (isTestAlert(alert.labels)) alert.isTest = true;
-  const stateNote = delivery.stateNote ?? SPECIAL_ALERTNAME_NOTES.get(alert.labels['alertname'] ?? '');
+  const special = SPECIAL_ALERTNAME_NOTES.get(alert.labels['alertname'] ?? '');
+  const stateNote = delivery.stateNote ?? special;
   if (stateNote) alert.stateNote = stateNote;
+  // "DatasourceError" says which state, not which rule: without a summary, the rule's name is the title.
+  const ruleName = nonBlank(alert.labels['rulename']);
+  if (special && ruleName && nonBlank(alert.annotations['summary']) === undefined) alert.title = ruleName;
   return alert;
 }
 

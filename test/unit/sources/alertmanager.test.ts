@@ -90,6 +90,26 @@ describe('parseAlertmanager: derived values', () => {
     expect(both.message).toBe('d');
   });
 
+  it('shows the other annotations a rule author wrote: text as fields, URLs as links, nothing twice', () => {
+    const annotations = {
+      summary: 'Disk almost full', description: 'Only 3% left on /data.', impact: 'Uploads fail once it is full',
+      action: '  Grow the volume  ', playbook: 'https://wiki.example/disk', runbook_url: 'https://wiki.example/disk',
+      echo: 'Disk almost full', blank: '  ', __dashboardUid__: 'abc', grafana_url: 'https://grafana.example/d/x',
+    };
+    const alert = onlyGroup(parseAlertmanager(body({ annotations }))).alerts[0]!;
+    expect(alert.fields).toEqual([
+      { name: 'impact', value: 'Uploads fail once it is full' },
+      { name: 'action', value: 'Grow the volume' },
+    ]);
+    // playbook repeats the runbook's URL: listed once.
+    expect(alert.links.map((l) => [l.title, l.url])).toEqual([
+      ['Runbook', 'https://wiki.example/disk'],
+      ['grafana_url', 'https://grafana.example/d/x'],
+    ]);
+    const both = onlyGroup(parseAlertmanager(body({ annotations: { description: 'd', message: 'm', summary: 's' } }))).alerts[0]!;
+    expect(both.fields).toEqual([{ name: 'message', value: 'm' }]); // not the message shown: kept as a field
+  });
+
   it('links a dashboard annotation and skips empty or non-http URLs', () => {
     const alert = onlyGroup(
       parseAlertmanager(body({ generatorURL: '', annotations: { dashboard_url: 'https://g.example/d/1', runbook_url: 'wiki/page' } })),

@@ -34,11 +34,11 @@ describe('parseGrafana: unified alerting', () => {
     expect(alert.fields).toEqual([{ name: 'Value', value: "[ metric='foo' labels={instance=bar} value=10 ]" }]);
   });
 
-  it('notes no data, keeps resolved alerts and skips pending ones', () => {
+  it('notes no data (titled by the rule name, not "DatasourceNoData"), keeps resolved alerts and skips pending ones', () => {
     const group = onlyGroup(parseGrafana(fixtureBody('grafana/mixed-pending-resolved.json')));
     expect(group.skipped).toBe(1);
     expect(group.alerts.map((a) => [a.title, a.status, a.stateNote, a.endsAt])).toEqual([
-      ['DatasourceNoData', 'firing', 'no data', undefined],
+      ['Queue depth', 'firing', 'no data', undefined],
       ['p95 latency back to normal', 'resolved', undefined, '2026-11-28T18:01:00.000Z'],
     ]);
     expect(group.alerts[0]!.links.map((l) => l.title)).toEqual(['Source']);
