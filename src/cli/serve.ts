@@ -51,18 +51,38 @@ export async function runServer(options: ServeOptions): Promise<void> {
     const deadlineMs = runtime.config().server.shutdownDeadlineMs;
     logger.info({ signal, deadlineMs }, 'stopping: intake closed (503), draining queues');
     const left = await runtime.stop(deadlineMs);
-    const total = Object.values(left).reduce((a, b) => a + b, 0);
-    if (total > 0) {
-      logger.warn({ left }, runtime.store.kind === 'memory'
-        ? `${total} notifications were still queued and are LOST with the memory store (use Redis to keep them across restarts)`
-        : `${total} notifications stay queued in Redis and will be delivered after restart`);
-    } else logger.info('drained: nothing left in the queues');
+    const summary = leftoverSummary(left, runtime.store.kind);
+    if (summary.drained) logger.info(summary.message);
+    else logger.warn({ left }, summary.message);
     server.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   logger.info({ host: info.address, port: info.port, pid: process.pid, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
+}
+
+/**
+ * The shutdown's last word on what the queues still hold. `left` is per queue, -1 where the store could
+ * not say (Redis unreachable): those are not counted as drained, nor summed as -1 (a sum of -1 logged
+ * "drained: nothing left" while Redis still held the work).
+ */
+export function leftoverSummary(left: Record<string, number>, storeKind: string): { drained: boolean; message: string } {
+  const depths = Object.values(left);
+  const total = depths.filter((d) => d > 0).reduce((a, b) => a + b, 0);
+  const unknown = depths.filter((d) => d < 0).length;
+  if (total === 0 && unknown === 0) return { drained: true, message: 'drained: nothing left in the queues' };
+  if (unknown === 0) {
+    return {
+      drained: false,
+      message: storeKind === 'memory'
+        ? `${total} notifications were still queued and are LOST with the memory store (use Redis to keep them across restarts)`
+        : `${total} notifications stay queued in Redis and will be delivered after restart`,
+    };
+  }
+  const counted = total > 0 ? `; ${total} notifications counted in the others` : '';
+  const fate = storeKind === 'memory' ? 'what they hold is LOST with the memory store' : 'what they hold stays queued in Redis and will be delivered after restart';
+  return { drained: false, message: `${unknown} queue(s) could not be counted (the store is unreachable)${counted}: ${fate}` };
 }
 
 /** SIGHUP and a change of the config file reload it (the runtime runs reloads one at a time). */

@@ -72,7 +72,8 @@ export class Delivery {
 
   /**
    * Drains until every queue is empty or the deadline passes, then stops the workers (in-flight requests
-   * are aborted and their notifications released back to the queue). Returns what is left per queue.
+   * are aborted and their notifications released back to the queue). Returns what is left per queue, -1
+   * where the store cannot say (Redis down: the queues there are kept, but nobody can count them now).
    */
   async stop(deadlineMs: number): Promise<Record<string, number>> {
     const until = this.deps.clock.now() + deadlineMs;
@@ -81,17 +82,33 @@ export class Delivery {
     }
     this.#abort.abort(new Error('alertcord is stopping'));
     await Promise.allSettled(this.#workers.values());
-    const left: Record<string, number> = {};
-    for (const key of await this.deps.store.queue.queueKeys().catch(() => [])) {
-      const depth = await this.deps.store.queue.depth(key).catch(() => -1);
-      if (depth !== 0) left[key] = depth;
-    }
-    return left;
+    return this.#leftOver();
   }
 
+  /**
+   * Queue depths read side by side: while Redis is down each read waits out the command timeout, and one
+   * after another they pushed the stop a command timeout per webhook past its deadline.
+   */
   async #totalDepth(): Promise<number> {
-    let total = 0;
-    for (const key of this.#workers.keys()) total += await this.deps.store.queue.depth(key).catch(() => 0);
-    return total;
+    const depths = await Promise.all([...this.#workers.keys()].map((key) => this.deps.store.queue.depth(key).catch(() => 0)));
+    return depths.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * What is left per queue. When the store cannot even list its queues, the queues this process worked are
+   * reported as unknown (-1), not as drained: an empty answer made the shutdown log "nothing left".
+   */
+  async #leftOver(): Promise<Record<string, number>> {
+    const keys = await this.deps.store.queue.queueKeys().catch(() => undefined);
+    const left: Record<string, number> = {};
+    if (!keys) {
+      for (const key of this.#workers.keys()) left[key] = -1;
+      return left;
+    }
+    const depths = await Promise.all(keys.map((key) => this.deps.store.queue.depth(key).catch(() => -1)));
+    keys.forEach((key, i) => {
+      if (depths[i] !== 0) left[key] = depths[i]!;
+    });
+    return left;
   }
 }

@@ -47,35 +47,47 @@ export interface StatusDeps {
   watchdog?: () => WatchdogStatus;
 }
 
-/** Builds the status report from config, the store and the webhook state (Redis: shared by replicas). */
+/**
+ * Builds the status report from config, the store and the webhook state (Redis: shared by replicas).
+ * Reads run side by side and each may fail alone: while Redis is down every read waits out the command
+ * timeout, and the report must still answer, promptly, with `store.ok: false` (a webhook whose state
+ * cannot be read is left out, as in /metrics) instead of failing the whole request.
+ */
 export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
   const config = deps.config();
   const now = deps.now();
   const types = [...config.alertTypes.values()];
   const webhookIds = [...new Set(types.flatMap((t) => (t.webhook ? [t.webhook.id] : [])))];
-  const webhooks: WebhookReport[] = [];
-  for (const id of webhookIds) {
-    const target = queueTarget(config, id);
-    if (!target) continue;
-    const s = await deps.state.status(id, target.limits, now);
-    webhooks.push(webhookReport(s, target.alertTypes, await queueInfo(deps.store, id, now), now));
-  }
-  const otherQueues = [];
-  for (const key of await deps.store.queue.queueKeys().catch(() => [])) {
-    if (webhookIds.includes(key)) continue;
-    const q = await queueInfo(deps.store, key, now);
-    if (q.depth !== 0) otherQueues.push({ queueKey: key, ...q });
-  }
+  const [webhooks, otherQueues, storeOk] = await Promise.all([
+    Promise.all(webhookIds.map((id) => webhookReportOf(deps, config, id, now))),
+    otherQueuesOf(deps.store, webhookIds, now),
+    deps.store.ping().catch(() => false),
+  ]);
   return {
     startedAt: new Date(deps.startedAt).toISOString(),
     uptimeSeconds: Math.max(0, Math.round((now - deps.startedAt) / 1000)),
-    store: { kind: deps.store.kind, ok: await deps.store.ping().catch(() => false) },
+    store: { kind: deps.store.kind, ok: storeOk },
     dryRun: config.discord.dryRunReason ?? null,
     alertTypes: types.map((t) => ({ name: t.name, webhookId: t.webhook?.id ?? null, fallsBackToGeneral: t.fallsBackToGeneral })),
-    webhooks,
+    webhooks: webhooks.filter((w): w is WebhookReport => w !== undefined),
     otherQueues,
     watchdog: deps.watchdog?.() ?? null,
   };
+}
+
+/** One configured webhook's report; undefined when it is no queue's target or its state cannot be read. */
+async function webhookReportOf(deps: StatusDeps, config: Config, id: string, now: number): Promise<WebhookReport | undefined> {
+  const target = queueTarget(config, id);
+  if (!target) return undefined;
+  const [s, queue] = await Promise.all([deps.state.status(id, target.limits, now).catch(() => undefined), queueInfo(deps.store, id, now)]);
+  return s ? webhookReport(s, target.alertTypes, queue, now) : undefined;
+}
+
+/** Queues without a configured webhook that still hold work (or whose depth the store cannot say). */
+async function otherQueuesOf(store: Store, webhookIds: string[], now: number): Promise<StatusReport['otherQueues']> {
+  const keys = (await store.queue.queueKeys().catch((): string[] => [])).filter((key) => !webhookIds.includes(key));
+  const infos = await Promise.all(keys.map(async (queueKey) => ({ queueKey, ...(await queueInfo(store, queueKey, now)) })));
+  return infos.filter((q) => q.depth !== 0);
 }
 
 /** Depth (-1 when the store cannot say) and the age of the oldest undelivered notification. */

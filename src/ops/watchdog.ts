@@ -101,7 +101,13 @@ export class Watchdog {
       this.#clearTimers();
       return;
     }
-    if (!this.#enabled) this.#armedAt = this.#deps.now();
+    if (!this.#enabled) {
+      // Switched on (at start, or by a reload after being off): count from now. A heartbeat seen before it
+      // was switched off says nothing about the time it was off (heartbeats were not watched then), and
+      // counting from it declared the pipeline down the moment a reload switched the watchdog back on.
+      this.#armedAt = this.#deps.now();
+      this.#lastSeenAt = undefined;
+    }
     this.#enabled = true;
     if (this.#missingSince === undefined) this.#arm(config);
   }

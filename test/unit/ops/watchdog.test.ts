@@ -141,6 +141,24 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(watchdog.status().state).toBe('disabled');
   });
 
+  it('switched off and on again by reloads, counts from the reload: a heartbeat from before it was off is no alarm', async () => {
+    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+    const { watchdog, posted, setConfig } = setup(config);
+    watchdog.start();
+    watchdog.consume(alert('Watchdog'));
+    setConfig(undefined);
+    watchdog.reconfigure();
+    // Off for an hour: heartbeats are delivered as plain alerts meanwhile, not watched.
+    await vi.advanceTimersByTimeAsync(6 * TEN_MIN);
+    setConfig(config);
+    watchdog.reconfigure();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(posted).toHaveLength(0);
+    expect(watchdog.status().state).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+  });
+
   it('stop() clears its timers', async () => {
     const { watchdog, posted } = setup();
     watchdog.start();
