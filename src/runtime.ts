@@ -110,11 +110,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     timers: options.watchdogTimers,
     onHeartbeat: registerWatchdogMetrics(metrics.registry, () => watchdog.status()).onHeartbeat,
+    heartbeats: store.heartbeats,
     announce: async (n) => {
       const key = queueKeyFor(config, n.alertType);
-      if ((await store.queue.enqueue(key, n)) !== 'queued') return false;
-      queued(n, key);
-      return true;
+      const status = await store.queue.enqueue(key, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs });
+      if (status === 'full') return false;
+      if (status === 'queued') queued(n, key);
+      return true; // queued, or already queued by another replica for the same outage
     },
   });
   const intake = createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, filter: (a) => !watchdog.consume(a) });

@@ -55,7 +55,9 @@ export function watchdogNotice(f: WatchdogNoticeFacts): Notification {
     status: f.kind,
     alerts: [alert],
     truncatedAlerts: 0,
-    dedupeKey: `alertcord:watchdog:${f.kind}:${f.now}`,
+    // One outage, one key: every replica that finds the heartbeat missing (or back) computes the same
+    // missingSince from the shared heartbeat time, so their notices collapse into one (queue dedupe).
+    dedupeKey: `alertcord:watchdog:${alertname}:${f.kind}:${f.missingSince}`,
     receivedAt: f.now,
     attempts: 0,
   };

@@ -4,6 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import type { WatchdogConfig } from '../config/watchdog.js';
 import type { Alert } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
+import type { Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
 
 /** disabled: not configured; waiting: no heartbeat yet, within the timeout; ok: seen lately; missing: overdue. */
@@ -40,6 +41,8 @@ export const globalTimers: WatchdogTimers = {
 
 /** How soon a notice that could not be queued (queue full, store down) is tried again. */
 export const WATCHDOG_RETRY_MS = 30_000;
+/** While missing, how often the shared heartbeat time is read: the heartbeat may come back at another replica. */
+export const WATCHDOG_SHARED_POLL_MS = 30_000;
 
 export interface WatchdogDeps {
   config: () => WatchdogConfig | undefined;
@@ -51,6 +54,12 @@ export interface WatchdogDeps {
   newId?: () => string;
   /** Each heartbeat received (metrics). */
   onHeartbeat?: () => void;
+  /**
+   * Heartbeat times every replica sees (the store's). Alertmanager keeps its connection to one replica, so
+   * the others hear no heartbeat themselves: before declaring the pipeline down a replica asks when any
+   * replica last heard it, and while down it asks whether the heartbeat came back elsewhere.
+   */
+  heartbeats?: Heartbeats;
 }
 
 /**
@@ -69,6 +78,7 @@ export class Watchdog {
   #heartbeats = 0;
   #timer: unknown;
   #retry: unknown;
+  #poll: unknown;
   #enabled = false;
 
   constructor(deps: WatchdogDeps) {
@@ -110,6 +120,7 @@ export class Watchdog {
     }
     this.#enabled = true;
     if (this.#missingSince === undefined) this.#arm(config);
+    else this.#pollShared(config);
   }
 
   stop(): void {
@@ -135,12 +146,21 @@ export class Watchdog {
 
   #beat(config: WatchdogConfig): void {
     const now = this.#deps.now();
-    this.#lastSeenAt = now;
     this.#heartbeats++;
     this.#deps.onHeartbeat?.();
+    this.#deps.heartbeats?.record(config.alertname, now).catch((err: unknown) => {
+      this.#deps.logger.warn({ watchdog: config.alertname, err: String(err) }, 'watchdog: could not share the heartbeat with other replicas');
+    });
+    this.#seen(config, now);
+  }
+
+  /** The heartbeat arrived at `at` (here, or at another replica): a missing pipeline is back. */
+  #seen(config: WatchdogConfig, at: number): void {
+    this.#lastSeenAt = Math.max(at, this.#lastSeenAt ?? at);
     if (this.#missingSince !== undefined) {
       const since = this.#missingSince;
       this.#missingSince = undefined;
+      this.#timers.clear(this.#poll);
       this.#deps.logger.info({ watchdog: config.alertname }, 'watchdog: heartbeat is back; the alerting pipeline works again');
       void this.#announce('resolved', config, since);
     }
@@ -151,13 +171,21 @@ export class Watchdog {
     if (!this.#started) return;
     this.#timers.clear(this.#timer);
     const due = (this.#lastSeenAt ?? this.#armedAt) + config.timeoutMs;
-    this.#timer = this.#timers.set(() => this.#check(), Math.max(0, due - this.#deps.now()));
+    this.#timer = this.#timers.set(() => void this.#check(), Math.max(0, due - this.#deps.now()));
   }
 
-  /** The timer fired: overdue means missing (told once); a timer that fired early is re-armed. */
-  #check(): void {
+  /**
+   * The timer fired: overdue means missing (told once), unless another replica heard the heartbeat in
+   * time; a timer that fired early is re-armed.
+   */
+  async #check(): Promise<void> {
     const config = this.#deps.config();
     if (!config || !this.#started || this.#missingSince !== undefined) return;
+    if (this.#deps.now() - (this.#lastSeenAt ?? this.#armedAt) < config.timeoutMs) return this.#arm(config);
+    const elsewhere = await this.#sharedLastSeen(config);
+    // The world may have moved during the read: a reload, a stop, a heartbeat here.
+    if (this.#deps.config() !== config || !this.#started || this.#missingSince !== undefined) return;
+    if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#lastSeenAt = elsewhere;
     const last = this.#lastSeenAt ?? this.#armedAt;
     if (this.#deps.now() - last < config.timeoutMs) return this.#arm(config);
     this.#missingSince = last + config.timeoutMs;
@@ -166,6 +194,25 @@ export class Watchdog {
       `watchdog: no ${config.alertname} heartbeat for ${formatDuration(config.timeoutMs)}: the alerting pipeline may be down`,
     );
     void this.#announce('firing', config, this.#missingSince);
+    this.#pollShared(config);
+  }
+
+  /** While missing: the heartbeat may come back at another replica only; its shared time says so. */
+  #pollShared(config: WatchdogConfig): void {
+    if (!this.#deps.heartbeats) return;
+    this.#timers.clear(this.#poll);
+    this.#poll = this.#timers.set(async () => {
+      if (!this.#started || this.#missingSince === undefined || this.#deps.config() !== config) return;
+      const elsewhere = await this.#sharedLastSeen(config);
+      if (this.#missingSince === undefined || this.#deps.config() !== config) return;
+      if (elsewhere !== undefined && elsewhere > this.#missingSince - config.timeoutMs) this.#seen(config, elsewhere);
+      else this.#pollShared(config);
+    }, Math.min(WATCHDOG_SHARED_POLL_MS, config.timeoutMs));
+  }
+
+  /** When any replica last heard the heartbeat; undefined when unknown (never, or the store is down). */
+  async #sharedLastSeen(config: WatchdogConfig): Promise<number | undefined> {
+    return this.#deps.heartbeats?.lastSeen(config.alertname).catch(() => undefined);
   }
 
   /** Queues the notice; when it cannot be queued, tries again later while it is still true. */
@@ -184,7 +231,9 @@ export class Watchdog {
   #clearTimers(): void {
     this.#timers.clear(this.#timer);
     this.#timers.clear(this.#retry);
+    this.#timers.clear(this.#poll);
     this.#timer = undefined;
     this.#retry = undefined;
+    this.#poll = undefined;
   }
 }

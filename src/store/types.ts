@@ -132,6 +132,18 @@ export interface Stats {
   summary(query?: StatsQuery): Promise<StatsSummary>;
 }
 
+/**
+ * When the watchdog's heartbeat last arrived, at any replica (Redis: shared). Alertmanager keeps its
+ * connection to one replica, so the others may never see the heartbeat themselves: without this, each of
+ * them would declare the pipeline down after every timeout while it works.
+ */
+export interface Heartbeats {
+  /** Records that the heartbeat `name` arrived at `at` (epoch ms); a time earlier than the one kept is ignored. */
+  record(name: string, at: number): Promise<void>;
+  /** When the heartbeat `name` last arrived, at any replica; undefined when never. */
+  lastSeen(name: string): Promise<number | undefined>;
+}
+
 /** Everything delivery keeps; one object so memory and Redis can be swapped as a whole. */
 export interface Store {
   kind: 'memory' | 'redis';
@@ -139,6 +151,7 @@ export interface Store {
   deadLetters: DeadLetters;
   history: History;
   stats: Stats;
+  heartbeats: Heartbeats;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -186,6 +186,17 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('heartbeats (the watchdog, shared by replicas)', () => {
+      it('keeps the latest time per name, whichever order they arrive in', async () => {
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBeUndefined();
+        await store.heartbeats.record('Watchdog', 2_000);
+        await store.heartbeats.record('Watchdog', 1_000); // a slower replica's older beat
+        await store.heartbeats.record('Other', 5_000);
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBe(2_000);
+        expect(await store.heartbeats.lastSeen('Other')).toBe(5_000);
+      });
+    });
+
     describe('dead letters', () => {
       const letter = (id: string, at: number): DeadLetter => ({
         id, notification: notification(`n-${id}`), reason: 'invalid_body', error: '50035 Invalid Form Body', webhookId: '123', at,

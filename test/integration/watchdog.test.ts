@@ -6,6 +6,7 @@ import type { WatchdogTimers } from '../../src/ops/watchdog.js';
 import { RESOLVED_COLOR } from '../../src/render/colors.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 const TEN_MIN = 10 * 60_000;
 
@@ -113,6 +114,57 @@ describe('dead man\'s switch through the whole runtime (virtual clock, manual ti
     await expect.poll(() => r.fake.messages.length).toBe(1);
     const status = (await (await fetch(`${r.url}/api/status`)).json()) as { watchdog: Record<string, unknown> };
     expect(status.watchdog).toMatchObject({ enabled: false, state: 'disabled' });
+  });
+});
+
+describe('dead man\'s switch with two replicas on one Redis', () => {
+  let redis: RedisServer | undefined;
+  const replicas: FileRuntime[] = [];
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((r) => r.close()));
+    await redis?.destroy();
+    redis = undefined;
+  });
+
+  it('the replica Alertmanager does not talk to stays quiet while the other hears the heartbeat; an outage is told once', async () => {
+    redis = await startRedis();
+    let skew = 0;
+    const clock = { now: () => Date.now() + skew, sleep };
+    const start = async (timers: ReturnType<typeof manualTimers>) => {
+      const r = await startFileRuntime({
+        yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\nwatchdog: { alertname: Watchdog, timeout: 10m }\n`,
+        env: { REDIS_URL: redis!.url },
+        clock,
+        watchdogTimers: timers,
+      });
+      replicas.push(r);
+      return r;
+    };
+    const timersA = manualTimers();
+    const timersB = manualTimers();
+    const a = await start(timersA);
+    const b = await start(timersB);
+    // Alertmanager keeps its connection to a: every heartbeat lands there.
+    for (let round = 0; round < 3; round++) {
+      expect((await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
+      skew += 6 * 60_000;
+      timersB.fireAll(); // b's timer: past ten minutes since b last knew of a heartbeat, it asks Redis
+      await sleep(200);
+    }
+    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)];
+    expect(critical()).toHaveLength(0);
+    // b heard none itself, yet knows when the deployment last did.
+    expect(b.runtime.watchdog.status()).toMatchObject({ state: 'ok', heartbeats: 0, lastSeenAt: expect.any(String) });
+
+    // Now the heartbeat stops for real: both replicas find it missing, and the channel hears it once.
+    skew += TEN_MIN + 1_000;
+    timersA.fireAll();
+    timersB.fireAll();
+    await expect.poll(() => a.runtime.watchdog.status().state === 'missing' && b.runtime.watchdog.status().state === 'missing').toBe(true);
+    await expect.poll(() => critical().length).toBe(1);
+    await sleep(500);
+    expect(critical()).toHaveLength(1);
+    expect(JSON.stringify(critical()[0]!.body)).toContain('Alerting pipeline down');
   });
 });
 

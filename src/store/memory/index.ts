@@ -1,5 +1,6 @@
 import type { Store } from '../types.js';
 import { MemoryDeadLetters } from './dead-letters.js';
+import { MemoryHeartbeats } from './heartbeats.js';
 import { MemoryHistory } from './history.js';
 import { MemoryQueue } from './queue.js';
 import { MemoryStats } from './stats.js';
@@ -19,6 +20,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     deadLetters: new MemoryDeadLetters(),
     history: new MemoryHistory({ maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, now: options.now }),
     stats: new MemoryStats({ retentionMs: options.historyRetentionMs, now: options.now }),
+    heartbeats: new MemoryHeartbeats(),
     ping: async () => true,
     close: async () => undefined,
   };

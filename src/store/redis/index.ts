@@ -6,6 +6,7 @@ import type { Store } from '../types.js';
 import { createConnection, whenReady } from './connection.js';
 import { consumerConnectionName } from './consumer-liveness.js';
 import { RedisDeadLetters } from './dead-letters.js';
+import { RedisHeartbeats } from './heartbeats.js';
 import { AofDurability, type Durability } from './durability.js';
 import { RedisHistory } from './history.js';
 import { redisKeys } from './keys.js';
@@ -106,6 +107,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, { entries: keys.deadLettersHeld, takenAt: keys.deadLettersHeldAt }, commandTimeoutMs, now),
     history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     stats: new RedisStats(redis, { keys, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
+    heartbeats: new RedisHeartbeats(redis, keys.heartbeats, commandTimeoutMs),
     async ping() {
       try {
         await whenReady(redis, commandTimeoutMs);

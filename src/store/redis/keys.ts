@@ -24,6 +24,8 @@ export interface RedisKeys {
   historySeq: string;
   /** One UTC day's statistics counters (a hash, `YYYY-MM-DD`); every day shares the `{stats}` slot. */
   statsDay(date: string): string;
+  /** When each watchdog heartbeat last arrived at any replica (sorted set: name → epoch ms). */
+  heartbeats: string;
 }
 
 /**
@@ -48,5 +50,6 @@ export function redisKeys(prefix: string): RedisKeys {
     historyEntry: (id) => `${prefix}:{history}:e:${id}`,
     historySeq: `${prefix}:{history}:seq`,
     statsDay: (date) => `${prefix}:{stats}:day:${date}`,
+    heartbeats: `${prefix}:watchdog:heartbeats`,
   };
 }

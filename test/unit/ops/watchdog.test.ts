@@ -4,6 +4,8 @@ import type { WatchdogConfig } from '../../../src/config/watchdog.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { Notification } from '../../../src/model/notification.js';
 import { Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+import { MemoryHeartbeats } from '../../../src/store/memory/heartbeats.js';
+import type { Heartbeats } from '../../../src/store/types.js';
 
 const TEN_MIN = 10 * 60_000;
 const alert = (alertname: string, status: 'firing' | 'resolved' = 'firing'): Alert => ({
@@ -19,7 +21,7 @@ const alert = (alertname: string, status: 'firing' | 'resolved' = 'firing'): Ale
   fingerprint: alertname,
 });
 
-function setup(config: WatchdogConfig | null = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }) {
+function setup(config: WatchdogConfig | null = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, heartbeats?: Heartbeats) {
   const posted: Notification[] = [];
   let accept = true;
   let current = config ?? undefined;
@@ -29,6 +31,7 @@ function setup(config: WatchdogConfig | null = { alertname: 'Watchdog', timeoutM
     now: () => Date.now(),
     logger: pino({ level: 'silent' }),
     onHeartbeat,
+    ...(heartbeats ? { heartbeats } : {}),
     announce: async (n) => {
       if (!accept) return false;
       posted.push(n);
@@ -166,5 +169,41 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
     expect(posted).toHaveLength(0);
+  });
+
+  describe('several replicas sharing the heartbeat time (Redis)', () => {
+    it('a replica that never hears the heartbeat itself stays quiet while another replica hears it', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
+      const deaf = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
+      heard.watchdog.start();
+      deaf.watchdog.start();
+      // Alertmanager keeps its connection to one replica: every heartbeat lands on `heard`.
+      for (let minute = 0; minute < 60; minute += 5) {
+        heard.watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(5 * 60_000);
+      }
+      expect(deaf.posted).toEqual([]);
+      expect(deaf.watchdog.status()).toMatchObject({ state: 'ok', heartbeats: 0 });
+    });
+
+    it('when the heartbeat stops, every replica tells the same outage (one dedupe key); back at one replica, all tell it is back', async () => {
+      const shared = new MemoryHeartbeats();
+      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+      const a = setup(config, shared);
+      const b = setup(config, shared);
+      a.watchdog.start();
+      b.watchdog.start();
+      a.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(a.posted.map((n) => n.status)).toEqual(['firing']);
+      expect(b.posted.map((n) => n.dedupeKey)).toEqual(a.posted.map((n) => n.dedupeKey));
+      // The heartbeat comes back at b only; a learns it from the shared time within its poll.
+      b.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(a.watchdog.status().state).toBe('ok');
+      expect(a.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+      expect(a.posted[1]!.dedupeKey).toBe(b.posted[1]!.dedupeKey);
+    });
   });
 });
