@@ -29,10 +29,17 @@ export interface WatchdogTimers {
   clear(handle: unknown): void;
 }
 
+/**
+ * Node's longest timer (2^31 − 1 ms, ~24.8 days). A longer delay is taken as 1 ms: a watchdog timeout of
+ * `30d` would fire its check every millisecond, find it early and re-arm, forever. Capped, the check fires
+ * early once per 24.8 days and re-arms for the rest.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The globals, looked up at call time (so `vi.useFakeTimers()` applies), unref'd so they never hold the process. */
 export const globalTimers: WatchdogTimers = {
   set(fn, ms) {
-    const t = setTimeout(fn, ms);
+    const t = setTimeout(fn, Math.min(ms, MAX_TIMER_MS));
     (t as { unref?: () => void }).unref?.();
     return t;
   },

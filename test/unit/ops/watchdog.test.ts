@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WatchdogConfig } from '../../../src/config/watchdog.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { Notification } from '../../../src/model/notification.js';
-import { Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+import { globalTimers, MAX_TIMER_MS, Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
 import { MemoryHeartbeats } from '../../../src/store/memory/heartbeats.js';
 import type { Heartbeats } from '../../../src/store/types.js';
 
@@ -205,5 +205,14 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(a.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
       expect(a.posted[1]!.dedupeKey).toBe(b.posted[1]!.dedupeKey);
     });
+  });
+
+  it('a timeout longer than Node\'s longest timer (30d) waits, instead of checking every millisecond', async () => {
+    const fired = vi.fn();
+    globalTimers.set(fired, 30 * 86_400_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fired).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(MAX_TIMER_MS);
+    expect(fired).toHaveBeenCalledTimes(1); // early, once: the watchdog's check re-arms for the rest
   });
 });
