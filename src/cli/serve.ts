@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { describeStore } from '../config/build-store.js';
 import { ConfigError } from '../config/issues.js';
 import { loadConfigOrThrow, type LoadOptions } from '../config/load.js';
@@ -44,12 +45,22 @@ export async function runServer(options: ServeOptions): Promise<void> {
   // send a signal at once, and a signal without a handler ends the process at once (the OS default).
   const watcher = reloadTriggers(runtime, config.source.file, logger);
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // The operator's "now, please" (Ctrl-C twice): what the drain has not sent stays queued (Redis) or is lost (memory).
+      logger.warn({ signal }, `second ${signal} while draining: exiting now`);
+      process.exit(signalExitCode(signal));
+    }
     stopping = true;
     watcher?.close();
     const deadlineMs = runtime.config().server.shutdownDeadlineMs;
     logger.info({ signal, deadlineMs }, 'stopping: intake closed (503), draining queues');
+    // The drain ends at the deadline, but its last store reads and closing the store do not (Redis down: a
+    // command timeout each). A supervisor kills at its own grace period (Docker: 10 s); exit before that.
+    setTimeout(() => {
+      logger.error({ deadlineMs }, `stopping took ${FORCED_EXIT_GRACE_MS / 1000} s longer than server.shutdown_deadline: exiting now`);
+      process.exit(1);
+    }, deadlineMs + FORCED_EXIT_GRACE_MS).unref();
     const left = await runtime.stop(deadlineMs);
     const summary = leftoverSummary(left, runtime.store.kind);
     if (summary.drained) logger.info(summary.message);
@@ -60,6 +71,14 @@ export async function runServer(options: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   logger.info({ host: info.address, port: info.port, pid: process.pid, store: runtime.store.kind, dryRun: config.discord.dryRunReason ?? false, configFile: config.source.file }, 'alertcord listening');
+}
+
+/** How long past `server.shutdown_deadline` a stop may take (last store reads, closing) before the process exits anyway. */
+export const FORCED_EXIT_GRACE_MS = 1_500;
+
+/** The shell's exit status for death by `signal` (128 + its number: 130 for SIGINT, 143 for SIGTERM). */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
 }
 
 /**

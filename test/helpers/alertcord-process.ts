@@ -26,6 +26,10 @@ export interface AlertcordProcess {
   kill(): Promise<void>;
   /** SIGTERM (drain, then exit); SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends `signal` and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when a signal killed it) once the process is gone. */
+  readonly exited: Promise<number | null>;
 }
 
 /**
@@ -38,6 +42,7 @@ export async function startAlertcordProcess(env: Record<string, string>): Promis
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const orphanGuard = (): void => void child.kill('SIGKILL');
   process.once('exit', orphanGuard);
   child.once('exit', () => process.removeListener('exit', orphanGuard));
@@ -65,6 +70,8 @@ export async function startAlertcordProcess(env: Record<string, string>): Promis
       await signalAndWait(child, 'SIGTERM', graceMs);
       await signalAndWait(child, 'SIGKILL', 5_000);
     },
+    signal: (signal) => void child.kill(signal),
+    exited,
   };
 }
 

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAlertcordProcess, type AlertcordProcess } from '../helpers/alertcord-process.js';
+import { HOOK_IDS } from '../helpers/bridge.js';
+import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+
+let fake: FakeDiscord | undefined;
+let child: AlertcordProcess | undefined;
+let redis: RedisServer | undefined;
+let dir: string | undefined;
+
+afterEach(async () => {
+  await child?.stop(5_000);
+  await fake?.close();
+  await redis?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  child = fake = redis = dir = undefined;
+});
+
+/** alertcord as a child process with `yaml` (general's webhook on the fake) and `env`. */
+async function start(yaml: string, env: Record<string, string> = {}): Promise<AlertcordProcess> {
+  fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'tok-general-secret', channelId: 'chan-general' }] });
+  dir = mkdtempSync(join(tmpdir(), 'alertcord-signals-'));
+  const file = join(dir, 'alertcord.yaml');
+  writeFileSync(file, `alert_types:\n  general: { webhook: "${fake.urlFor(HOOK_IDS.general!)}" }\n${yaml}`);
+  child = await startAlertcordProcess({ CONFIG_FILE: file, DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, ...env });
+  return child;
+}
+
+describe('stopping a running alertcord (child process)', () => {
+  it('a second SIGTERM while draining exits at once (143), not after the drain deadline', { timeout: 60_000 }, async () => {
+    const c = await start('server: { shutdown_deadline: 60s }\n');
+    fake!.setPaused(true); // Discord holds the request: the drain would wait for it up to the deadline
+    expect((await c.post('/webhook/generic', { title: 'held by Discord' })).status).toBe(202);
+    await expect.poll(() => fake!.requests.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    c.signal('SIGTERM');
+    await expect.poll(() => c.logs.some((l) => l.msg.startsWith('stopping:')), { timeout: 10_000 }).toBe(true);
+    const secondAt = Date.now();
+    c.signal('SIGTERM');
+    expect(await c.exited).toBe(143);
+    expect(Date.now() - secondAt).toBeLessThan(30_000); // far inside the 60 s deadline it would have waited
+    expect(c.logs.some((l) => l.msg === 'second SIGTERM while draining: exiting now')).toBe(true);
+  });
+
+  it('exits shortly after the deadline even when the store hangs the stop (Redis down), inside Docker’s 10 s', { timeout: 90_000 }, async () => {
+    redis = await startRedis();
+    const c = await start('server: { shutdown_deadline: 500ms }\n', { REDIS_URL: redis.url });
+    expect((await c.post('/webhook/generic', { title: 'before the outage' })).status).toBe(202);
+    await expect.poll(() => fake!.messages.length, { timeout: 10_000 }).toBe(1);
+    await redis.kill();
+    const stopAt = Date.now();
+    c.signal('SIGTERM');
+    const code = await c.exited;
+    const tookMs = Date.now() - stopAt;
+    // Either the drain finished in time (0) or the forced exit cut it (1); never past the supervisor's kill.
+    // With Redis gone the stop's last reads and closing take a command timeout each (~5 s in all): cut at
+    // deadline + 1.5 s, with a line that says so, before a supervisor's SIGKILL (Docker: 10 s).
+    expect(code).toBe(1);
+    expect(c.logs.some((l) => l.level === 50 && l.msg.startsWith('stopping took 1.5 s longer than server.shutdown_deadline'))).toBe(true);
+    expect(tookMs).toBeLessThan(9_000);
+  });
+});
