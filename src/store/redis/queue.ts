@@ -3,13 +3,11 @@ import type { Notification } from '../../model/notification.js';
 import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
-import { namesakeAlive } from './consumer-liveness.js';
 import type { RedisKeys } from './keys.js';
+import { CONSUMER_GROUP, IDS_PER_CALL, QueueGroups } from './queue-groups.js';
 import type { ScriptCommands } from './scripts.js';
 import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
 
-/** The consumer group every replica reads a queue's stream through. */
-export const CONSUMER_GROUP = 'alertcord';
 /**
  * Idle time a released entry gets: far beyond any visibility timeout, so the next XAUTOCLAIM of any reader
  * takes it at once (and below "now", which Redis requires of IDLE). XPENDING shows released entries this old.
@@ -17,10 +15,6 @@ export const CONSUMER_GROUP = 'alertcord';
 export const RELEASED_IDLE_MS = 30 * 24 * 3_600_000;
 /** How often an enqueueing replica repeats that its queue exists (SADD to the queue set). */
 export const ANNOUNCE_EVERY_MS = 60_000;
-/** Ids per script call: Lua's unpack() has a stack limit of a few thousand values. */
-const IDS_PER_CALL = 500;
-/** Consumers idle this long with nothing pending are removed from a queue's group (see FORGET_IDLE_CONSUMERS). */
-export const FORGET_CONSUMERS_IDLE_MS = 7 * 24 * 3_600_000;
 
 export interface RedisQueueOptions {
   keys: RedisKeys;
@@ -61,13 +55,11 @@ type Connection = Redis & ScriptCommands;
  * not while another live process uses the same name (its batch would be delivered twice).
  */
 export class RedisQueue implements NotificationQueue {
-  readonly #prepared = new Map<string, Promise<void>>();
+  readonly #groups: QueueGroups;
   readonly #cursors = new Map<string, string>();
   readonly #readers = new Map<string, BlockingReader>();
   /** When this process last added each queue to the queue set. */
   readonly #announced = new Map<string, number>();
-  /** Warnings already given (once each). */
-  readonly #warned = new Set<string>();
   /** Entries held this long without `touch` go to another reader: workers renew well within it. */
   readonly leaseMs: number;
 
@@ -76,6 +68,7 @@ export class RedisQueue implements NotificationQueue {
     private readonly options: RedisQueueOptions,
   ) {
     this.leaseMs = options.visibilityTimeoutMs;
+    this.#groups = new QueueGroups(redis, options, (queueKey, ids) => this.#lease(queueKey, ids, RELEASED_IDLE_MS).then(() => undefined));
   }
 
   async enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus> {
@@ -127,7 +120,7 @@ export class RedisQueue implements NotificationQueue {
     this.#announced.delete(queueKey); // an enqueue from here names it again at once
     this.#readers.get(queueKey)?.close();
     this.#readers.delete(queueKey);
-    this.#prepared.delete(queueKey);
+    this.#groups.forget(queueKey);
     this.#cursors.delete(queueKey);
     return true;
   }
@@ -139,7 +132,7 @@ export class RedisQueue implements NotificationQueue {
     } catch (err) {
       if (!isNoGroupError(err)) throw err;
       // The stream vanished under us (FLUSHALL, manual DEL): create it and its group again, then retry once.
-      this.#prepared.delete(queueKey);
+      this.#groups.forget(queueKey);
       this.#cursors.delete(queueKey);
       return this.#read(queueKey, max, blockMs, signal);
     }
@@ -186,7 +179,7 @@ export class RedisQueue implements NotificationQueue {
   }
 
   async #read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
-    await this.#prepare(queueKey);
+    await this.#groups.prepare(queueKey);
     const claimed = await this.#claimStale(queueKey, max);
     if (claimed.length > 0 || signal?.aborted) return claimed;
     const fresh = await this.#readNew(queueKey, max, blockMs, signal);
@@ -238,81 +231,6 @@ export class RedisQueue implements NotificationQueue {
       else if (Array.isArray(reply)) held.push(...reply.map(String));
     }
     return held;
-  }
-
-  /**
-   * Once per queue: its stream and group exist, what a previous life of this consumer held is released,
-   * and consumers gone for good (replicas of past deploys) are forgotten.
-   */
-  #prepare(queueKey: string): Promise<void> {
-    let prepared = this.#prepared.get(queueKey);
-    if (!prepared) {
-      prepared = this.#createGroup(queueKey)
-        .then(() => this.#releaseLeftovers(queueKey))
-        .then(() => this.#forgetIdleConsumers(queueKey));
-      this.#prepared.set(queueKey, prepared);
-      prepared.catch(() => this.#prepared.delete(queueKey));
-    }
-    return prepared;
-  }
-
-  async #createGroup(queueKey: string): Promise<void> {
-    await this.#ready();
-    try {
-      // At id 0, not $: entries enqueued before the group existed are read too.
-      await this.redis.call('xgroup', 'CREATE', this.options.keys.stream(queueKey), CONSUMER_GROUP, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
-    }
-  }
-
-  /** Housekeeping only: a failure leaves the old consumers for the next start, and the read goes on. */
-  async #forgetIdleConsumers(queueKey: string): Promise<void> {
-    const idleMs = this.options.forgetConsumersIdleMs ?? FORGET_CONSUMERS_IDLE_MS;
-    await this.redis.alertcordForgetIdleConsumers(this.options.keys.stream(queueKey), CONSUMER_GROUP, idleMs, this.options.consumerName).catch((err: unknown) => {
-      this.options.onError(new Error(`redis: could not forget idle consumers of ${queueKey}: ${String(err)}`));
-    });
-  }
-
-  async #releaseLeftovers(queueKey: string): Promise<void> {
-    if (!(await this.#ownsConsumerName())) return; // a live namesake's batch, or unknown: the visibility timeout decides
-    const stream = this.options.keys.stream(queueKey);
-    let from = '-';
-    for (;;) {
-      const pending = await this.redis.call('xpending', stream, CONSUMER_GROUP, from, '+', IDS_PER_CALL, this.options.consumerName);
-      const ids = Array.isArray(pending) ? pending.map((p: unknown) => (Array.isArray(p) ? String(p[0]) : '')).filter(Boolean) : [];
-      if (ids.length > 0) await this.#lease(queueKey, ids, RELEASED_IDLE_MS);
-      const last = ids.at(-1);
-      if (ids.length < IDS_PER_CALL || last === undefined) return;
-      from = `(${last}`;
-    }
-  }
-
-  /**
-   * True when no other live process uses this consumer name, so what is pending under it was left by a
-   * previous life of this one (released at once). False when a namesake is alive (releasing would hand its
-   * batch out again: delivered twice) or when the server does not say (CLIENT LIST refused).
-   */
-  async #ownsConsumerName(): Promise<boolean> {
-    const { connectionName, consumerName } = this.options;
-    if (connectionName === undefined) return false;
-    let shared: boolean;
-    try {
-      shared = await namesakeAlive(this.redis, consumerName, connectionName);
-    } catch (err) {
-      this.#warnOnce(`redis: cannot tell whether consumer name "${consumerName}" is in use by another process (CLIENT LIST: ${String(err)}); entries a previous life of this process left pending are taken over after the visibility timeout`);
-      return false;
-    }
-    if (shared) {
-      this.#warnOnce(`redis: another live process uses the consumer name "${consumerName}" (same hostname and pid, e.g. containers with host networking): give each replica a unique hostname; its pending entries are left to it`);
-    }
-    return !shared;
-  }
-
-  #warnOnce(message: string): void {
-    if (this.#warned.has(message)) return;
-    this.#warned.add(message);
-    this.options.onWarning?.(message);
   }
 
   /** Parses entries; an unreadable one is dropped (acked) and reported, so it cannot block the queue forever. */
