@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDiscord, FakeDiscordOptions, FakeWebhook } from '../helpers/fake-discord/index.js';
-import { FAKE_DISCORD_LIMITS, startFakeDiscord, validateDiscordBody } from '../helpers/fake-discord/index.js';
+import { DEFAULT_FAKE_RATE_LIMITS, FAKE_DISCORD_LIMITS, startFakeDiscord, validateDiscordBody } from '../helpers/fake-discord/index.js';
 
 const A: FakeWebhook = { id: '111111111111111111', token: 'tok-a', channelId: '900', name: 'alerts' };
 const B: FakeWebhook = { id: '222222222222222222', token: 'tok-b', channelId: '900' };
@@ -134,6 +134,18 @@ describe('validateDiscordBody: limits at and one over, in code points', () => {
     expect(errorAt(rejected(mixed), 'embeds')?.code).toBe('MAX_EMBED_SIZE_EXCEEDED');
   });
 
+  it('the 6000 total counts code points too: 6000 × "🔥" across embeds passes (12000 UTF-16 units), 6001 fails', () => {
+    const fire = (n: number): string => '🔥'.repeat(n);
+    const embeds = (extra: number): unknown => ({
+      embeds: [
+        { title: fire(256), description: fire(4096) },
+        { description: fire(1648 + extra) },
+      ],
+    });
+    expect(validateDiscordBody(embeds(0))).toEqual({ ok: true });
+    expect(errorAt(rejected(embeds(1)), 'embeds')?.code).toBe('MAX_EMBED_SIZE_EXCEEDED');
+  });
+
   it('field name and value must be non-empty; whitespace-only counts as empty', () => {
     for (const field of [{ name: '', value: 'v' }, { name: '  ', value: 'v' }, { name: 'n' }, { name: 'n', value: '\n\t' }]) {
       const body = rejected({ embeds: [{ fields: [field] }] });
@@ -256,6 +268,27 @@ describe('fake Discord over a socket: execute and get', () => {
     expect(msg.id).toMatch(/^\d{17,20}$/);
     expect(msg.id).toBe(f.messages[0]?.id);
     expect(Number.isNaN(Date.parse(String(msg.timestamp)))).toBe(false);
+  });
+
+  it('pings only from content, as allowed_mentions lets them (everyone covers @here); never from embeds', async () => {
+    const f = await start();
+    const content = '@here <@&11> <@22> <@!33>';
+    const embeds = [{ description: '@everyone <@&99> <@98>' }];
+    const send = async (extra: Record<string, unknown>): Promise<Record<string, unknown>> =>
+      (await (await post(`${f.apiUrlFor(A.id)}?wait=true`, { content, embeds, ...extra })).json()) as Record<string, unknown>;
+    const mentionsOf = (m: Record<string, unknown>): unknown => [m.mention_everyone, m.mention_roles, m.mentions];
+    expect(mentionsOf(await send({ allowed_mentions: { parse: ['everyone'], roles: ['11'] } }))).toEqual([true, ['11'], []]);
+    expect(mentionsOf(await send({ allowed_mentions: { parse: [] } }))).toEqual([false, [], []]);
+    expect(mentionsOf(await send({ allowed_mentions: { users: ['33'] } }))).toEqual([false, [], [{ id: '33' }]]);
+    expect(mentionsOf(await send({}))).toEqual([true, ['11'], [{ id: '22' }, { id: '33' }]]); // absent: all parsed
+    expect(f.messages.map((m) => m.pings)).toEqual([
+      { everyone: true, roles: ['11'], users: [] },
+      { everyone: false, roles: [], users: [] },
+      { everyone: false, roles: [], users: ['33'] },
+      { everyone: true, roles: ['11'], users: ['22', '33'] },
+    ]);
+    const quiet = await send({ content: 'see embed', allowed_mentions: { parse: ['everyone', 'roles', 'users'] } });
+    expect(mentionsOf(quiet)).toEqual([false, [], []]);
   });
 
   it('GET returns the webhook object and stores nothing', async () => {
@@ -409,6 +442,43 @@ describe('fake Discord: rate limits', () => {
     expect(await limited.json()).toEqual({ message: 'You are being rate limited.', retry_after: 0.6, global: true });
     clock.advance(600);
     expect((await post(f.apiUrlFor(hooks[10]!.id), ok)).status).toBe(204);
+  });
+
+  it('Cloudflare ban: N answers of 401/403/429 (not shared, not 404) in the window ban the IP for a window', async () => {
+    expect(DEFAULT_FAKE_RATE_LIMITS.invalid).toEqual({ limit: 10_000, windowMs: 600_000 });
+    const clock = manualClock();
+    const f = await start({ now: clock.now, rateLimits: { invalid: { limit: 3, windowMs: 60_000 }, channel: { limit: 1, windowMs: 60_000 } } });
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(204);
+    expect((await post(f.apiUrlFor(B.id), ok)).headers.get('x-ratelimit-scope')).toBe('shared'); // not counted
+    expect((await post(`${f.origin}/api/v10/webhooks/999/abc`, ok)).status).toBe(404); // not counted
+    f.inject(A.id, { status: 401 }); // injected faults are not counted
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(401);
+    expect((await post(f.apiUrlFor(A.id).replace(A.token, 'wrong'), ok)).status).toBe(401);
+    expect((await post(f.apiUrlFor(A.id).replace(A.token, 'wrong'), ok)).status).toBe(401);
+    clock.advance(10_000);
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(429); // channel limit: shared, not counted
+    expect((await post(f.apiUrlFor(B.id).replace(B.token, 'wrong'), ok)).status).toBe(401); // the 3rd: banned
+    clock.advance(1_000);
+    const banned = await post(f.apiUrlFor(A.id), ok);
+    expect(banned.status).toBe(429);
+    expect(banned.headers.get('retry-after')).toBe('59');
+    for (const [name] of banned.headers) expect(name.startsWith('x-ratelimit')).toBe(false);
+    expect(await banned.json()).toMatchObject({ code: 0 });
+    expect((await fetch(f.apiUrlFor(A.id))).status).toBe(429); // GET too
+    f.reset(); // forgets the ban with the other windows
+    expect((await post(f.apiUrlFor(B.id), ok)).status).toBe(204);
+  });
+
+  it('Cloudflare ban lifts one window after it started', async () => {
+    const clock = manualClock();
+    const f = await start({ now: clock.now, rateLimits: { invalid: { limit: 2, windowMs: 60_000 } } });
+    const wrong = f.apiUrlFor(A.id).replace(A.token, 'wrong');
+    expect((await post(wrong, ok)).status).toBe(401);
+    expect((await post(wrong, ok)).status).toBe(401);
+    clock.advance(59_999);
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(429);
+    clock.advance(1);
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(204);
   });
 
   it('limits can be switched off (for the benchmark), and then send no bucket headers', async () => {

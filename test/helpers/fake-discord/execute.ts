@@ -1,6 +1,7 @@
 import { INVALID_JSON, invalidFormBody } from './discord-errors.js';
 import { ErrorTree } from './error-tree.js';
 import { messageObject } from './message-object.js';
+import { pingsOf } from './pings.js';
 import { rateLimitedReply } from './rate-limits.js';
 import type { Reply } from './reply.js';
 import type { FakeState, Exchange } from './state.js';
@@ -74,6 +75,7 @@ export function executeWebhook(state: FakeState, ex: Exchange, webhook: FakeWebh
     ...(threadName === undefined ? {} : { threadName }),
     body: message,
     allowedMentionsPresent: message.allowed_mentions !== undefined && message.allowed_mentions !== null,
+    pings: pingsOf(message),
     apiVersion: ex.route.apiVersion,
     wait: query.wait,
     receivedAt: now,

@@ -8,6 +8,15 @@ const CLOUDFLARE_BAN_MESSAGE =
   'You are being blocked from accessing our API temporarily due to exceeding our rate limits frequently. ' +
   'Please read our docs at https://discord.com/developers/docs/topics/rate-limits to prevent this moving forward.';
 
+/** Cloudflare's ban: 429 with `Retry-After` (whole seconds) only, no X-RateLimit headers, body code 0. */
+export function cloudflareBanReply(retryAfterSeconds: number): Reply {
+  return {
+    status: 429,
+    headers: { 'retry-after': String(Math.ceil(retryAfterSeconds)) },
+    body: { message: CLOUDFLARE_BAN_MESSAGE, code: 0 },
+  };
+}
+
 /** Per-webhook FIFO queues of injected faults. */
 export class FaultQueues {
   private readonly queues = new Map<string, Fault[]>();
@@ -61,11 +70,7 @@ export function faultReply(
       });
     }
     case '429-cloudflare':
-      return {
-        status: 429,
-        headers: { 'retry-after': String(Math.ceil(fault.retryAfter)) },
-        body: { message: CLOUDFLARE_BAN_MESSAGE, code: 0 },
-      };
+      return cloudflareBanReply(fault.retryAfter);
     default:
       return null;
   }

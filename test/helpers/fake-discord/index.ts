@@ -10,6 +10,8 @@ export { DEFAULT_FAKE_RATE_LIMITS } from './rate-limits.js';
 export { DISCORD_CODES } from './discord-errors.js';
 export type { DiscordErrorBody } from './discord-errors.js';
 export type { ErrorNode, FieldError } from './error-tree.js';
+export { pingsOf } from './pings.js';
+export type { Pings } from './pings.js';
 export type {
   CloudflareFault,
   DelayFault,

@@ -1,3 +1,4 @@
+import { pingsOf } from './pings.js';
 import type { FakeWebhook } from './types.js';
 
 /** Discord's epoch (2015-01-01T00:00:00Z), the origin of snowflake timestamps. */
@@ -32,6 +33,7 @@ function discordTimestamp(now: number): string {
 /** The message object Discord answers to `?wait=true` (the fields a client may read). */
 export function messageObject(input: MessageObjectInput): Record<string, unknown> {
   const { body, webhook } = input;
+  const pings = pingsOf(body);
   const embeds = Array.isArray(body.embeds) ? body.embeds.map((e: unknown) => ({ type: 'rich', ...(e as object) })) : [];
   return {
     id: input.id,
@@ -47,9 +49,9 @@ export function messageObject(input: MessageObjectInput): Record<string, unknown
     },
     attachments: [],
     embeds,
-    mentions: [],
-    mention_roles: [],
-    mention_everyone: false,
+    mentions: pings.users.map((id) => ({ id })),
+    mention_roles: pings.roles,
+    mention_everyone: pings.everyone,
     pinned: false,
     tts: body.tts === true,
     timestamp: discordTimestamp(input.now),

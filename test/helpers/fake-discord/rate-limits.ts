@@ -6,11 +6,14 @@ import type { Reply } from './reply.js';
  * Defaults. Global 50 req/s per IP for unauthenticated calls is documented
  * (discord.com/developers/docs/topics/rate-limits#global-rate-limit); 5 / 2 s per webhook and
  * 30 messages / min per channel are folklore (docs/discord.md): we enforce them so senders design for them.
+ * 10,000 invalid responses (401, 403, 429 except scope `shared`) per 10 min → Cloudflare ban of the IP is
+ * documented (topics/rate-limits#invalid-request-limit-aka-cloudflare-bans).
  */
 export const DEFAULT_FAKE_RATE_LIMITS = {
   webhook: { limit: 5, windowMs: 2_000 },
   channel: { limit: 30, windowMs: 60_000 },
   global: { limit: 50, windowMs: 1_000 },
+  invalid: { limit: 10_000, windowMs: 600_000 },
 } as const satisfies Record<string, WindowLimit>;
 
 /** Routes with their own bucket, as Discord has (execute and get-webhook differ). */
@@ -142,11 +145,47 @@ export function rateLimitedReply(
   };
 }
 
-/** The three limiters of one fake, each null when switched off. */
+/** Whether Discord counts a response toward the Cloudflare ban: 401, 403, 429 unless its scope is `shared`. */
+export function isInvalidRequest(reply: Reply): boolean {
+  if (reply.status === 401 || reply.status === 403) return true;
+  return reply.status === 429 && reply.headers['x-ratelimit-scope'] !== 'shared';
+}
+
+/**
+ * Cloudflare's ban: `limit` invalid responses within `windowMs` ban the IP (the fake has one client
+ * address) for one window from the response that reached the limit.
+ */
+export class InvalidRequestBan {
+  private readonly window: SlidingWindow;
+  private bannedUntil = 0;
+
+  constructor(readonly rule: WindowLimit) {
+    this.window = new SlidingWindow(rule);
+  }
+
+  /** Counts one invalid response; the one that reaches the limit starts the ban. */
+  record(now: number): void {
+    this.window.record('ip', now);
+    if (!this.window.check('ip', now).allowed) this.bannedUntil = now + this.rule.windowMs;
+  }
+
+  /** Milliseconds the ban still lasts, 0 when not banned. */
+  remainingMs(now: number): number {
+    return Math.max(0, this.bannedUntil - now);
+  }
+
+  clear(): void {
+    this.window.clear();
+    this.bannedUntil = 0;
+  }
+}
+
+/** The limiters of one fake, each null when switched off. */
 export class FakeRateLimits {
   readonly global: SlidingWindow | null;
   readonly channel: SlidingWindow | null;
   readonly buckets: WebhookBuckets | null;
+  readonly invalid: InvalidRequestBan | null;
 
   constructor(options: FakeRateLimitOptions = {}) {
     const pick = (v: WindowLimit | false | undefined, d: WindowLimit): WindowLimit | null =>
@@ -157,6 +196,8 @@ export class FakeRateLimits {
     this.global = global === null ? null : new SlidingWindow(global);
     this.channel = channel === null ? null : new SlidingWindow(channel);
     this.buckets = webhook === null ? null : new WebhookBuckets(webhook, options.bucketHash ?? 'route');
+    const invalid = pick(options.invalid, DEFAULT_FAKE_RATE_LIMITS.invalid);
+    this.invalid = invalid === null ? null : new InvalidRequestBan(invalid);
   }
 
   /** Forgets every window and bucket. */
@@ -164,5 +205,6 @@ export class FakeRateLimits {
     this.global?.clear();
     this.channel?.clear();
     this.buckets?.clear();
+    this.invalid?.clear();
   }
 }

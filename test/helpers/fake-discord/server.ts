@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { INVALID_WEBHOOK_TOKEN, REQUEST_TOO_LARGE, UNKNOWN_WEBHOOK } from './discord-errors.js';
 import { executeWebhook } from './execute.js';
-import { faultReply } from './faults.js';
+import { cloudflareBanReply, faultReply } from './faults.js';
 import { webhookObject } from './message-object.js';
 import type { BucketRoute } from './rate-limits.js';
-import { rateLimitedReply } from './rate-limits.js';
+import { isInvalidRequest, rateLimitedReply } from './rate-limits.js';
 import type { Reply } from './reply.js';
 import { writeReply } from './reply.js';
 import { parseRoute } from './routes.js';
@@ -84,11 +84,15 @@ function decide(state: FakeState, ex: Exchange): Reply {
 }
 
 function respondNormally(state: FakeState, ex: Exchange): void {
-  answer(state, ex.res, ex.record, decide(state, ex));
+  const reply = decide(state, ex);
+  if (isInvalidRequest(reply)) state.limits.invalid?.record(state.now());
+  answer(state, ex.res, ex.record, reply);
 }
 
-/** Runs one webhook request: its next fault if any, else the normal behaviour. */
+/** Runs one webhook request: Cloudflare's ban if on, else its next fault if any, else the normal behaviour. */
 function dispatch(state: FakeState, ex: Exchange): void {
+  const banMs = state.limits.invalid?.remainingMs(state.now()) ?? 0;
+  if (banMs > 0) return answer(state, ex.res, ex.record, cloudflareBanReply(banMs / 1000));
   const fault = state.faults.shift(ex.route.webhookId);
   if (fault !== undefined && applyFault(state, ex, fault)) return;
   respondNormally(state, ex);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Pings } from './pings.js';
 
 /** One webhook the fake knows about, registered up front (or later with `addWebhook`). */
 export interface FakeWebhook {
@@ -33,6 +34,12 @@ export interface FakeRateLimitOptions {
   readonly channel?: WindowLimit | false;
   /** Global gate over every webhook request (sliding window). Default 50 / 1000 ms (documented). */
   readonly global?: WindowLimit | false;
+  /**
+   * Cloudflare ban: this many 401/403/429 answers of the fake itself (429 of scope `shared` excepted;
+   * injected faults are not counted) within the window ban the IP for one window: every webhook
+   * request then answers a 429 with `Retry-After` only and body code 0. Default 10000 / 600000 ms (documented).
+   */
+  readonly invalid?: WindowLimit | false;
   /**
    * What `X-RateLimit-Bucket` hashes. `'route'` (default) is what Discord does: the bucket string is
    * "non-inclusive of top-level resources", so every webhook shows the SAME bucket for execute and a
@@ -100,6 +107,8 @@ export interface RecordedMessage {
   readonly body: Readonly<Record<string, unknown>>;
   /** Whether the body carried `allowed_mentions` (we promise it on every request). */
   readonly allowedMentionsPresent: boolean;
+  /** Who Discord would ping: from `content` only, as `allowed_mentions` lets it. */
+  readonly pings: Pings;
   /** The `vN` of the path, or null for the unversioned `/api/webhooks/...`. */
   readonly apiVersion: number | null;
   /** Whether `?wait=true` was asked. */
