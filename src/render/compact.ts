@@ -23,29 +23,58 @@ export interface PackedMessage {
 export interface CompactLevel {
   nameMax: number;
   valueMax: number;
+  /**
+   * How much of the value the label line may take while the alert has a message (summary) to show too: the
+   * rest is the message's. Without it a Kubernetes alert's dozen labels fill the value, and alerts sharing
+   * a title ("Pod is crash looping.") show neither the summary nor the label that tells them apart.
+   */
+  labelsMax: number;
 }
 
-/** From detailed to terse. The last level shows names and key labels only. */
+/** From detailed to terse. The last level shows names and key labels (its message only when labels leave room). */
 export const COMPACT_LEVELS: readonly CompactLevel[] = [
-  { nameMax: 100, valueMax: 300 },
-  { nameMax: 80, valueMax: 120 },
-  { nameMax: 60, valueMax: 60 },
-  { nameMax: 48, valueMax: 24 },
+  { nameMax: 100, valueMax: 300, labelsMax: 150 },
+  { nameMax: 80, valueMax: 120, labelsMax: 60 },
+  { nameMax: 60, valueMax: 60, labelsMax: 30 },
+  { nameMax: 48, valueMax: 24, labelsMax: 24 },
 ];
+
+/** Counted characters of a value around its parts: severity icon and space, " — " between labels and message. */
+const VALUE_OVERHEAD = 5;
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-/** One alert as one compact field: status emoji + title; severity, key labels and message, cut to the level. */
-export function compactField(alert: Alert, level: CompactLevel): DiscordEmbedField {
+/**
+ * Label keys whose value is not the same in all of `alerts` (missing counts as a value): what tells the
+ * alerts of one group apart. Empty for a single alert.
+ */
+export function varyingLabels(alerts: readonly Alert[]): Set<string> {
+  const out = new Set<string>();
+  const [first, ...rest] = alerts;
+  if (first === undefined || rest.length === 0) return out;
+  const valueOf = (a: Alert, k: string): string | undefined => (Object.hasOwn(a.labels, k) ? a.labels[k] : undefined);
+  for (const k of new Set(alerts.flatMap((a) => Object.keys(a.labels)))) {
+    if (rest.some((a) => valueOf(a, k) !== valueOf(first, k))) out.add(k);
+  }
+  return out;
+}
+
+/**
+ * One alert as one compact field: status emoji + title; severity, key labels and message, cut to the level.
+ * The labels in `varying` (see {@link varyingLabels}) come first; the label line leaves the message its room.
+ */
+export function compactField(alert: Alert, level: CompactLevel, varying?: ReadonlySet<string>): DiscordEmbedField {
   const test = alert.isTest === true ? `${TEST_MARKER} ` : '';
   const note = alert.stateNote ? ` (${escapeText(alert.stateNote, 100)})` : '';
   const title = escapeText(oneLine(truncate(alert.title, level.nameMax)), level.nameMax) || 'Alert';
-  const labels = labelLine(alert.labels, level.valueMax);
   const name = `${statusEmoji(alert.status)} ${test}${title}${note}`;
   const titleWhole = codePointLength(oneLine(alert.title)) <= level.nameMax && codePointLength(name) <= level.nameMax;
   const message = titleWhole && messageRepeatsTitle(alert) ? '' : escapeText(oneLine(truncate(alert.message, level.valueMax)), level.valueMax);
+  // A short message leaves its unused share to the labels.
+  const labelsRoom = message === '' ? level.valueMax : Math.max(level.labelsMax, level.valueMax - VALUE_OVERHEAD - codePointLength(message));
+  const labels = labelLine(alert.labels, labelsRoom, varying);
   const value = [labels, message].filter((s) => s !== '').join(' — ');
   return {
     name: truncate(name, level.nameMax),
@@ -82,8 +111,9 @@ export function compactEmbeds(n: Notification, opts: RenderOptions, level: Compa
   const reserve = codePointLength(title) + 16 + codePointLength(description ?? '') + codePointLength(footer ?? '');
   const chunks: DiscordEmbedField[][] = [[]];
   let used = reserve;
+  const varying = varyingLabels(n.alerts);
   for (const alert of n.alerts) {
-    const f = compactField(alert, level);
+    const f = compactField(alert, level, varying);
     const size = codePointLength(f.name) + codePointLength(f.value);
     const current = chunks[chunks.length - 1] ?? [];
     if (current.length > 0 && (current.length >= MAX_FIELDS || used + size > MAX_TOTAL)) {
@@ -134,7 +164,26 @@ function fits(d: Draft | undefined, key: string, embeds: readonly DiscordEmbed[]
   return d !== undefined && d.key === key && d.embeds.length + embeds.length <= MAX_EMBEDS && d.size + embedsSize(embeds) <= MAX_TOTAL;
 }
 
-function place(drafts: Draft[], { n, opts, identity, key }: Item, embeds: DiscordEmbed[]): void {
+/** The mention tokens (`@here`, `<@&id>` …) the content pings for these starters together. */
+function pingTokens(starters: readonly { n: Notification; opts: RenderOptions }[]): Set<string> {
+  const content = buildPing(mergeMentions(starters.map(({ n, opts }) => mentionsFor(n, opts.mentions)))).content;
+  return new Set(content === '' ? [] : content.split(' '));
+}
+
+/**
+ * True when `item` can start in `d` without a ping being lost: the merged content is capped at 2000
+ * characters (and 100 ids per list), so starters whose mentions do not fit together would each lose some.
+ * Every starter must keep every token it would ping alone.
+ */
+function keepsPings(d: Draft, item: Item): boolean {
+  if (mentionsFor(item.n, item.opts.mentions) === undefined) return true; // adds nothing to the content
+  const together = [...d.starters, { n: item.n, opts: item.opts }];
+  const merged = pingTokens(together);
+  return together.every((s) => [...pingTokens([s])].every((t) => merged.has(t)));
+}
+
+function place(drafts: Draft[], item: Item, embeds: DiscordEmbed[]): void {
+  const { n, opts, identity, key } = item;
   const open = (): Draft => {
     const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [] };
     drafts.push(d);
@@ -142,7 +191,7 @@ function place(drafts: Draft[], { n, opts, identity, key }: Item, embeds: Discor
   };
   const whole = embeds.length <= MAX_EMBEDS && embedsSize(embeds) <= MAX_TOTAL;
   let last = drafts[drafts.length - 1];
-  const first = fits(last, key, whole ? embeds : embeds.slice(0, 1)) ? last : open();
+  const first = fits(last, key, whole ? embeds : embeds.slice(0, 1)) && keepsPings(last, item) ? last : open();
   first.starters.push({ n, opts });
   last = first;
   for (const e of embeds) {
@@ -176,8 +225,8 @@ function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {
  * order within 10 embeds and 6000 characters. A notification straddles two messages only when it alone
  * cannot fit one. Notifications with a different username, avatar or forum post never share a message.
  * Content pings the union of the mentions of the firing notifications that start in the message;
- * resolved ones never ping. Picks the most detailed `COMPACT_LEVELS` entry that needs no more messages
- * than the tersest one.
+ * resolved ones never ping; one whose pings would not fit the content beside the others starts a new
+ * message. Picks the most detailed `COMPACT_LEVELS` entry that needs no more messages than the tersest one.
  */
 export function packNotifications(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): PackedMessage[] {
   const items = ns.map((n) => toItem(n, optsFor(n)));

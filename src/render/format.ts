@@ -110,11 +110,16 @@ function aliasKeys(labels: Record<string, string>): Set<string> {
   return out;
 }
 
-/** `k=v` pairs of labels on one line, escaped, cut to `max`. */
-export function labelLine(labels: Record<string, string>, max: number): string {
+/**
+ * `k=v` pairs of labels on one line, escaped, cut to `max`. Keys in `first` lead (in their usual order):
+ * in a compact group, the labels that tell its alerts apart must not be cut off by the ones they share.
+ */
+export function labelLine(labels: Record<string, string>, max: number, first: ReadonlySet<string> = new Set()): string {
+  const entries = keyLabels(labels);
+  const ordered = [...entries.filter(([k]) => first.has(k)), ...entries.filter(([k]) => !first.has(k))];
   const parts: string[] = [];
   let used = 0;
-  for (const [k, v] of keyLabels(labels)) {
+  for (const [k, v] of ordered) {
     if (used > max) break; // the rest would be cut anyway
     const part = `${truncate(k, max)}=${truncate(v, Math.min(max, LABEL_VALUE_MAX))}`;
     parts.push(part);

@@ -25,6 +25,29 @@ describe('packNotifications', () => {
     expect(packed.flatMap((p) => p.notificationIds)).toEqual(ns.map((n) => n.id));
   });
 
+  it('a storm of groups whose alerts share a title: each field shows the label that tells it apart and its summary', () => {
+    // kube-prometheus: one summary ("Pod is crash looping.") for all, a dozen labels, the pod only in `pod` and the description.
+    const crashLooping = (g: number, i: number) => makeAlert({
+      severity: 'warning', title: 'Pod is crash looping.',
+      message: `Pod production/api-7d9f8b6c4-${g}x${i} (app) is in waiting state (reason: "CrashLoopBackOff").`,
+      labels: {
+        alertname: 'KubePodCrashLooping', severity: 'warning', container: 'app', endpoint: 'http', instance: '10.0.0.1:8080', job: 'kube-state-metrics',
+        namespace: 'production', pod: `api-7d9f8b6c4-${g}x${i}`, prometheus: 'monitoring/kube-prometheus-stack-prometheus',
+        service: 'kube-prometheus-stack-kube-state-metrics', uid: '8a1b2c3d-1111-2222-3333-444455556666',
+      },
+    });
+    const ns = Array.from({ length: 30 }, (_, g) => makeNotification(Array.from({ length: 5 }, (_, i) => crashLooping(g, i)), { id: `n-${g}` }));
+    const packed = packNotifications(ns, () => makeOptions());
+    expect(packed.length).toBeLessThanOrEqual(3);
+    const fields = packed.flatMap((p) => p.message.embeds.flatMap((e) => e.fields ?? []));
+    const alerts = ns.flatMap((n) => n.alerts);
+    expect(fields).toHaveLength(alerts.length);
+    alerts.forEach((a, k) => {
+      expect(fields[k]!.value).toContain(`pod=${a.labels['pod']}`);
+      expect(fields[k]!.value).toContain(a.message.slice(0, 15)); // the summary shows, at least its start
+    });
+  });
+
   it('never splits a notification that fits one message, and fills in order', () => {
     const ns = storm(25, 3);
     const packed = packNotifications(ns, () => makeOptions());
@@ -71,6 +94,23 @@ describe('packNotifications', () => {
     expect(msg.content).toBe('@here <@&111> <@&222> **2 firing** — critical');
     expect(msg.allowed_mentions).toEqual({ parse: ['everyone'], roles: ['111', '222'] });
     expect(msg.embeds[2]!.color).toBe(RESOLVED_COLOR);
+  });
+
+  it('keeps every notification\'s pings when together they exceed the 2000 characters of content: another message', () => {
+    // Library sends ping their own users: 10 notifications × 12 users is ~2600 characters of mentions.
+    const users = (g: number) => Array.from({ length: 12 }, (_, i) => `1000000000000000${g}${String(i).padStart(2, '0')}`);
+    const ns = Array.from({ length: 10 }, (_, g) => makeNotification([makeAlert()], { id: `n-${g}` }));
+    const packed = packNotifications(ns, (n) => makeOptions({ mentions: { users: users(Number(n.id.slice(2))) } }));
+    expect(packed.length).toBeGreaterThan(1);
+    for (const p of packed) {
+      expectSafeMessage(p.message, { users: ns.flatMap((_, g) => users(g)) });
+      for (const id of p.notificationIds) {
+        for (const u of users(Number(id.slice(2)))) {
+          expect(p.message.content).toContain(`<@${u}>`);
+          expect(p.message.allowed_mentions.users).toContain(u);
+        }
+      }
+    }
   });
 
   it('resolved-only batches never ping', () => {
