@@ -1,4 +1,4 @@
-import { MAX_FIELD_VALUE, truncate, truncateStart } from './limits.js';
+import { ELLIPSIS, MAX_FIELD_VALUE, truncate, truncateStart } from './limits.js';
 
 /** Zero-width space: invisible, but breaks mention and code-fence syntax. */
 export const ZWSP = '\u200b';
@@ -63,7 +63,19 @@ export function neutraliseMentions(s: string): string {
  */
 export function escapeText(s: string, max?: number): string {
   if (max === undefined) return neutraliseMentions(escapeMarkdown(cleanText(s)));
-  return truncate(neutraliseMentions(escapeMarkdown(cleanText(truncate(s, max)))), max);
+  return withoutDanglingEscape(truncate(neutraliseMentions(escapeMarkdown(cleanText(truncate(s, max)))), max));
+}
+
+/**
+ * A cut between an escape's backslash and the character it escapes leaves `\…`: Discord shows that
+ * backslash, since `…` needs no escape. An odd run of backslashes before the ellipsis means the last one
+ * escaped what was cut off; it goes too.
+ */
+function withoutDanglingEscape(cut: string): string {
+  if (!cut.endsWith(ELLIPSIS)) return cut;
+  let run = 0;
+  for (let i = cut.length - ELLIPSIS.length - 1; i >= 0 && cut[i] === '\\'; i--) run++;
+  return run % 2 === 1 ? `${cut.slice(0, cut.length - ELLIPSIS.length - 1)}${ELLIPSIS}` : cut;
 }
 
 /**

@@ -20,6 +20,11 @@ describe('neutraliseMentions', () => {
     expect(out).toContain('mail@example.com');
   });
 
+  it('a cut never leaves an escape backslash without what it escaped (Discord would show "\\…")', () => {
+    expect(escapeText(`${'a'.repeat(9)}*bold*`, 11)).toBe(`${'a'.repeat(9)}…`);
+    expect(escapeText(`${'a'.repeat(8)}*bold*`, 11)).toBe(`${'a'.repeat(8)}\\*…`); // a whole escape stays
+  });
+
   it('applies inside escapeText too', () => {
     expect(escapeText('ping @here *now*')).toBe(`ping @${ZWSP}here \\*now\\*`);
   });
