@@ -9,14 +9,26 @@ message="${3:-}"
 severity="${4:-}"
 url="${ALERTCORD_URL:-http://localhost:8080}"
 # jq would be nicer; plain printf with escaping keeps this script dependency-free.
-json_escape() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e ':a;N;$!ba;s/\n/\\n/g'; }
+# JSON strings may not hold raw control characters (RFC 8259), and command output often does (tabs,
+# CRLF, colour codes): a raw one makes the request invalid JSON, refused with a 400. So: drop control
+# characters other than tab, CR and newline; escape backslash, quote, tab and CR; join lines with \n.
+# POSIX tr/sed/awk only (no GNU sed labels), so it runs on macOS and busybox too.
+tab=$(printf '\t')
+cr=$(printf '\r')
+json_escape() {
+  printf '%s' "$1" | LC_ALL=C tr -d '\000-\010\013\014\016-\037' \
+    | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/${tab}/\\\\t/g" -e "s/${cr}/\\\\r/g" \
+    | awk 'NR > 1 { printf "%s", "\\n" } { printf "%s", $0 }'
+}
 body=$(printf '{"type":"%s","title":"%s","message":"%s","severity":"%s","labels":{"host":"%s"}}' \
-  "$(json_escape "$type")" "$(json_escape "$title")" "$(json_escape "$message")" "$(json_escape "$severity")" "$(hostname)")
+  "$(json_escape "$type")" "$(json_escape "$title")" "$(json_escape "$message")" "$(json_escape "$severity")" "$(json_escape "$(hostname)")")
 auth=()
 token="${ALERTCORD_TOKEN:-${INGEST_TOKEN:-}}"
 [ -n "$token" ] && auth=(-H "authorization: Bearer ${token}")
 # --fail-with-body: a non-2xx answer (400 with the failing paths, 503 with Retry-After) fails the script.
-# --retry retries 503s (queue full, shutting down) as Alertmanager would.
-curl --silent --show-error --fail-with-body --retry 3 --retry-delay 2 \
-  -H 'content-type: application/json' "${auth[@]}" --data "$body" "$url/webhook/generic"
+# --retry retries 503s (queue full, shutting down) as Alertmanager would; --retry-connrefused also retries
+# while alertcord restarts (nothing was sent, so a retry cannot duplicate).
+# ${auth[@]+...}: bash before 4.4 (macOS's 3.2) calls an empty array unbound under `set -u`.
+curl --silent --show-error --fail-with-body --retry 3 --retry-delay 2 --retry-connrefused \
+  -H 'content-type: application/json' ${auth[@]+"${auth[@]}"} --data "$body" "$url/webhook/generic"
 echo

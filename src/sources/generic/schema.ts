@@ -60,10 +60,22 @@ function parseColor(text: string): number | undefined {
   return /^\d+$/.test(t) ? Number(t) : undefined;
 }
 
-/** An ISO 8601 time or Unix seconds/milliseconds, as ISO 8601. */
+/** Unix seconds or milliseconds as text (`"$(date +%s)"`, `date +%s.%N`): Date.parse reads none of them. */
+const EPOCH_TEXT = /^\s*-?\d+(?:\.\d+)?\s*$/;
+
+/** A Unix time in seconds (below {@link EPOCH_SECONDS_LIMIT}) or milliseconds, in milliseconds. */
+function epochMs(value: number): number {
+  return Math.abs(value) < EPOCH_SECONDS_LIMIT ? value * 1000 : value;
+}
+
+/**
+ * An ISO 8601 time or Unix seconds/milliseconds, as ISO 8601. The Unix time may come as a number or as a
+ * string of digits: a script quoting `$(date +%s)` in its JSON means the same time as one that does not.
+ */
 const timestampSchema = z.union([z.string(), z.number()]).nullish().transform((value, ctx): string | undefined => {
   if (value == null || value === '') return undefined;
-  const ms = typeof value === 'number' ? (Math.abs(value) < EPOCH_SECONDS_LIMIT ? value * 1000 : value) : Date.parse(value);
+  const numeric = typeof value === 'number' ? value : EPOCH_TEXT.test(value) ? Number(value) : undefined;
+  const ms = numeric !== undefined ? epochMs(numeric) : Date.parse(value as string);
   if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS) return new Date(ms).toISOString();
   ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or Unix seconds/milliseconds', input: value });
   return z.NEVER;
@@ -89,11 +101,27 @@ const authorSchema = z
 /** Footer as text, or `{ text }`. */
 const footerSchema = z.preprocess(unwrap('text'), wireText).optional();
 
+/**
+ * `inline` as a boolean, or as the text "true" / "false" (any case): what `jq --arg`, an envsubst template
+ * or a quoted shell variable produces. "" and null mean not given; other text is an issue.
+ */
+const inlineSchema = z
+  .union([z.boolean(), z.string()], { error: 'expected true or false' })
+  .nullish()
+  .transform((value, ctx): boolean | undefined => {
+    if (value == null || typeof value === 'boolean') return value ?? undefined;
+    const text = value.trim().toLowerCase();
+    if (text === '') return undefined;
+    if (text === 'true' || text === 'false') return text === 'true';
+    ctx.addIssue({ code: 'custom', message: 'expected true or false', input: value });
+    return z.NEVER;
+  });
+
 /** One embed field; the value may be a number or null (shown empty). */
 export const genericFieldSchema = z.object({
   name: requiredText,
   value: wireText.transform((v) => v ?? ''),
-  inline: z.boolean().nullish(),
+  inline: inlineSchema,
 });
 
 /** One generic alert object, either shape. */

@@ -46,6 +46,29 @@ describe("parseGeneric: the seed's NotificationMessage", () => {
   });
 });
 
+describe('parseGeneric: values a shell script writes as strings', () => {
+  // `"timestamp":"$(date +%s)"`, `jq --arg inline true`, an envsubst template: every value arrives quoted.
+  it('reads a Unix time given as a string of digits, as it reads the number', () => {
+    for (const timestamp of ['1795887000', ' 1795887000 ', '1795887000000', '1795887000.25']) {
+      expect(onlyGroup(parseGeneric({ title: 't', timestamp })).alerts[0]!.startsAt, timestamp).toMatch(/^2026-11-28T/);
+    }
+    expect(onlyGroup(parseGeneric({ title: 't', timestamp: '1795887000' })).alerts[0]!.startsAt).toBe(
+      onlyGroup(parseGeneric({ title: 't', timestamp: 1_795_887_000 })).alerts[0]!.startsAt,
+    );
+  });
+
+  it('reads inline given as "true" / "false" (any case) like the booleans; "" means not given', () => {
+    const fields = onlyGroup(
+      parseGeneric({ title: 't', fields: [{ name: 'a', value: '1', inline: 'true' }, { name: 'b', value: '2', inline: 'FALSE' }, { name: 'c', value: '3', inline: '' }] }),
+    ).alerts[0]!.fields;
+    expect(fields).toEqual([{ name: 'a', value: '1', inline: true }, { name: 'b', value: '2', inline: false }, { name: 'c', value: '3' }]);
+  });
+
+  it('still refuses inline text that is not a boolean, at its path', () => {
+    expect(issuePaths(parseGeneric({ title: 't', fields: [{ name: 'a', value: '1', inline: 'yes please' }] }))).toEqual(['fields.0.inline']);
+  });
+});
+
 describe('parseGeneric: the friendly shape', () => {
   it('maps type, severity synonym, status, labels, description and dedupe_key', () => {
     const group = onlyGroup(parseGeneric(fixtureBody('generic/friendly-resolved.json')));

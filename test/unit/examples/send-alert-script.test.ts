@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * config/examples/send-alert.sh against a stub that records what curl posts: the script must build valid
+ * JSON from whatever text a script hands it (command output holds tabs, CRLF, escape sequences). The
+ * delivery through a real alertcord is test/e2e/shell-script.test.ts.
+ */
+const run = promisify(execFile);
+const SCRIPT = new URL('../../../config/examples/send-alert.sh', import.meta.url).pathname;
+let server: Server;
+let url: string;
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('send-alert.sh builds valid JSON from any text', () => {
+  it('escapes tabs, carriage returns, backslashes, quotes and newlines, and drops other control characters', async () => {
+    const message = 'db-1\tFAILED\r\nC:\\backup "nightly"\nbell\u0007 esc\u001b[31mred';
+    const env: NodeJS.ProcessEnv = { ...process.env, ALERTCORD_URL: url };
+    delete env.ALERTCORD_TOKEN;
+    delete env.INGEST_TOKEN;
+    const { stdout } = await run('bash', [SCRIPT, 'error', 'Backup\tfailed', message, 'error'], { env });
+    expect(JSON.parse(stdout)).toEqual({ accepted: 1 });
+    const body = JSON.parse(bodies.at(-1) ?? '') as Record<string, unknown>;
+    expect(body).toMatchObject({
+      type: 'error',
+      title: 'Backup\tfailed',
+      message: 'db-1\tFAILED\r\nC:\\backup "nightly"\nbell esc[31mred',
+      severity: 'error',
+    });
+  });
+});
