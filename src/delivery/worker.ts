@@ -20,6 +20,15 @@ export const GATHER_POLL_MS = 100;
 /** How long one blocking read waits for work before looping (to notice stop). */
 export const READ_BLOCK_MS = 1_000;
 
+/** What the messages of one notification posted so far took (a split notification has several). */
+interface SentSoFar {
+  messageIds: string[];
+  attempts: number;
+  ms: number;
+  retries: number;
+  lastFailure?: FailureReason;
+}
+
 export interface WorkerDeps {
   config: () => Config;
   store: Store;
@@ -156,7 +165,7 @@ export class WebhookWorker {
     const byId = new Map(items.map((i) => [i.notification.id, i]));
     const parts = new Map<string, number>();
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
-    const sentIds = new Map<string, { messageIds: string[]; attempts: number; ms: number; retries: number; lastFailure?: FailureReason }>();
+    const sentIds = new Map<string, SentSoFar>();
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
@@ -204,7 +213,7 @@ export class WebhookWorker {
         await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
         return;
       }
-      await this.#settleFailure(outcome, ids, byId, target, config, signal);
+      await this.#settleFailure(outcome, ids, byId, target, config, signal, sentIds);
       // The messages after this one were rendered with the notifications just settled in them (a packed
       // message spills a notification into the next): posted as they are, they would carry those again, and
       // a culprit's spilled part would get an innocent neighbour dead-lettered. Plan what is left anew.
@@ -227,7 +236,7 @@ export class WebhookWorker {
   }
 
   /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
-  async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
+  async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal, sentIds: ReadonlyMap<string, SentSoFar>): Promise<void> {
     // Judged on what the message carried; only what is still ours (not taken over meanwhile) is settled.
     const packed = ids.length > 1;
     ids = ids.filter((id) => byId.has(id));
@@ -242,7 +251,17 @@ export class WebhookWorker {
     for (const id of ids) {
       const item = byId.get(id)!;
       byId.delete(id);
-      await this.deps.recorder.deadLetter(this.queueKey, item, { reason: outcome.reason, detail: outcome.detail, attempts: outcome.attempts, retries: outcome.retries, webhookId: target.webhook.id });
+      // A split notification may have had messages posted before this one failed: they are in the channel,
+      // so its history names them and counts their attempts and retries too.
+      const before = sentIds.get(id);
+      await this.deps.recorder.deadLetter(this.queueKey, item, {
+        reason: outcome.reason,
+        detail: outcome.detail,
+        attempts: outcome.attempts + (before?.attempts ?? 0),
+        retries: outcome.retries + (before?.retries ?? 0),
+        messageIds: before ? [...before.messageIds] : [],
+        webhookId: target.webhook.id,
+      });
     }
   }
 

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
+import { RedisHistory } from '../../src/store/redis/history.js';
+import { redisKeys } from '../../src/store/redis/keys.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { HISTORY_CONTRACT_OPTIONS, T0, historyEntry, ids } from './history-fixtures.js';
 
@@ -99,5 +101,49 @@ describe('Redis history shared by replicas, with a cache of recent entries in ea
     const keys = await admin.keys('*');
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).toMatch(/^alertcord:\{(history|stats)\}:/);
+  });
+});
+
+describe('Redis history: a query that reads the index page by page', () => {
+  let client: Redis;
+  beforeEach(async () => {
+    await admin.flushall();
+    client = new Redis(server.url);
+  });
+  afterEach(async () => {
+    await client.quit();
+  });
+
+  it('lists an entry once even when entries are recorded between its pages (they shift the pages down)', async () => {
+    // No cache: every query reads the index, 100 ids a page. The 100th newest entry is the only failed one,
+    // the last of the first page.
+    const history = new RedisHistory(client, { keys: redisKeys('alertcord'), maxEntries: 1_000, retentionMs: HISTORY_CONTRACT_OPTIONS.historyRetentionMs, commandTimeoutMs: 2_000, now: () => T0, cacheSize: 0 });
+    for (let i = 0; i < 150; i++) {
+      const failed = i === 50;
+      await history.record(historyEntry(`p${String(i).padStart(3, '0')}`, { receivedAt: T0 - 200_000 + i * 1_000, outcome: failed ? { status: 'dead_lettered', reason: 'server_error' } : {} }));
+    }
+    // A delivery finishing (on this replica or another) while the query is between its pages.
+    const page = client.zrevrangebyscore.bind(client) as (...args: unknown[]) => Promise<string[]>;
+    let pages = 0;
+    (client as unknown as { zrevrangebyscore: (...args: unknown[]) => Promise<string[]> }).zrevrangebyscore = async (...args) => {
+      const answer = await page(...args);
+      if (pages++ === 0) await admin.zadd(redisKeys('alertcord').historyIndex, T0 - 500, 'new-between-pages');
+      return answer;
+    };
+    expect(ids(await history.list({ outcome: 'failed' }))).toEqual(['p050']);
+    expect(pages).toBeGreaterThan(1);
+  });
+
+  it('pages through more entries of one instant than a page holds, each once, in id order', async () => {
+    const history = new RedisHistory(client, { keys: redisKeys('alertcord'), maxEntries: 1_000, retentionMs: HISTORY_CONTRACT_OPTIONS.historyRetentionMs, commandTimeoutMs: 2_000, now: () => T0, cacheSize: 0 });
+    const failed: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      const id = `s${String(i).padStart(3, '0')}`;
+      if (i % 10 === 0) failed.unshift(id);
+      await history.record(historyEntry(id, { receivedAt: T0 - 1_000, outcome: i % 10 === 0 ? { status: 'dead_lettered', reason: 'server_error' } : {} }));
+    }
+    await history.record(historyEntry('older', { receivedAt: T0 - 2_000, outcome: { status: 'dead_lettered', reason: 'server_error' } }));
+    expect(ids(await history.list({ outcome: 'failed' }))).toEqual([...failed, 'older']);
+    expect(await history.list({ limit: 1_000 })).toHaveLength(251);
   });
 });

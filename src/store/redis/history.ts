@@ -101,20 +101,33 @@ export class RedisHistory implements History {
     cache.fill(Number(seq ?? 0), entries, last, ids.length < cache.size);
   }
 
-  /** Pages through the index from `until` down to the cutoff, newest first, until `limit` entries match. */
+  /**
+   * Pages through the index from `until` down to the cutoff, newest first, until `limit` entries match.
+   * Each page starts at the score where the last one ended (skipping the members already read at that
+   * score), not at an offset from the top: entries recorded meanwhile (deliveries finishing on any replica)
+   * land above the cursor and would shift an offset, listing the entries at a page's end twice.
+   */
   async #scan(query: HistoryQuery, now: number, limit: number): Promise<HistoryEntry[]> {
     const cutoff = historyCutoff(query, now, this.options.retentionMs);
-    const top = query.until === undefined ? '+inf' : String(query.until);
     const page = Math.max(limit, HISTORY_DEFAULT_LIMIT);
+    const seen = new Set<string>();
     const out: HistoryEntry[] = [];
-    for (let offset = 0; out.length < limit; offset += page) {
-      const ids = await this.redis.zrevrangebyscore(this.options.keys.historyIndex, top, cutoff, 'LIMIT', offset, page);
-      for (const entry of await this.#load(ids)) {
+    let top = query.until === undefined ? '+inf' : String(query.until);
+    let ties = 0; // members already read at score `top`
+    while (out.length < limit) {
+      const flat = await this.redis.zrevrangebyscore(this.options.keys.historyIndex, top, cutoff, 'WITHSCORES', 'LIMIT', ties, page);
+      const ids = flat.filter((_, i) => i % 2 === 0);
+      const fresh = ids.filter((id) => !seen.has(id));
+      for (const id of fresh) seen.add(id);
+      for (const entry of await this.#load(fresh)) {
         if (entry === undefined || !matchesHistoryQuery(entry, query)) continue;
         out.push(entry);
         if (out.length >= limit) break;
       }
       if (ids.length < page) break;
+      const last = flat.at(-1)!;
+      ties = last === top ? ties + ids.length : countFromEnd(flat, last);
+      top = last;
     }
     return out;
   }
@@ -138,6 +151,13 @@ export class RedisHistory implements History {
   #ready(): Promise<void> {
     return whenReady(this.redis, this.options.commandTimeoutMs);
   }
+}
+
+/** How many members at the end of a WITHSCORES reply (member, score, …) have the score `score`. */
+function countFromEnd(flat: string[], score: string): number {
+  let n = 0;
+  for (let i = flat.length - 1; i > 0 && flat[i] === score; i -= 2) n++;
+  return n;
 }
 
 /** An entry as stored; entries written before `retries` existed read as "no retries". */
