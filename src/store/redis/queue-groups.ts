@@ -16,10 +16,17 @@ export interface QueueGroupOptions {
   keys: RedisKeys;
   consumerName: string;
   commandTimeoutMs: number;
-  /** This process's connection name (consumer-liveness.ts); without it leftovers wait for the visibility timeout. */
+  /**
+   * This process's connection name (see consumer-liveness.ts): with it, what a previous life of this consumer
+   * left pending is released at once, unless another live process uses the same consumer name. Without it,
+   * leftovers wait for the visibility timeout like any other consumer's.
+   */
   connectionName?: string;
+  /** Consumers of a queue's group idle this long with nothing pending are forgotten (default 7 days). */
   forgetConsumersIdleMs?: number;
+  /** Told when idle consumers could not be forgotten (housekeeping; the read goes on). */
   onError: (err: Error) => void;
+  /** Told once when another live process uses this consumer name (its replicas need unique names). */
   onWarning?: (message: string) => void;
 }
 

@@ -4,7 +4,7 @@ import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
 import type { RedisKeys } from './keys.js';
-import { CONSUMER_GROUP, IDS_PER_CALL, QueueGroups } from './queue-groups.js';
+import { CONSUMER_GROUP, IDS_PER_CALL, QueueGroups, type QueueGroupOptions } from './queue-groups.js';
 import type { ScriptCommands } from './scripts.js';
 import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
 
@@ -16,27 +16,15 @@ export const RELEASED_IDLE_MS = 30 * 24 * 3_600_000;
 /** How often an enqueueing replica repeats that its queue exists (SADD to the queue set). */
 export const ANNOUNCE_EVERY_MS = 60_000;
 
-export interface RedisQueueOptions {
-  keys: RedisKeys;
-  consumerName: string;
+/** The queue's options; the group preparation's (connection name, idle consumers, warnings) are in {@link QueueGroupOptions}. */
+export interface RedisQueueOptions extends QueueGroupOptions {
   /** Most undelivered entries per queue (queued + in flight); past it enqueue answers 'full'. */
   queueSize: number;
   /** An entry held longer than this without `touch` is taken over by the next reader (a dead process's work). */
   visibilityTimeoutMs: number;
-  commandTimeoutMs: number;
   now: () => number;
   /** Told about entries that could not be parsed (they are dropped, not retried forever). */
   onError: (err: Error) => void;
-  /**
-   * This process's connection name (see consumer-liveness.ts): with it, what a previous life of this consumer
-   * left pending is released at once, unless another live process uses the same consumer name. Without it,
-   * leftovers wait for the visibility timeout like any other consumer's.
-   */
-  connectionName?: string;
-  /** Consumers of a queue's group idle this long with nothing pending are forgotten (default 7 days). */
-  forgetConsumersIdleMs?: number;
-  /** Told once when another live process uses this consumer name (its replicas need unique names). */
-  onWarning?: (message: string) => void;
   /** `durability: fsync`: resolves once an answered enqueue is on disk (WAITAOF), rejects when it is not. */
   confirm?: () => Promise<void>;
 }
