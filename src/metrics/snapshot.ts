@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { BreakerState } from '../delivery/circuit-breaker.js';
 import { queueTarget } from '../delivery/queue-target.js';
 import type { WebhookState } from '../delivery/webhook-state.js';
+import { queueDepth } from '../store/queue-depth.js';
 import type { Store } from '../store/types.js';
 
 /** What the scrape-time gauges show, read once per scrape. Keyed by webhook id (never its token). */
@@ -63,10 +64,8 @@ async function readSnapshot(deps: SnapshotDeps): Promise<ScrapeSnapshot> {
 
 /** One queue's depth and oldest age; undefined when the store cannot say. */
 async function readQueue(store: Store, key: string, now: number): Promise<ScrapeSnapshot['queues'][number] | undefined> {
-  const depth = await store.queue.depth(key).catch(() => undefined);
-  if (depth === undefined) return undefined;
-  const oldest = depth > 0 ? await store.queue.oldestEnqueuedAt(key).catch(() => undefined) : undefined;
-  return { webhook: key, depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000) };
+  const q = await queueDepth(store, key, now);
+  return q && { webhook: key, depth: q.depth, oldestAgeSeconds: q.oldestAgeMs / 1000 };
 }
 
 /** One configured webhook's breaker, broken mark, pause and last success; undefined when unreadable. */

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { queueTarget } from '../delivery/queue-target.js';
 import type { WebhookState, WebhookStatus } from '../delivery/webhook-state.js';
+import { queueDepth } from '../store/queue-depth.js';
 import type { Store } from '../store/types.js';
 import type { WatchdogStatus } from './watchdog.js';
 
@@ -92,9 +93,8 @@ async function otherQueuesOf(store: Store, webhookIds: string[], now: number): P
 
 /** Depth (-1 when the store cannot say) and the age of the oldest undelivered notification. */
 async function queueInfo(store: Store, key: string, now: number): Promise<{ depth: number; oldestAgeSeconds: number }> {
-  const depth = await store.queue.depth(key).catch(() => -1);
-  const oldest = depth > 0 ? await store.queue.oldestEnqueuedAt(key).catch(() => undefined) : undefined;
-  return { depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.round((now - oldest) / 1000)) };
+  const q = await queueDepth(store, key, now);
+  return { depth: q?.depth ?? -1, oldestAgeSeconds: Math.round((q?.oldestAgeMs ?? 0) / 1000) };
 }
 
 function webhookReport(s: WebhookStatus, alertTypes: string[], queue: WebhookReport['queue'], now: number): WebhookReport {
