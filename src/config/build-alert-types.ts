@@ -16,17 +16,33 @@ export function buildAlertTypes(file: FileConfig, env: Record<string, string | u
   for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
   const issues: ConfigIssue[] = [];
   const webhooks = new Map<string, Webhook>();
+  /** `?thread_id=` of a type's URL: where that URL posts, for the type and for those falling back to it. */
+  const urlThreads = new Map<string, string>();
   for (const [name, entry] of Object.entries(declared)) {
     if (!entry.webhook) continue;
     const parsed = parseWebhookUrl(entry.webhook, file.discord.allowed_hosts);
     const variable = WEBHOOK_ENV[name];
     const where = variable && env[variable]?.trim() ? variable : `alert_types.${name}.webhook`;
-    if (parsed.ok) webhooks.set(name, parsed.webhook);
-    else issues.push({ path: where, message: `webhook URL ${parsed.error}` });
+    if (!parsed.ok) {
+      issues.push({ path: where, message: `webhook URL ${parsed.error}` });
+      continue;
+    }
+    webhooks.set(name, parsed.webhook);
+    if (parsed.threadId === undefined) continue;
+    urlThreads.set(name, parsed.threadId);
+    if (entry.thread_name) issues.push({ path: where, message: `webhook URL has ?thread_id= and alert_types.${name}.thread_name is set: set only one of them` });
+    else if (entry.thread_id !== undefined && entry.thread_id !== parsed.threadId) {
+      issues.push({ path: where, message: `webhook URL's ?thread_id= differs from alert_types.${name}.thread_id: set only one of them` });
+    }
   }
   const alertTypes = new Map<string, AlertTypeConfig>();
   for (const [name, entry] of Object.entries(declared)) {
-    alertTypes.set(name, alertType(name, entry, webhooks.get(name), webhooks.get('general'), file.discord.rate_limit));
+    const own = webhooks.get(name);
+    const type = alertType(name, entry, own, webhooks.get('general'), file.discord.rate_limit);
+    // The type's own thread_id / thread_name win; otherwise the thread its webhook URL names.
+    const urlThread = urlThreads.get(own ? name : 'general');
+    if (type.threadId === undefined && type.threadName === undefined && urlThread !== undefined) type.threadId = urlThread;
+    alertTypes.set(name, type);
     issues.push(...alertTypeIssues(name, entry));
   }
   return { alertTypes, webhookCount: webhooks.size, issues };

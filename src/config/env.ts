@@ -47,6 +47,20 @@ export const envSchema = z.object({
 export type EnvConfig = z.infer<typeof envSchema>;
 
 /**
+ * A copy of `env` without the alertcord variables (and their `NAME_FILE` forms) that are empty or only
+ * whitespace: an empty value counts as not set, as compose's `VAR: ${VAR:-}` passes it (README). Without
+ * this, `PORT=` failed the start, `CONFIG_FILE=` loaded no file at all, and `INGEST_TOKEN=" "` hid
+ * `INGEST_TOKEN_FILE`, leaving ingest open.
+ */
+export function blankAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of [...Object.keys(envSchema.shape), ...FILE_VARIABLES]) {
+    for (const key of [name, `${name}_FILE`]) if (out[key] !== undefined && out[key].trim() === '') delete out[key];
+  }
+  return out;
+}
+
+/**
  * Fills `NAME` from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset, for each of
  * `names` (default: the known secrets; load.ts adds the variables the YAML references as `${NAME}`).
  * Returns a new env object; unreadable files are issues at `NAME_FILE`.

@@ -11,14 +11,16 @@ export interface Webhook {
   url: Secret;
 }
 
-export type WebhookParse = { ok: true; webhook: Webhook } | { ok: false; error: string };
+/** `threadId`: a `?thread_id=` on the pasted URL (Discord's way to post into a thread); other query parameters are dropped (`wait=true` is always sent). */
+export type WebhookParse = { ok: true; webhook: Webhook; threadId?: string } | { ok: false; error: string };
 
 const PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d{1,25})\/([A-Za-z0-9_.-]{1,200})\/?$/;
 
 /**
  * Validates a pasted webhook URL and rewrites it to `https://discord.com/api/v10/webhooks/{id}/{token}`.
  * Hosts in `allowedHosts` (`host[:port]`, for a proxy or a test double) are kept as they are, and
- * may use http://. Error texts never contain the URL itself (it holds the token).
+ * may use http://. A `?thread_id=` is returned apart (see WebhookParse). Error texts never contain the URL
+ * itself (it holds the token).
  */
 export function parseWebhookUrl(raw: string, allowedHosts: readonly string[] = []): WebhookParse {
   let url: URL;
@@ -30,13 +32,16 @@ export function parseWebhookUrl(raw: string, allowedHosts: readonly string[] = [
   const m = PATH.exec(url.pathname);
   if (!m) return { ok: false, error: 'is not a Discord webhook URL (expected …/api/webhooks/{id}/{token})' };
   const [, id, token] = m as unknown as [string, string, string];
+  const threadId = url.searchParams.get('thread_id')?.trim();
+  if (threadId !== undefined && !/^\d{1,25}$/.test(threadId)) return { ok: false, error: 'has a thread_id that is not a Discord id (digits)' };
+  const thread = threadId === undefined ? {} : { threadId };
   if (allowedHosts.includes(url.host) || allowedHosts.includes(url.hostname)) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'must use http or https' };
-    return { ok: true, webhook: { id, url: new Secret(`${url.origin}/api/v10/webhooks/${id}/${token}`) } };
+    return { ok: true, webhook: { id, url: new Secret(`${url.origin}/api/v10/webhooks/${id}/${token}`) }, ...thread };
   }
   if (!(DISCORD_WEBHOOK_HOSTS as readonly string[]).includes(url.hostname) || url.port !== '') {
     return { ok: false, error: `host "${url.host}" is not Discord (add it to DISCORD_ALLOWED_HOSTS for a proxy or test double)` };
   }
   if (url.protocol !== 'https:') return { ok: false, error: 'must use https' };
-  return { ok: true, webhook: { id, url: new Secret(`${DISCORD_API_BASE}/webhooks/${id}/${token}`) } };
+  return { ok: true, webhook: { id, url: new Secret(`${DISCORD_API_BASE}/webhooks/${id}/${token}`) }, ...thread };
 }

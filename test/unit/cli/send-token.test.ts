@@ -14,7 +14,8 @@ describe('alertcord send reads INGEST_TOKEN_FILE', () => {
   let close: (() => void) | undefined;
   afterEach(() => close?.());
 
-  it('sends the token from INGEST_TOKEN_FILE when INGEST_TOKEN is unset', async () => {
+  // A blank INGEST_TOKEN counts as unset, as the server reads it (config/env.ts blankAsUnset).
+  it.each<Record<string, string>>([{}, { INGEST_TOKEN: '  ' }])('sends the token from INGEST_TOKEN_FILE when INGEST_TOKEN is unset (%j)', async (extra) => {
     let seen: IncomingHttpHeaders | undefined;
     const server = createServer((req, res) => {
       seen = req.headers;
@@ -30,7 +31,7 @@ describe('alertcord send reads INGEST_TOKEN_FILE', () => {
     writeFileSync(join(dir, 'ingest_token'), 'from-the-file-123\n');
     const out: string[] = [];
     const code = await sendCommand.run(['--server', `http://127.0.0.1:${port}`, '--type', 'general', '--title', 't'], {
-      env: { INGEST_TOKEN_FILE: join(dir, 'ingest_token') },
+      env: { ...extra, INGEST_TOKEN_FILE: join(dir, 'ingest_token') },
       out: (t) => out.push(t),
       err: (t) => out.push(t),
     });

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+
+const GENERAL = 'https://discord.com/api/webhooks/111111111111111111/general-token_AbC';
+const ERRORS = 'https://discord.com/api/webhooks/222222222222222222/errors-token';
+
+function ok(result: ReturnType<typeof loadConfig>) {
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.config;
+}
+
+function issuePaths(result: ReturnType<typeof loadConfig>): string[] {
+  return result.ok ? [] : result.issues.map((i) => i.path);
+}
+
+// README's reference: "an empty value counts as not set, as for every variable" (compose's `${VAR:-}`).
+describe('config: an empty or blank environment variable counts as not set', () => {
+  it.each(['', '  '])('numbers, HOST and LOG_LEVEL set to %j keep the YAML value / default', (blank) => {
+    const yaml = 'server:\n  host: 127.0.0.1\n  port: 9100\ndiscord:\n  rate_limit: 12\n  timeout: 4s\nlog_level: debug\n';
+    const names = ['HOST', 'PORT', 'LOG_LEVEL', 'DISCORD_RATE_LIMIT', 'DISCORD_QUEUE_SIZE', 'DISCORD_RETRY_ATTEMPTS', 'DISCORD_TIMEOUT_SECONDS'];
+    const config = ok(loadConfig({ env: Object.fromEntries(names.map((n) => [n, blank])), yaml }));
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9100 });
+    expect(config.logLevel).toBe('debug');
+    expect(config.alertTypes.get('general')?.rateLimit.perMinute).toBe(12);
+    expect(config.discord).toMatchObject({ queueSize: 10_000, retryAttempts: 3, timeoutMs: 4_000 });
+  });
+
+  it('REDIS_PORT / REDIS_DB empty next to REDIS_HOST use 6379 and db 0', () => {
+    const config = ok(loadConfig({ env: { REDIS_HOST: 'redis', REDIS_PORT: '', REDIS_DB: '' }, yaml: '' }));
+    expect(config.store.kind === 'redis' && [config.store.address, config.store.db]).toEqual(['redis:6379', 0]);
+  });
+
+  it('CONFIG_FILE empty reads the default file, not an empty configuration', () => {
+    const read: string[] = [];
+    const result = loadConfig({ env: { CONFIG_FILE: '' }, readFile: (p) => (read.push(p), 'log_level: warn\n') });
+    expect(read).toEqual(['config/alertcord.yaml']);
+    expect(ok(result).logLevel).toBe('warn');
+  });
+
+  it('a blank secret does not hide its NAME_FILE (INGEST_TOKEN="  " with INGEST_TOKEN_FILE must not leave ingest open)', () => {
+    const files: Record<string, string> = { '/run/secrets/ingest': 'file-token-123\n' };
+    const config = ok(loadConfig({ env: { INGEST_TOKEN: '  ', INGEST_TOKEN_FILE: '/run/secrets/ingest' }, yaml: '', readFile: (p) => files[p]! }));
+    expect(config.ingest.token?.reveal()).toBe('file-token-123');
+  });
+
+  it('set-but-invalid values still fail the start', () => {
+    expect(issuePaths(loadConfig({ env: { DISCORD_RATE_LIMIT: 'abc', PORT: '-1', LOG_LEVEL: 'loud' }, yaml: '' }))).toEqual(['PORT', 'LOG_LEVEL', 'DISCORD_RATE_LIMIT']);
+  });
+});
+
+// A thread's webhook URL as Discord documents it (`…/{id}/{token}?thread_id=…`) used to lose the thread silently:
+// the alerts went to the parent channel (or, for a forum, were refused with 400 and dead-lettered).
+describe('config: ?thread_id= on a pasted webhook URL', () => {
+  it('becomes the thread of the type that uses the URL', () => {
+    const config = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DISCORD_WEBHOOK_ERRORS: `${ERRORS}?thread_id=333333333333333333&wait=true` }, yaml: '' }));
+    const error = config.alertTypes.get('error');
+    expect(error?.threadId).toBe('333333333333333333');
+    expect(error?.webhook?.url.reveal()).toBe('https://discord.com/api/v10/webhooks/222222222222222222/errors-token');
+    expect(config.alertTypes.get('general')?.threadId).toBeUndefined();
+  });
+
+  it("types falling back to general post into general's thread; a type's own thread setting wins", () => {
+    const config = ok(
+      loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: `${GENERAL}/?thread_id=444444444444444444` }, yaml: 'alert_types:\n  security:\n    thread_name: sec\n' }),
+    );
+    expect(config.alertTypes.get('general')?.threadId).toBe('444444444444444444');
+    expect(config.alertTypes.get('critical')?.threadId).toBe('444444444444444444');
+    expect(config.alertTypes.get('security')).toMatchObject({ threadId: undefined, threadName: 'sec' });
+  });
+
+  it('a non-numeric thread_id, or one contradicting the YAML, fails the start at the variable', () => {
+    expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: `${GENERAL}?thread_id=abc` }, yaml: '' }))).toEqual(['DISCORD_WEBHOOK_GENERAL']);
+    const yaml = 'alert_types:\n  error:\n    thread_id: "555"\n';
+    expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_ERRORS: `${ERRORS}?thread_id=666` }, yaml }))).toEqual(['DISCORD_WEBHOOK_ERRORS']);
+    const named = 'alert_types:\n  error:\n    thread_name: x\n';
+    expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_ERRORS: `${ERRORS}?thread_id=666` }, yaml: named }))).toEqual(['DISCORD_WEBHOOK_ERRORS']);
+  });
+});
