@@ -33,6 +33,8 @@ export class DiscordNotificationService {
   readonly #started: Promise<void>;
   /** Aborted once `close()` has stopped the runtime: a `send` still waiting then gets its answer. */
   readonly #closing = new AbortController();
+  /** Set by the first `close()`: later sends are refused, and later `close()` calls share its promise. */
+  #closed: Promise<void> | undefined;
 
   constructor(options: ServiceOptions = {}) {
     // The library is an entry point like main: the process environment unless the caller gives its own.
@@ -67,8 +69,10 @@ export class DiscordNotificationService {
     return (await this.#submit(message)).result;
   }
 
-  healthCheck(): Promise<HealthReport> {
-    return checkHealth(this.#runtime);
+  /** Store, dry run and each alert type's webhook; never healthy once `close()` was called (it cannot deliver). */
+  async healthCheck(): Promise<HealthReport> {
+    const report = await checkHealth(this.#runtime);
+    return this.#closed ? { ...report, healthy: false } : report;
   }
 
   /** GETs each configured webhook (Discord's no-auth webhook lookup); posts nothing. */
@@ -81,8 +85,16 @@ export class DiscordNotificationService {
     return rateLimitStatus(this.#runtime);
   }
 
-  /** Drains what is queued (up to the shutdown deadline) and releases sockets and the store. */
-  async close(): Promise<void> {
+  /**
+   * Drains what is queued (up to the shutdown deadline) and releases sockets and the store. From the call
+   * on, `send` / `enqueue` answer `failed` without queuing; calling it again waits for the same close.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#stop();
+    return this.#closed;
+  }
+
+  async #stop(): Promise<void> {
     await this.#started;
     try {
       await this.#runtime.stop();
@@ -126,6 +138,10 @@ export class DiscordNotificationService {
   }
 
   async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[] }> {
+    // Checked before the first await, so a send made before `close()` is still queued and drained. After it,
+    // the stopped runtime would take the message and never deliver it (memory), or call the closed Redis
+    // "unavailable, retry later": neither is true, so say closed.
+    if (this.#closed) return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: 'the service is closed (close() was called); nothing was queued' } };
     await this.#started;
     const parsed = parseGeneric(toGenericWire(message));
     if (!parsed.ok) {

@@ -34,6 +34,27 @@ describe('DiscordNotificationService.send and close', () => {
   }, 15_000);
 });
 
+describe('a closed service', () => {
+  it('refuses send() and enqueue() instead of queuing what nobody will deliver, is not healthy, and closes once', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: '',
+      logger: pino({ level: 'silent' }),
+    });
+    expect(await service.send({ alertType: 'general', title: 'before', message: 'm' })).toMatchObject({ status: 'sent' });
+    await service.close();
+    const closed = { success: false, status: 'failed', error: expect.stringMatching(/closed/) as unknown };
+    // Before the fix, enqueue answered { success: true, status: 'queued' } for a message that was lost.
+    expect(await service.enqueue({ alertType: 'general', title: 'after', message: 'm' })).toMatchObject(closed);
+    expect(await service.send({ alertType: 'general', title: 'after', message: 'm' })).toMatchObject(closed);
+    expect((await service.healthCheck()).healthy).toBe(false);
+    // A second close() has nothing to drain: it must not wait out the shutdown deadline (8 s by default).
+    expect(await settledWithin(service.close(), 1000)).toBe('settled');
+    expect(fake.messages).toHaveLength(1);
+  }, 15_000);
+});
+
 describe('send() with a Redis store shared by two processes', () => {
   let redis: RedisServer;
   beforeAll(async () => {
