@@ -1,5 +1,6 @@
 import type { Alert, AlertGroup, AlertPresentation } from '../../model/alert.js';
 import { shortHash, stableStringify } from '../../lib/hash.js';
+import type { Severity } from '../../model/severity.js';
 import { severityFromLabels } from '../../routing/severity.js';
 import { formatPath, parseWith, rejected } from '../issues.js';
 import { nonBlank } from '../normalize.js';
@@ -92,13 +93,22 @@ function titleAndMessage(wire: GenericAlertWire): { title: string; message: stri
   return { title: Array.from(title).slice(0, DERIVED_TITLE_MAX_CODE_POINTS).join(''), message };
 }
 
-/** The alert; severity from `severity`, else the labels, else info. */
+/**
+ * The severity a script's alert has when it names none: that of the type it asked for when the type says
+ * one (`critical`, `error`: the seed's `AlertType.CRITICAL` message is a critical alert, and its ping
+ * should not read "1 firing — info"), else info.
+ */
+function defaultSeverity(type: string | undefined): Severity {
+  return type === 'critical' || type === 'error' ? type : 'info';
+}
+
+/** The alert; severity from `severity`, else the labels, else the requested type's ({@link defaultSeverity}). */
 function toAlert(wire: GenericAlertWire, text: { title: string; message: string }, type: string | undefined): Alert {
   const labels = wire.labels;
   const alert: Alert = {
     source: 'generic',
     status: wire.status,
-    severity: wire.severity ?? severityFromLabels(labels, 'info'),
+    severity: wire.severity ?? severityFromLabels(labels, defaultSeverity(type)),
     title: text.title,
     message: text.message,
     labels,

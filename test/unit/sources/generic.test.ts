@@ -12,7 +12,7 @@ describe("parseGeneric: the seed's NotificationMessage", () => {
     expect(alert).toMatchObject({
       source: 'generic',
       status: 'firing',
-      severity: 'info',
+      severity: 'error', // named no severity: its type's (ERROR)
       title: 'Analysis job failed',
       startsAt: '2026-11-28T16:50:00.000Z',
       labels: {},
@@ -43,6 +43,19 @@ describe("parseGeneric: the seed's NotificationMessage", () => {
       presentation: { color: 0x00ff00 },
       startsAt: new Date(1_795_887_000_123).toISOString(),
     });
+  });
+});
+
+describe('parseGeneric: severity when the script names none', () => {
+  it('is the requested type\'s when that type says one (critical, error), else info; a given severity or label wins', () => {
+    const severityOf = (body: Record<string, unknown>, type?: string) => onlyGroup(parseGeneric(body, type ? { type } : undefined)).alerts[0]!.severity;
+    expect(severityOf({ alert_type: 'CRITICAL', title: 't' })).toBe('critical'); // the seed's AlertType.CRITICAL
+    expect(severityOf({ type: 'error', title: 't' })).toBe('error');
+    expect(severityOf({ title: 't' }, 'critical')).toBe('critical'); // /webhook/generic/critical
+    expect(severityOf({ alert_type: 'MONITORING', title: 't' })).toBe('info');
+    expect(severityOf({ title: 't' })).toBe('info');
+    expect(severityOf({ alert_type: 'CRITICAL', title: 't', severity: 'warning' })).toBe('warning');
+    expect(severityOf({ alert_type: 'CRITICAL', title: 't', labels: { severity: 'p3' } })).not.toBe('critical');
   });
 });
 
