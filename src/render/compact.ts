@@ -142,6 +142,8 @@ interface Draft {
   ids: string[];
   /** Notifications whose first embed is here, with their options: they may ping here. */
   starters: { n: Notification; opts: RenderOptions }[];
+  /** Every mention token a starter would ping alone: the merged content must keep them all. */
+  pings: Set<string>;
 }
 
 type Identity = ReturnType<typeof messageIdentity>;
@@ -171,28 +173,29 @@ function pingTokens(starters: readonly { n: Notification; opts: RenderOptions }[
 }
 
 /**
- * True when `item` can start in `d` without a ping being lost: the merged content is capped at 2000
- * characters (and 100 ids per list), so starters whose mentions do not fit together would each lose some.
- * Every starter must keep every token it would ping alone.
+ * True when a notification pinging `solo` can start in `d` without a ping being lost: the merged content
+ * is capped at 2000 characters (and 100 ids per list), so starters whose mentions do not fit together
+ * would each lose some. Every token a starter would ping alone must stay.
  */
-function keepsPings(d: Draft, item: Item): boolean {
-  if (mentionsFor(item.n, item.opts.mentions) === undefined) return true; // adds nothing to the content
-  const together = [...d.starters, { n: item.n, opts: item.opts }];
-  const merged = pingTokens(together);
-  return together.every((s) => [...pingTokens([s])].every((t) => merged.has(t)));
+function keepsPings(d: Draft, item: Item, solo: ReadonlySet<string>): boolean {
+  if (solo.size === 0) return true; // adds nothing to the content
+  const merged = pingTokens([...d.starters, { n: item.n, opts: item.opts }]);
+  return [...d.pings, ...solo].every((t) => merged.has(t));
 }
 
 function place(drafts: Draft[], item: Item, embeds: DiscordEmbed[]): void {
   const { n, opts, identity, key } = item;
   const open = (): Draft => {
-    const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [] };
+    const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [], pings: new Set() };
     drafts.push(d);
     return d;
   };
   const whole = embeds.length <= MAX_EMBEDS && embedsSize(embeds) <= MAX_TOTAL;
   let last = drafts[drafts.length - 1];
-  const first = fits(last, key, whole ? embeds : embeds.slice(0, 1)) && keepsPings(last, item) ? last : open();
+  const solo = pingTokens([{ n, opts }]);
+  const first = fits(last, key, whole ? embeds : embeds.slice(0, 1)) && keepsPings(last, item, solo) ? last : open();
   first.starters.push({ n, opts });
+  for (const t of solo) first.pings.add(t);
   last = first;
   for (const e of embeds) {
     const target: Draft = fits(last, key, [e]) ? last : open();
