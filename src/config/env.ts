@@ -95,8 +95,8 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, 
   if (env.HOST !== undefined) server.host = env.HOST;
   if (env.PORT !== undefined) server.port = env.PORT;
   if (env.LOG_LEVEL !== undefined) raw.log_level = env.LOG_LEVEL;
-  // Empty means "not given", as for the webhooks (compose's `DRY_RUN: ${DRY_RUN:-}`): YAML's dry_run stays.
-  if (env.DRY_RUN !== undefined && rawEnv.DRY_RUN?.trim()) discord.dry_run = env.DRY_RUN;
+  // A blank DRY_RUN never gets here (blankAsUnset): YAML's dry_run stays.
+  if (env.DRY_RUN !== undefined) discord.dry_run = env.DRY_RUN;
   if (env.DISCORD_RATE_LIMIT !== undefined) discord.rate_limit = env.DISCORD_RATE_LIMIT;
   if (env.DISCORD_QUEUE_SIZE !== undefined) discord.queue_size = env.DISCORD_QUEUE_SIZE;
   if (env.DISCORD_RETRY_ATTEMPTS !== undefined) discord.retry_attempts = env.DISCORD_RETRY_ATTEMPTS;
