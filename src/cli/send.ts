@@ -104,9 +104,9 @@ async function ingestToken(io: CliIo): Promise<{ token?: string } | { error: str
   const direct = io.env.INGEST_TOKEN?.trim();
   if (direct || !io.env.INGEST_TOKEN_FILE) return { token: direct || undefined };
   // Loaded only here: the config module brings zod, which the plain bridge path does without.
-  const { blankAsUnset, resolveFileVariables } = await import('../config/env.js');
+  const { resolveFileVariables } = await import('../config/env.js');
   const issues: ConfigIssue[] = [];
-  const env = resolveFileVariables(blankAsUnset(io.env), (path) => readFileSync(path, 'utf8'), issues, ['INGEST_TOKEN']);
+  const env = resolveFileVariables(io.env, (path) => readFileSync(path, 'utf8'), issues, ['INGEST_TOKEN']);
   if (issues.length > 0) return { error: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
   return { token: env.INGEST_TOKEN };
 }

@@ -52,7 +52,7 @@ export type EnvConfig = z.infer<typeof envSchema>;
  * this, `PORT=` failed the start, `CONFIG_FILE=` loaded no file at all, and `INGEST_TOKEN=" "` hid
  * `INGEST_TOKEN_FILE`, leaving ingest open.
  */
-export function blankAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
+function blankAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
   for (const name of [...Object.keys(envSchema.shape), ...FILE_VARIABLES]) {
     for (const key of [name, `${name}_FILE`]) if (out[key] !== undefined && out[key].trim() === '') delete out[key];
@@ -61,16 +61,18 @@ export function blankAsUnset(env: Record<string, string | undefined>): Record<st
 }
 
 /**
- * Fills `NAME` from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset, for each of
+ * The environment as alertcord reads it: blank alertcord variables removed ({@link blankAsUnset}), then
+ * `NAME` filled from the file named by `NAME_FILE` (trimmed) where `NAME` itself is unset, for each of
  * `names` (default: the known secrets; load.ts adds the variables the YAML references as `${NAME}`).
  * Returns a new env object; unreadable files are issues at `NAME_FILE`.
  */
 export function resolveFileVariables(
-  env: Record<string, string | undefined>,
+  rawEnv: Record<string, string | undefined>,
   readFile: (path: string) => string,
   issues: ConfigIssue[],
   names: readonly string[] = FILE_VARIABLES,
 ): Record<string, string | undefined> {
+  const env = blankAsUnset(rawEnv);
   const out = { ...env };
   for (const name of names) {
     const path = env[`${name}_FILE`];
@@ -95,7 +97,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, 
   if (env.HOST !== undefined) server.host = env.HOST;
   if (env.PORT !== undefined) server.port = env.PORT;
   if (env.LOG_LEVEL !== undefined) raw.log_level = env.LOG_LEVEL;
-  // A blank DRY_RUN never gets here (blankAsUnset): YAML's dry_run stays.
+  // A blank DRY_RUN never gets here (resolveFileVariables drops blanks): YAML's dry_run stays.
   if (env.DRY_RUN !== undefined) discord.dry_run = env.DRY_RUN;
   if (env.DISCORD_RATE_LIMIT !== undefined) discord.rate_limit = env.DISCORD_RATE_LIMIT;
   if (env.DISCORD_QUEUE_SIZE !== undefined) discord.queue_size = env.DISCORD_QUEUE_SIZE;

@@ -6,7 +6,7 @@ import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
 import { buildAlertTypes } from './build-alert-types.js';
 import { buildStoreConfig } from './build-store.js';
-import { applyEnvOverrides, blankAsUnset, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
+import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
 import { buildIngestAuth } from './ingest-auth.js';
 import { interpolateEnv, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
@@ -34,7 +34,7 @@ export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok
 export function loadConfig(options: LoadOptions = {}): LoadResult {
   const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const issues: ConfigIssue[] = [];
-  const env = resolveFileVariables(blankAsUnset(options.env ?? {}), readFile, issues);
+  const env = resolveFileVariables(options.env ?? {}, readFile, issues);
   const envParsed = envSchema.safeParse(env);
   if (!envParsed.success) issues.push(...fromZodIssues(envParsed.error.issues));
   const file = options.yaml === undefined ? (options.file ?? env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE) : undefined;
