@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logLevelSchema } from './log-level.js';
 import type { ConfigIssue } from './issues.js';
 
 /** The seed's variable for each built-in alert type (note: type `error`, variable `…_ERRORS`). */
@@ -26,7 +27,7 @@ export const envSchema = z.object({
   CONFIG_FILE: z.string().optional(),
   HOST: z.string().min(1).optional(),
   PORT: num(z.number().int().min(0).max(65535)).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_LEVEL: logLevelSchema.optional(),
   DRY_RUN: flag.optional(),
   DISCORD_RATE_LIMIT: num(z.number().int().positive()).optional(),
   DISCORD_QUEUE_SIZE: num(z.number().int().positive()).optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseSeverity } from '../routing/severity.js';
 import { parseDuration } from './duration.js';
 import { sourcesSchema } from './ingest-auth.js';
+import { logLevelSchema } from './log-level.js';
 import { watchdogSchema } from './watchdog.js';
 
 /** A duration as Alertmanager users write it ("30s", "5m", "7d"), or a number of seconds. */
@@ -134,7 +135,7 @@ export const fileSchema = z.strictObject({
   store: z.strictObject({ redis: redisStoreSchema.optional() }).prefault({}),
   /** Per-source ingest tokens and Grafana's HMAC (ingest-auth.ts). */
   sources: sourcesSchema,
-  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  log_level: logLevelSchema.default('info'),
   /** The dead man's switch: expect Alertmanager's always-firing Watchdog alert (watchdog.ts); off when absent. */
   watchdog: watchdogSchema.optional(),
   /** OTLP/HTTP logs (`POST /v1/logs`): minimum severity and flood control. */

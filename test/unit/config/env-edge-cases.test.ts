@@ -48,6 +48,31 @@ describe('config: an empty or blank environment variable counts as not set', () 
   });
 });
 
+// The Python service this one replaced logged with Python's level names; an old .env said LOG_LEVEL=INFO or
+// WARNING, which failed the start ("must be one of fatal, error, …").
+describe('config: log level names', () => {
+  it.each([
+    ['INFO', 'info'],
+    [' Debug ', 'debug'],
+    ['WARNING', 'warn'],
+    ['warning', 'warn'],
+    ['CRITICAL', 'fatal'],
+    ['ERROR', 'error'],
+  ])('LOG_LEVEL=%j is log level %s', (value, level) => {
+    expect(ok(loadConfig({ env: { LOG_LEVEL: value }, yaml: '' })).logLevel).toBe(level);
+  });
+
+  it('the YAML key reads the same names', () => {
+    expect(ok(loadConfig({ env: {}, yaml: 'log_level: WARNING\n' })).logLevel).toBe('warn');
+  });
+
+  it('an unknown name still fails and lists the accepted ones', () => {
+    const result = loadConfig({ env: { LOG_LEVEL: 'verbose' }, yaml: '' });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toContain('must be one of fatal, error, warn, info, debug, trace, silent');
+  });
+});
+
 // A thread's webhook URL as Discord documents it (`…/{id}/{token}?thread_id=…`) used to lose the thread silently:
 // the alerts went to the parent channel (or, for a forum, were refused with 400 and dead-lettered).
 describe('config: ?thread_id= on a pasted webhook URL', () => {
