@@ -6,6 +6,7 @@ import type { AlertGroup } from '../../model/alert.js';
 import type { Severity } from '../../model/severity.js';
 import { decodeOtlpLogsProtobuf } from '../../sources/otlp/decode-protobuf.js';
 import type { OtlpFloodControl } from '../../sources/otlp/flood.js';
+import { camelCaseOtlpKeys } from '../../sources/otlp/json-keys.js';
 import { parseOtlpLogs } from '../../sources/otlp/parse.js';
 import { exportLogsResponse, RPC_CODE, rpcStatus, type OtlpBody, type OtlpEncoding, type RpcCode } from '../../sources/otlp/response.js';
 import { decodeContent, parseJsonBytes, readLimited, type ReadLimits } from '../read-json.js';
@@ -112,11 +113,14 @@ async function readBody(c: Context, bodyLimit: number): Promise<Step<Uint8Array>
   return failed(status, status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT, message);
 }
 
-/** Bytes → the OTLP JSON shape: JSON parsed (depth checked on the text), protobuf decoded (depth checked). */
+/**
+ * Bytes → the OTLP JSON shape: JSON parsed (depth checked on the text; proto field names read as
+ * lowerCamelCase), protobuf decoded (depth checked).
+ */
 function decodeBody(encoding: OtlpEncoding, bytes: Uint8Array, maxDepth: number): Step<unknown> {
   if (encoding === 'json') {
     const json = parseJsonBytes(bytes, maxDepth);
-    return json.ok ? { ok: true, value: json.value } : failed(400, RPC_CODE.INVALID_ARGUMENT, json.failure.message);
+    return json.ok ? { ok: true, value: camelCaseOtlpKeys(json.value) } : failed(400, RPC_CODE.INVALID_ARGUMENT, json.failure.message);
   }
   const decoded = decodeOtlpLogsProtobuf(bytes, maxDepth);
   return decoded.ok ? decoded : failed(400, RPC_CODE.INVALID_ARGUMENT, decoded.message);

@@ -25,7 +25,10 @@ export interface OtlpFloodControl {
   admit(groups: AlertGroup[]): AlertGroup[];
   /** Summaries that are due (closed minutes, counts nobody carried); forgets expired state. */
   flush(now?: number): AlertGroup[];
-  /** Gives back groups intake refused (503), so a retried request is not folded into a notification that never went out. */
+  /**
+   * Gives back groups intake refused (503), so a retried request is not folded into a notification that never
+   * went out; one that other requests' records were folded into meanwhile is kept for the next flush instead.
+   */
   release(groups: AlertGroup[]): void;
 }
 
@@ -125,7 +128,16 @@ class OtlpFlood implements OtlpFloodControl {
         for (const fold of what.counted.folds) fold.repeats = Math.max(0, fold.repeats - 1);
         for (const bucket of what.counted.suppressed) bucket.suppressed = Math.max(0, bucket.suppressed - 1);
       }
-      if (this.folds.get(what.key)?.group === group) {
+      const fold = this.folds.get(what.key);
+      if (fold?.group === group && fold.repeats > 0) {
+        // Other requests folded records into this notification meanwhile, and were answered 200: it goes out
+        // anyway, on the next flush, standing for the first of them (the refused record's retry is then
+        // counted like any repeat), so neither is lost nor counted twice.
+        fold.repeats--;
+        this.pending.push(this.summary(group));
+        continue;
+      }
+      if (fold?.group === group) {
         if (what.previous) this.folds.set(what.key, what.previous);
         else this.folds.delete(what.key);
       }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * OTLP/HTTP logs in the OTLP JSON mapping (opentelemetry-proto `logs/v1/logs.proto`,
- * `collector/logs/v1/logs_service.proto`; OTLP spec "JSON Protobuf Encoding"): lowerCamelCase keys,
+ * `collector/logs/v1/logs_service.proto`; OTLP spec "JSON Protobuf Encoding"): lowerCamelCase keys
+ * (json-keys.ts renames the proto field names some senders write),
  * 64-bit integers as numbers or decimal strings, enums as integers, trace and span ids as hex, `bytes`
  * values as base64, unknown fields ignored. decode-protobuf.ts turns binary protobuf into this same shape,
  * so one schema serves both encodings.

@@ -99,6 +99,27 @@ describe('POST /v1/logs: encodings', () => {
     expect(h.titles()).toEqual(['record 0', 'record 0']);
   });
 
+  it('accepts the proto field names (snake_case) that proto3 JSON parsers and the Collector accept, instead of dropping every record with a 200', async () => {
+    const h = harness();
+    const snake = {
+      resource_logs: [{
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'checkout' } }] },
+        scope_logs: [{ log_records: [{
+          time_unix_nano: '1700000000000000000', severity_number: 17, severity_text: 'ERROR',
+          body: { string_value: 'payment failed' }, trace_id: '0102030405060708090a0b0c0d0e0f10',
+          attributes: [{ key: 'retries', value: { int_value: '3' } }, { key: 'tags', value: { array_value: { values: [{ bool_value: true }] } } }],
+        }] }],
+      }],
+    };
+    const res = await h.post(toJson(snake), { 'content-type': JSON_TYPE });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    const alert = h.accepted.flat()[0]?.alerts[0];
+    expect(alert).toMatchObject({ title: 'payment failed', severity: 'error', startsAt: '2023-11-14T22:13:20.000Z' });
+    expect(alert?.labels).toMatchObject({ 'service.name': 'checkout', retries: '3', tags: '[true]' });
+    expect(alert?.fields).toContainEqual({ name: 'Trace ID', value: '0102030405060708090a0b0c0d0e0f10', inline: true });
+  });
+
   it('drops records below the minimum and still answers a full success', async () => {
     const h = harness();
     const res = await h.post(toJson(logs([5, 9, 12])), { 'content-type': JSON_TYPE });
