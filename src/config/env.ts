@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logLevelSchema } from './log-level.js';
 import type { ConfigIssue } from './issues.js';
+import { DECIMAL_TEXT } from './schema.js';
 
 /** The seed's variable for each built-in alert type (note: type `error`, variable `…_ERRORS`). */
 export const WEBHOOK_ENV: Readonly<Record<string, string>> = {
@@ -19,8 +20,9 @@ const flag = z
   .string()
   .regex(/^(1|0|true|false|yes|no|on|off|)$/i, 'must be 1/0/true/false')
   .transform((v) => /^(1|true|yes|on)$/i.test(v));
+/** Decimal text only ({@link DECIMAL_TEXT}), as the YAML and the Python service's `int()` read numbers. */
 const num = (check: z.ZodNumber) =>
-  z.string().trim().min(1, 'must not be empty').transform(Number).pipe(check.refine(Number.isFinite, 'must be a number'));
+  z.string().trim().min(1, 'must not be empty').regex(DECIMAL_TEXT, 'must be a decimal number').transform(Number).pipe(check.refine(Number.isFinite, 'must be a number'));
 
 /** Environment variables, validated with the variable's name as the issue path. */
 export const envSchema = z.object({

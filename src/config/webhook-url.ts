@@ -1,7 +1,12 @@
 import { Secret } from '../lib/secret.js';
 
-/** Hosts Discord serves webhooks on (discord.md "Request"); all are rewritten to the canonical API. */
-export const DISCORD_WEBHOOK_HOSTS = ['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'] as const;
+/**
+ * Hosts Discord serves webhooks on (discord.md "Request"); all are rewritten to the canonical API. The PTB
+ * and Canary clients copied webhook URLs on `discordapp.com` before Discord moved to `discord.com` (2020).
+ */
+export const DISCORD_WEBHOOK_HOSTS = [
+  'discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com', 'ptb.discordapp.com', 'canary.discordapp.com',
+] as const;
 /** Always pin the API version: unversioned URLs behave like an old version (discord.md). */
 export const DISCORD_API_BASE = 'https://discord.com/api/v10';
 

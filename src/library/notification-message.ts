@@ -35,7 +35,8 @@ export interface DeliveryResult {
   success: boolean;
   /**
    * sent: Discord stored it. queued: accepted, delivery pending (`enqueue`). failed: refused for good or out
-   * of retries (it is in dead letters). rate_limited: the queue is full (backpressure); try again later.
+   * of retries (it is in dead letters). rate_limited: the queue is full (backpressure) or the store cannot be
+   * reached; try again later.
    * dry_run: rendered and logged, not sent.
    */
   status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run';

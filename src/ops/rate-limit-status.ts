@@ -1,3 +1,4 @@
+import { queueKeyFor } from '../delivery/queue-key.js';
 import { queueTarget } from '../delivery/queue-target.js';
 import type { Runtime } from '../runtime.js';
 
@@ -10,13 +11,14 @@ export interface RateLimitStatus {
   pausedUntil?: number;
 }
 
-/** Per alert type, the effective limit of its webhook (shared webhooks: the strictest wins). */
+/** Per alert type, the effective limit of its webhook (shared webhooks: the strictest wins); 0 of 0 for a type whose sends go nowhere. */
 export async function rateLimitStatus(runtime: Runtime): Promise<Record<string, RateLimitStatus>> {
   const config = runtime.config();
   const now = Date.now();
   const out: Record<string, RateLimitStatus> = {};
   for (const t of config.alertTypes.values()) {
-    const target = t.webhook ? queueTarget(config, t.webhook.id) : undefined;
+    // The queue the type's sends go to: in dry run without webhooks, the unthrottled stand-in's.
+    const target = queueTarget(config, queueKeyFor(config, t.name));
     if (!target) {
       out[t.name] = { remaining: 0, limit: 0, reset: now };
       continue;

@@ -1,3 +1,4 @@
+import { isValidColor } from './colors.js';
 import type { DiscordEmbed, DiscordMessage } from './discord-message.js';
 import { finishEmbed } from './fit.js';
 import { messageIdentity } from './identity.js';
@@ -84,10 +85,10 @@ export class DiscordEmbedBuilder {
     this.#embed.url = url;
     return this;
   }
-  /** An integer 0..0xFFFFFF or "#RRGGBB"; anything else is ignored. */
+  /** An integer 0..0xFFFFFF, or "#RRGGBB" / "0xRRGGBB" as the YAML config takes it; anything else is ignored. */
   color(color: number | string): this {
-    const value = typeof color === 'string' ? Number.parseInt(color.replace(/^#/, ''), 16) : color;
-    if (typeof color !== 'string' || /^#?[0-9a-f]{6}$/i.test(color)) this.#embed.color = value;
+    const value = typeof color === 'string' ? (/^(#|0x)?[0-9a-f]{6}$/i.test(color) ? Number.parseInt(color.slice(-6), 16) : undefined) : color;
+    if (isValidColor(value)) this.#embed.color = value;
     return this;
   }
   /** Adds a field; beyond 25, `toEmbed` keeps 24 and says how many were left out. */

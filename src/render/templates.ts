@@ -3,7 +3,7 @@ import {
 } from './colors.js';
 import type { DiscordEmbed, DiscordEmbedField, DiscordMessage } from './discord-message.js';
 import { codeBlock, escapeText, plainText } from './escape.js';
-import { finishEmbed } from './fit.js';
+import { finishEmbed, fitEmbed } from './fit.js';
 import { messageIdentity } from './identity.js';
 import { MAX_DESCRIPTION, MAX_FIELD_NAME, MAX_FIELD_VALUE, MAX_TITLE, MAX_TOTAL, codePointLength, embedSize, truncate } from './limits.js';
 import { buildPing, noMentions } from './mentions.js';
@@ -47,9 +47,13 @@ export function errorEmbed(d: ErrorTemplateData): DiscordEmbed {
   const message = escapeText(d.errorMessage, MAX_DESCRIPTION);
   if (!d.traceback) return finishEmbed({ ...e, description: message });
   const head = `${truncate(message, MAX_DESCRIPTION / 2)}\n\n**Traceback**\n`;
-  const room = Math.min(MAX_DESCRIPTION, MAX_TOTAL - embedSize(finishEmbed(e))) - codePointLength(head);
+  // Long details fitted first could take the whole 6000 and the traceback vanished without a mark: they
+  // get what the message and the traceback (up to a field value's worth) leave, cut with "…".
+  const wanted = codePointLength(head) + codePointLength(codeBlock(d.traceback, { max: MAX_FIELD_VALUE, keep: 'tail' }));
+  const framed = fitEmbed(e, MAX_TOTAL - Math.min(MAX_DESCRIPTION, wanted));
+  const room = Math.min(MAX_DESCRIPTION, MAX_TOTAL - embedSize(framed)) - codePointLength(head);
   const block = codeBlock(d.traceback, { max: room, keep: 'tail' });
-  return finishEmbed({ ...e, description: block === '' ? message : head + block });
+  return finishEmbed({ ...framed, description: block === '' ? message : head + block });
 }
 
 /** Critical: red, with impact and action required. */

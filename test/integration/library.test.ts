@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService } from '../../src/lib.js';
@@ -102,6 +105,34 @@ describe('DiscordNotificationService (the library face)', () => {
     service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
     const result = await service.send({ alertType: 'general', title: 'nowhere', message: 'm' });
     expect(result).toMatchObject({ success: true, status: 'dry_run' });
+  });
+
+  // Dry run (no webhook) renders and logs through an unthrottled stand-in queue: a caller that checks
+  // `remaining > 0` before sending used to read 0 of 0 and never send, while every send went through.
+  it('getRateLimitStatus() in dry run reports the limiter dry-run sends go through, not 0 of 0', async () => {
+    service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
+    await service.send({ alertType: 'general', title: 'nowhere', message: 'm' });
+    const limits = await service.getRateLimitStatus();
+    expect(limits.general?.limit).toBeGreaterThan(0);
+    expect(limits.general?.remaining).toBe(limits.general!.limit - 1);
+    expect(limits.critical).toMatchObject({ limit: limits.general!.limit, remaining: limits.general!.remaining });
+  });
+
+  // README's `new DiscordNotificationService()` in a program of its own: the config file defaults to
+  // config/alertcord.yaml under the working directory, which only alertcord's own checkout has, so the
+  // constructor threw "CONFIG_FILE: cannot read config/alertcord.yaml: ENOENT" where the seed read the environment.
+  it('constructs from the environment alone in a directory without config/alertcord.yaml; a CONFIG_FILE that is missing still fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertcord-library-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      service = new DiscordNotificationService({ env: { DISCORD_RATE_LIMIT: '7' }, logger: pino({ level: 'silent' }) });
+      expect(() => new DiscordNotificationService({ env: { CONFIG_FILE: 'config/alertcord.yaml' }, logger: pino({ level: 'silent' }) })).toThrow(/CONFIG_FILE/);
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await service.send({ alertType: 'general', title: 'from my program', message: 'm' })).toMatchObject({ success: true, status: 'dry_run' });
   });
 
   it('exposes the seed embed builders', () => {

@@ -43,6 +43,22 @@ describe('config: an empty or blank environment variable counts as not set', () 
     expect(config.ingest.token?.reveal()).toBe('file-token-123');
   });
 
+  // Number() reads hex, binary and exponents: DISCORD_QUEUE_SIZE=0b101 ran with a queue of 5 and
+  // DISCORD_RATE_LIMIT=0x1e at 30 without a word, where the Python service's int() and the YAML refuse them.
+  it.each([
+    ['DISCORD_RATE_LIMIT', '0x1e'], ['DISCORD_QUEUE_SIZE', '0b101'], ['DISCORD_QUEUE_SIZE', '1e4'],
+    ['DISCORD_RETRY_ATTEMPTS', '0o3'], ['DISCORD_TIMEOUT_SECONDS', '1e-3'], ['REDIS_PORT', '0x18eb'], ['PORT', '.5e4'],
+  ])('%s=%s (not decimal) fails the start at the variable', (name, value) => {
+    expect(issuePaths(loadConfig({ env: { REDIS_HOST: 'redis', [name]: value }, yaml: '' }))).toEqual([name]);
+  });
+
+  it('decimal values, with surrounding spaces, are read', () => {
+    const env = { DISCORD_RATE_LIMIT: ' 20 ', DISCORD_QUEUE_SIZE: '500', DISCORD_RETRY_ATTEMPTS: '0', DISCORD_TIMEOUT_SECONDS: '2.5' };
+    const config = ok(loadConfig({ env, yaml: '' }));
+    expect(config.alertTypes.get('general')?.rateLimit.perMinute).toBe(20);
+    expect(config.discord).toMatchObject({ queueSize: 500, retryAttempts: 0, timeoutMs: 2_500 });
+  });
+
   it('set-but-invalid values still fail the start', () => {
     expect(issuePaths(loadConfig({ env: { DISCORD_RATE_LIMIT: 'abc', PORT: '-1', LOG_LEVEL: 'loud' }, yaml: '' }))).toEqual(['PORT', 'LOG_LEVEL', 'DISCORD_RATE_LIMIT']);
   });
@@ -100,4 +116,17 @@ describe('config: ?thread_id= on a pasted webhook URL', () => {
     const named = 'alert_types:\n  error:\n    thread_name: x\n';
     expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_ERRORS: `${ERRORS}?thread_id=666` }, yaml: named }))).toEqual(['DISCORD_WEBHOOK_ERRORS']);
   });
+});
+
+// README: "pasted `discord.com`, `discordapp.com`, `ptb.`/`canary.` URLs are rewritten". Webhooks copied from
+// the PTB or Canary client before Discord's 2020 move to discord.com read `ptb.discordapp.com` /
+// `canary.discordapp.com`; the Python service posted to them, and alertcord refused to start.
+describe('config: every host a seed webhook URL was pasted with', () => {
+  it.each(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com', 'ptb.discordapp.com', 'canary.discordapp.com'])(
+    '%s is rewritten to the pinned v10 API',
+    (host) => {
+      const config = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: `https://${host}/api/webhooks/111111111111111111/general-token_AbC` }, yaml: '' }));
+      expect(config.alertTypes.get('general')?.webhook?.url.reveal()).toBe('https://discord.com/api/v10/webhooks/111111111111111111/general-token_AbC');
+    },
+  );
 });

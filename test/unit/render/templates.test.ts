@@ -103,6 +103,15 @@ describe('DiscordEmbedBuilder fluent API', () => {
   });
 });
 
+describe('DiscordEmbedBuilder colours', () => {
+  // The YAML config and the generic source take "0xRRGGBB"; the builder dropped it silently, and an invalid
+  // colour after a valid one wiped the valid one (its TSDoc: "anything else is ignored").
+  it('takes "0xRRGGBB" text as the configuration does, and ignores an invalid colour instead of losing the last one', () => {
+    expect(DiscordEmbedBuilder.create().description('d').color('0x2ecc71').toEmbed().color).toBe(0x2ecc71);
+    expect(DiscordEmbedBuilder.create().description('d').color('#00ff00').color(0x1000000).color(-1).color(1.5).color('red').toEmbed().color).toBe(0x00ff00);
+  });
+});
+
 describe('renderTemplate', () => {
   it('renders seed template data through the matching template', () => {
     const alert = makeAlert({
