@@ -37,15 +37,23 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const env = resolveFileVariables(options.env ?? {}, readFile, issues);
   const envParsed = envSchema.safeParse(env);
   if (!envParsed.success) issues.push(...fromZodIssues(envParsed.error.issues));
-  const file = options.yaml === undefined ? (options.file ?? env.CONFIG_FILE ?? DEFAULT_CONFIG_FILE) : undefined;
-  const raw = readYaml(options.yaml ?? (file ? readText(file, readFile, issues) : ''), issues);
+  const named = options.file ?? env.CONFIG_FILE;
+  // Only a file someone named must exist: without one, the default file is read when the working directory
+  // has it (alertcord's checkout, the image); a program using the library, or the CLI run elsewhere, runs on
+  // the built-in defaults and the environment, as the Python service did.
+  const wanted = options.yaml === undefined ? (named ?? DEFAULT_CONFIG_FILE) : undefined;
+  const text = wanted === undefined ? undefined : readText(wanted, readFile, issues, named === undefined);
+  const file = text === undefined ? undefined : wanted;
+  const raw = readYaml(options.yaml ?? text ?? '', issues);
   const referenced = referencedVariables(raw).filter((name) => !FILE_VARIABLES.includes(name));
   const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
   if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
   const parsed = fileSchema.safeParse(interpolated);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues), ...rawRouteIssues(interpolated));
   if (!parsed.success || !envParsed.success || issues.length > 0) return { ok: false, issues };
-  return buildConfig(parsed.data, env, envParsed.data, file);
+  const built = buildConfig(parsed.data, env, envParsed.data, file);
+  if (built.ok && wanted !== undefined && file === undefined) built.warnings.push(`no ${DEFAULT_CONFIG_FILE} in ${process.cwd()} and no CONFIG_FILE: the built-in defaults and the environment apply`);
+  return built;
 }
 
 /** loadConfig, throwing a ConfigError listing every problem: the start fails fast. */
@@ -55,11 +63,17 @@ export function loadConfigOrThrow(options: LoadOptions = {}): { config: Config; 
   return result;
 }
 
-function readText(file: string, readFile: (p: string) => string, issues: ConfigIssue[]): string {
+/**
+ * The file's text. A file nobody named (`optional`: the default) may be missing: undefined. Any other
+ * failure is an issue (a named file that is missing, a default one that cannot be read).
+ */
+function readText(file: string, readFile: (p: string) => string, issues: ConfigIssue[], optional: boolean): string | undefined {
   try {
     return readFile(file);
   } catch (err) {
-    issues.push({ path: 'CONFIG_FILE', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (optional && code === 'ENOENT') return undefined;
+    issues.push({ path: 'CONFIG_FILE', message: `cannot read ${file}: ${code ?? String(err)}` });
     return '';
   }
 }

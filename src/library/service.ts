@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
-import { DEFAULT_CONFIG_FILE, loadConfigOrThrow } from '../config/load.js';
+import { loadConfigOrThrow } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { DeliveryOutcome } from '../model/outcome.js';
 import { systemClock, type Clock } from '../delivery/clock.js';
@@ -17,7 +16,7 @@ import { validateWebhooks, type WebhookValidation } from '../ops/validate-webhoo
 const HISTORY_POLL_MS = 1_000;
 
 export interface ServiceOptions extends Partial<Omit<RuntimeOptions, 'config' | 'logger'>> {
-  /** A loaded config; otherwise read like the server does: CONFIG_FILE (or `yaml`) plus `env` (see libraryYaml). */
+  /** A loaded config; otherwise read like the server does: CONFIG_FILE (or `yaml`) plus `env`. */
   config?: Config;
   env?: Record<string, string | undefined>;
   yaml?: string;
@@ -40,7 +39,7 @@ export class DiscordNotificationService {
   constructor(options: ServiceOptions = {}) {
     // The library is an entry point like main: the process environment unless the caller gives its own.
     const env = options.env ?? process.env;
-    const config = options.config ?? loadConfigOrThrow({ env, yaml: libraryYaml(env, options.yaml) }).config;
+    const config = options.config ?? loadConfigOrThrow({ env, yaml: options.yaml }).config;
     const logger = options.logger ?? pino({ level: config.logLevel });
     this.#clock = options.clock ?? systemClock;
     // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
@@ -154,16 +153,6 @@ export class DiscordNotificationService {
     if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
     return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0 } };
   }
-}
-
-/**
- * The YAML the library loads: the caller's, else the file CONFIG_FILE names (missing: an error, as for the
- * server), else the default file when the working directory has it, else none: the library runs inside
- * other programs, whose directory has no config/alertcord.yaml, and the seed read the environment alone.
- */
-function libraryYaml(env: Record<string, string | undefined>, yaml: string | undefined): string | undefined {
-  if (yaml !== undefined || env.CONFIG_FILE?.trim()) return yaml;
-  return existsSync(DEFAULT_CONFIG_FILE) ? undefined : '';
 }
 
 function toResult(outcome: DeliveryOutcome, notificationId: string): DeliveryResult {

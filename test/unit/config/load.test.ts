@@ -149,6 +149,25 @@ alert_types:
     expect(config.alertTypes.get('database')?.webhook?.id).toBe('111111111111111111');
   });
 
+  // The library in a program of its own, or the CLI run outside alertcord's checkout, has no
+  // config/alertcord.yaml: the start failed with "cannot read config/alertcord.yaml: ENOENT".
+  it('without CONFIG_FILE a missing default file means the built-in defaults (with a warning); a named file must exist', () => {
+    const missing = (code: string) => (p: string): string => {
+      throw Object.assign(new Error(`no ${p}`), { code });
+    };
+    const result = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, readFile: missing('ENOENT') }));
+    expect(result.config.source.file).toBeUndefined();
+    expect(result.config.alertTypes.get('general')?.webhook?.id).toBe('111111111111111111');
+    expect(result.warnings.join('\n')).toContain('no config/alertcord.yaml');
+    for (const named of [{ env: { CONFIG_FILE: '/etc/alertcord.yaml' } }, { env: {}, file: '/etc/alertcord.yaml' }]) {
+      const failed = loadConfig({ ...named, readFile: missing('ENOENT') });
+      expect(failed.ok ? [] : failed.issues).toEqual([{ path: 'CONFIG_FILE', message: 'cannot read /etc/alertcord.yaml: ENOENT' }]);
+    }
+    // A default file that is there but unreadable is not silently skipped.
+    const unreadable = loadConfig({ env: {}, readFile: missing('EACCES') });
+    expect(unreadable.ok ? [] : unreadable.issues).toEqual([{ path: 'CONFIG_FILE', message: 'cannot read config/alertcord.yaml: EACCES' }]);
+  });
+
   it('reads secrets from NAME_FILE', () => {
     const files: Record<string, string> = { '/run/secrets/general': `${GENERAL}\n` };
     const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL_FILE: '/run/secrets/general', ADMIN_TOKEN_FILE: '/missing' }, yaml: '', readFile: (p) => {
