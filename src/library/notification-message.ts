@@ -1,4 +1,5 @@
 import type { AlertType } from '../model/alert-type.js';
+import type { Track } from '../render/template-types.js';
 
 /** One embed field, as the seed's library took it. */
 export interface NotificationField {
@@ -8,9 +9,9 @@ export interface NotificationField {
 }
 
 /**
- * The seed's `NotificationMessage`: what a program hands `DiscordNotificationService.send`. Rendered with
- * its alert type's template and colour unless `color` is given; text is escaped and kept within
- * Discord's limits.
+ * The seed's `NotificationMessage`: what a program hands `DiscordNotificationService.send`. Rendered in its
+ * alert type's colour unless `color` is given, through the type's template when it carries `template` data;
+ * text is escaped and kept within Discord's limits.
  */
 export interface NotificationMessage {
   alertType: AlertType;
@@ -26,6 +27,12 @@ export interface NotificationMessage {
   image?: string;
   footer?: string;
   severity?: 'critical' | 'error' | 'warning' | 'info';
+  /**
+   * The seed's template data, shown by the alert type's template: error `traceback`; critical `impact`,
+   * `action_required`; tracklist `tracks` ({@link Track}s, or "Artist - Title" lines); monitoring
+   * `metric_name`, `current_value`, `threshold`, `unit`, `status`; security `event`, `source`, `details`.
+   */
+  template?: Record<string, string | number | boolean | Track[]>;
   /** Who to ping (only when firing); defaults to the alert type's configured mentions. */
   mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
 }
@@ -63,6 +70,7 @@ export function toGenericWire(m: NotificationMessage): Record<string, unknown> {
     thumbnail: m.thumbnail,
     image: m.image,
     footer: m.footer,
+    template: m.template,
   };
 }
 

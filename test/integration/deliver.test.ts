@@ -26,6 +26,17 @@ describe('delivery end to end through a real socket', () => {
     expect(embeds[0]?.color).toBe(0x9b59b6);
   });
 
+  it("a script's template data renders through the seed's template: a tracklist with numbered tracks", async () => {
+    bridge = await startBridge();
+    const tracks = [{ artist: 'Bicep', title: 'Glue', time: '00:00' }, { artist: 'Fred again..', title: 'Delilah', time: '04:12' }];
+    expect((await bridge.post('/webhook/generic/tracklist', { title: 'Friday set', message: 'live from the basement', template: { tracks } })).status).toBe(202);
+    await bridge.fake.waitForMessages(1);
+    const [embed] = embedsOf(bridge, 'tracklist') as { title: string; description?: string }[];
+    expect(embed?.title).toContain('Friday set');
+    expect(embed?.description).toMatch(/1\. .*Bicep.*Glue/);
+    expect(embed?.description).toMatch(/2\. .*Fred again.*Delilah/);
+  });
+
   it('delivers a critical alert to the critical channel with @here, and its resolution green without a ping', async () => {
     bridge = await startBridge();
     await bridge.post('/webhook/alertmanager', fixtureBody('alertmanager/firing-critical.json'));

@@ -45,6 +45,20 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(embed?.fields.some((f) => f.name === 'host' && f.value.includes('db-1'))).toBe(true);
   });
 
+  // The seed rendered each alert type through its template (error: traceback in a code block; tracklist:
+  // numbered tracks …). The templates existed, but nothing a sender could post reached them.
+  it("template data renders through the alert type's template: an error's traceback, a critical's impact", async () => {
+    const { fake, service } = await setup();
+    const traceback = 'Traceback (most recent call last):\n  File "job.py", line 3\nKeyError: \'id\'';
+    expect(await service.send({ alertType: AlertTypes.ERROR, title: 'Job failed', message: 'KeyError', fields: [{ name: 'host', value: 'db-1' }], template: { traceback } })).toMatchObject({ status: 'sent' });
+    expect(await service.send({ alertType: AlertTypes.CRITICAL, title: 'DB down', message: 'primary unreachable', template: { impact: 'checkout fails', action_required: 'fail over' } })).toMatchObject({ status: 'sent' });
+    const [error, critical] = fake.messages.map((m) => (m.body as { embeds: { description?: string; fields?: { name: string; value: string }[] }[] }).embeds[0]!) as [{ description?: string; fields?: { name: string; value: string }[] }, { fields?: { name: string; value: string }[] }];
+    expect(error.description).toContain('**Traceback**');
+    expect(error.description).toContain("KeyError: 'id'\n```");
+    expect(error.fields?.some((f) => f.name === 'host' && f.value.includes('db-1'))).toBe(true);
+    expect(critical.fields).toEqual(expect.arrayContaining([expect.objectContaining({ value: expect.stringContaining('checkout fails') }), expect.objectContaining({ value: expect.stringContaining('fail over') })]));
+  });
+
   it('a timestamp given as a Date or as epoch milliseconds is that instant (small ones too, never read as seconds)', async () => {
     const { fake, service } = await setup();
     const instants = [new Date('2026-11-29T01:02:03.000Z'), 86_400_000];

@@ -123,7 +123,7 @@ function toAlert(wire: GenericAlertWire, text: { title: string; message: string 
   return alert;
 }
 
-/** The seed's explicit embed hints (colour, url, author, thumbnail, image, footer), when any is given. */
+/** The seed's explicit embed hints (colour, url, author, thumbnail, image, footer, template data), when any is given. */
 function presentationOf(wire: GenericAlertWire): AlertPresentation | undefined {
   const p: AlertPresentation = {};
   if (wire.color !== undefined) p.color = wire.color;
@@ -138,5 +138,6 @@ function presentationOf(wire: GenericAlertWire): AlertPresentation | undefined {
   if (wire.image) p.imageUrl = wire.image;
   const footer = nonBlank(wire.footer);
   if (footer) p.footer = footer;
+  if (wire.template) p.template = wire.template;
   return Object.keys(p).length > 0 ? p : undefined;
 }

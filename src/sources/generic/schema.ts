@@ -124,6 +124,25 @@ export const genericFieldSchema = z.object({
   inline: inlineSchema,
 });
 
+/**
+ * Seed template data (`template`): what the alert type's template shows beyond title and message, e.g.
+ * error `traceback`; critical `impact`, `action_required`; tracklist `tracks`; monitoring `metric_name`,
+ * `current_value`, `threshold`, `unit`; security `event`, `source`, `details` (render/alert-template.ts).
+ * Values are text (numbers and booleans as written); an array (the tracks) is kept as its JSON; null is
+ * absent. An alert with template data renders through its type's template.
+ */
+const templateSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())]).nullable())
+  .nullish()
+  .transform((raw): Record<string, string> | undefined => {
+    if (!raw) return undefined;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (value !== null) Object.defineProperty(out, key, { value: Array.isArray(value) ? JSON.stringify(value) : String(value), enumerable: true, writable: true, configurable: true });
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  });
+
 /** One generic alert object, either shape. */
 export const genericAlertSchema = z.object({
   type: wireText,
@@ -143,6 +162,7 @@ export const genericAlertSchema = z.object({
   thumbnail: urlRefSchema,
   image: urlRefSchema,
   footer: footerSchema,
+  template: templateSchema,
 });
 
 export type GenericAlertWire = z.output<typeof genericAlertSchema>;

@@ -155,6 +155,20 @@ describe('parseGeneric: arrays, titles, types, fingerprints', () => {
   });
 });
 
+describe('parseGeneric: seed template data', () => {
+  it('keeps `template` as text: numbers and booleans as written, an array (tracks) as its JSON, null as absent', () => {
+    const tracks = [{ artist: 'Bicep', title: 'Glue', time: '00:00' }, { title: 'Apricots' }];
+    const alert = onlyGroup(parseGeneric({ alert_type: 'TRACKLIST', title: 'Set', template: { tracks, current_value: 97.5, partial: false, unit: null } })).alerts[0]!;
+    expect(alert.presentation?.template).toEqual({ tracks: JSON.stringify(tracks), current_value: '97.5', partial: 'false' });
+    expect(onlyGroup(parseGeneric({ title: 't', template: { unit: null } })).alerts[0]!.presentation).toBeUndefined();
+  });
+
+  it('refuses a nested object at its path', () => {
+    expect(issuePaths(parseGeneric({ title: 't', template: { impact: { text: 'x' } } }))).toEqual(['template.impact']);
+    expect(issuePaths(parseGeneric({ title: 't', template: 'traceback' }))).toEqual(['template']);
+  });
+});
+
 describe('parseGeneric: rejects with paths', () => {
   it('needs a title or a message', () => {
     const issues = issuesOf(parseGeneric({ title: '  ', message: '', fields: [] }));
