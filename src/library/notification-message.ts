@@ -52,6 +52,8 @@ export interface DeliveryResult {
   attempts: number;
   responseTimeMs?: number;
   error?: string;
+  /** What was delivered other than asked, e.g. an alert type that is not configured, routed as if unnamed. */
+  warnings?: string[];
 }
 
 /** The seed's message as the generic source's wire shape, so the library and scripts render alike. */

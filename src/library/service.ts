@@ -61,7 +61,8 @@ export class DiscordNotificationService {
       if (kept) return { success: true, status: 'queued', notificationId: id, attempts: 0 };
       return { success: false, status: 'failed', notificationId: id, attempts: 0, error: 'the service was closed before Discord answered; not delivered (the memory store keeps nothing)' };
     }));
-    return results.find((r) => !r.success) ?? results[0]!;
+    const result = results.find((r) => !r.success) ?? results[0]!;
+    return queued.warnings ? { ...result, warnings: queued.warnings } : result;
   }
 
   /** Queues and resolves at once with status 'queued' (or 'rate_limited' when the queue is full). */
@@ -151,7 +152,9 @@ export class DiscordNotificationService {
     const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: randomUUID(), mentions: message.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
     const result = await this.#runtime.intake.accept(groups);
     if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
-    return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0 } };
+    // An alert type that is not configured (a typo in plain JavaScript) is routed as if unnamed: said, not hidden.
+    const warnings = result.warnings ? { warnings: result.warnings } : {};
+    return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
   }
 }
 

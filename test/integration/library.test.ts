@@ -59,6 +59,17 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(critical.fields).toEqual(expect.arrayContaining([expect.objectContaining({ value: expect.stringContaining('checkout fails') }), expect.objectContaining({ value: expect.stringContaining('fail over') })]));
   });
 
+  // Plain JavaScript has no AlertType check: `alertType: 'errors'` went to general and answered a bare `sent`.
+  it('an alert type that is not configured is routed as if unnamed, and the result says so', async () => {
+    const { fake, service } = await setup();
+    const sent = await service.send({ alertType: 'errors' as never, title: 'typo', message: 'm' });
+    expect(sent).toMatchObject({ success: true, status: 'sent' });
+    expect(sent.warnings?.[0]).toContain('alert type "errors" is not configured');
+    expect(fake.messages[0]?.webhookId).toBe(HOOK_IDS.general);
+    expect((await service.enqueue({ alertType: 'errors' as never, title: 'typo 2', message: 'm' })).warnings).toHaveLength(1);
+    expect((await service.send({ alertType: AlertTypes.ERROR, title: 'fine', message: 'm' })).warnings).toBeUndefined();
+  });
+
   it('a timestamp given as a Date or as epoch milliseconds is that instant (small ones too, never read as seconds)', async () => {
     const { fake, service } = await setup();
     const instants = [new Date('2026-11-29T01:02:03.000Z'), 86_400_000];
