@@ -82,12 +82,28 @@ function readYaml(text: string, issues: ConfigIssue[]): Record<string, unknown> 
   try {
     const doc = parseYaml(text) as unknown;
     if (doc === null || doc === undefined) return {};
-    if (typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
-    issues.push({ path: '(root)', message: 'the YAML document must be a mapping' });
+    if (containsItself(doc)) issues.push({ path: '(yaml)', message: 'an alias refers to a node that contains it (a cycle, like `a: &a [*a]`)' });
+    else if (typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
+    else issues.push({ path: '(root)', message: 'the YAML document must be a mapping' });
   } catch (err) {
     issues.push({ path: '(yaml)', message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' });
   }
   return {};
+}
+
+/**
+ * True when a node of the parsed tree contains itself (an alias inside its own anchor): YAML allows it, and
+ * every walk over the tree (interpolation, validation) would recurse until the stack overflows — a throw
+ * that a reload did not survive. Shared, non-cyclic aliases are fine.
+ */
+function containsItself(value: unknown, ancestors = new Set<object>(), clear = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object' || clear.has(value)) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const found = Object.values(value).some((v) => containsItself(v, ancestors, clear));
+  ancestors.delete(value);
+  clear.add(value); // an alias used many times is looked into once
+  return found;
 }
 
 function buildConfig(file: FileConfig, env: Record<string, string | undefined>, envConfig: EnvConfig, source?: string): LoadResult {

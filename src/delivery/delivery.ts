@@ -13,7 +13,7 @@ export interface DeliveryDeps {
   config: () => Config;
   store: Store;
   state: WebhookState;
-  /** The real sender, or the dry-run one: asked per batch so a reload can switch. */
+  /** The real sender, or the dry-run one: asked before each attempt so a reload can switch. */
   sender: () => DiscordSender;
   clock: Clock;
   random: Random;

@@ -19,9 +19,10 @@ export interface RerouterDeps {
 }
 
 /**
- * Moves the work of a broken (401/403/404) or vanished webhook to the general webhook, with a line saying
- * which channel is broken, and posts a notice there once per break. When general is the same webhook,
- * broken too, or absent, the notifications go to dead letters (replayable once fixed).
+ * Moves the work of a broken (401/403/404) webhook to the general webhook, with a line saying which
+ * channel is broken, and posts a notice there once per break. When general is the same webhook, broken
+ * too, or absent, the notifications go to dead letters (replayable once fixed). The work of a webhook no
+ * longer configured (a reload) goes where the new config sends its types instead.
  */
 export class Rerouter {
   readonly #noticed = new Set<string>();
@@ -30,8 +31,10 @@ export class Rerouter {
   async reroute(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
     const general = config.alertTypes.get('general')?.webhook;
     const types = queueTarget(config, fromKey)?.alertTypes ?? [];
-    if (types.length === 0 && !(await this.deps.state.isBroken(fromKey))) return this.#relocate(fromKey, items, config);
-    const label = types.length > 0 ? types.join(', ') : `webhook ${fromKey}`;
+    // No longer configured: where its work goes is the new config's say, broken or not (the operator may
+    // just have replaced this deleted webhook with another).
+    if (types.length === 0) return this.#relocate(fromKey, items, config);
+    const label = types.join(', ');
     const usable = general !== undefined && general.id !== fromKey && !(await this.deps.state.isBroken(general.id));
     if (usable && !this.#noticed.has(fromKey)) {
       this.#noticed.add(fromKey);
@@ -42,13 +45,13 @@ export class Rerouter {
         await this.deps.recorder.moved(fromKey, item);
         continue;
       }
-      const reason = types.length > 0 || (await this.deps.state.isBroken(fromKey)) ? 'broken_webhook' : 'no_webhook';
-      await this.deps.recorder.deadLetter(fromKey, item, { reason, detail: `no usable webhook for ${label}`, attempts: item.notification.attempts, webhookId: fromKey });
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'broken_webhook', detail: `no usable webhook for ${label}`, attempts: item.notification.attempts, webhookId: fromKey });
     }
   }
 
   /**
-   * The webhook vanished from the config (a reload): nothing is broken, so no notice and no "rerouted" line.
+   * The webhook vanished from the config (a reload): the operator moved its types on, so no notice and no
+   * "rerouted" line, even when it was broken.
    * Each notification goes to its type's current webhook, else general, else dead letters (replayable).
    */
   async #relocate(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {

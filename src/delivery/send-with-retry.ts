@@ -19,13 +19,26 @@ export type MessageOutcome =
    */
   | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; retries: number; responseTimeMs: number; lastFailure?: FailureReason }
   | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number; retries: number }
-  | { kind: 'aborted'; attempts: number };
+  | { kind: 'aborted'; attempts: number }
+  /** A reload removed the webhook while the message waited or retried: its notifications are judged anew (moved). */
+  | { kind: 'unconfigured'; attempts: number };
 
-export interface SendContext {
+/** Where a message goes and how fast: the webhook and its effective rate limit. */
+export interface SendTarget {
   webhook: Webhook;
   limits: RateLimitSettings;
+}
+
+export interface SendContext {
+  /**
+   * The target as the config says now, asked before every attempt: a message may wait and retry for
+   * minutes, and a reload meanwhile may replace the webhook's URL (the old one deleted: Discord answers
+   * 404) or its limits, or remove the webhook (undefined).
+   */
+  target: () => SendTarget | undefined;
   retryAttempts: number;
-  sender: DiscordSender;
+  /** Asked before every attempt too: a reload may switch dry-run on or off, or change the timeout. */
+  sender: () => DiscordSender;
   state: WebhookState;
   clock: Clock;
   random: Random;
@@ -50,23 +63,29 @@ export interface AttemptInfo {
  * webhook ends at once. Waiting on an open breaker uses no attempt either: nothing is dropped for it.
  */
 export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): Promise<MessageOutcome> {
-  const { state, clock, webhook } = ctx;
+  const { state, clock } = ctx;
   let attempts = 0;
   let failures = 0;
   let lastFailure: FailureReason | undefined;
   for (;;) {
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
-    const gate = await state.acquire(webhook.id, ctx.limits, clock.now());
+    const target = ctx.target();
+    if (!target) return { kind: 'unconfigured', attempts };
+    const { webhook } = target;
+    const gate = await state.acquire(webhook.id, target.limits, clock.now());
     if (!gate.ok) {
       if (gate.reason === 'broken') return { kind: 'broken', reason: 'broken_webhook', detail: 'webhook is marked broken', attempts, retries: failures };
       await clock.sleep(Math.min(Math.max(gate.waitMs, 1), MAX_GATE_WAIT_MS), ctx.signal).catch(() => undefined);
       continue;
     }
     attempts++;
-    const raw = await ctx.sender.post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
+    const raw = await ctx.sender().post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
     const result = classify({ ...raw, now: clock.now() });
     await state.onResponse(webhook.id, result.rateLimit, clock.now());
     ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined });
+    // Refused while a reload put another URL in (the operator fixed it mid-request): the answer is about the
+    // old URL, so it must not mark the webhook broken again; the loop tries the current one.
+    if (result.kind === 'broken' && ctx.target()?.webhook.url.reveal() !== webhook.url.reveal()) continue;
     switch (result.kind) {
       case 'success':
         await state.onSuccess(webhook.id, clock.now());

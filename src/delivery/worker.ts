@@ -181,9 +181,11 @@ export class WebhookWorker {
         continue;
       }
       const plan = intoOpenPost(planned, openPost);
-      const outcome = await sendWithRetry(this.#context(target, signal), plan);
+      const outcome = await sendWithRetry(this.#context(signal), plan);
       openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
       if (outcome.kind === 'sent') {
+        // Dry-run as the send just saw it (the retry stage asks for the sender per attempt: a reload may have switched it).
+        const status = this.deps.config().discord.dryRunReason ? 'dry_run' : 'sent';
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0 };
@@ -202,12 +204,13 @@ export class WebhookWorker {
         if (done.length > 0) await this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId));
         for (const id of done) {
           const acc = sentIds.get(id)!;
-          await this.deps.recorder.recordDelivered(byId.get(id)!, config.discord.dryRunReason ? 'dry_run' : 'sent', { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
+          await this.deps.recorder.recordDelivered(byId.get(id)!, status, { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
           byId.delete(id);
         }
         continue;
       }
-      if (outcome.kind === 'aborted') break;
+      // (Unconfigured: released, the next batch moves them to wherever the new config sends their types.)
+      if (outcome.kind === 'aborted' || outcome.kind === 'unconfigured') break;
       this.#lease.dropTaken(byId); // the send may have taken long: what another consumer took meanwhile is not settled here
       if (outcome.kind === 'broken') {
         await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
@@ -236,7 +239,7 @@ export class WebhookWorker {
   }
 
   /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
-  async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal, sentIds: ReadonlyMap<string, SentSoFar>): Promise<void> {
+  async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'unconfigured' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal, sentIds: ReadonlyMap<string, SentSoFar>): Promise<void> {
     // Judged on what the message carried; only what is still ours (not taken over meanwhile) is settled.
     const packed = ids.length > 1;
     ids = ids.filter((id) => byId.has(id));
@@ -265,13 +268,12 @@ export class WebhookWorker {
     }
   }
 
-  #context(target: QueueTarget, signal: AbortSignal): SendContext {
+  #context(signal: AbortSignal): SendContext {
     const config = this.deps.config();
     return {
-      webhook: target.webhook,
-      limits: target.limits,
+      target: () => queueTarget(this.deps.config(), this.queueKey),
       retryAttempts: config.discord.retryAttempts,
-      sender: this.deps.sender(),
+      sender: this.deps.sender,
       state: this.deps.state,
       clock: this.deps.clock,
       random: this.deps.random,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
+import { workerNotification } from '../helpers/worker-harness.js';
 
 /** general, error (1 message per minute, so a second one waits in its queue) and critical, routed by severity. */
 const BASE = (hook: (type: string) => string, criticalTo = 'critical') => `
@@ -100,6 +101,84 @@ describe('runtime.reload()', () => {
     await expect.poll(() => texts(r, 'critical').join()).toContain('ROTATED');
     await expect.poll(() => texts(r, 'security').join()).toContain('NEW-SECURITY');
     expect(JSON.stringify(r.logs)).not.toContain('tok-rotated');
+  });
+
+  // A message waiting in its retry loop (here a 429's pause) when the operator replaces the webhook's URL
+  // (Discord refuses the old one) and reloads: it used to keep the URL it started with, post there, get
+  // 401/404, mark the webhook broken again and send its whole queue to general with a "broken" notice.
+  it('a message in its retry loop posts to the URL the reload put in, not the one it started with', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
+    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
+    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1); // the 429: now waiting
+    r.fake.addWebhook({ id: critical, token: 'tok-replaced', channelId: 'chan-critical' }); // the old token is refused now
+    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), `${r.fake.origin}/api/webhooks/${critical}/tok-replaced`));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, changed: [critical] });
+    await expect.poll(() => texts(r, 'critical').join(), { timeout: 5_000 }).toContain('IN-RETRY');
+    expect(await r.runtime.state.isBroken(critical)).toBe(false);
+    expect(texts(r, 'general').join()).not.toContain('broken');
+  });
+
+  it('a message in its retry loop whose webhook the reload replaced by another one goes to the new one', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
+    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
+    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1);
+    r.fake.setBroken(critical); // deleted in Discord; the operator made another webhook (another id) for the type
+    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], removed: [critical] });
+    await expect.poll(() => texts(r, 'security').join(), { timeout: 5_000 }).toContain('IN-RETRY');
+    expect(texts(r, 'general')).toHaveLength(0);
+    expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
+  });
+
+  // README "Queued work is kept": work queued for a webhook the new config no longer has moves to its type's
+  // current webhook. When the old webhook was the broken one the operator just replaced (deleted in Discord),
+  // that work went to general as "rerouted from a broken webhook", with a broken notice, instead.
+  it('work left in the queue of a broken webhook the reload replaced goes to the type\'s new webhook', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
+    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, removed: [critical] });
+    // Queued to the old webhook after the reload: intake with a config read before it, or a replica not reloaded yet.
+    await r.runtime.store.queue.enqueue(critical, { ...workerNotification('LEFT-IN-OLD-QUEUE'), alertType: 'critical' });
+    r.runtime.delivery.ensureWorker(critical);
+    await expect.poll(() => texts(r, 'security').join(), { timeout: 5_000 }).toContain('LEFT-IN-OLD-QUEUE');
+    expect(texts(r, 'general')).toHaveLength(0);
+  });
+
+  // README "Hot reload": discord.dry_run is live. A message waiting in its retry loop kept the real sender.
+  it('a message in its retry loop when a reload turns dry_run on is logged, not posted', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
+    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
+    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1);
+    r.writeConfig(`${BASE(r.hook)}\ndiscord: { dry_run: true }\n`);
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true });
+    await expect.poll(() => JSON.stringify(r.logs.filter((l) => l.msg === 'dry run: would post to Discord')), { timeout: 5_000 }).toContain('IN-RETRY');
+    expect(r.fake.requests.filter((q) => q.webhookId === critical)).toHaveLength(1);
+    await expect.poll(async () => (await r.runtime.store.history.list({ limit: 10 })).map((e) => e.outcome.status)).toEqual(['dry_run']);
+  });
+
+  // A YAML alias that contains itself parsed into a cyclic tree, and walking it threw RangeError (stack
+  // overflow) out of reload(): under `serve` an unhandled rejection, which ends the process.
+  it('a reload of a file whose alias contains itself fails with the reason and keeps the running config', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const before = r.runtime.config();
+    r.writeConfig(`${BASE(r.hook)}\notlp: &loop { flood: *loop }\n`);
+    const result = await r.runtime.reload('test');
+    expect(result).toMatchObject({ ok: false, issues: [{ path: '(yaml)' }] });
+    expect(r.runtime.config()).toBe(before);
+    expect(await reloads(r, 'failed')).toBe(1);
   });
 
   it('keeps settings that need a restart (port, store, queue size) and says so', async () => {

@@ -25,6 +25,11 @@ describe('config: wrong-typed sections are reported, not silently dropped', () =
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.config.alertTypes.get('general')?.rateLimit.perMinute).toBe(12);
   });
+
+  it('an alias inside its own anchor is a problem at (yaml), not a stack overflow; shared aliases are fine', () => {
+    expect(issuePaths(loadConfig({ env: {}, yaml: 'otlp: &loop { flood: *loop }\n' }))).toEqual(['(yaml)']);
+    expect(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  error: { rate_limit: &limit { per_minute: 5 } }\n  critical: { rate_limit: *limit }\n` }).ok).toBe(true);
+  });
 });
 
 describe('config: NAME_FILE secrets', () => {

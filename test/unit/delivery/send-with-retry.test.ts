@@ -6,6 +6,7 @@ import { MemoryWebhookState } from '../../../src/store/memory/webhook-state.js';
 import { virtualClock } from '../../helpers/virtual-clock.js';
 
 const webhook = { id: '42', url: new Secret('https://discord.com/api/v10/webhooks/42/tok') };
+const limits = { algorithm: 'token_bucket' as const, perMinute: 600, burst: 600 };
 const planned = { message: { embeds: [{ title: 't' }], allowed_mentions: { parse: [] } }, notificationIds: ['n1'] };
 const ok: RawResponse = { status: 200, headers: { 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }, body: { id: 'm1' }, elapsedMs: 12 };
 const status = (s: number, body: unknown = {}, headers: Record<string, string> = {}): RawResponse => ({ status: s, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '3', ...headers }, body, elapsedMs: 5 });
@@ -30,10 +31,9 @@ function context(sender: DiscordSender, overrides: Partial<SendContext> = {}) {
   const clock = virtualClock();
   const state = new MemoryWebhookState({ failureThreshold: 5, cooldownMs: 60_000 });
   const ctx: SendContext = {
-    webhook,
-    limits: { algorithm: 'token_bucket', perMinute: 600, burst: 600 },
+    target: () => ({ webhook, limits }),
     retryAttempts: 3,
-    sender,
+    sender: () => sender,
     state,
     clock,
     random: () => 1,
@@ -81,7 +81,7 @@ describe('the retry stage', () => {
     expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 3, retries: 0, lastFailure: 'throttled' });
     // The larger of header (2 s) and body (1.5 s), waited before each resend.
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(4000);
-    expect((await state.status('42', ctx.limits, clock.now())).breaker.consecutiveFailures).toBe(0);
+    expect((await state.status('42', limits, clock.now())).breaker.consecutiveFailures).toBe(0);
   });
 
   it('a global 429 pauses every webhook', async () => {
@@ -89,7 +89,7 @@ describe('the retry stage', () => {
     const { ctx, clock, state } = context(scripted([global, ok]));
     await sendWithRetry(ctx, planned);
     // The pause began at the 429 and lasted 3 s; one second before it ended, another webhook was held too.
-    const other = await state.acquire('other-webhook', ctx.limits, clock.now() - 1000);
+    const other = await state.acquire('other-webhook', limits, clock.now() - 1000);
     expect(other).toMatchObject({ ok: false, reason: 'global_pause' });
   });
 
@@ -119,6 +119,39 @@ describe('the retry stage', () => {
     expect(sender.calls).toBe(1);
   });
 
+  // Each attempt asks for the target anew (a reload may have replaced the URL or removed the webhook).
+  it('a 404 for a URL a reload replaced during the request does not mark the webhook broken: the new URL is tried', async () => {
+    const rotated = { id: '42', url: new Secret('https://discord.com/api/v10/webhooks/42/new-tok') };
+    let current = webhook;
+    const urls: string[] = [];
+    const sender: DiscordSender = {
+      async post(w) {
+        urls.push(w.url.reveal());
+        if (urls.length === 1) {
+          current = rotated; // the reload lands while the request to the deleted webhook is in flight
+          return status(404, { message: 'Unknown Webhook', code: 10015 });
+        }
+        return ok;
+      },
+      get: async () => ok,
+    };
+    const { ctx, state } = context(sender, { target: () => ({ webhook: current, limits }) });
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 2 });
+    expect(urls).toEqual([webhook.url.reveal(), rotated.url.reveal()]);
+    expect(await state.isBroken('42')).toBe(false);
+  });
+
+  it('ends as unconfigured, sending nothing more, once a reload removed the webhook', async () => {
+    const sender = scripted([status(500), ok]);
+    let configured = true;
+    const { ctx } = context(sender, {
+      target: () => (configured ? { webhook, limits } : undefined),
+      onRetry: () => (configured = false),
+    });
+    expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'unconfigured', attempts: 1 });
+    expect(sender.calls).toBe(1);
+  });
+
   it('opens the breaker after 5 consecutive failures, waits (no attempts used), then a probe closes it', async () => {
     const sender = scripted([status(500), status(500), status(500), status(500), status(500), ok]);
     const { ctx, clock, state } = context(sender, { retryAttempts: 10 });
@@ -126,7 +159,7 @@ describe('the retry stage', () => {
     expect(out).toMatchObject({ kind: 'sent', attempts: 6 });
     // The fifth failure opened it: the wait until the half-open probe is the 60 s cooldown.
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
-    expect((await state.status('42', ctx.limits, clock.now())).breaker.state).toBe('closed');
+    expect((await state.status('42', limits, clock.now())).breaker.state).toBe('closed');
   });
 
   it('stops at once when aborted (shutdown)', async () => {
