@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConfigIssue } from '../config/issues.js';
-import { loadConfig, type LoadOptions } from '../config/load.js';
+import { loadConfig, type LoadOptions, type LoadResult } from '../config/load.js';
 import type { Config, StoreConfig } from '../config/types.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { WebhookState } from '../delivery/webhook-state.js';
@@ -43,7 +43,7 @@ const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
  * problem, and counts a failed reload. Settings that need a restart keep their running values, with a warning.
  */
 export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<ReloadResult> {
-  const loaded = deps.source ? loadConfig(deps.source) : { ok: false as const, issues: [{ path: '(reload)', message: 'this runtime was not given a config source to reload from' }] };
+  const loaded = deps.source ? loadGuarded(deps.source) : { ok: false as const, issues: [{ path: '(reload)', message: 'this runtime was not given a config source to reload from' }] };
   if (!loaded.ok) {
     deps.logger.error({ trigger, issues: loaded.issues }, `config reload failed, the running config stays: ${loaded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     deps.onResult?.('failed');
@@ -98,4 +98,17 @@ function webhookUrls(config: Config): Map<string, string> {
 
 function storeIdentity(store: StoreConfig): string {
   return store.kind === 'memory' ? 'memory' : JSON.stringify({ ...store, url: store.url.reveal() });
+}
+
+/**
+ * loadConfig, with anything it throws (it reports bad input as issues; a throw is a bug) turned into a failed
+ * reload: SIGHUP and the file watch start reloads without awaiting them, so a throw would be an unhandled
+ * rejection, which ends the process.
+ */
+function loadGuarded(source: LoadOptions): LoadResult {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    return { ok: false, issues: [{ path: '(reload)', message: `the config could not be loaded: ${String(err)}` }] };
+  }
 }
