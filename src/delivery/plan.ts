@@ -25,6 +25,8 @@ export interface PlannedMessage {
    * channel it belongs in the post that message opened, not in a post of its own.
    */
   continuesPrevious?: true;
+  /** Packed messages: per notification, how many of its alerts (in order) this message shows. */
+  alertsShown?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -71,6 +73,7 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
       message: p.message,
       threadId: threadId || undefined,
       notificationIds: p.notificationIds,
+      alertsShown: p.alertsShown,
       // A notification too big for one packed message spills into the next, which then starts with it.
       ...(i > 0 && all[i - 1]!.notificationIds.includes(p.notificationIds[0]!) ? { continuesPrevious: true as const } : {}),
     })),

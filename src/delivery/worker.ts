@@ -27,6 +27,8 @@ interface SentSoFar {
   ms: number;
   retries: number;
   lastFailure?: FailureReason;
+  /** Alerts shown so far by packed messages (a notification split across them shows its alerts in order). */
+  alertsShown: number;
 }
 
 export interface WorkerDeps {
@@ -188,12 +190,13 @@ export class WebhookWorker {
         const status = this.deps.config().discord.dryRunReason ? 'dry_run' : 'sent';
         const done: string[] = [];
         for (const id of ids) {
-          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0 };
+          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0, alertsShown: 0 };
           if (outcome.messageId) acc.messageIds.push(outcome.messageId);
           acc.attempts += outcome.attempts;
           acc.ms += outcome.responseTimeMs;
           acc.retries += outcome.retries;
           acc.lastFailure = outcome.lastFailure ?? acc.lastFailure;
+          acc.alertsShown += planned.alertsShown?.get(id) ?? 0;
           sentIds.set(id, acc);
           parts.set(id, (parts.get(id) ?? 1) - 1);
           if (parts.get(id) === 0) done.push(id);
@@ -247,7 +250,12 @@ export class WebhookWorker {
       for (const id of ids) {
         const item = byId.get(id)!;
         byId.delete(id);
-        await this.#sendPlans(planSingle(config, item.notification, this.deps.clock.now, target.webhook.id), [item], target, config, signal);
+        // A notification whose first alerts went out in earlier packed messages sends the rest only (its
+        // history keeps the whole notification).
+        const shown = sentIds.get(id)?.alertsShown ?? 0;
+        const alerts = item.notification.alerts;
+        const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown) } : item.notification;
+        await this.#sendPlans(planSingle(config, rest, this.deps.clock.now, target.webhook.id), [item], target, config, signal);
       }
       return;
     }

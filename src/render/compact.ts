@@ -17,6 +17,8 @@ import { isoTimestamp } from './time.js';
 export interface PackedMessage {
   message: DiscordMessage;
   notificationIds: string[];
+  /** Per notification, how many of its alerts this message shows (each alert is one field, in order). */
+  alertsShown: ReadonlyMap<string, number>;
 }
 
 /** How much of each alert a compact field shows; packing picks the most detailed level that costs no more messages. */
@@ -144,6 +146,7 @@ interface Draft {
   starters: { n: Notification; opts: RenderOptions }[];
   /** Every mention token a starter would ping alone: the merged content must keep them all. */
   pings: Set<string>;
+  alertsShown: Map<string, number>;
 }
 
 type Identity = ReturnType<typeof messageIdentity>;
@@ -186,7 +189,7 @@ function keepsPings(d: Draft, item: Item, solo: ReadonlySet<string>): boolean {
 function place(drafts: Draft[], item: Item, embeds: DiscordEmbed[]): void {
   const { n, opts, identity, key } = item;
   const open = (): Draft => {
-    const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [], pings: new Set() };
+    const d: Draft = { key, identity, embeds: [], size: 0, ids: [], starters: [], pings: new Set(), alertsShown: new Map() };
     drafts.push(d);
     return d;
   };
@@ -202,6 +205,7 @@ function place(drafts: Draft[], item: Item, embeds: DiscordEmbed[]): void {
     target.embeds.push(e);
     target.size += embedSize(e);
     if (!target.ids.includes(n.id)) target.ids.push(n.id);
+    target.alertsShown.set(n.id, (target.alertsShown.get(n.id) ?? 0) + (e.fields?.length ?? 0));
     last = target;
   }
 }
@@ -213,7 +217,7 @@ function toPacked(d: Draft): PackedMessage {
   const ping = buildPing(mergeMentions(pinging.map(({ n, opts }) => mentionsFor(n, opts.mentions))), summary);
   const message: DiscordMessage = { ...d.identity, embeds: d.embeds, allowed_mentions: ping.allowedMentions };
   if (ping.content !== '') message.content = ping.content;
-  return { message, notificationIds: d.ids };
+  return { message, notificationIds: d.ids, alertsShown: d.alertsShown };
 }
 
 function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {

@@ -46,6 +46,18 @@ describe('worker: a failed packed message and the messages planned after it', ()
     expect(h.postsWith('c-host-0-')).toBe(1);
   });
 
+  it('a 400 on the message that finishes a split notification resends only its alerts not shown yet', async () => {
+    // [a, b-head] goes out; [b-tail, c] is refused once: b and c are then sent one by one, b without its head.
+    const h = workerHarness((_m, n) => (n === 2 ? invalidBodyAnswer : okAnswer(n)));
+    await h.deliverBatch(...batch());
+    expect(h.postsWith('b-host-0-')).toBe(1); // b's head was in the first message only
+    expect(h.postsWith('b-host-119-')).toBe(2); // refused once, then posted alone
+    expect(h.postsWith('c-host-0-')).toBe(2);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
+    // History keeps the whole notification, all 120 alerts.
+    expect((await h.store.history.list({ outcome: 'sent' })).find((e) => e.id === 'b')?.fingerprints).toHaveLength(120);
+  });
+
   it('after an exhausted message, nothing of what it dead-lettered is posted later', async () => {
     // Every post of the first message fails with a 500 until its retries run out; the rest goes through.
     let firstDone = false;
