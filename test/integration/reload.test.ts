@@ -27,6 +27,17 @@ afterEach(async () => {
 const reloads = async (r: FileRuntime, result: 'ok' | 'failed') => (await r.runtime.metrics.configReloads.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
 const texts = (r: FileRuntime, type: string) => r.fake.messagesFor(HOOK_IDS[type]!).map((m) => JSON.stringify(m.body));
 
+/** A runtime whose critical message "IN-RETRY" got a 429 and now waits in its retry loop. */
+async function criticalInRetry(): Promise<{ r: FileRuntime; critical: string }> {
+  rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+  const r = rt;
+  const critical = HOOK_IDS.critical!;
+  r.fake.inject(critical, { kind: '429', retryAfter: 2 });
+  await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
+  await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1); // the 429: now waiting
+  return { r, critical };
+}
+
 describe('runtime.reload()', () => {
   it('swaps routes from a good file: the next alert follows the new route; counted as ok', async () => {
     rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
@@ -107,12 +118,7 @@ describe('runtime.reload()', () => {
   // (Discord refuses the old one) and reloads: it used to keep the URL it started with, post there, get
   // 401/404, mark the webhook broken again and send its whole queue to general with a "broken" notice.
   it('a message in its retry loop posts to the URL the reload put in, not the one it started with', async () => {
-    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
-    const r = rt;
-    const critical = HOOK_IDS.critical!;
-    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
-    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
-    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1); // the 429: now waiting
+    const { r, critical } = await criticalInRetry();
     r.fake.addWebhook({ id: critical, token: 'tok-replaced', channelId: 'chan-critical' }); // the old token is refused now
     r.writeConfig(BASE(r.hook).replace(r.hook('critical'), `${r.fake.origin}/api/webhooks/${critical}/tok-replaced`));
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true, changed: [critical] });
@@ -122,12 +128,7 @@ describe('runtime.reload()', () => {
   });
 
   it('a message in its retry loop whose webhook the reload replaced by another one goes to the new one', async () => {
-    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
-    const r = rt;
-    const critical = HOOK_IDS.critical!;
-    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
-    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
-    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1);
+    const { r, critical } = await criticalInRetry();
     r.fake.setBroken(critical); // deleted in Discord; the operator made another webhook (another id) for the type
     r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], removed: [critical] });
@@ -155,12 +156,7 @@ describe('runtime.reload()', () => {
 
   // README "Hot reload": discord.dry_run is live. A message waiting in its retry loop kept the real sender.
   it('a message in its retry loop when a reload turns dry_run on is logged, not posted', async () => {
-    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
-    const r = rt;
-    const critical = HOOK_IDS.critical!;
-    r.fake.inject(critical, { kind: '429', retryAfter: 2 });
-    await r.post('/webhook/generic', { title: 'IN-RETRY', severity: 'critical' });
-    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === critical).length).toBe(1);
+    const { r, critical } = await criticalInRetry();
     r.writeConfig(`${BASE(r.hook)}\ndiscord: { dry_run: true }\n`);
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true });
     await expect.poll(() => JSON.stringify(r.logs.filter((l) => l.msg === 'dry run: would post to Discord')), { timeout: 5_000 }).toContain('IN-RETRY');
