@@ -21,6 +21,7 @@ import { metricHooks } from './metrics/hooks.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
 import { createSnapshot } from './metrics/snapshot.js';
 import { reloadConfig, type ReloadResult } from './ops/reload.js';
+import { recheckBrokenWebhooks } from './ops/validate-webhooks.js';
 import { Watchdog, type WatchdogTimers } from './ops/watchdog.js';
 import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
 import { createOtlpFloodControl } from './sources/otlp/flood.js';
@@ -142,6 +143,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       logger.warn({ err: String(err) }, 'store unreachable: queued work left by earlier processes is picked up once it answers');
     }
   };
+  /** Broken marks an earlier run left (Redis keeps them): cleared for webhooks Discord knows again. */
+  const recheckBroken = async (): Promise<void> => {
+    try {
+      const cleared = await recheckBrokenWebhooks({ config: () => config, discordSender: () => realSender, state, delivery });
+      for (const id of cleared) logger.info({ webhook: id }, 'a webhook marked broken by an earlier run answers again: mark cleared');
+    } catch (err) {
+      logger.warn({ err: String(err) }, 'could not recheck webhooks marked broken (store or Discord unreachable); POST /api/validate does it later');
+    }
+  };
   const app = createApp({
     logger,
     intake: () => intake,
@@ -175,6 +185,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     async start() {
       watchdog.start();
+      void recheckBroken();
       await discoverQueues();
       // Another replica may die leaving a queue this one never enqueued to: look for such queues now and then.
       if (store.kind === 'redis') discoveryTimer = setInterval(() => void discoverQueues(), QUEUE_DISCOVERY_INTERVAL_MS).unref();

@@ -1,4 +1,5 @@
-import { lookupWebhook } from '../delivery/lookup-webhook.js';
+import type { AlertTypeConfig, Config } from '../config/types.js';
+import { lookupWebhook, type WebhookLookup } from '../delivery/lookup-webhook.js';
 import type { Runtime } from '../runtime.js';
 
 export interface WebhookValidation {
@@ -16,27 +17,53 @@ export interface WebhookValidation {
  * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken. Asks Discord even in dry-run:
  * the dry-run sender would call every webhook valid (and clear broken marks) without asking anyone.
  */
-export async function validateWebhooks(runtime: Pick<Runtime, 'config' | 'discordSender' | 'state' | 'delivery'>): Promise<WebhookValidation[]> {
-  const config = runtime.config();
-  const byId = new Map<string, { types: string[]; webhook: NonNullable<ReturnType<typeof config.alertTypes.get>>['webhook'] }>();
+export async function validateWebhooks(runtime: WebhookChecker): Promise<WebhookValidation[]> {
+  const results: WebhookValidation[] = [];
+  for (const [id, { types, webhook }] of configuredWebhooks(runtime.config())) {
+    const found = await checkWebhook(runtime, id, webhook);
+    results.push(found.ok ? { webhookId: id, alertTypes: types, valid: true, name: found.name, channelId: found.channelId } : { webhookId: id, alertTypes: types, valid: false, error: found.detail });
+  }
+  return results;
+}
+
+/**
+ * At start, asks Discord about each webhook a broken mark from an earlier run still names (the Redis store
+ * keeps marks across restarts): an operator who fixed the URL while alertcord was down, then restarted it,
+ * would otherwise see that type rerouted to general until someone called `POST /api/validate`. Answers the
+ * webhooks whose mark was cleared. A Discord that cannot be reached leaves the marks as they are.
+ */
+export async function recheckBrokenWebhooks(runtime: WebhookChecker): Promise<string[]> {
+  const cleared: string[] = [];
+  for (const [id, { webhook }] of configuredWebhooks(runtime.config())) {
+    if (!(await runtime.state.isBroken(id))) continue;
+    if ((await checkWebhook(runtime, id, webhook)).ok) cleared.push(id);
+  }
+  return cleared;
+}
+
+type WebhookChecker = Pick<Runtime, 'config' | 'discordSender' | 'state' | 'delivery'>;
+type Webhook = NonNullable<AlertTypeConfig['webhook']>;
+
+/** Each configured webhook once, with the alert types posting through it (types without one fall back to general's). */
+function configuredWebhooks(config: Config): Map<string, { types: string[]; webhook: Webhook }> {
+  const byId = new Map<string, { types: string[]; webhook: Webhook }>();
   for (const t of config.alertTypes.values()) {
-    if (!t.webhook) continue; // types falling back to general are listed under its webhook: they post there too
+    if (!t.webhook) continue;
     const entry = byId.get(t.webhook.id) ?? { types: [], webhook: t.webhook };
     entry.types.push(t.name);
     byId.set(t.webhook.id, entry);
   }
-  const results: WebhookValidation[] = [];
-  for (const [id, { types, webhook }] of byId) {
-    if (!webhook) continue;
-    const found = await lookupWebhook(runtime.discordSender(), webhook);
-    if (found.ok) {
-      await runtime.state.clearBroken(id);
-      runtime.delivery.rerouter.forget(id);
-      results.push({ webhookId: id, alertTypes: types, valid: true, name: found.name, channelId: found.channelId });
-    } else {
-      if (found.broken) await runtime.state.markBroken(id, found.detail, Date.now());
-      results.push({ webhookId: id, alertTypes: types, valid: false, error: found.detail });
-    }
+  return byId;
+}
+
+/** Discord's GET-webhook answer for one webhook: valid clears its broken mark, 401/403/404 sets it. */
+async function checkWebhook(runtime: WebhookChecker, id: string, webhook: Webhook): Promise<WebhookLookup> {
+  const found = await lookupWebhook(runtime.discordSender(), webhook);
+  if (found.ok) {
+    await runtime.state.clearBroken(id);
+    runtime.delivery.rerouter.forget(id);
+  } else if (found.broken) {
+    await runtime.state.markBroken(id, found.detail, Date.now());
   }
-  return results;
+  return found;
 }

@@ -88,6 +88,44 @@ describe('send() with a Redis store shared by two processes', () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 30_000);
+  // The Redis store keeps broken marks across restarts: a webhook fixed while alertcord was down stayed
+  // "broken" after the restart (its alerts rerouted to general) until someone called POST /api/validate.
+  it('a restart clears a broken mark an earlier run left when Discord knows the webhook again, and only then', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }, { id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2' }] });
+    const f = fake;
+    const env = {
+      DISCORD_WEBHOOK_GENERAL: f.urlFor(HOOK_IDS.general!),
+      DISCORD_WEBHOOK_ERRORS: f.urlFor(HOOK_IDS.error!),
+      DISCORD_ALLOWED_HOSTS: new URL(f.origin).host,
+      REDIS_URL: redis.url,
+    };
+    const yaml = 'store:\n  redis:\n    key_prefix: recheck\n';
+    const brokenOf = async (s: DiscordNotificationService) => (await s.healthCheck()).webhooks.find((w) => w.alertType === 'error')?.broken;
+    const gets = () => f.requests.filter((r) => r.method === 'GET' && r.webhookId === HOOK_IDS.error).length;
+    f.setBroken(HOOK_IDS.error!); // deleted in Discord
+    const first = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    await first.validateConfiguration();
+    expect(await brokenOf(first)).toBe(true);
+    await first.close();
+
+    // Restarted while still deleted: asked again, still broken.
+    const before = gets();
+    const second = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    await expect.poll(gets).toBe(before + 1);
+    expect(await brokenOf(second)).toBe(true);
+    await second.close();
+
+    // Fixed while down, then restarted: the mark goes without any validate call, and alerts reach their channel.
+    f.setBroken(HOOK_IDS.error!, false);
+    const third = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    try {
+      await expect.poll(() => brokenOf(third)).toBe(false);
+      expect(await third.send({ alertType: 'error', title: 'after the fix', message: 'm' })).toMatchObject({ status: 'sent' });
+      expect(f.messagesFor(HOOK_IDS.error!)).toHaveLength(1);
+    } finally {
+      await third.close();
+    }
+  }, 30_000);
 });
 
 describe('send() with a message it cannot use', () => {
