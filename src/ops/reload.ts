@@ -39,7 +39,7 @@ const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
  * Reads YAML + env again and, when valid, swaps routes, alert types, webhooks and every live setting in
  * without dropping queued work: queues are per webhook id, so a queue whose webhook vanished is moved by
  * its worker (to the type's new webhook, else general, else dead letters); workers for new webhooks start;
- * a webhook whose URL changed loses its broken mark. An invalid config keeps the running one, logs every
+ * a webhook whose URL changed, or that is added, loses its broken mark. An invalid config keeps the running one, logs every
  * problem, and counts a failed reload. Settings that need a restart keep their running values, with a warning.
  */
 export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<ReloadResult> {
@@ -62,7 +62,9 @@ export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<R
   const removed = [...before.keys()].filter((id) => !after.has(id));
   const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id));
   deps.swap(next);
-  for (const id of changed) {
+  // A new URL, or a webhook (re)added, starts unmarked: a mark left from before (removed in an earlier reload,
+  // or by an earlier run) is about another URL, or one the operator just vouched for; a 401/403/404 marks it again.
+  for (const id of [...changed, ...added]) {
     await deps.state.clearBroken(id).catch(() => undefined);
     deps.delivery.rerouter.forget(id);
   }

@@ -164,6 +164,22 @@ describe('runtime.reload()', () => {
     await expect.poll(async () => (await r.runtime.store.history.list({ limit: 10 })).map((e) => e.outcome.status)).toEqual(['dry_run']);
   });
 
+  // Removed in one reload, added back in the next: it counted as "added", not "changed", and kept the broken
+  // mark it had before, so its alerts stayed rerouted to general.
+  it('a webhook removed and then added back starts without its old broken mark', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const critical = HOOK_IDS.critical!;
+    await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
+    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, removed: [critical] });
+    r.writeConfig(BASE(r.hook));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [critical] });
+    expect(await r.runtime.state.isBroken(critical)).toBe(false);
+    await r.post('/webhook/generic', { title: 'BACK-AGAIN', severity: 'critical' });
+    await expect.poll(() => texts(r, 'critical').join()).toContain('BACK-AGAIN');
+  });
+
   // A YAML alias that contains itself parsed into a cyclic tree, and walking it threw RangeError (stack
   // overflow) out of reload(): under `serve` an unhandled rejection, which ends the process.
   it('a reload of a file whose alias contains itself fails with the reason and keeps the running config', async () => {
