@@ -39,6 +39,7 @@ export async function sendDirect(request: SendRequest, options: DirectOptions): 
         severity,
         url: request.url,
         fields: request.fields.length > 0 ? request.fields : undefined,
+        template: Object.keys(request.template).length > 0 ? request.template : undefined,
       }),
       timedOut,
     ]);

@@ -17,6 +17,8 @@ export interface SendRequest {
   status?: string;
   url?: string;
   fields: { name: string; value: string }[];
+  /** Seed template data for the type's template (error `traceback`, critical `impact` …). */
+  template: Record<string, string>;
 }
 
 const OPTIONS = {
@@ -26,6 +28,7 @@ const OPTIONS = {
   severity: { type: 'string', short: 's' },
   status: { type: 'string' },
   field: { type: 'string', short: 'f', multiple: true },
+  template: { type: 'string', multiple: true },
   url: { type: 'string' },
   server: { type: 'string' },
   token: { type: 'string' },
@@ -52,6 +55,10 @@ Options:
   -s, --severity LEVEL   critical, error, warning or info (or a synonym: crit, err, warn, notice …)
       --status STATUS    firing (default) or resolved
   -f, --field NAME=VALUE an embed field; repeat for more
+      --template NAME=VALUE
+                         data for the type's template: error traceback; critical impact,
+                         action_required; monitoring metric_name, current_value, threshold, unit;
+                         security event, source, details; tracklist tracks; repeat for more
       --url URL          link of the title
       --server URL       the running alertcord (default ${DEFAULT_SERVER})
       --token TOKEN      ingest token (Authorization: Bearer); default $INGEST_TOKEN
@@ -64,6 +71,7 @@ Examples:
   alertcord send --type error --title 'Backup failed' --message 'exit code 2' --field host=db1 --field job=nightly
   alertcord send -t general --title 'Deploy done' --url https://ci.example.com/run/42 --server http://alertcord:8080 --token "$INGEST_TOKEN"
   alertcord send --direct --type critical --title 'Disk full' --severity critical --field mount=/var
+  alertcord send --type error --title 'Nightly job failed' --template traceback="$(tail -n 20 job.log)"
 
 ${EXIT_CODES_HELP}`,
   async run(args: string[], io: CliIo) {
@@ -79,7 +87,8 @@ ${EXIT_CODES_HELP}`,
       severity: values.severity,
       status: values.status,
       url: values.url,
-      fields: (values.field ?? []).map(parseField),
+      fields: (values.field ?? []).map((f) => parseField(f, '--field')),
+      template: Object.fromEntries((values.template ?? []).map((t) => parseField(t, '--template')).map(({ name, value }) => [name, value])),
     };
     if (!request.title?.trim() && !request.message?.trim()) throw new UsageError('give --title or --message (or both)');
     if (request.status !== undefined && !/^(firing|resolved)$/i.test(request.status)) throw new UsageError('--status must be firing or resolved');
@@ -111,10 +120,10 @@ async function ingestToken(io: CliIo): Promise<{ token?: string } | { error: str
   return { token: env.INGEST_TOKEN };
 }
 
-/** `name=value` (the value may contain `=`). */
-export function parseField(text: string): { name: string; value: string } {
+/** `name=value` (the value may contain `=`), given with `option`. */
+export function parseField(text: string, option = '--field'): { name: string; value: string } {
   const at = text.indexOf('=');
-  if (at < 1) throw new UsageError(`--field expects NAME=VALUE, got "${text}"`);
+  if (at < 1) throw new UsageError(`${option} expects NAME=VALUE, got "${text}"`);
   return { name: text.slice(0, at), value: text.slice(at + 1) };
 }
 
@@ -125,9 +134,10 @@ function parseTimeout(text: string | undefined): number {
   return seconds * 1000;
 }
 
-/** The generic source's wire shape (the friendly one: type, severity, status, fields, url). */
+/** The generic source's wire shape (the friendly one: type, severity, status, fields, url, template). */
 export function toGenericBody(r: SendRequest): Record<string, unknown> {
-  return { type: r.type, title: r.title, message: r.message, severity: r.severity, status: r.status?.toLowerCase(), url: r.url, fields: r.fields.length > 0 ? r.fields : undefined };
+  const template = Object.keys(r.template).length > 0 ? r.template : undefined;
+  return { type: r.type, title: r.title, message: r.message, severity: r.severity, status: r.status?.toLowerCase(), url: r.url, fields: r.fields.length > 0 ? r.fields : undefined, template };
 }
 
 interface BridgeTarget {

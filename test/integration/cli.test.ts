@@ -117,7 +117,7 @@ describe('alertcord send', () => {
   it('through a running bridge: 0 and the notification id; 401 without the token → 1; bad severity → 1 with the path; unreachable → 3', SLOW, async () => {
     bridge = await startBridge({ env: { INGEST_TOKEN: 'ingest-token-123' } });
     const b = bridge;
-    const args = ['send', '--server', b.url, '--type', 'error', '--title', 'CLI-BACKUP', '--message', 'exit code 2', '--field', 'host=db1', '--field', 'cmd=a=b', '--severity', 'error'];
+    const args = ['send', '--server', b.url, '--type', 'error', '--title', 'CLI-BACKUP', '--message', 'exit code 2', '--field', 'host=db1', '--field', 'cmd=a=b', '--severity', 'error', '--template', 'traceback=KeyError: id at job.py:3'];
     const port = await closedPort();
     const [ok, noToken, badSeverity, unreachable, typo] = await runCliAll([
       { args: [...args, '--token', 'ingest-token-123'] },
@@ -136,7 +136,7 @@ describe('alertcord send', () => {
     const msg = (await b.fake.waitForMessages(2, 10_000)).find((m) => JSON.stringify(m.body).includes('CLI-BACKUP'));
     expect(msg?.webhookId).toBe(HOOK_IDS.error);
     const body = JSON.stringify(msg?.body);
-    for (const text of ['CLI-BACKUP', 'exit code 2', 'db1', 'a=b']) expect(body).toContain(text);
+    for (const text of ['CLI-BACKUP', 'exit code 2', 'db1', 'a=b', '**Traceback**', 'KeyError: id at job.py:3']) expect(body).toContain(text);
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain('401');
     expect(badSeverity.code).toBe(1);
@@ -147,11 +147,12 @@ describe('alertcord send', () => {
 
   it('--direct: sends from the process with the library and prints the DeliveryResult; refused → 1', SLOW, async () => {
     const f = await startFake();
-    const sent = await runCliProcess(['send', '--direct', '--type', 'error', '--title', 'DIRECT-SEND', '--field', 'job=nightly'], fakeEnv(f));
+    const sent = await runCliProcess(['send', '--direct', '--type', 'error', '--title', 'DIRECT-SEND', '--field', 'job=nightly', '--template', 'traceback=DIRECT-TRACE'], fakeEnv(f));
     expect(sent.code).toBe(0);
     const result = JSON.parse(sent.stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ success: true, status: 'sent', attempts: 1 });
     expect(f.messagesFor(HOOK_IDS.error!)).toHaveLength(1);
+    expect(JSON.stringify(f.messagesFor(HOOK_IDS.error!)[0]!.body)).toMatch(/\*\*Traceback\*\*.*DIRECT-TRACE/);
     expect(result.messageId).toBe(f.messagesFor(HOOK_IDS.error!)[0]!.id);
 
     f.setBroken(HOOK_IDS.general!);
