@@ -19,7 +19,9 @@ export function renderHistory(tbody, entries) {
   const now = Date.now();
   const rows = entries.slice(0, HISTORY_ROWS).map((e) => {
     const o = e?.outcome ?? {};
-    const why = [o.reason ?? e?.lastFailureReason, o.error].filter(Boolean).map(String);
+    // The reason in words, Discord's error as given (`_errors`, BASE_TYPE_MAX_LENGTH are what a search finds).
+    const reason = o.reason ?? e?.lastFailureReason;
+    const why = [reason ? words(String(reason)) : '', o.error ? String(o.error) : ''].filter(Boolean).join(': ');
     return h(
       'tr',
       { data: { id: e?.id ?? '', outcome: o.status ?? '' } },
@@ -31,7 +33,8 @@ export function renderHistory(tbody, entries) {
       h('td', {}, outcomeBadge(o.status)),
       h('td', { class: 'num', text: num(o.attempts) }),
       h('td', { class: 'num', text: typeof o.responseTimeMs === 'number' ? `${o.responseTimeMs} ms` : '—' }),
-      h('td', { class: 'muted small', text: why.length ? words(why.join(': ')) : '' }),
+      // Wrapped within its cell like a dead letter's error: Discord's error tree is one long run of JSON.
+      h('td', { class: 'muted small error-cell', text: why }),
     );
   });
   if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: 9, class: 'muted', text: 'Nothing delivered yet.' })));

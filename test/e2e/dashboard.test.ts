@@ -120,6 +120,26 @@ describe('dashboard (headless Chromium)', () => {
     expectCleanPage(tab, bridge.url);
   });
 
+  it("shows Discord's error for a refused delivery as given, wrapped inside its cell: recent deliveries fit their card", { timeout: 90_000 }, async () => {
+    bridge = await startBridge();
+    // What Discord answers to an embed description over 4096 characters (50035 and its error tree).
+    const refusal = { message: 'Invalid Form Body', code: 50035, errors: { embeds: { '0': { description: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 4096 or fewer in length.' }] } } } } };
+    bridge.fake.inject(HOOK_IDS.error!, { status: 400, body: refusal });
+    await bridge.post('/webhook/generic', { alert_type: 'error', title: 'Nightly report too long' });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.setViewportSize({ width: 1100, height: 900 }); // a laptop's browser window
+    await page.goto(`${bridge.url}/`);
+    const row = page.locator('#history tbody tr[data-outcome="dead_lettered"]', { hasText: 'Nightly report too long' });
+    await row.waitFor(WAIT);
+    const why = await row.locator('td').last().textContent();
+    const fits = await page.evaluate(`(() => { const t = document.getElementById('history'); return t.scrollWidth <= t.parentElement.clientWidth; })()`);
+    // Discord's words, not respelled (`_errors`, BASE_TYPE_MAX_LENGTH are what its docs and a search know);
+    // the table no wider than its card, so outcome and attempts stay in view without scrolling sideways.
+    expect({ why: why?.includes('"_errors":[{"code":"BASE_TYPE_MAX_LENGTH"'), fits }).toEqual({ why: true, fits: true });
+    expectCleanPage(tab, bridge.url);
+  });
+
   it('without ADMIN_TOKEN, a loopback browser sees the data at once (no token form); a broken webhook and the watchdog show', { timeout: 90_000 }, async () => {
     bridge = await startBridge({ yaml: 'watchdog:\n  alertname: Watchdog\n  timeout: 10m\n' });
     await bridge.post('/webhook/generic', { alert_type: 'critical', title: 'API p99 above 2 s' });

@@ -53,6 +53,14 @@ it('GET /api/status answers 200 with store.ok false, within about two command ti
   expect(JSON.parse(status.body)).toMatchObject({ store: { kind: 'redis', ok: false } });
 });
 
+it('the admin data routes answer 503 with Retry-After (the store is down), not 500 "internal error"', { timeout: 60_000 }, async () => {
+  for (const [method, path] of [['GET', '/api/history'], ['GET', '/api/history/some-id'], ['GET', '/api/stats'], ['GET', '/api/dead-letter'], ['POST', '/api/dead-letter/replay']] as const) {
+    const res = await fetch(`${bridge.url}${path}`, { method });
+    const body = (await res.json()) as { error: { code: string } };
+    expect({ path, status: res.status, code: body.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({ path, status: 503, code: 'unavailable', retryAfter: '10' });
+  }
+});
+
 it('stop() does not add a command timeout per webhook to its deadline, and reports the queues as uncounted, not drained', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const left = await bridge.runtime.stop(500);

@@ -4,6 +4,7 @@ import type { ReplayResult } from '../../../delivery/replay.js';
 import type { DeadLetters } from '../../../store/types.js';
 import { sendError } from '../../errors.js';
 import { readJsonBody } from '../../read-json.js';
+import { fromStore } from './from-store.js';
 import { limitParam, parseQuery } from './query-params.js';
 
 export interface DeadLetterDeps {
@@ -24,7 +25,9 @@ export function deadLetterRoutes(deps: DeadLetterDeps): Hono {
     const parsed = parseQuery(c, listQuerySchema);
     if (!parsed.ok) return parsed.response;
     const limit = parsed.data.limit ?? 100;
-    const [items, total] = await Promise.all([deps.deadLetters.list(limit), deps.deadLetters.count()]);
+    const read = await fromStore(c, () => Promise.all([deps.deadLetters.list(limit), deps.deadLetters.count()]));
+    if (!read.ok) return read.response;
+    const [items, total] = read.value;
     return c.json({ total, items });
   });
   app.post('/dead-letter/replay', async (c) => {
@@ -38,7 +41,9 @@ export function deadLetterRoutes(deps: DeadLetterDeps): Hono {
       }
       ids = parsed.data.ids;
     }
-    return c.json(await deps.replay(ids));
+    // A store lost half way: what was queued stays queued, the rest stays held and returns (replay.ts).
+    const replayed = await fromStore(c, () => deps.replay(ids));
+    return replayed.ok ? c.json(replayed.value) : replayed.response;
   });
   return app;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HISTORY_MAX_LIMIT } from '../../../store/history-query.js';
 import type { History, HistoryQuery } from '../../../store/types.js';
 import { sendError } from '../../errors.js';
+import { fromStore } from './from-store.js';
 import { instantParam, limitParam, parseQuery } from './query-params.js';
 
 export interface HistoryRouteDeps {
@@ -35,12 +36,15 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
     const parsed = parseQuery(c, historyQuerySchema);
     if (!parsed.ok) return parsed.response;
     const query: HistoryQuery = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
-    const items = await deps.history.list(query);
-    return c.json({ count: items.length, items });
+    const read = await fromStore(c, () => deps.history.list(query));
+    if (!read.ok) return read.response;
+    return c.json({ count: read.value.length, items: read.value });
   });
   app.get('/history/:id', async (c) => {
     const id = c.req.param('id');
-    const entry = id.length <= MAX_ID_LENGTH ? await deps.history.get(id) : undefined;
+    const read = await fromStore(c, async () => (id.length <= MAX_ID_LENGTH ? deps.history.get(id) : undefined));
+    if (!read.ok) return read.response;
+    const entry = read.value;
     if (!entry) return sendError(c, { status: 404, code: 'not_found', message: 'no history entry with this id (unknown, or past retention)' });
     return c.json(entry);
   });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Stats } from '../../../store/types.js';
+import { fromStore } from './from-store.js';
 import { instantParam, parseQuery } from './query-params.js';
 
 export interface StatsRouteDeps {
@@ -20,7 +21,8 @@ export function statsRoutes(deps: StatsRouteDeps): Hono {
     const parsed = parseQuery(c, statsQuerySchema);
     if (!parsed.ok) return parsed.response;
     const { since } = parsed.data;
-    return c.json(await deps.stats.summary(since === undefined ? {} : { since }));
+    const read = await fromStore(c, () => deps.stats.summary(since === undefined ? {} : { since }));
+    return read.ok ? c.json(read.value) : read.response;
   });
   return app;
 }
