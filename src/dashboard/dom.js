@@ -102,6 +102,11 @@ export function num(value) {
 }
 
 /** Words from snake_case: "dead_lettered" → "dead lettered". */
+/** A success rate (0..1) as a percentage, rounded down: 2,499 of 2,500 is "99.9", never "100.0" beside a failure. */
+export function percent(rate) {
+  return rate === 1 ? '100' : (Math.floor(rate * 1000) / 10).toFixed(1);
+}
+
 export function words(value) {
   return typeof value === 'string' && value ? value.replace(/_/g, ' ') : '—';
 }

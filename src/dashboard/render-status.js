@@ -2,7 +2,7 @@
  * The status part of the page, from `GET /api/status`: the summary line, one row per alert type with its
  * channel's state, and the watchdog. Fields may be missing (older or newer bridges): each is optional.
  */
-import { duration, h, num, relative, replaceChildren, shortId, srOnly, timeEl, toMs, words } from './dom.js';
+import { duration, h, num, percent, relative, replaceChildren, shortId, srOnly, timeEl, toMs, words } from './dom.js';
 
 /** A state badge: a symbol and words, never colour alone. */
 export function badge(kind, label, detail) {
@@ -33,7 +33,7 @@ export function renderSummary(el, status, stats) {
   if (status?.store) parts.push(h('span', {}, `${status.store.kind ?? 'store'} store `, badge(status.store.ok ? 'ok' : 'bad', status.store.ok ? 'reachable' : 'unreachable')));
   if (typeof status?.uptimeSeconds === 'number') parts.push(h('span', { text: `up ${duration(status.uptimeSeconds)}` }));
   if (stats && typeof stats.total === 'number') {
-    const rate = typeof stats.successRate === 'number' ? ` (${(stats.successRate * 100).toFixed(stats.successRate === 1 ? 0 : 1)} %)` : '';
+    const rate = typeof stats.successRate === 'number' ? ` (${percent(stats.successRate)} %)` : '';
     parts.push(h('span', { text: `${num(stats.delivered)} of ${num(stats.total)} delivered${rate}` }));
   }
   if (typeof stats?.responseTime?.p95Ms === 'number') parts.push(h('span', { text: `p95 ${stats.responseTime.p95Ms} ms` }));

@@ -1,8 +1,11 @@
 import { historyCutoff, historyLimit, matchesHistoryQuery, newestFirst } from '../history-query.js';
 import type { HistoryEntry, HistoryQuery } from '../types.js';
 
-/** Entries the in-process cache holds: what a dashboard's "recent notifications" page shows, and more. */
-export const HISTORY_CACHE_SIZE = 200;
+/**
+ * Entries the in-process cache holds: the dashboard's read (its `HISTORY_FETCH`, 500) is served from it;
+ * with 200 every poll of every open tab scanned Redis once history held more.
+ */
+export const HISTORY_CACHE_SIZE = 500;
 
 /** Where the cached window ends in the index: its last member (which may have expired since). */
 interface Floor {
