@@ -64,7 +64,7 @@ export interface Alert {
 export interface AlertGroup {
   source: SourceName;
   alerts: Alert[];
-  /** Alertmanager/Grafana groupKey; used for dedupe. */
+  /** Alertmanager/Grafana groupKey (Grafana's prefixed with its `org=<orgId>/`); used for dedupe. */
   groupKey?: string;
   /** Alerts the sender cut (Alertmanager's truncatedAlerts). */
   truncatedAlerts: number;

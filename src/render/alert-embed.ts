@@ -27,7 +27,7 @@ export function alertEmbedFields(alert: Alert): DiscordEmbedField[] {
   const head: DiscordEmbedField[] = [{ name: 'Severity', value: `${SEVERITY_ICONS[alert.severity] ?? ''} ${alert.severity}`.trim(), inline: true }];
   const lasted = lastedText(alert);
   if (lasted !== undefined) head.push({ name: 'Resolved', value: lasted, inline: true });
-  head.push(...labelFields(alert.labels));
+  head.push(...labelFields(alert.labels, alert.title));
   const links = linksField(alert.links);
   const own = alertFields(alert.fields);
   const room = MAX_FIELDS - head.length - (links ? 1 : 0);

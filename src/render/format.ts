@@ -20,10 +20,13 @@ const LABEL_VALUE_MAX = 200;
 /** Severity icons: the colour-blind-safe shape is the word next to it. */
 export const SEVERITY_ICONS: Readonly<Record<Severity, string>> = { critical: '🔴', error: '🟠', warning: '🟡', info: '🔵' };
 
-/** Labels that repeat what the title and severity field already show. */
-const DUPLICATE_LABELS = new Set(['alertname', 'severity']);
-/** Labels that identify where an alert comes from, shown first when present. */
-const PREFERRED_LABELS = ['instance', 'job', 'service', 'service.name', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'deployment.environment', 'region'];
+/** Labels that repeat what the severity field already shows. */
+const DUPLICATE_LABELS = new Set(['severity']);
+/**
+ * Labels that identify an alert and where it comes from, shown first when present. `alertname` leads when
+ * shown: the title is a rule's summary when it has one, and the rule's name is what on-call silences by.
+ */
+const PREFERRED_LABELS = ['alertname', 'instance', 'job', 'service', 'service.name', 'namespace', 'pod', 'container', 'host', 'cluster', 'env', 'environment', 'deployment.environment', 'region'];
 
 /**
  * True when the alert's message only repeats its title: an Alertmanager or Grafana summary without a
@@ -31,8 +34,13 @@ const PREFERRED_LABELS = ['instance', 'job', 'service', 'service.name', 'namespa
  * (a title that had to be cut keeps it, as the only place the text shows in full).
  */
 export function messageRepeatsTitle(alert: Pick<Alert, 'title' | 'message'>): boolean {
-  const title = alert.title.replace(/\s+/g, ' ').trim();
-  return title !== '' && alert.message.replace(/\s+/g, ' ').trim() === title;
+  const title = oneLine(alert.title);
+  return title !== '' && oneLine(alert.message) === title;
+}
+
+/** Text as one line: whitespace runs collapsed, ends trimmed (how titles are shown). */
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }
 
 /** Emoji of one status, for compact lines. */
@@ -89,10 +97,16 @@ export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsA
   return isoTimestamp(ms);
 }
 
-/** The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of title/severity. */
-export function keyLabels(labels: Record<string, string>): [string, string][] {
+/**
+ * The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of
+ * the severity field. `alertname` only with a `title` it is not (a summary): without one it is taken to be
+ * the title, as when the alert has no summary.
+ */
+export function keyLabels(labels: Record<string, string>, title?: string): [string, string][] {
   const aliases = aliasKeys(labels);
-  const entries = Object.entries(labels).filter(([k, v]) => !DUPLICATE_LABELS.has(k) && !aliases.has(k) && typeof v === 'string' && v !== '');
+  const hidden = (k: string, v: string): boolean =>
+    DUPLICATE_LABELS.has(k) || aliases.has(k) || (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
+  const entries = Object.entries(labels).filter(([k, v]) => typeof v === 'string' && v !== '' && !hidden(k, v));
   const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
   return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -129,9 +143,12 @@ export function labelLine(labels: Record<string, string>, max: number, first: Re
   return escapeText(parts.join(' ').replace(/\s+/g, ' '), max);
 }
 
-/** The first `MAX_LABEL_FIELDS` key labels as inline fields, the rest summarised in one "+N more labels" field. */
-export function labelFields(labels: Record<string, string>): DiscordEmbedField[] {
-  const entries = keyLabels(labels);
+/**
+ * The first `MAX_LABEL_FIELDS` key labels as inline fields, the rest summarised in one "+N more labels"
+ * field. `title` is the alert's title (see {@link keyLabels}).
+ */
+export function labelFields(labels: Record<string, string>, title?: string): DiscordEmbedField[] {
+  const entries = keyLabels(labels, title);
   const shown = entries.slice(0, MAX_LABEL_FIELDS).map(([k, v]): DiscordEmbedField => ({
     name: escapeText(k, MAX_FIELD_NAME), value: inlineCode(truncate(v, LABEL_VALUE_MAX)), inline: true,
   }));

@@ -4,9 +4,9 @@ import type { Alert, AlertGroup } from '../model/alert.js';
 /**
  * The dedupe key of a notification (architecture.md "Dedupe"): an HA pair of Alertmanagers, or a sender
  * retrying, posts the same group again; the same key within the window is accepted but not sent twice.
- * - Alertmanager / Grafana: source + type + groupKey + the sorted (fingerprint, status, startsAt) of its alerts
- *   and the count Alertmanager cut (`max_alerts`), so a changed group (an alert resolved, a new one firing,
- *   more alerts cut) is a new notification.
+ * - Alertmanager / Grafana: source + type + groupKey (Grafana's scoped by its org) + the sorted (fingerprint,
+ *   status, startsAt) of its alerts and the count Alertmanager cut (`max_alerts`), so a changed group (an
+ *   alert resolved, a new one firing, more alerts cut) is a new notification.
  * - generic: the sender's `dedupe_key` with each alert's status and severity (the same key resolves or
  *   escalates an incident, as with PagerDuty's), else a hash of the content.
  * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.

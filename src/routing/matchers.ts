@@ -105,11 +105,21 @@ export function formatMatcher(m: Matcher): string {
 const LEADING_GO_FLAGS = /^\(\?([isU]+)\)/;
 
 /**
+ * RE2 syntax that JavaScript's legacy (non-Unicode) syntax, the fallback below, reads as another valid
+ * regex instead of refusing it: POSIX classes in brackets (`[[:alpha:]]` would be a class of ":ahlp" then
+ * "]"), one-letter Unicode classes (`\pL`), quoting (`\Q…\E`) and the text anchors `\A`, `\z` (letters).
+ * A route using one would load and silently never match; unescaped ones (an even run of backslashes
+ * before) are refused instead.
+ */
+const RE2_ONLY = /(?<!\\)(?:\\\\)*(\[:\^?[a-z]+:\]|\\[pP][A-Za-z]|\\[QEAz])/;
+
+/**
  * Compiles an Alertmanager regex value, fully anchored as Alertmanager does (`^(?:value)$`); the error
  * detail when it is not a valid regex. Closer to Go's RE2 than a bare RegExp: leading `(?i)` / `(?s)` flags
  * are honoured, and the pattern is compiled in Unicode mode so `.`, `[^x]` and `🔥+` work on code points
  * (runes) as in Go, not on UTF-16 halves. Go accepts escapes Unicode mode refuses (`\-`, `\:`, a lone
- * `{`): such a pattern is compiled without it, as before.
+ * `{`): such a pattern is compiled without it, as before, unless it holds RE2 syntax that mode would
+ * misread ({@link RE2_ONLY}), which is refused.
  */
 export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp } | { ok: false; error: string } {
   const leading = LEADING_GO_FLAGS.exec(value);
@@ -120,6 +130,8 @@ export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp }
   } catch {
     // Not valid in Unicode mode; try the legacy syntax, whose error is the one reported.
   }
+  const re2 = RE2_ONLY.exec(pattern)?.[1];
+  if (re2 !== undefined) return { ok: false, error: `RE2 syntax ${re2} is not supported here; write it out (e.g. [a-zA-Z] for [[:alpha:]], \\p{L} for \\pL)` };
   try {
     return { ok: true, regex: anchored(pattern, flags) };
   } catch (err) {

@@ -25,7 +25,7 @@ type Match = { metric?: string | undefined; value?: string | undefined; tags: Re
 
 /**
  * Parses a legacy Grafana (≤ 10) body: one alert per evalMatch (one alert when there are none), its
- * metric and value as fields, the rule's and the match's tags as labels; groupKey `legacy:<ruleId>`.
+ * metric as a label and its value as a field, the rule's and the match's tags as labels; groupKey `legacy:<ruleId>`.
  * pending and paused are not delivered: the alerts they would have made are counted in `skipped`.
  */
 export function parseGrafanaLegacy(body: unknown): ParseResult {
@@ -48,7 +48,7 @@ export function parseGrafanaLegacy(body: unknown): ParseResult {
   return { ok: true, groups: [group] };
 }
 
-/** One legacy alert: the rule's fields with one match's metric, value and tags. */
+/** One legacy alert: the rule's fields with one match's metric (a label), value and tags. */
 function legacyAlert(payload: GrafanaLegacyWire, match: Match, ruleKey: string, status: AlertStatus): Alert {
   const ruleName = nonBlank(payload.ruleName);
   const metric = nonBlank(match.metric);
@@ -68,7 +68,7 @@ function legacyAlert(payload: GrafanaLegacyWire, match: Match, ruleKey: string, 
     fields: [],
     fingerprint: shortHash(`${ruleKey}:${metric ?? ''}`),
   };
-  if (metric) alert.fields.push({ name: 'Metric', value: metric, inline: true });
+  // The metric is shown as its label (which routes and compact views see too), not a second time as a field.
   if (value) alert.fields.push({ name: 'Value', value, inline: true });
   const imageUrl = httpUrl(payload.imageUrl);
   if (imageUrl) alert.presentation = { imageUrl };

@@ -44,10 +44,21 @@ export function parseGrafanaUnified(body: unknown): ParseResult {
   }
   const group: AlertGroup = { source: 'grafana', alerts, truncatedAlerts: payload.truncatedAlerts ?? 0 };
   if (skipped > 0) group.skipped = skipped;
-  if (payload.groupKey) group.groupKey = payload.groupKey;
+  if (payload.groupKey) group.groupKey = orgGroupKey(payload.orgId, payload.groupKey);
   const externalUrl = httpUrl(payload.externalURL);
   if (externalUrl) group.externalUrl = externalUrl;
   return { ok: true, groups: [group] };
+}
+
+/**
+ * The groupKey scoped by the organization. Each Grafana org has its own Alertmanager, and its groupKey
+ * names the contact point and group labels, never the org: a rule provisioned into two orgs with the same
+ * UID has the same fingerprint too, and evaluated on the same tick the same start. Without the org, the
+ * second org's notification would be taken for an HA repeat of the first (routing/dedupe-key.ts).
+ */
+function orgGroupKey(orgId: string | undefined, groupKey: string): string {
+  const org = nonBlank(orgId);
+  return org ? `org=${org}/${groupKey}` : groupKey;
 }
 
 /** One unified alert, or undefined when its state is not delivered (pending, paused). */

@@ -24,6 +24,8 @@ export const grafanaUnifiedAlertSchema = alertmanagerAlertSchema.extend({
 export const grafanaUnifiedSchema = z.object({
   status: wireText,
   state: wireText,
+  /** The organization whose Alertmanager sent the group (webhook v1 always sends it). */
+  orgId: wireText,
   groupKey: wireText,
   externalURL: wireText,
   truncatedAlerts: z.number().int().nonnegative().nullish(),

@@ -102,7 +102,7 @@ describe('renderNotification: one alert', () => {
   });
 
   it('summarises labels beyond the shown ones', () => {
-    const labels: Record<string, string> = { alertname: 'X' };
+    const labels: Record<string, string> = { alertname: 'HighCPU' }; // the title: not shown again
     for (let i = 0; i < 12; i++) labels[`l${String(i).padStart(2, '0')}`] = `v${i}`;
     const [msg] = renderNotification(makeNotification([makeAlert({ labels })]), makeOptions());
     const fields = msg!.embeds[0]!.fields!;

@@ -136,6 +136,23 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
     expect(parseMatcher('a=~"(?i)x)|(y"').ok).toBe(false);
     expect(parseMatcher('a=~"x(?i)y"').ok).toBe(false);
   });
+
+  // JavaScript reads these as other, valid regexes (`[[:alpha:]]` as a class of ":ahlp" then "]"), so a
+  // route written for Alertmanager would compile and silently never match: refuse them with the reason.
+  it.each(['job=~"[[:alpha:]]+"', 'job=~"[^[:space:]]+"', 'job=~"\\pL+"', 'job=~"\\PN"', 'job=~"\\Qa.b\\E"', 'job=~"\\Aapi\\z"'])(
+    'refuses RE2 syntax JavaScript would misread: %s',
+    (text) => {
+      const result = parseMatcher(text);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(/RE2/);
+    },
+  );
+
+  it('accepts what only looks like that syntax: escaped, or a plain class', () => {
+    expect(matchValue(must('job=~"\\\\\\\\pL"'), '\\pL')).toBe(true);
+    expect(matchValue(must('job=~"\\[:x:\\]"'), '[:x:]')).toBe(true);
+    expect(matchValue(must('job=~"[:a]+"'), 'a:a')).toBe(true);
+  });
 });
 
 describe('matches', () => {

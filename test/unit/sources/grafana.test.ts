@@ -113,10 +113,7 @@ describe('parseGrafana: legacy alerting', () => {
       alertname: 'Disk full',
       metric: 'web-1 /var',
     });
-    expect(first.fields).toEqual([
-      { name: 'Metric', value: 'web-1 /var', inline: true },
-      { name: 'Value', value: '91.5', inline: true },
-    ]);
+    expect(first.fields).toEqual([{ name: 'Value', value: '91.5', inline: true }]);
     expect(group.alerts[1]!.fingerprint).toBe(shortHash('7:web-2 /var'));
     expect(first.isTest).toBeUndefined();
   });
