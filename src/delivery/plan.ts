@@ -60,7 +60,9 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
   const ns = items.map((i) => i.notification);
   const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now, webhookId)) }));
   const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
-  if (ns.length <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
+  // One message in full is never worse than packing; a lone group too big for one (Alertmanager with
+  // `max_alerts: 0`: 1,000 alerts, 100 full messages) is packed like many small ones under pressure.
+  if (fullCount <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
     return full.flatMap(({ n, messages }) => partsOf(config, n, messages, webhookId));
   }
   const byThread = new Map<string, Notification[]>();

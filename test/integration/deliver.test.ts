@@ -74,22 +74,38 @@ describe('delivery end to end through a real socket', () => {
     expect(embedsOf(bridge, 'security')[0]?.color).toBe(0xf1c40f);
   });
 
-  it('splits a 60-alert group across several messages, in order, every alert present', async () => {
-    bridge = await startBridge();
+  /** An Alertmanager group of `n` alerts (web-0 … web-n-1) with long descriptions. */
+  const bigGroup = (n: number) => {
     const body = fixtureBody<{ alerts: unknown[]; groupKey: string }>('alertmanager/firing-two-alerts.json');
     const template = body.alerts[0] as { labels: Record<string, string>; annotations: Record<string, string>; fingerprint: string };
-    body.alerts = Array.from({ length: 60 }, (_, i) => ({
+    body.alerts = Array.from({ length: n }, (_, i) => ({
       ...template,
       labels: { ...template.labels, instance: `web-${i}` },
       annotations: { summary: `Disk /var on web-${i} is full`, description: 'x'.repeat(300) },
       fingerprint: i.toString(16).padStart(16, '0'),
     }));
-    await bridge.post('/webhook/alertmanager', body);
-    await expect.poll(() => embedsOf(bridge!, 'monitoring').length, { timeout: 15_000 }).toBe(60);
-    const titles = embedsOf(bridge, 'monitoring').map((e) => e.title);
-    const order = titles.map((t) => Number(/web-(\d+)/.exec(t)?.[1]));
-    expect(order).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(bridge.fake.messagesFor(HOOK_IDS.monitoring!).length).toBeGreaterThanOrEqual(6);
+    return body;
+  };
+
+  it('splits a 25-alert group across three messages in full, in order, every alert present', async () => {
+    bridge = await startBridge();
+    await bridge.post('/webhook/alertmanager', bigGroup(25));
+    await expect.poll(() => embedsOf(bridge!, 'monitoring').length, { timeout: 15_000 }).toBe(25);
+    const order = embedsOf(bridge, 'monitoring').map((e) => Number(/web-(\d+)/.exec(e.title)?.[1]));
+    expect(order).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(bridge.fake.messagesFor(HOOK_IDS.monitoring!)).toHaveLength(3);
+    expect(bridge.fake.stats.status400).toBe(0);
+  });
+
+  // Full, 60 alerts are 6 messages (a 1,000-alert group with `max_alerts: 0`, 100): packed, every alert is a
+  // field of a compact embed, in order, in a fraction of the channel's 30 messages a minute.
+  it('packs a 60-alert group compactly: few messages, in order, every alert present', async () => {
+    bridge = await startBridge();
+    await bridge.post('/webhook/alertmanager', bigGroup(60));
+    const shown = () => embedsOf(bridge!, 'monitoring').flatMap((e) => (e.fields ?? []).map((f) => Number(/web-(\d+)/.exec(`${f.name} ${f.value}`)?.[1])));
+    await expect.poll(() => shown().length, { timeout: 15_000 }).toBe(60);
+    expect(shown()).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(bridge.fake.messagesFor(HOOK_IDS.monitoring!).length).toBeLessThanOrEqual(3);
     expect(bridge.fake.stats.status400).toBe(0);
   });
 

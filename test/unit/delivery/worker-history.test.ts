@@ -32,7 +32,7 @@ describe('worker: history of a notification split into several messages', () => 
   it('dead-lettered after its first message went out: history keeps that message id, and every attempt and retry', async () => {
     // The first message is in the channel; the second fails for good (a 5xx, retried, then a 400).
     const h = workerHarness((_m, n) => (n === 1 ? okAnswer(n) : n === 2 ? serverError : invalid));
-    await h.deliverBatch(workerNotification('big', 60));
+    await h.deliverBatch(workerNotification('big', 25)); // three messages in full (10 embeds each)
     expect(h.posts.length).toBe(3);
     const entry = await h.store.history.get('big');
     expect(entry).toMatchObject({ retries: 1, outcome: { status: 'dead_lettered', reason: 'invalid_body', attempts: 3, messageIds: ['m1'] } });
