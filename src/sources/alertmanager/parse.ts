@@ -81,8 +81,12 @@ export function parseAlertmanager(body: unknown): ParseResult {
   const externalUrl = httpUrl(payload.externalURL);
   if (externalUrl) {
     group.externalUrl = externalUrl;
-    // Firing alerts link to a silence of exactly their labels (resolved ones need none).
-    for (const a of group.alerts) if (a.status === 'firing') addLink(a.links, 'Silence', silenceLink(externalUrl, a.labels));
+    // Firing alerts link to a silence of exactly their labels (resolved ones need none). Built from a checked
+    // URL and an encoded fragment, so not parsed again (addLink would: a URL parse per alert on ingest).
+    for (const a of group.alerts) {
+      const url = a.status === 'firing' ? silenceLink(externalUrl, a.labels) : undefined;
+      if (url) a.links.push({ title: 'Silence', url });
+    }
   }
   return { ok: true, groups: [group] };
 }
