@@ -1,7 +1,7 @@
 /**
  * Exit codes of every command, for scripts:
  * 0 done; 1 failed (invalid config, invalid webhook, alert refused or not delivered); 2 usage error
- * (unknown command or option, missing value); 3 unavailable, worth retrying (bridge unreachable, 503,
+ * (unknown command or option, missing value); 3 unavailable, worth retrying (alertcord unreachable, 503,
  * queue full).
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
@@ -10,9 +10,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** The lines of help shared by every command. */
 export const EXIT_CODES_HELP = `Exit codes:
   0  done
-  1  failed: invalid config, invalid webhook, alert refused or not delivered
+  1  failed: invalid config, a webhook refused or none configured, alert refused (4xx) or not delivered
   2  usage error: unknown command or option, missing value
-  3  unavailable, retry later: bridge unreachable, 503, queue full`;
+  3  unavailable, retry later: alertcord unreachable, 503 (queue full, store down), Discord could not
+     be asked (validate-webhooks), no answer within --timeout (send --direct)`;
 
 /** Where a command writes and what it reads; main passes the process's, tests may pass their own. */
 export interface CliIo {

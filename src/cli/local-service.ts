@@ -19,9 +19,12 @@ export function loadCliConfig(io: CliIo, file: string | undefined): Config | und
 /**
  * The library's service for a one-shot command: in this process (memory store, never a shared Redis queue
  * another replica would deliver from), no watchdog, warnings only, logged to stderr so stdout stays the
- * command's answer. The outbound proxy of `env` applies.
+ * command's answer. The outbound proxy of `env` applies. Closing it does not drain: the command waits for
+ * its own answer, and once it gave up (`send --direct --timeout`: exit 3, "retry later") a drain went on
+ * retrying and delivered the message after all, so the caller's retry posted it twice.
  */
 export function localService(config: Config, io: CliIo): DiscordNotificationService {
   const logger = pino({ level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'alertcord' } }, pino.destination(2));
-  return new DiscordNotificationService({ config: { ...config, store: { kind: 'memory' }, watchdog: undefined }, env: io.env, logger, processMetrics: false });
+  const oneShot: Config = { ...config, store: { kind: 'memory' }, watchdog: undefined, server: { ...config.server, shutdownDeadlineMs: 0 } };
+  return new DiscordNotificationService({ config: oneShot, env: io.env, logger, processMetrics: false });
 }

@@ -53,9 +53,15 @@ ${EXIT_CODES_HELP}`;
  */
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | undefined> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) {
+    // `help <command>`: a typo there is as much a usage error as `alertcord <typo>`.
+    const topic = COMMANDS.find((c) => c.name === rest[0]);
+    if (!topic) return unknownCommand(rest[0], io);
+    io.out((await topic.load()).help);
+    return EXIT.ok;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    (name === undefined ? io.err : io.out)(topic ? (await topic.load()).help : usage());
+    (name === undefined ? io.err : io.out)(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
@@ -63,10 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | unde
     return EXIT.ok;
   }
   const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) {
-    io.err(`alertcord: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}); see alertcord --help`);
-    return EXIT.usage;
-  }
+  if (!entry) return unknownCommand(name, io);
   const command = await entry.load();
   try {
     return await command.run(rest, io);
@@ -75,6 +78,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | unde
     io.err(`alertcord ${command.name}: ${err.message}\nSee: alertcord ${command.name} --help`);
     return EXIT.usage;
   }
+}
+
+function unknownCommand(name: string, io: CliIo): ExitCode {
+  io.err(`alertcord: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')}); see alertcord --help`);
+  return EXIT.usage;
 }
 
 const io: CliIo = {

@@ -1,5 +1,6 @@
 import type { DeliveryResult } from '../library/notification-message.js';
 import { parseSeverity } from '../routing/severity.js';
+import { requestedType } from '../sources/generic/parse.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './args.js';
 import { loadCliConfig, localService } from './local-service.js';
 import type { SendRequest } from './send.js';
@@ -23,7 +24,9 @@ export async function sendDirect(request: SendRequest, options: DirectOptions): 
   if (request.status !== undefined && request.status.toLowerCase() !== 'firing') throw new UsageError('--status resolved needs a running alertcord (drop --direct)');
   const config = loadCliConfig(io, options.file);
   if (!config) return EXIT.failed;
-  if (!config.alertTypes.has(request.type)) {
+  // Read as the running alertcord reads a script's type ("ERROR" is error): the two paths take the same --type.
+  const alertType = requestedType(request.type) ?? request.type;
+  if (!config.alertTypes.has(alertType)) {
     io.err(`alertcord: unknown alert type "${request.type}" (known: ${[...config.alertTypes.keys()].join(', ')})`);
     return EXIT.failed;
   }
@@ -33,7 +36,7 @@ export async function sendDirect(request: SendRequest, options: DirectOptions): 
   try {
     const result: DeliveryResult | undefined = await Promise.race([
       service.send({
-        alertType: request.type,
+        alertType,
         title: request.title ?? '',
         message: request.message ?? '',
         severity,

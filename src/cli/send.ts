@@ -149,12 +149,7 @@ interface BridgeTarget {
 
 /** POSTs to `<server>/webhook/generic`: 202 → 0, 4xx → 1, 503 / unreachable → 3. */
 async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<ExitCode> {
-  let endpoint: URL;
-  try {
-    endpoint = new URL('/webhook/generic', t.server);
-  } catch {
-    throw new UsageError(`--server must be a URL like ${DEFAULT_SERVER}`);
-  }
+  const endpoint = ingestEndpoint(t.server);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (t.token) headers.authorization = `Bearer ${t.token}`;
   let res: Response;
@@ -177,6 +172,20 @@ async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<Exit
     t.io.err(`  - ${d.path || '(body)'}: ${d.message ?? ''}`);
   }
   return res.status === 503 || res.status === 429 || res.status >= 500 ? EXIT.unavailable : EXIT.failed;
+}
+
+/**
+ * `<server>/webhook/generic`. The server's path is kept (a reverse proxy may publish alertcord under
+ * `/alertcord`, and send-alert.sh posts to `$ALERTCORD_URL/webhook/generic` too): resolving an absolute
+ * path against it dropped the prefix. Only http(s): `localhost:8080` parses as a URL of scheme "localhost:".
+ */
+function ingestEndpoint(server: string): URL {
+  const endpoint = URL.canParse(server) ? new URL(server) : undefined;
+  if (endpoint?.protocol !== 'http:' && endpoint?.protocol !== 'https:') throw new UsageError(`--server must be a URL like ${DEFAULT_SERVER}`);
+  endpoint.pathname = `${endpoint.pathname.replace(/\/+$/, '')}/webhook/generic`;
+  endpoint.search = '';
+  endpoint.hash = '';
+  return endpoint;
 }
 
 function describeFetchError(err: unknown): string {

@@ -39,7 +39,15 @@ export async function runServer(options: ServeOptions): Promise<void> {
   logger.info(config.store.kind === 'redis' ? { address: config.store.address } : {}, `store: ${describeStore(config.store)}`);
   await runtime.start();
   // Same server options as the socket tests (bridge.ts): request/headers timeouts against slow clients.
-  const { server, address: info } = await startHttpServer(runtime.app, config);
+  let listening;
+  try {
+    listening = await startHttpServer(runtime.app, config);
+  } catch (err) {
+    // What start() began (workers, Redis connections and leases) ends before the exit, not by timeout.
+    await runtime.stop(0).catch(() => undefined);
+    return failListen(err, config.server);
+  }
+  const { server, address: info } = listening;
   // Reload triggers (config file watch, SIGHUP) and the drain on SIGTERM/SIGINT are armed before
   // "listening" is logged: whoever waits for that line (a supervisor, the tests) may change the file or
   // send a signal at once, and a signal without a handler ends the process at once (the OS default).
@@ -112,6 +120,25 @@ function reloadTriggers(runtime: Runtime, file: string | undefined, logger: Retu
     void runtime.reload('SIGHUP');
   });
   return watcher;
+}
+
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: 'another process listens there',
+  EACCES: 'not allowed for this user: ports below 1024 need privileges',
+  EADDRNOTAVAIL: 'not an address of this host',
+};
+
+/**
+ * A socket that cannot be bound (the port taken, often by another alertcord or a second `npm start`; a
+ * privileged port; an address this host does not have): one line naming the address and what to change,
+ * exit 1, instead of Node's stack trace of an unhandled rejection.
+ */
+function failListen(err: unknown, at: { host: string; port: number }): never {
+  const { code, syscall } = err as NodeJS.ErrnoException;
+  if (syscall !== 'listen' || !code) throw err;
+  const hint = LISTEN_HINTS[code] ? ` (${LISTEN_HINTS[code]})` : '';
+  process.stderr.write(`alertcord: cannot listen on ${at.host}:${at.port}: ${code}${hint}; set PORT / HOST (server.port / server.host)\n`);
+  process.exit(EXIT.failed);
 }
 
 function failStart(err: unknown): never {

@@ -82,6 +82,29 @@ describe('alertcord CLI: help and usage', () => {
   });
 });
 
+describe('alertcord help and serve: failures say what to do', () => {
+  it('`help` with an unknown command is a usage error (2) naming it, not the general help with 0', SLOW, async () => {
+    const run = await runCliProcess(['help', 'frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "frobnicate"');
+    expect(run.stdout).toBe('');
+  });
+
+  it('serve on a port another process has: exit 1 with one line naming the address, not a stack trace', SLOW, async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const run = await runCliProcess(['serve', '--config', emptyConfig], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^alertcord: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*PORT`, 'm'));
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+});
+
 describe('alertcord check-config', () => {
   it('exit 0 with a summary (type names, webhook ids, routes, watchdog), never a token', SLOW, async () => {
     const f = await startFake();
@@ -160,6 +183,29 @@ describe('alertcord send', () => {
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ success: false, status: 'failed' });
     expect(refused.stdout + refused.stderr).not.toContain('tok-general-secret');
+  });
+});
+
+describe('alertcord send --direct --type', () => {
+  it('takes a type in any case, as the running alertcord does ("ERROR" is error)', SLOW, async () => {
+    const f = await startFake();
+    const run = await runCliProcess(['send', '--direct', '--type', ' ERROR ', '--title', 'UPPER-CASE-TYPE'], fakeEnv(f));
+    expect(run.stderr).not.toContain('unknown alert type');
+    expect(run.code).toBe(0);
+    expect(f.messagesFor(HOOK_IDS.error!)).toHaveLength(1);
+  });
+});
+
+describe('alertcord send --direct --timeout', () => {
+  it('gives up at the timeout (3, "retry later") and nothing reaches Discord after it: a retry by the caller is no duplicate', SLOW, async () => {
+    const f = await startFake();
+    // Discord asks for a 3 s pause, far past the 0.5 s the caller allows.
+    f.inject(HOOK_IDS.error!, { kind: '429', retryAfter: 3 });
+    const run = await runCliProcess(['send', '--direct', '--type', 'error', '--title', 'TOO-LATE', '--timeout', '0.5'], fakeEnv(f));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('did not take the message within 0.5s');
+    // The process has exited: whatever it was going to send, it sent.
+    expect(f.messages).toHaveLength(0);
   });
 });
 

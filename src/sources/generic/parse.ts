@@ -78,7 +78,7 @@ function parseOne(body: unknown, prefix: readonly PropertyKey[], override: strin
 }
 
 /** A requested alert type as routing compares it: trimmed, lower case ("ERROR" → "error"). */
-function requestedType(value: string | undefined): string | undefined {
+export function requestedType(value: string | undefined): string | undefined {
   return nonBlank(value)?.toLowerCase();
 }
 

@@ -1,0 +1,45 @@
+import { createServer } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cli/args.js';
+import { sendCommand } from '../../../src/cli/send.js';
+
+/**
+ * `--server` is "the running alertcord": behind a reverse proxy that may be a URL with a path
+ * (`https://ops.example.com/alertcord`). The alert goes to `<server>/webhook/generic`, as
+ * config/examples/send-alert.sh posts to `$ALERTCORD_URL/webhook/generic`.
+ */
+describe('alertcord send --server', () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  /** A stand-in alertcord that answers 202 and records the paths it was asked for. */
+  async function recordingServer(): Promise<{ origin: string; paths: string[] }> {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, notifications: ['n1'] })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => server.close();
+    return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, paths };
+  }
+
+  const io = { env: {}, out: () => undefined, err: () => undefined };
+
+  it.each([['', '/webhook/generic'], ['/', '/webhook/generic'], ['/alertcord', '/alertcord/webhook/generic'], ['/alertcord/', '/alertcord/webhook/generic']])(
+    'posts to <server>/webhook/generic, keeping the path the server is published under (%j)',
+    async (path, expected) => {
+      const server = await recordingServer();
+      const code = await sendCommand.run(['--server', `${server.origin}${path}`, '--type', 'general', '--title', 't'], io);
+      expect(server.paths).toEqual([expected]);
+      expect(code).toBe(0);
+    },
+  );
+
+  it('a server without http:// or https:// is a usage error, not "unreachable"', async () => {
+    for (const server of ['localhost:8080', '127.0.0.1:8080', 'ftp://alertcord:8080']) {
+      await expect(sendCommand.run(['--server', server, '--type', 'general', '--title', 't'], io)).rejects.toThrow(UsageError);
+    }
+  });
+});
