@@ -9,9 +9,9 @@ COPY src ./src
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
+# No HOST / PORT here: set in the image they would override server.host / server.port of a mounted config
+# without a word (the environment wins). The shipped config listens on 0.0.0.0:8080.
 ENV NODE_ENV=production \
-    HOST=0.0.0.0 \
-    PORT=8080 \
     CONFIG_FILE=/etc/alertcord/alertcord.yaml
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -21,7 +21,8 @@ COPY --from=build /app/dist ./dist
 COPY config/alertcord.yaml /etc/alertcord/alertcord.yaml
 USER node
 EXPOSE 8080
-# Liveness only: /readyz is for load balancers (it is 503 in dry-run and while the store is down).
+# Liveness only: /readyz is for load balancers (it is 503 in dry-run and while the store is down). It asks
+# port $PORT, else 8080: a config with another server.port sets PORT too (or its own healthcheck).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM drains for server.shutdown_deadline (8 s): give the container a longer stop grace period

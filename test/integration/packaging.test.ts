@@ -36,5 +36,7 @@ describe('packaging files (no Docker engine here: checked as files)', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+    // Environment wins over the config file: an image HOST/PORT would override a mounted server.port.
+    expect(dockerfile).not.toMatch(/^(ENV\s+|\s+)(HOST|PORT)=/m);
   });
 });
