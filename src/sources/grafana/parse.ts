@@ -75,7 +75,8 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   if (imageUrl) alert.presentation = { imageUrl };
   if (isTestAlert(alert.labels)) alert.isTest = true;
   const special = SPECIAL_ALERTNAME_NOTES.get(alert.labels['alertname'] ?? '');
-  const stateNote = delivery.stateNote ?? special;
+  // Only while it fires: resolved, the data (or the datasource) is back, and "RESOLVED (no data)" says otherwise.
+  const stateNote = delivery.stateNote ?? (alert.status === 'firing' ? special : undefined);
   if (stateNote) alert.stateNote = stateNote;
   // "DatasourceError" says which state, not which rule: without a summary, the rule's name is the title.
   const ruleName = nonBlank(alert.labels['rulename']);

@@ -46,6 +46,14 @@ describe('parseGrafana: unified alerting', () => {
     expect(group.alerts[1]!.links.map((l) => l.title)).toEqual(['Silence']);
   });
 
+  // "✅ RESOLVED (no data)" read as "resolved because the data went missing"; the data came back.
+  it('a resolved DatasourceNoData / DatasourceError alert carries no state note', () => {
+    const payload = fixtureObject('grafana/firing-unified.json');
+    const base = payload['alerts'][0];
+    payload['alerts'] = ['DatasourceNoData', 'DatasourceError'].map((alertname) => ({ ...base, status: 'resolved', endsAt: '2026-11-28T18:01:00Z', labels: { ...base.labels, alertname } }));
+    expect(onlyGroup(parseGrafana(payload)).alerts.map((a) => [a.status, a.stateNote])).toEqual([['resolved', undefined], ['resolved', undefined]]);
+  });
+
   it('maps per-alert legacy-style states and falls back to the group status', () => {
     const payload = fixtureObject('grafana/firing-unified.json');
     const base = payload['alerts'][0];
