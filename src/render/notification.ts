@@ -1,6 +1,7 @@
 import type { Notification } from '../model/notification.js';
 import { worstSeverity } from '../model/severity.js';
 import { renderAlertEmbed } from './alert-embed.js';
+import { withSilenceLink } from './silence-link.js';
 import { statusColor } from './colors.js';
 import type { DiscordEmbed, DiscordMessage } from './discord-message.js';
 import { escapeText } from './escape.js';
@@ -68,7 +69,7 @@ function partLabel(index: number, total: number): string {
  * opened (delivery/forum-post.ts).
  */
 export function renderNotification(n: Notification, opts: RenderOptions): DiscordMessage[] {
-  const rendered = n.alerts.map((a) => renderAlertEmbed(a, opts));
+  const rendered = n.alerts.map((a) => renderAlertEmbed(withSilenceLink(a, n), opts));
   const embeds = withNotes(rendered.length > 0 ? rendered : [placeholderEmbed(n, opts)], n);
   const groups = packEmbeds(embeds);
   const identity = messageIdentity(opts);

@@ -6,7 +6,6 @@ import { annotationExtras } from '../annotation-extras.js';
 import { addLink, httpUrl, isoTime, nonBlank, summaryTitle } from '../normalize.js';
 import type { ParseResult } from '../types.js';
 import { alertmanagerPayloadSchema, readPlainPayload } from './schema.js';
-import { silenceLink } from './silence-link.js';
 
 /** The Alertmanager alert core, as Grafana's unified payload repeats it. */
 export interface CoreAlertWire {
@@ -64,7 +63,7 @@ export function coreAlert(wire: CoreAlertWire, source: SourceName, status: Alert
 
 /**
  * Parses an Alertmanager webhook body (payload version 4) into one alert group carrying the groupKey
- * (dedupe), externalURL (each firing alert's Silence link) and truncatedAlerts. Issues carry dotted paths (`alerts.0.status`).
+ * (dedupe), externalURL (rendering links each firing alert's silence there) and truncatedAlerts. Issues carry dotted paths (`alerts.0.status`).
  */
 export function parseAlertmanager(body: unknown): ParseResult {
   // The plain shape is read without zod (see readPlainPayload: same result, a fraction of the cost).
@@ -79,14 +78,6 @@ export function parseAlertmanager(body: unknown): ParseResult {
   };
   if (payload.groupKey) group.groupKey = payload.groupKey;
   const externalUrl = httpUrl(payload.externalURL);
-  if (externalUrl) {
-    group.externalUrl = externalUrl;
-    // Firing alerts link to a silence of exactly their labels (resolved ones need none). Built from a checked
-    // URL and an encoded fragment, so not parsed again (addLink would: a URL parse per alert on ingest).
-    for (const a of group.alerts) {
-      const url = a.status === 'firing' ? silenceLink(externalUrl, a.labels) : undefined;
-      if (url) a.links.push({ title: 'Silence', url });
-    }
-  }
+  if (externalUrl) group.externalUrl = externalUrl;
   return { ok: true, groups: [group] };
 }

@@ -34,7 +34,6 @@ describe('parseAlertmanager: captured payloads', () => {
     expect(alert.links).toEqual([
       { title: 'Source', url: 'http://prometheus.example:9090/graph?g0.expr=pg_up+%3D%3D+0' },
       { title: 'Runbook', url: 'https://runbooks.example/pg-down' },
-      { title: 'Silence', url: expect.stringMatching(/\/#\/silences\/new\?filter=%7Balertname%3D%22PostgresDown%22/) },
     ]);
   });
 
@@ -151,36 +150,6 @@ describe('parseAlertmanager: derived values', () => {
   it('never answers an inherited member as severity', () => {
     const alert = onlyGroup(parseAlertmanager(body({ labels: { alertname: 'X', severity: 'constructor' } }))).alerts[0]!;
     expect(alert.severity).toBe('warning');
-  });
-});
-
-describe("parseAlertmanager: a firing alert's Silence link", () => {
-  const body = (externalURL: string | undefined, status: 'firing' | 'resolved' = 'firing') => ({
-    version: '4', status, receiver: 'discord', groupKey: '{}:{alertname="DiskFull"}', truncatedAlerts: 0,
-    groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL,
-    alerts: [{ status, labels: { alertname: 'DiskFull', path: 'C:\\data "x"', instance: 'web-1' }, annotations: {}, startsAt: '2026-11-29T01:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'abc' }],
-  });
-
-  // Alertmanager's own templates link a silence (`__alert_silence_link`); the one on call silences from Discord.
-  it("opens Alertmanager's new-silence page with the alert's labels as matchers", () => {
-    const [alert] = onlyGroup(parseAlertmanager(body('https://am.example.com/'))).alerts;
-    const link = alert!.links.find((l) => l.title === 'Silence');
-    expect(link?.url.startsWith('https://am.example.com/#/silences/new?filter=')).toBe(true);
-    const filter = decodeURIComponent(new URL(link!.url).hash.split('filter=')[1]!);
-    expect(filter).toBe('{alertname="DiskFull",instance="web-1",path="C:\\\\data \\"x\\""}');
-  });
-
-  it('none for labels no URL can carry (a lone surrogate), and the alert still parses', () => {
-    const lone = body('https://am.example.com');
-    lone.alerts[0]!.labels.instance = 'web-\uD800';
-    expect(onlyGroup(parseAlertmanager(lone)).alerts[0]!.links.map((l) => l.title)).not.toContain('Silence');
-  });
-
-  it('none for a resolved alert, nor without an http(s) externalURL', () => {
-    expect(onlyGroup(parseAlertmanager(body('https://am.example.com', 'resolved'))).alerts[0]!.links.map((l) => l.title)).not.toContain('Silence');
-    for (const url of [undefined, '', 'am.local:9093']) {
-      expect(onlyGroup(parseAlertmanager(body(url))).alerts[0]!.links.map((l) => l.title)).not.toContain('Silence');
-    }
   });
 });
 
