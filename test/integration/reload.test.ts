@@ -38,6 +38,17 @@ async function criticalInRetry(): Promise<{ r: FileRuntime; critical: string }> 
   return { r, critical };
 }
 
+/** A runtime whose critical webhook was marked broken, then replaced by a reload with security's. */
+async function brokenCriticalMovedToSecurity(): Promise<{ r: FileRuntime; critical: string }> {
+  rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+  const r = rt;
+  const critical = HOOK_IDS.critical!;
+  await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
+  r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
+  expect(await r.runtime.reload('test')).toMatchObject({ ok: true, removed: [critical] });
+  return { r, critical };
+}
+
 describe('runtime.reload()', () => {
   it('swaps routes from a good file: the next alert follows the new route; counted as ok', async () => {
     rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
@@ -141,12 +152,7 @@ describe('runtime.reload()', () => {
   // current webhook. When the old webhook was the broken one the operator just replaced (deleted in Discord),
   // that work went to general as "rerouted from a broken webhook", with a broken notice, instead.
   it('work left in the queue of a broken webhook the reload replaced goes to the type\'s new webhook', async () => {
-    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
-    const r = rt;
-    const critical = HOOK_IDS.critical!;
-    await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
-    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
-    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, removed: [critical] });
+    const { r, critical } = await brokenCriticalMovedToSecurity();
     // Queued to the old webhook after the reload: intake with a config read before it, or a replica not reloaded yet.
     await r.runtime.store.queue.enqueue(critical, { ...workerNotification('LEFT-IN-OLD-QUEUE'), alertType: 'critical' });
     r.runtime.delivery.ensureWorker(critical);
@@ -167,12 +173,7 @@ describe('runtime.reload()', () => {
   // Removed in one reload, added back in the next: it counted as "added", not "changed", and kept the broken
   // mark it had before, so its alerts stayed rerouted to general.
   it('a webhook removed and then added back starts without its old broken mark', async () => {
-    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
-    const r = rt;
-    const critical = HOOK_IDS.critical!;
-    await r.runtime.state.markBroken(critical, 'HTTP 404: Unknown Webhook', Date.now());
-    r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
-    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, removed: [critical] });
+    const { r, critical } = await brokenCriticalMovedToSecurity();
     r.writeConfig(BASE(r.hook));
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [critical] });
     expect(await r.runtime.state.isBroken(critical)).toBe(false);
