@@ -93,6 +93,8 @@ ${EXIT_CODES_HELP}`,
     if (!request.title?.trim() && !request.message?.trim()) throw new UsageError('give --title or --message (or both)');
     if (request.status !== undefined && !/^(firing|resolved)$/i.test(request.status)) throw new UsageError('--status must be firing or resolved');
     const timeoutMs = parseTimeout(values.timeout);
+    // Options of the other path are refused, not ignored: `--direct --server …` would post somewhere else than asked.
+    if (values.direct && (values.server !== undefined || values.token !== undefined)) throw new UsageError('--server and --token only apply without --direct (--direct posts to the webhooks of its own config)');
     // The library (runtime, store, undici) loads only for --direct: the bridge path stays light.
     if (values.direct) return (await import('./send-direct.js')).sendDirect(request, { io, file: values.config, timeoutMs });
     if (values.config !== undefined) throw new UsageError('--config only applies with --direct (a running alertcord uses its own config)');

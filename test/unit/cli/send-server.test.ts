@@ -42,4 +42,10 @@ describe('alertcord send --server', () => {
       await expect(sendCommand.run(['--server', server, '--type', 'general', '--title', 't'], io)).rejects.toThrow(UsageError);
     }
   });
+
+  it('--server or --token with --direct is a usage error (it would post elsewhere than asked)', async () => {
+    for (const extra of [['--server', 'http://127.0.0.1:9'], ['--token', 't']]) {
+      await expect(sendCommand.run(['--direct', ...extra, '--type', 'general', '--title', 't'], io)).rejects.toThrow(/only apply without --direct/);
+    }
+  });
 });
