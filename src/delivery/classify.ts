@@ -27,8 +27,10 @@ export interface ClassifyInput {
   now?: number;
 }
 
+/** Every scope a 429 can have (metrics show each from the start). */
+export const THROTTLE_SCOPES = ['webhook', 'global', 'cloudflare', 'sublimit', 'shared'] as const;
 /** Where a 429 came from; decides what to pause (one webhook, or every webhook). */
-export type ThrottleScope = 'webhook' | 'global' | 'cloudflare' | 'sublimit' | 'shared';
+export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
 
 interface Base {
   /** HTTP status; absent for transport errors. */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { THROTTLE_SCOPES } from '../delivery/classify.js';
 import type { ScrapeSnapshot } from './snapshot.js';
 
 /** Every metric name starts with this (Prometheus naming: `<namespace>_<what>_<unit>[_total]`). */
@@ -64,6 +65,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     configReloads: new Counter({ name: n('config_reloads_total'), help: 'Configuration reloads by result (ok, failed).', labelNames: ['result'], registers }),
   };
   for (const result of ['ok', 'failed']) metrics.configReloads.inc({ result }, 0);
+  // From 0, not born at 1 on the first 429: increase() cannot see a series' first sample, so the first
+  // global or Cloudflare 429 of a process (the one that matters) never fired AlertcordDiscordGlobalRateLimit.
+  for (const scope of THROTTLE_SCOPES) metrics.rateLimited.inc({ scope }, 0);
   scrapeGauges(registry, options.snapshot);
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   return metrics;

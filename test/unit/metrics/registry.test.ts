@@ -27,6 +27,12 @@ describe('createMetrics', () => {
     expect(a.registry.getSingleMetric('alertcord_process_cpu_seconds_total')).toBeDefined();
   });
 
+  it('shows every 429 scope at 0 before the first 429: a series born at 1 is invisible to increase(), so the first global 429 never fired AlertcordDiscordGlobalRateLimit', async () => {
+    const m = createMetrics({ snapshot: async () => empty, processMetrics: false });
+    const text = await m.registry.getSingleMetricAsString('alertcord_discord_rate_limited_total');
+    for (const scope of ['webhook', 'shared', 'sublimit', 'global', 'cloudflare']) expect(text).toContain(`alertcord_discord_rate_limited_total{scope="${scope}"} 0`);
+  });
+
   it('reads state gauges from one store read per scrape, and drops webhooks that are gone', async () => {
     let reads = 0;
     const types = new Map([['a', hookType('1')], ['b', hookType('2')]]);
