@@ -75,7 +75,8 @@ export interface DeadLetters {
    * once (a replay running elsewhere does not get them too) but stay in the store, held, until `settle`
    * says what became of each: a replay that dies half way, or loses the store, loses nothing. In Redis,
    * entries held longer than {@link DEAD_LETTER_HOLD_MS} (a replay that never settled) return to the list at
-   * the next `take`; in memory a replay always settles (it runs in the process that holds the store).
+   * the next `list`, `count` or `take`; in memory a replay always settles (it runs in the process that holds
+   * the store).
    */
   take(ids?: string[]): Promise<DeadLetter[]>;
   /** After `take`: the `queued` ids are done (no longer held), the `kept` ones go back to the list. */

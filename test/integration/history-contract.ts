@@ -110,5 +110,15 @@ export function runHistoryContract(name: string, makeStore: MakeHistoryStore): v
       expect(older).toBeGreaterThan(0);
       expect(older).toBeLessThanOrEqual(RETENTION - DAY_MS);
     });
+
+    it('leaves no key behind once retention has passed the last write (Redis: the index and counter expire too)', async () => {
+      if (!h.ttlMs) return;
+      await h.store.history.record(historyEntry('older', { receivedAt: T0 - DAY_MS }));
+      await h.store.history.record(historyEntry('fresh', { receivedAt: T0 }));
+      for (const ttl of await h.ttlMs.historyShared()) {
+        expect(ttl).toBeGreaterThan(RETENTION - MIN);
+        expect(ttl).toBeLessThanOrEqual(RETENTION);
+      }
+    });
   });
 }

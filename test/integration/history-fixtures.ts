@@ -15,7 +15,12 @@ export const HISTORY_CONTRACT_OPTIONS = { queueSize: 5, historyMaxEntries: 1_100
 export interface HistoryHarness {
   store: Store;
   cleanup(): Promise<void>;
-  ttlMs?: { historyEntry(id: string): Promise<number>; statsDay(date: string): Promise<number> };
+  ttlMs?: {
+    historyEntry(id: string): Promise<number>;
+    statsDay(date: string): Promise<number>;
+    /** The keys every entry shares (Redis: the index and the write counter). */
+    historyShared(): Promise<number[]>;
+  };
 }
 
 /** A fresh, empty store per test whose clock is `now` (the contract moves it). */

@@ -65,6 +65,18 @@ describe('replaying dead letters from Redis', () => {
     expect(await admin.zcard(keys.deadLettersHeldAt)).toBe(0);
   });
 
+  it('a replay that died: past the hold time its dead letters are listed and counted again, before any other replay', async () => {
+    const a = open();
+    for (let i = 0; i < 3; i++) await a.deadLetters.add(letter(`d${i}`));
+    expect(await a.deadLetters.take()).toHaveLength(3); // the replaying process dies here: nothing settles
+    expect(await a.deadLetters.count()).toBe(0);
+    // The dashboard disables "Replay all" at a count of 0: without a take, they would never be seen again.
+    const b = open(() => Date.now() + DEAD_LETTER_HOLD_MS + 1_000);
+    expect(await b.deadLetters.count()).toBe(3);
+    expect((await b.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['d0', 'd1', 'd2']);
+    expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
+  });
+
   it('settles as it goes: replayed ones leave the store, the ones it could not queue are dead letters again', async () => {
     const a = open();
     for (let i = 0; i < 3; i++) await a.deadLetters.add(letter(`d${i}`));

@@ -34,7 +34,11 @@ const makeHistoryStore: MakeHistoryStore = async (now) => {
   return {
     store,
     cleanup: () => store.close(),
-    ttlMs: { historyEntry: (id) => admin.pttl(keys.historyEntry(id)), statsDay: (date) => admin.pttl(keys.statsDay(date)) },
+    ttlMs: {
+      historyEntry: (id) => admin.pttl(keys.historyEntry(id)),
+      statsDay: (date) => admin.pttl(keys.statsDay(date)),
+      historyShared: () => Promise.all([admin.pttl(keys.historyIndex), admin.pttl(keys.historySeq)]),
+    },
   };
 };
 runHistoryContract('redis', makeHistoryStore);

@@ -29,10 +29,11 @@ export class RedisDeadLetters implements DeadLetters {
     await this.redis.call('xadd', this.key, 'MAXLEN', '~', DEAD_LETTERS_MAX, '*', 'id', entry.id, 'd', JSON.stringify(entry));
   }
 
-  /** The newest `limit` entries, newest first. */
+  /** The newest `limit` entries, newest first (holds past the hold time back among them). */
   async list(limit: number): Promise<DeadLetter[]> {
     if (limit <= 0) return [];
     await this.#ready();
+    await this.#returnStaleHolds();
     const entries = parseEntries(await this.redis.call('xrevrange', this.key, '+', '-', 'COUNT', limit));
     return entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined);
   }
@@ -58,7 +59,18 @@ export class RedisDeadLetters implements DeadLetters {
 
   async count(): Promise<number> {
     await this.#ready();
+    await this.#returnStaleHolds();
     return this.redis.xlen(this.key);
+  }
+
+  /**
+   * Holds a replay never settled (it died, or lost Redis) go back to the list once the hold time has passed,
+   * on every read, not only at the next `take`: until then they are neither listed nor counted, and nobody
+   * replays what the dashboard does not show.
+   */
+  async #returnStaleHolds(): Promise<void> {
+    const now = this.now();
+    await this.redis.alertcordReturnStaleDeadLetters(this.key, this.hold.entries, this.hold.takenAt, now, now - DEAD_LETTER_HOLD_MS);
   }
 
   #ready(): Promise<void> {

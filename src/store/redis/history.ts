@@ -19,7 +19,7 @@ export interface RedisHistoryOptions {
 /**
  * History in Redis (issue 7): one hash per notification (`e` = the entry's JSON, plus `type` and `outcome`
  * for a human with redis-cli) that expires when its retention ends, and a sorted set of ids scored by
- * receivedAt. Retention is enforced by Redis itself (TTL) and by trimming the index by time; size by trimming
+ * receivedAt. Retention is enforced by Redis itself (TTL on every key) and by trimming the index by time; size by trimming
  * the oldest past `maxEntries`, their hashes with them. Every write bumps a counter (`seq`) that tells each
  * replica when its in-process cache of the newest entries is stale. All keys share the `{history}` hash tag,
  * so the MULTI that writes them is valid on Redis Cluster.
@@ -42,6 +42,8 @@ export class RedisHistory implements History {
     await this.#ready();
     const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
     const key = historyEntry(entry.id);
+    // At least as long as this entry's own TTL (an entry stamped ahead of this replica's clock lives longer).
+    const sharedTtlMs = Math.max(Math.ceil(ttlMs), this.options.retentionMs);
     const [, , , , , seq, size] = await execAll(
       this.redis
         .multi()
@@ -51,7 +53,11 @@ export class RedisHistory implements History {
         .zremrangebyscore(index, '-inf', `(${now - this.options.retentionMs}`)
         .set(historySeq, seqStart(), 'NX')
         .incr(historySeq)
-        .zcard(index),
+        .zcard(index)
+        // The index is trimmed by time only when something is recorded: once nothing is (a deployment
+        // retired, a key prefix changed), it and the counter go when the last entry's retention ends.
+        .pexpire(index, sharedTtlMs)
+        .pexpire(historySeq, sharedTtlMs),
     );
     this.#cache?.apply(Number(seq), { upsert: entry });
     const excess = Number(size ?? 0) - this.options.maxEntries;

@@ -69,20 +69,34 @@ return held
 `;
 
 /**
- * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] the hold (hash: id → JSON), KEYS[3] when
- * each was taken (sorted set: id → ms); ARGV now, stale-before (ms), 'all' | 'ids', ids…. First returns
- * holds taken before stale-before to the list (a replay that died or lost Redis never settled them), then
- * moves the wanted entries from the list to the hold, in one step: two replicas replaying at once never
- * both get the same entry, and an entry is in Redis at every moment. An id already held stays in the list
- * for a later replay. Entries without an id or a body are dropped. Returns the JSON bodies, oldest first.
+ * Returns holds taken before ARGV[2] (stale-before, ms) to the dead-letter list: a replay that died or lost
+ * Redis never settled them. KEYS as TAKE_DEAD_LETTERS. Shared by the take and by every read of the list, so
+ * they are listed and counted again once the hold time has passed, not only at the next replay (the
+ * dashboard offers "Replay all" only while the count is above 0).
  */
-const TAKE_DEAD_LETTERS = `
+const RETURN_STALE_HOLDS = `
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])) do
   local body = redis.call('HGET', KEYS[2], id)
   if body then redis.call('XADD', KEYS[1], '*', 'id', id, 'd', body) end
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[3], id)
 end
+`;
+
+/** Before a read of the dead letters: KEYS as TAKE_DEAD_LETTERS; ARGV now (unused), stale-before (ms). */
+const RETURN_STALE_DEAD_LETTERS = `${RETURN_STALE_HOLDS}
+return 0
+`;
+
+/**
+ * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] the hold (hash: id → JSON), KEYS[3] when
+ * each was taken (sorted set: id → ms); ARGV now, stale-before (ms), 'all' | 'ids', ids…. First returns
+ * stale holds to the list (RETURN_STALE_HOLDS), then moves the wanted entries from the list to the hold, in
+ * one step: two replicas replaying at once never both get the same entry, and an entry is in Redis at every
+ * moment. An id already held stays in the list for a later replay. Entries without an id or a body are
+ * dropped. Returns the JSON bodies, oldest first.
+ */
+const TAKE_DEAD_LETTERS = `${RETURN_STALE_HOLDS}
 local wanted = nil
 if ARGV[3] == 'ids' then
   wanted = {}
@@ -156,6 +170,7 @@ export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
   alertcordAck: { lua: ACK, numberOfKeys: 1 },
   alertcordLease: { lua: LEASE, numberOfKeys: 1 },
+  alertcordReturnStaleDeadLetters: { lua: RETURN_STALE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordForgetIdleConsumers: { lua: FORGET_IDLE_CONSUMERS, numberOfKeys: 1 },
@@ -168,6 +183,7 @@ export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   alertcordAck(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordReturnStaleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordForgetIdleConsumers(stream: string, ...args: Arg[]): Promise<unknown>;
