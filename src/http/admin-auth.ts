@@ -86,13 +86,19 @@ function originHost(origin: string): string | undefined {
   }
 }
 
-/** The bearer token, or the password of basic auth. */
+/**
+ * The bearer token, or the password of basic auth. The credentials are the whole rest of the header after
+ * the scheme: Alertmanager and Grafana send `<scheme> <credentials>` verbatim, so a token with inner
+ * whitespace (a passphrase) must not be cut at its first space.
+ */
 export function presentedCredential(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!value) return undefined;
-  if (/^bearer$/i.test(scheme ?? '')) return value;
-  if (/^basic$/i.test(scheme ?? '')) {
+  const text = header?.trim() ?? '';
+  const gap = text.search(/\s/);
+  if (gap === -1) return undefined;
+  const scheme = text.slice(0, gap);
+  const value = text.slice(gap).trim();
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon >= 0 ? decoded.slice(colon + 1) : undefined;

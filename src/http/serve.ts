@@ -27,13 +27,16 @@ export interface ListenOverrides {
  * The Node HTTP server options that bound how long a client may take (slowloris): the whole request,
  * headers and body, must arrive within `server.request_timeout` (`requestTimeout`: Node answers 408 and
  * closes), headers within at most 60 s, and the sweep that enforces both runs often enough for the
- * timeout to be meant (Node's default sweep is every 30 s).
+ * timeout to be meant (Node's default sweep is every 30 s). `request_timeout: 0` lifts the whole-request
+ * limit only: Node takes a `headersTimeout` of 0 as none at all, which would let a client that never
+ * finishes its headers hold a socket forever.
  */
 export function serverTimeouts(requestTimeoutMs: number): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
+  const bound = requestTimeoutMs > 0 ? Math.min(requestTimeoutMs, MAX_HEADERS_TIMEOUT_MS) : MAX_HEADERS_TIMEOUT_MS;
   return {
     requestTimeout: requestTimeoutMs,
-    headersTimeout: Math.min(requestTimeoutMs, MAX_HEADERS_TIMEOUT_MS),
-    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.ceil(requestTimeoutMs / 10))),
+    headersTimeout: bound,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.ceil((requestTimeoutMs || bound) / 10))),
   };
 }
 

@@ -26,6 +26,15 @@ describe('inbound auth: INGEST_TOKEN', () => {
     expect((await h.post('/webhook/grafana', fixtureBody('grafana/firing-unified.json'), { authorization: `bearer ${TOKEN}` })).status).toBe(202);
   });
 
+  it('takes a token with inner whitespace as a bearer token too: the whole rest of the header, as Alertmanager and Grafana send it', async () => {
+    const phrase = 'correct horse  battery staple';
+    const h = appHarness({ INGEST_TOKEN: phrase });
+    expect((await h.post('/webhook/generic', generic, bearer(phrase))).status).toBe(202);
+    expect((await h.post('/webhook/generic', generic, basic('alertmanager', phrase))).status).toBe(202);
+    expect((await h.post('/webhook/generic', generic, bearer('correct'))).status).toBe(401);
+    expect((await h.post('/webhook/generic', generic, bearer('correct horse battery staple'))).status).toBe(401);
+  });
+
   it('answers 401 with WWW-Authenticate in the JSON envelope, before reading the body, never echoing a credential', async () => {
     const h = appHarness({ INGEST_TOKEN: TOKEN });
     const cases: Record<string, string>[] = [{}, bearer('nope'), bearer(`${TOKEN}x`), basic(TOKEN, 'wrong'), { authorization: TOKEN }, { authorization: 'Basic !!!' }];

@@ -10,6 +10,13 @@ describe('startHttpServer', () => {
     expect(serverTimeouts(200).connectionsCheckingInterval).toBe(50);
   });
 
+  it('request_timeout: 0 lifts the whole-request limit but keeps headers bounded (Node takes headersTimeout 0 as none: slowloris)', () => {
+    const timeouts = serverTimeouts(0);
+    expect(timeouts.requestTimeout).toBe(0);
+    expect(timeouts.headersTimeout).toBe(60_000);
+    expect(timeouts.connectionsCheckingInterval).toBe(6_000);
+  });
+
   it('binds with those options (as main.ts does) and closes', async () => {
     const { config } = loadConfigOrThrow({ env: {}, yaml: 'server: { request_timeout: 2s }' });
     const app = new Hono().get('/ping', (c) => c.text('pong'));
