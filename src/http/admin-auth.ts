@@ -97,13 +97,25 @@ export function presentedCredential(header: string | undefined): string | undefi
   if (gap === -1) return undefined;
   const scheme = text.slice(0, gap);
   const value = text.slice(gap).trim();
-  if (/^bearer$/i.test(scheme)) return value;
+  if (/^bearer$/i.test(scheme)) return utf8Header(value);
   if (/^basic$/i.test(scheme)) {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon >= 0 ? decoded.slice(colon + 1) : undefined;
   }
   return undefined;
+}
+
+/**
+ * Node reads header values as latin1, one character per byte: a UTF-8 token (`pässwort`, as Alertmanager
+ * and Grafana send the configured text) arrives as `pÃ¤sswort` and never matched. Read back as UTF-8 when
+ * its bytes are valid UTF-8; anything else stays as it came.
+ */
+function utf8Header(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : value;
 }
 
 /** Constant-time comparison of digests, so neither content nor length leaks through timing. */

@@ -35,6 +35,14 @@ describe('inbound auth: INGEST_TOKEN', () => {
     expect((await h.post('/webhook/generic', generic, bearer('correct horse battery staple'))).status).toBe(401);
   });
 
+  // Header values reach Node as latin1 bytes: a UTF-8 token sent as configured never matched.
+  it('takes a non-ASCII bearer token as its UTF-8 bytes arrive (Node reads headers as latin1)', async () => {
+    const h = appHarness({ INGEST_TOKEN: 'pässwort-öl' });
+    const onTheWire = Buffer.from('pässwort-öl', 'utf8').toString('latin1');
+    expect((await h.post('/webhook/generic', generic, bearer(onTheWire))).status).toBe(202);
+    expect((await h.post('/webhook/generic', generic, bearer(Buffer.from('passwort-ol', 'utf8').toString('latin1')))).status).toBe(401);
+  });
+
   it('answers 401 with WWW-Authenticate in the JSON envelope, before reading the body, never echoing a credential', async () => {
     const h = appHarness({ INGEST_TOKEN: TOKEN });
     const cases: Record<string, string>[] = [{}, bearer('nope'), bearer(`${TOKEN}x`), basic(TOKEN, 'wrong'), { authorization: TOKEN }, { authorization: 'Basic !!!' }];
