@@ -16,7 +16,7 @@ export function buildAlertTypes(file: FileConfig, env: Record<string, string | u
   for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};
   const issues: ConfigIssue[] = [];
   const webhooks = new Map<string, Webhook>();
-  /** `?thread_id=` of a type's URL: where that URL posts, for the type and for those falling back to it. */
+  /** `?thread_id=` of a type's URL: where that URL posts (types falling back to general take general's thread below). */
   const urlThreads = new Map<string, string>();
   for (const [name, entry] of Object.entries(declared)) {
     if (!entry.webhook) continue;
@@ -40,10 +40,18 @@ export function buildAlertTypes(file: FileConfig, env: Record<string, string | u
     const own = webhooks.get(name);
     const type = alertType(name, entry, own, webhooks.get('general'), file.discord.rate_limit);
     // The type's own thread_id / thread_name win; otherwise the thread its webhook URL names.
-    const urlThread = urlThreads.get(own ? name : 'general');
+    const urlThread = own ? urlThreads.get(name) : undefined;
     if (type.threadId === undefined && type.threadName === undefined && urlThread !== undefined) type.threadId = urlThread;
     alertTypes.set(name, type);
     issues.push(...alertTypeIssues(name, entry));
+  }
+  // A type falling back to general's webhook posts into general's channel: without a thread setting of its
+  // own it goes where general's messages go (its thread or forum post; a forum refuses neither: 400 220001).
+  const general = alertTypes.get('general');
+  for (const type of alertTypes.values()) {
+    if (!type.fallsBackToGeneral || type.threadId !== undefined || type.threadName !== undefined) continue;
+    type.threadId = general?.threadId;
+    type.threadName = general?.threadName;
   }
   return { alertTypes, webhookCount: webhooks.size, issues };
 }

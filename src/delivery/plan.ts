@@ -31,8 +31,8 @@ export interface PlannedMessage {
 
 /**
  * Rendering options of a notification's alert type, from configuration. `webhookId` is the webhook the
- * message goes to: the type's forum `thread_name` only applies through the type's own webhook (see
- * {@link threadOf}); omitted, the notification goes through its type's webhook.
+ * message goes to: the type's forum `thread_name` only applies through the type's own webhook, general's
+ * through general's (see {@link threadOf}); omitted, the notification goes through its type's webhook.
  */
 export function renderOptionsFor(config: Config, n: Notification, now?: () => number, webhookId?: string): RenderOptions {
   const type = typeOf(config, n);
@@ -111,10 +111,13 @@ function typeOf(config: Config, n: Notification): AlertTypeConfig | undefined {
  * a place in THAT webhook's channel: a notification rerouted to general (its webhook broke) or moved to
  * another webhook carries them into a channel where they mean nothing, and Discord refuses the message
  * (`thread_name` outside a forum: 400 220003; a thread of another channel) — the alert would end in dead
- * letters instead of general. There it goes out as a plain message.
+ * letters instead of general. Through general's webhook it goes where general's own messages go (a forum
+ * refuses a message with neither thread: 400 220001); through any other, as a plain message.
  */
 function threadOf(config: Config, n: Notification, webhookId: string | undefined): { threadId?: string; threadName?: string } {
   const type = typeOf(config, n);
-  if (type === undefined || (webhookId !== undefined && (type.webhook?.id ?? NO_WEBHOOK_QUEUE) !== webhookId)) return {};
-  return { threadId: type.threadId, threadName: type.threadName };
+  if (type === undefined) return {};
+  const general = config.alertTypes.get('general');
+  const through = webhookId === undefined || (type.webhook?.id ?? NO_WEBHOOK_QUEUE) === webhookId ? type : general?.webhook?.id === webhookId ? general : undefined;
+  return through === undefined ? {} : { threadId: through.threadId, threadName: through.threadName };
 }

@@ -251,10 +251,10 @@ export class WebhookWorker {
         const item = byId.get(id)!;
         byId.delete(id);
         // A notification whose first alerts went out in earlier packed messages sends the rest only (its
-        // history keeps the whole notification).
+        // history keeps the whole notification), without pinging: the message it started in already did.
         const shown = sentIds.get(id)?.alertsShown ?? 0;
         const alerts = item.notification.alerts;
-        const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown) } : item.notification;
+        const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown), mentions: {} } : item.notification;
         await this.#sendPlans(planSingle(config, rest, this.deps.clock.now, target.webhook.id), [item], target, config, signal);
       }
       return;

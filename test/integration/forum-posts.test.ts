@@ -77,3 +77,28 @@ describe('forum channels: a broken forum webhook reroutes to general as plain me
     expect(messages.map((m) => [m.webhookId, m.threadId])).toEqual([[HOOK_IDS.general, undefined], [HOOK_IDS.general, undefined]]);
   });
 });
+
+describe("forum channels: general's forum post is where alerts coming through general's webhook go", () => {
+  const generalForum = (bridge: Bridge): void =>
+    bridge.fake.addWebhook({ id: HOOK_IDS.general!, token: 'tok-general-secret', channelId: 'chan-general', forum: true });
+
+  it("a rerouted alert opens a post named after general's thread_name (general is a forum: a plain message is refused)", async () => {
+    bridge = await startBridge({ yaml: 'alert_types:\n  general:\n    thread_name: General alerts\n' });
+    generalForum(bridge);
+    bridge.fake.setBroken(HOOK_IDS.monitoring!);
+    await bridge.post('/webhook/alertmanager', bigGroup(1));
+    const messages = await bridge.fake.waitForMessages(2, 5_000);
+    expect(bridge.fake.stats.status400).toBe(0);
+    expect(messages.map((m) => [m.webhookId, m.threadName])).toEqual([[HOOK_IDS.general, 'General alerts'], [HOOK_IDS.general, 'General alerts']]);
+    expect(JSON.stringify(messages.map((m) => m.body))).toContain('web-0 is 91%');
+  });
+
+  it("a type without its own webhook posts into general's forum with general's thread_name", async () => {
+    bridge = await startBridge({ types: ['general'], yaml: 'alert_types:\n  general:\n    thread_name: General alerts\n' });
+    generalForum(bridge);
+    await bridge.post('/webhook/alertmanager', bigGroup(1));
+    const [message] = await bridge.fake.waitForMessages(1, 5_000);
+    expect(bridge.fake.stats.status400).toBe(0);
+    expect(message).toMatchObject({ webhookId: HOOK_IDS.general, threadName: 'General alerts' });
+  });
+});

@@ -70,7 +70,8 @@ describe('delivery that survives Discord (strict fake with injected faults)', ()
   it('a deleted thread (404 Unknown Channel) dead-letters that alert but does not break the webhook it shares', async () => {
     // error and security post into threads of general's webhook; the error thread was deleted.
     bridge = await startBridge({ types: ['general'], yaml: 'alert_types:\n  error:\n    thread_id: "200000000000000001"\n  security:\n    thread_id: "200000000000000002"\n' });
-    bridge.fake.inject(HOOK_IDS.general!, { status: 404, body: { message: 'Unknown Channel', code: 10003 } });
+    // Only the security thread exists in general's channel: the fake answers the error thread 404 Unknown Channel.
+    bridge.fake.addWebhook({ id: HOOK_IDS.general!, token: 'tok-general-secret', channelId: 'chan-general', threads: ['200000000000000002'] });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'into a deleted thread' });
     await expect.poll(async () => (await admin(bridge!, '/dead-letter')).body.total, { timeout: 5000 }).toBe(1);
     expect(((await admin(bridge, '/dead-letter')).body.items as { reason: string; error: string }[])[0]?.error).toContain('10003');

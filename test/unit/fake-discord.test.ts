@@ -246,7 +246,7 @@ const RL_HEADERS = [
 
 describe('fake Discord over a socket: execute and get', () => {
   it('stores a message: 204 without wait, records version, allowed_mentions, thread', async () => {
-    const f = await start();
+    const f = await start({ webhooks: [{ ...A, threads: ['777'] }, B, FORUM] });
     expect(f.urlFor(A.id)).toBe(`http://127.0.0.1:${f.port}/api/webhooks/${A.id}/${A.token}`);
     expect(f.apiUrlFor(A.id)).toBe(`http://127.0.0.1:${f.port}/api/v10/webhooks/${A.id}/${A.token}`);
     const r1 = await post(f.urlFor(A.id), { content: 'no mentions field' });
@@ -352,6 +352,30 @@ describe('fake Discord over a socket: execute and get', () => {
     expect(res.status).toBe(200);
     const msg = (await res.json()) as { channel_id: string };
     expect(f.messages[0]).toMatchObject({ channelId: '901', threadName: 'Disk full', threadId: msg.channel_id });
+  });
+});
+
+describe('fake Discord: ?thread_id= names a thread of the webhook\'s channel', () => {
+  it('an unknown thread, or one of another channel, is 404 Unknown Channel (10003) and stores nothing', async () => {
+    const f = await start({ webhooks: [{ ...A, threads: ['777'] }, B, FORUM] });
+    expect((await post(`${f.apiUrlFor(A.id)}?thread_id=777`, ok)).status).toBe(204); // declared up front
+    expect((await post(`${f.apiUrlFor(B.id)}?thread_id=777`, ok)).status).toBe(204); // same channel, other webhook
+    const unknown = await post(`${f.apiUrlFor(A.id)}?thread_id=778`, ok);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ message: 'Unknown Channel', code: 10003 });
+    // A post opened in the forum is a thread of the forum's channel only.
+    const opened = (await (await post(`${f.apiUrlFor(FORUM.id)}?wait=true`, { content: 'c', thread_name: 'Disk full' })).json()) as { channel_id: string };
+    expect((await post(`${f.apiUrlFor(FORUM.id)}?thread_id=${opened.channel_id}`, ok)).status).toBe(204);
+    expect((await post(`${f.apiUrlFor(A.id)}?thread_id=${opened.channel_id}`, ok)).status).toBe(404);
+    expect(f.messages.map((m) => [m.webhookId, m.threadId])).toEqual([[A.id, '777'], [B.id, '777'], [FORUM.id, opened.channel_id], [FORUM.id, opened.channel_id]]);
+  });
+
+  it('reset() forgets the posts opened, not the threads declared', async () => {
+    const f = await start({ webhooks: [{ ...A, threads: ['777'] }, B, FORUM] });
+    const opened = (await (await post(`${f.apiUrlFor(FORUM.id)}?wait=true`, { content: 'c', thread_name: 'Disk full' })).json()) as { channel_id: string };
+    f.reset();
+    expect((await post(`${f.apiUrlFor(FORUM.id)}?thread_id=${opened.channel_id}`, ok)).status).toBe(404);
+    expect((await post(`${f.apiUrlFor(A.id)}?thread_id=777`, ok)).status).toBe(204);
   });
 });
 

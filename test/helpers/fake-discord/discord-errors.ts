@@ -6,6 +6,7 @@ import type { ErrorNode } from './error-tree.js';
  */
 export const DISCORD_CODES = {
   general: 0,
+  unknownChannel: 10003,
   unknownWebhook: 10015,
   missingAccess: 50001,
   cannotSendEmptyMessage: 50006,
@@ -27,6 +28,8 @@ export interface DiscordErrorBody {
 
 /** 404, a deleted or never-existing webhook. */
 export const UNKNOWN_WEBHOOK: DiscordErrorBody = { message: 'Unknown Webhook', code: DISCORD_CODES.unknownWebhook };
+/** 404, `?thread_id=` names no thread of the webhook's channel. */
+export const UNKNOWN_CHANNEL: DiscordErrorBody = { message: 'Unknown Channel', code: DISCORD_CODES.unknownChannel };
 /** 401, right id but wrong token. */
 export const INVALID_WEBHOOK_TOKEN: DiscordErrorBody = {
   message: 'Invalid Webhook Token',

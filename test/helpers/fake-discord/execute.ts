@@ -1,10 +1,10 @@
-import { INVALID_JSON, invalidFormBody } from './discord-errors.js';
+import { INVALID_JSON, UNKNOWN_CHANNEL, invalidFormBody } from './discord-errors.js';
 import { ErrorTree } from './error-tree.js';
 import { messageObject } from './message-object.js';
 import { pingsOf } from './pings.js';
 import { rateLimitedReply } from './rate-limits.js';
 import type { Reply } from './reply.js';
-import type { FakeState, Exchange } from './state.js';
+import { isThreadOf, type FakeState, type Exchange } from './state.js';
 import type { FakeWebhook } from './types.js';
 import { validateDiscordBody } from './validate.js';
 
@@ -41,7 +41,7 @@ function checkRequest(ex: Exchange, headers: Headers): Reply | { wait: boolean; 
 
 /**
  * `POST /webhooks/{id}/{token}` once auth and the bucket passed: query and content type, JSON, body
- * validation, the thread rules, the per-channel limit; then stores the message and answers 204, or
+ * validation, the thread rules (and that `?thread_id=` is a thread of the webhook's channel), the per-channel limit; then stores the message and answers 204, or
  * 200 with the message object for `?wait=true`. Rejected requests (400, 429) store nothing.
  */
 export function executeWebhook(state: FakeState, ex: Exchange, webhook: FakeWebhook, headers: Headers, now: number): Reply {
@@ -55,6 +55,9 @@ export function executeWebhook(state: FakeState, ex: Exchange, webhook: FakeWebh
   }
   const verdict = validateDiscordBody(body, { threadId: query.threadId, forum: webhook.forum ?? false });
   if (!verdict.ok) return bad(headers, verdict.body);
+  // Discord posts only into a thread of the webhook's own channel: a deleted one, or one of another channel
+  // (a thread id carried to another webhook), is an unknown channel.
+  if (query.threadId !== undefined && !isThreadOf(state, query.threadId, webhook.channelId)) return { status: 404, headers, body: UNKNOWN_CHANNEL };
   const message = body as Record<string, unknown>;
 
   const channel = state.limits.channel;
@@ -67,6 +70,7 @@ export function executeWebhook(state: FakeState, ex: Exchange, webhook: FakeWebh
   const id = state.snowflakes.next(now);
   const threadName = typeof message.thread_name === 'string' ? message.thread_name : undefined;
   const threadId = query.threadId ?? (threadName === undefined ? undefined : state.snowflakes.next(now));
+  if (query.threadId === undefined && threadId !== undefined) state.openedThreads.set(threadId, webhook.channelId);
   state.recorder.store({
     id,
     webhookId: webhook.id,

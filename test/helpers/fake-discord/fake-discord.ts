@@ -104,7 +104,7 @@ export class FakeDiscord {
 
   /**
    * Back to a fresh fake (same webhooks and port): forgets messages, requests, stats, rate-limit
-   * windows, faults, broken marks, pause; destroys the sockets of unanswered requests.
+   * windows, faults, broken marks, forum posts opened, pause; destroys the sockets of unanswered requests.
    */
   reset(): void {
     dropOpen(this.state);
@@ -112,6 +112,7 @@ export class FakeDiscord {
     this.state.limits.clear();
     this.state.faults.clear();
     this.state.broken.clear();
+    this.state.openedThreads.clear();
     this.state.paused = false;
   }
 

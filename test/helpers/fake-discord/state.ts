@@ -20,6 +20,8 @@ export interface FakeState {
   readonly limits: FakeRateLimits;
   readonly recorder: Recorder;
   readonly snowflakes: Snowflakes;
+  /** Posts opened by `thread_name` messages: thread id → the channel it belongs to. */
+  readonly openedThreads: Map<string, string>;
   readonly maxBodyBytes: number;
   paused: boolean;
   /** Requests held while paused, released in order by `setPaused(false)`. */
@@ -50,12 +52,19 @@ export function createState(options: FakeDiscordOptions): FakeState {
     limits: new FakeRateLimits(options.rateLimits),
     recorder: new Recorder(),
     snowflakes: new Snowflakes(),
+    openedThreads: new Map(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     paused: false,
     held: [],
     open: new Set(),
     timers: new Set(),
   };
+}
+
+/** Whether `threadId` is a thread of `channelId`: declared on one of its webhooks, or opened in it. */
+export function isThreadOf(state: FakeState, threadId: string, channelId: string): boolean {
+  if (state.openedThreads.get(threadId) === channelId) return true;
+  return [...state.webhooks.values()].some((w) => w.channelId === channelId && (w.threads ?? []).includes(threadId));
 }
 
 /** Sends `reply` for a request and records it. */

@@ -18,6 +18,12 @@ export interface FakeWebhook {
    * channel `thread_name` is refused (220003). Default false.
    */
   readonly forum?: boolean;
+  /**
+   * Threads of the webhook's channel that exist up front. `?thread_id=` must name one of these or a post
+   * a `thread_name` message opened in this channel: any other (deleted, or of another channel) is
+   * 404 Unknown Channel (10003).
+   */
+  readonly threads?: readonly string[];
 }
 
 /** A limit of `limit` hits per `windowMs`. */

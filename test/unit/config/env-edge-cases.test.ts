@@ -109,6 +109,14 @@ describe('config: ?thread_id= on a pasted webhook URL', () => {
     expect(config.alertTypes.get('security')).toMatchObject({ threadId: undefined, threadName: 'sec' });
   });
 
+  it("types falling back to general take general's YAML thread_name or thread_id too (a forum refuses a message with neither)", () => {
+    const named = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DISCORD_WEBHOOK_ERRORS: ERRORS }, yaml: 'alert_types:\n  general:\n    thread_name: General\n' }));
+    expect(named.alertTypes.get('critical')).toMatchObject({ threadId: undefined, threadName: 'General' });
+    expect(named.alertTypes.get('error')).toMatchObject({ threadId: undefined, threadName: undefined }); // its own webhook
+    const id = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: 'alert_types:\n  general:\n    thread_id: "555555555555555555"\n' }));
+    expect(id.alertTypes.get('monitoring')).toMatchObject({ threadId: '555555555555555555', threadName: undefined });
+  });
+
   it('a non-numeric thread_id, or one contradicting the YAML, fails the start at the variable', () => {
     expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: `${GENERAL}?thread_id=abc` }, yaml: '' }))).toEqual(['DISCORD_WEBHOOK_GENERAL']);
     const yaml = 'alert_types:\n  error:\n    thread_id: "555"\n';

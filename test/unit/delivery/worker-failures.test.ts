@@ -46,6 +46,18 @@ describe('worker: a failed packed message and the messages planned after it', ()
     expect(h.postsWith('c-host-0-')).toBe(1);
   });
 
+  it('the rest of a split notification resent after a 400 does not ping again (its first message already did)', async () => {
+    // [a, b-head] goes out and pings for b; [b-tail, c] is refused once: b's tail is resent alone, c pings then.
+    const h = workerHarness((_m, n) => (n === 2 ? invalidBodyAnswer : okAnswer(n)));
+    const b = { ...workerNotification('b', 120), mentions: { roles: ['111111111111111111'] } };
+    const c = { ...workerNotification('c'), mentions: { roles: ['222222222222222222'] } };
+    await h.deliverBatch(workerNotification('a'), b, c);
+    const accepted = h.posts.filter((_m, i) => i !== 1);
+    expect(accepted.filter((m) => m.content?.includes('<@&111111111111111111>'))).toHaveLength(1);
+    expect(accepted.filter((m) => m.allowed_mentions.roles?.includes('111111111111111111'))).toHaveLength(1);
+    expect(accepted.filter((m) => m.content?.includes('<@&222222222222222222>'))).toHaveLength(1);
+  });
+
   it('a 400 on the message that finishes a split notification resends only its alerts not shown yet', async () => {
     // [a, b-head] goes out; [b-tail, c] is refused once: b and c are then sent one by one, b without its head.
     const h = workerHarness((_m, n) => (n === 2 ? invalidBodyAnswer : okAnswer(n)));
