@@ -184,7 +184,7 @@ describe('flood control in a running alertcord (SDK JSON exporter)', () => {
       await b.fake.waitForMessages(1);
       await b.runtime.stop(5_000);
       stopped = true;
-      const messages = await b.fake.waitForMessages(2, 1_000);
+      const messages = await b.fake.waitForMessages(2);
       expect(embedOf(messages[1]!).title).toContain('(repeated 2 more times)');
     } finally {
       if (stopped) {

@@ -36,7 +36,7 @@ describe('batching under pressure', () => {
   it('a lone alert goes out at once, in full detail', async () => {
     bridge = await startBridge({ types: ['general'] });
     await bridge.post('/webhook/alertmanager', amGroup(1, 1));
-    const [msg] = await bridge.fake.waitForMessages(1, 3000);
+    const [msg] = await bridge.fake.waitForMessages(1);
     const embed = (msg?.body as { embeds: { title: string }[] }).embeds;
     expect(embed).toHaveLength(1);
     expect(embed[0]?.title).toContain('p99 latency high on host-1-0');

@@ -62,7 +62,7 @@ describe('forum channels: a broken forum webhook reroutes to general as plain me
     bridge.fake.setBroken(HOOK_IDS.monitoring!);
     await bridge.post('/webhook/alertmanager', bigGroup(1));
     // The notice and the rerouted alert, both in general's (non-forum) channel.
-    const messages = await bridge.fake.waitForMessages(2, 5_000);
+    const messages = await bridge.fake.waitForMessages(2);
     expect(bridge.fake.stats.status400).toBe(0);
     expect(messages.every((m) => m.webhookId === HOOK_IDS.general && m.threadName === undefined)).toBe(true);
     expect(JSON.stringify(messages.map((m) => m.body))).toContain('web-0 is 91%');
@@ -73,7 +73,7 @@ describe('forum channels: a broken forum webhook reroutes to general as plain me
     bridge = await startBridge({ yaml: 'alert_types:\n  monitoring:\n    thread_id: "123456789012345678"\n' });
     bridge.fake.setBroken(HOOK_IDS.monitoring!);
     await bridge.post('/webhook/alertmanager', bigGroup(1));
-    const messages = await bridge.fake.waitForMessages(2, 5_000);
+    const messages = await bridge.fake.waitForMessages(2);
     expect(messages.map((m) => [m.webhookId, m.threadId])).toEqual([[HOOK_IDS.general, undefined], [HOOK_IDS.general, undefined]]);
   });
 });

@@ -42,8 +42,9 @@ describe('over-limit bodies: 413 before the handler', () => {
     for (const path of INGEST) {
       const ex = await rawExchange(port(), { head: head(path, `Content-Length: ${10 * 1024 * 1024}\r\n`), giveUpMs: 5_000 });
       expect(ex.status, path).toBe(413);
+      // No body byte was ever sent: a 413 can only have come from the declared length (waiting for the body
+      // would end in the request timeout's 408, not a 413), so no wall-clock bound is needed to say so.
       expect(ex.sentWhenAnswered).toBe(0);
-      expect(ex.answeredAfterMs!).toBeLessThan(REQUEST_TIMEOUT_MS);
     }
     expect(await queued()).toBe(0);
   });

@@ -26,7 +26,7 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
     expect((await bridge.post('/webhook/generic', { alert_type: 'critical', title: 'refused for good' })).status).toBe(202);
     for (let i = 0; i < 2; i++) await bridge.post('/webhook/generic', { title: 'twice', dedupe_key: 'same-key' });
     await bridge.fake.waitForMessages(2, 10_000);
-    await expect.poll(() => deadLetters(bridge!), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => deadLetters(bridge!)).toBe(1);
 
     const { samples, contentType } = await scrape(bridge);
     const v = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels);
@@ -59,7 +59,7 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
     bridge.fake.inject(HOOK_IDS.error!, { status: 503 });
     await bridge.post('/webhook/generic', { alert_type: 'security', title: 'to a broken webhook' });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'opens the breaker' });
-    await expect.poll(() => deadLetters(bridge!), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => deadLetters(bridge!)).toBe(1);
     await bridge.fake.waitForMessages(2, 10_000);
     const { samples } = await scrape(bridge);
     const v = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels);

@@ -39,7 +39,7 @@ it('a batch waiting on Discord past the visibility timeout keeps its lease: no o
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   expect(stolen).toEqual([]);
-  await bridge.fake.waitForMessages(1, 5_000);
+  await bridge.fake.waitForMessages(1);
   await expect.poll(() => bridge.runtime.store.queue.depth(HOOK)).toBe(0);
   expect(bridge.fake.messages).toHaveLength(1);
 });

@@ -97,7 +97,7 @@ describe('runtime.reload()', () => {
     r.writeConfig(BASE(r.hook).replace(/ {4}webhook: "[^"]+\/100000000000000002\/[^"]+"\n {4}rate_limit: .*\n/, ''));
     const result = await r.runtime.reload('test');
     expect(result).toMatchObject({ ok: true, removed: [HOOK_IDS.error] });
-    await expect.poll(() => texts(r, 'general').join(), { timeout: 5_000 }).toContain('QUEUED-ERROR');
+    await expect.poll(() => texts(r, 'general').join()).toContain('QUEUED-ERROR');
     expect(texts(r, 'general').join()).not.toContain('Rerouted');
     expect(texts(r, 'error')).toHaveLength(1);
     expect(await r.runtime.store.queue.depth(HOOK_IDS.error!)).toBe(0);
@@ -133,7 +133,7 @@ describe('runtime.reload()', () => {
     r.fake.addWebhook({ id: critical, token: 'tok-replaced', channelId: 'chan-critical' }); // the old token is refused now
     r.writeConfig(BASE(r.hook).replace(r.hook('critical'), `${r.fake.origin}/api/webhooks/${critical}/tok-replaced`));
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true, changed: [critical] });
-    await expect.poll(() => texts(r, 'critical').join(), { timeout: 5_000 }).toContain('IN-RETRY');
+    await expect.poll(() => texts(r, 'critical').join()).toContain('IN-RETRY');
     expect(await r.runtime.state.isBroken(critical)).toBe(false);
     expect(texts(r, 'general').join()).not.toContain('broken');
   });
@@ -143,7 +143,7 @@ describe('runtime.reload()', () => {
     r.fake.setBroken(critical); // deleted in Discord; the operator made another webhook (another id) for the type
     r.writeConfig(BASE(r.hook).replace(r.hook('critical'), r.hook('security')));
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], removed: [critical] });
-    await expect.poll(() => texts(r, 'security').join(), { timeout: 5_000 }).toContain('IN-RETRY');
+    await expect.poll(() => texts(r, 'security').join()).toContain('IN-RETRY');
     expect(texts(r, 'general')).toHaveLength(0);
     expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
   });
@@ -156,7 +156,7 @@ describe('runtime.reload()', () => {
     // Queued to the old webhook after the reload: intake with a config read before it, or a replica not reloaded yet.
     await r.runtime.store.queue.enqueue(critical, { ...workerNotification('LEFT-IN-OLD-QUEUE'), alertType: 'critical' });
     r.runtime.delivery.ensureWorker(critical);
-    await expect.poll(() => texts(r, 'security').join(), { timeout: 5_000 }).toContain('LEFT-IN-OLD-QUEUE');
+    await expect.poll(() => texts(r, 'security').join()).toContain('LEFT-IN-OLD-QUEUE');
     expect(texts(r, 'general')).toHaveLength(0);
   });
 
@@ -165,7 +165,7 @@ describe('runtime.reload()', () => {
     const { r, critical } = await criticalInRetry();
     r.writeConfig(`${BASE(r.hook)}\ndiscord: { dry_run: true }\n`);
     expect(await r.runtime.reload('test')).toMatchObject({ ok: true });
-    await expect.poll(() => JSON.stringify(r.logs.filter((l) => l.msg === 'dry run: would post to Discord')), { timeout: 5_000 }).toContain('IN-RETRY');
+    await expect.poll(() => JSON.stringify(r.logs.filter((l) => l.msg === 'dry run: would post to Discord'))).toContain('IN-RETRY');
     expect(r.fake.requests.filter((q) => q.webhookId === critical)).toHaveLength(1);
     await expect.poll(async () => (await r.runtime.store.history.list({ limit: 10 })).map((e) => e.outcome.status)).toEqual(['dry_run']);
   });

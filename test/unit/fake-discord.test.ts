@@ -598,7 +598,7 @@ describe('fake Discord: fault injection', () => {
     expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(204);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     // The timed-out request was still stored by "Discord": the ambiguity senders must accept.
-    await f.waitForMessages(2, 3_000);
+    await f.waitForMessages(2);
   });
 
   it('setBroken: 404 Unknown Webhook from now on; setBroken(id, false) heals', async () => {
@@ -637,7 +637,7 @@ describe('fake Discord: fault injection', () => {
 describe('fake Discord: waiting, stats and reset', () => {
   it('waitForMessages resolves once n are stored', async () => {
     const f = await start();
-    const waiting = f.waitForMessages(2, 2_000);
+    const waiting = f.waitForMessages(2);
     void post(f.apiUrlFor(A.id), ok);
     void post(f.apiUrlFor(B.id), ok);
     const messages = await waiting;

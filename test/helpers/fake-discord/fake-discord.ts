@@ -14,7 +14,7 @@ import type {
 } from './types.js';
 
 /** Default timeout of {@link FakeDiscord.waitForMessages}. */
-export const DEFAULT_WAIT_MS = 5_000;
+export const DEFAULT_WAIT_MS = 15_000;
 
 /**
  * A strict fake Discord on a real loopback socket: execute/get webhook with Discord's validation,

@@ -110,6 +110,32 @@ describe('the retry stage', () => {
     expect(out.kind === 'permanent' && out.detail).toContain('50035');
   });
 
+  it('a 400 on the half-open probe closes the breaker: Discord answered, the webhook is healthy', async () => {
+    const bad = status(400, { message: 'Invalid Form Body', code: 50035 });
+    const { ctx, clock, state } = context(scripted([bad]));
+    for (let i = 0; i < 5; i++) await state.onFailure('42', 'server_error', '500', clock.now());
+    expect((await state.status('42', limits, clock.now())).breaker.state).toBe('open');
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'permanent', attempts: 1 });
+    // The wait was the cooldown, the probe was the 400: nothing is open or held any more.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
+    const after = await state.status('42', limits, clock.now());
+    expect(after.breaker.state).toBe('closed');
+    expect(after.breaker.consecutiveFailures).toBe(0);
+  });
+
+  it('keeps to the bucket Discord announces: remaining 0 holds the next request until reset-after', async () => {
+    const last: RawResponse = { status: 200, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '2.5' }, body: { id: 'm1' }, elapsedMs: 3 };
+    const sender = scripted([last, ok]);
+    const { ctx, clock } = context(sender);
+    const start = clock.now();
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 1 });
+    expect(clock.sleeps).toEqual([]);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 1 });
+    // The second request waited for the bucket's reset (2.5 s), not for a 429.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(2_500);
+    expect(sender.calls).toBe(2);
+  });
+
   it.each([401, 403, 404])('marks the webhook broken on %i and stops hitting it', async (code) => {
     const sender = scripted([status(code, { message: 'Unknown Webhook', code: 10015 })]);
     const { ctx, state } = context(sender);

@@ -11,10 +11,32 @@ async function runUntil(h: ReturnType<typeof workerHarness>, ns: Notification[],
   for (const n of ns) await h.store.queue.enqueue(h.queueKey, n);
   const stop = new AbortController();
   const running = h.worker.run(stop.signal);
-  await expect.poll(done, { timeout: 5_000 }).toBe(true);
+  await expect.poll(done, { timeout: 15_000 }).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 200));
   stop.abort();
   await running;
+}
+
+/**
+ * Makes the lease renewal say that another consumer took `lost(ids)` of the batch — but only once the
+ * first post is on its way (before it, every renewal keeps the whole batch), as when this process stalls
+ * mid-request. Returns a promise that settles once such a renewal has been applied: a post that awaits it
+ * is still in flight when the lease is lost, however slow the machine (a fixed delay raced the renewal
+ * interval: planning the batch slower than one interval lost the lease before the first post).
+ */
+function loseLeaseDuringFirstPost(h: ReturnType<typeof workerHarness>, lost: (ids: string[]) => string[]): Promise<void> {
+  let applied!: () => void;
+  const renewed = new Promise<void>((resolve) => (applied = resolve));
+  Object.assign(h.store.queue, {
+    leaseMs: 300,
+    touch: async (_key: string, ids: string[]) => {
+      if (h.posts.length === 0) return ids;
+      const held = new Set(lost(ids));
+      setImmediate(applied); // after the renewal's answer has been read (its promise callbacks run first)
+      return ids.filter((id) => !held.has(id));
+    },
+  });
+  return renewed;
 }
 
 describe('worker: a failed packed message and the messages planned after it', () => {
@@ -98,7 +120,7 @@ describe('worker: an error in the middle of a batch', () => {
     for (const n of batch()) await h.store.queue.enqueue(h.queueKey, n);
     const stop = new AbortController();
     const running = h.worker.run(stop.signal);
-    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).length, { timeout: 5_000 }).toBe(3);
+    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).length, { timeout: 15_000 }).toBe(3);
     stop.abort();
     await running;
     expect(await h.store.queue.depth(h.queueKey)).toBe(0);
@@ -120,20 +142,18 @@ describe('worker: an error in the middle of a batch', () => {
 describe('worker: a lease lost to another consumer mid-batch (Redis: this process stalled past the visibility timeout)', () => {
   it('does not send, ack or release what the other consumer now holds', async () => {
     // The first post takes longer than the lease; the renewal then says none of the batch is ours any more.
+    let renewed: Promise<void> | undefined;
     const h = workerHarness(async (_m, n) => {
-      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      if (n === 1) await renewed;
       return okAnswer(n);
     });
     const released: string[][] = [];
-    Object.assign(h.store.queue, {
-      leaseMs: 300,
-      touch: async () => [],
-      release: async (_key: string, ids: string[]) => void released.push(ids),
-    });
+    renewed = loseLeaseDuringFirstPost(h, (ids) => ids); // none of the batch is ours any more
+    Object.assign(h.store.queue, { release: async (_key: string, ids: string[]) => void released.push(ids) });
     for (const n of [workerNotification('a'), workerNotification('b'), workerNotification('c')]) await h.store.queue.enqueue(h.queueKey, n);
     const stop = new AbortController();
     const running = h.worker.run(stop.signal);
-    await expect.poll(async () => (await h.store.history.list({})).length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(async () => (await h.store.history.list({})).length, { timeout: 15_000 }).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop.abort();
     await running;
@@ -143,16 +163,17 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
   });
 
   it('does not reroute or dead-letter them either when the webhook turns out broken', async () => {
+    let renewed: Promise<void> | undefined;
     const h = workerHarness(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      await renewed;
       return { status: 401, headers: {}, body: { code: 50027, message: 'Invalid Webhook Token' }, elapsedMs: 1 };
     });
     // The renewal keeps a (the first entry, in flight) but says b and c are another consumer's now.
-    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 1) });
+    renewed = loseLeaseDuringFirstPost(h, (ids) => ids.slice(1));
     for (const n of [workerNotification('a'), workerNotification('b'), workerNotification('c')]) await h.store.queue.enqueue(h.queueKey, n);
     const stop = new AbortController();
     const running = h.worker.run(stop.signal);
-    await expect.poll(() => h.deadLetterIds(), { timeout: 5_000 }).toEqual(['a']); // general itself is broken: a has nowhere to go
+    await expect.poll(() => h.deadLetterIds(), { timeout: 15_000 }).toEqual(['a']); // general itself is broken: a has nowhere to go
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop.abort();
     await running;
@@ -174,11 +195,12 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
 
   it('finishes a notification already sent in part rather than starting it over when a neighbour is lost', async () => {
     // [a, b-head], [b-tail, c]: c is taken over while the first message is on its way.
+    let renewed: Promise<void> | undefined;
     const h = workerHarness(async (_m, n) => {
-      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      if (n === 1) await renewed;
       return okAnswer(n);
     });
-    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(0, 2) });
+    renewed = loseLeaseDuringFirstPost(h, (ids) => ids.slice(2));
     await runUntil(h, batch(), async () => (await h.store.history.list({ outcome: 'sent' })).length === 2);
     expect(h.postsWith('b-host-0-')).toBe(1); // b's first part went out once
     expect(h.posts).toHaveLength(2);
@@ -187,11 +209,12 @@ describe('worker: a lease lost to another consumer mid-batch (Redis: this proces
 
   it('a 400 on a packed message still resends the innocent one alone when the culprit was taken over', async () => {
     // Discord refuses a's content; while [a, b-head] is on its way, the renewal says a is another consumer's.
+    let renewed: Promise<void> | undefined;
     const h = workerHarness(async (m, n) => {
-      if (n === 1) await new Promise((resolve) => setTimeout(resolve, 350));
+      if (n === 1) await renewed;
       return JSON.stringify(m).includes('a-host-') ? invalidBodyAnswer : okAnswer(n);
     });
-    Object.assign(h.store.queue, { leaseMs: 300, touch: async (_key: string, ids: string[]) => ids.slice(1) });
+    renewed = loseLeaseDuringFirstPost(h, (ids) => ids.slice(0, 1));
     await runUntil(h, batch(), async () => (await h.store.history.list({ outcome: 'sent' })).length === 2);
     expect(await h.deadLetterIds()).toEqual([]);
     expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['b', 'c']);

@@ -30,7 +30,7 @@ describe('worker: a notification that cannot be rendered', () => {
     for (const n of [workerNotification('poison'), workerNotification('b')]) await h.store.queue.enqueue(h.queueKey, n);
     const stop = new AbortController();
     const running = h.worker.run(stop.signal);
-    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).map((e) => e.id), { timeout: 5_000 }).toEqual(['b']);
+    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).map((e) => e.id)).toEqual(['b']);
     stop.abort();
     await running;
     expect((await h.deadLetterIds())).toEqual(['poison']);

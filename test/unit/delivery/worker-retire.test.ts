@@ -17,9 +17,17 @@ describe('worker: a queue no configured webhook uses any more', () => {
   it("a configured webhook's queue is never forgotten, empty or not", async () => {
     const h = workerHarness();
     await h.deliverBatch(workerNotification('a'));
+    const read = h.store.queue.read.bind(h.store.queue);
+    let emptyReads = 0;
+    h.store.queue.read = async (...args) => {
+      const items = await read(...args);
+      if (items.length === 0) emptyReads++;
+      return items;
+    };
     const stop = new AbortController();
     const running = h.worker.run(stop.signal);
-    await new Promise((resolve) => setTimeout(resolve, READ_BLOCK_MS + 300)); // at least one empty read
+    // Two empty reads (each blocks READ_BLOCK_MS): the worker has asked whether to retire after the first.
+    await expect.poll(() => emptyReads, { timeout: 10 * READ_BLOCK_MS }).toBeGreaterThanOrEqual(2);
     expect(await h.store.queue.queueKeys()).toContain(h.queueKey);
     stop.abort();
     await running;
@@ -41,8 +49,8 @@ describe('worker: a queue no configured webhook uses any more', () => {
       return done;
     };
     delivery.ensureWorker(gone);
-    await expect.poll(() => raced, { timeout: 5_000 }).toBe(true);
-    await expect.poll(() => h.store.queue.depth(gone), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => raced).toBe(true);
+    await expect.poll(() => h.store.queue.depth(gone)).toBe(0);
     await delivery.stop(0);
   });
 });

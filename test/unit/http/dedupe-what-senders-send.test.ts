@@ -13,10 +13,14 @@ async function post(h: ReturnType<typeof appHarness>, path: string, body: unknow
 describe('dedupe keeps what is new', () => {
   it('generic: a resolve or an escalation under the same dedupe_key (as with PagerDuty) is delivered; a repeat is not', async () => {
     const h = appHarness();
-    const firing = { title: 'Backup late', severity: 'warning', dedupe_key: 'backup-db-1' };
+    // The alert type is named, so every post is routed alike: an escalation routed to another type would
+    // have a key of its own anyway, and the severity's part in the key would go untested.
+    const firing = { title: 'Backup late', severity: 'warning', dedupe_key: 'backup-db-1', alert_type: 'general' };
     expect((await post(h, '/webhook/generic', firing)).notifications).toHaveLength(1);
     expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(1);
+    expect((await post(h, '/webhook/generic', { ...firing, severity: 'error' })).duplicates).toBe(0);
     expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).duplicates).toBe(0);
+    expect(new Set((await h.store.queue.read('1', 100, 0)).map((q) => q.notification.alertType))).toEqual(new Set(['general']));
     expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical', status: 'resolved' })).duplicates).toBe(0);
   });
 
@@ -41,6 +45,30 @@ describe('dedupe keeps what is new', () => {
     await post(h, '/v1/logs', record('payment.declined')); // a repeat
     const queued = await h.store.queue.read('1', 100, 0);
     expect(queued.map((q) => q.notification.alerts[0]?.title)).toEqual(['payment.declined', 'db.connection.failed']);
+  });
+
+  it('otlp: one event name with two different bodies is two alerts', async () => {
+    const h = appHarness();
+    const record = (body: string) => ({
+      resourceLogs: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+        scopeLogs: [{ logRecords: [{ timeUnixNano: '1795887298653268376', severityNumber: 17, eventName: 'payment.declined', body: { stringValue: body } }] }],
+      }],
+    });
+    await post(h, '/v1/logs', record('card 4242 declined: insufficient funds'));
+    await post(h, '/v1/logs', record('card 1881 declined: expired'));
+    await post(h, '/v1/logs', record('card 1881 declined: expired')); // a repeat
+    const queued = await h.store.queue.read('1', 100, 0);
+    expect(queued.map((q) => q.notification.alerts[0]?.message)).toEqual(['card 4242 declined: insufficient funds', 'card 1881 declined: expired']);
+  });
+
+  it('alertmanager: the same alert firing again with a new start (it resolved and came back) is new', async () => {
+    const h = appHarness();
+    const body = fixtureBody('alertmanager/firing-two-alerts.json') as { alerts: { startsAt: string }[] };
+    await post(h, '/webhook/alertmanager', body);
+    expect((await post(h, '/webhook/alertmanager', body)).duplicates).toBe(1); // a repeat (an HA peer, a retry)
+    const refired = { ...body, alerts: body.alerts.map((a, i) => (i === 0 ? { ...a, startsAt: new Date(Date.parse(a.startsAt) + 600_000).toISOString() } : a)) };
+    expect((await post(h, '/webhook/alertmanager', refired)).duplicates).toBe(0);
   });
 
   it('a state that comes back within the window is new: firing → resolved → firing from a script', async () => {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigOrThrow } from '../../../src/config/load.js';
+import { replayDeadLetters } from '../../../src/delivery/replay.js';
+import { createMemoryStore } from '../../../src/store/memory/index.js';
+import { workerNotification } from '../../helpers/worker-harness.js';
+
+const config = loadConfigOrThrow({
+  env: {
+    DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token',
+    DISCORD_WEBHOOK_ERRORS: 'https://discord.com/api/webhooks/2/error-token',
+  },
+}).config;
+
+describe('replaying dead letters (memory store)', () => {
+  it("queues each on its type's current webhook, without the reroute note of its earlier detour, and wakes that queue's worker", async () => {
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000 });
+    // An error alert that went to general while error's webhook was broken, and died there.
+    const detoured = { ...workerNotification('e1'), alertType: 'error', reroutedFrom: 'error' };
+    await store.deadLetters.add({ id: 'e1', notification: detoured, reason: 'broken_webhook', error: 'no usable webhook for error', webhookId: '1', at: 1 });
+    const woken: string[] = [];
+    expect(await replayDeadLetters(store, config, undefined, (key) => woken.push(key))).toEqual({ replayed: ['e1'], failed: [] });
+    const [item] = await store.queue.read('2', 10, 0); // error's own webhook, fixed now
+    expect(item?.notification.id).toBe('e1');
+    expect(item?.notification.reroutedFrom).toBeUndefined();
+    expect(item?.notification.attempts).toBe(0);
+    expect(await store.queue.depth('1')).toBe(0);
+    expect(woken).toEqual(['2']);
+    expect(await store.deadLetters.list(10)).toEqual([]);
+  });
+});
