@@ -7,7 +7,7 @@ import type { Severity } from '../../model/severity.js';
 import { decodeOtlpLogsProtobuf } from '../../sources/otlp/decode-protobuf.js';
 import type { OtlpFloodControl } from '../../sources/otlp/flood.js';
 import { camelCaseOtlpKeys } from '../../sources/otlp/json-keys.js';
-import { parseOtlpLogs } from '../../sources/otlp/parse.js';
+import { otlpRequestDepth, parseOtlpLogs } from '../../sources/otlp/parse.js';
 import { exportLogsResponse, RPC_CODE, rpcStatus, type OtlpBody, type OtlpEncoding, type RpcCode } from '../../sources/otlp/response.js';
 import { decodeContent, parseJsonBytes, readLimited, type ReadLimits } from '../read-json.js';
 
@@ -55,9 +55,10 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
     const limits = deps.limits();
     const bytes = await readBody(c, limits.bodyLimit);
     if (!bytes.ok) return fail(bytes.failure);
-    const request = decodeBody(encoding, bytes.value, limits.maxDepth);
+    // Each record is held to the limit alone (parse.ts); the request as a whole only to a bound above it.
+    const request = decodeBody(encoding, bytes.value, otlpRequestDepth(limits.maxDepth));
     if (!request.ok) return fail(request.failure);
-    const parsed = parseOtlpLogs(request.value, { minSeverity: deps.minSeverity() });
+    const parsed = parseOtlpLogs(request.value, { minSeverity: deps.minSeverity(), maxDepth: limits.maxDepth });
     if (!parsed.ok) {
       const quoted = parsed.issues.slice(0, QUOTED_ISSUES).map((i) => `${i.path || '(body)'}: ${i.message}`);
       return fail({ status: 400, code: RPC_CODE.INVALID_ARGUMENT, message: `not an OTLP ExportLogsServiceRequest: ${quoted.join('; ')}` });

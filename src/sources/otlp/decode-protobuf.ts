@@ -1,5 +1,6 @@
 import type { IConversionOptions } from 'protobufjs';
 import generated from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
+import { objectDepth } from './depth.js';
 
 /**
  * Binary OTLP logs (`application/x-protobuf`) → the plain shape of the OTLP JSON mapping, so schema.ts
@@ -61,22 +62,6 @@ export function decodeOtlpLogsProtobuf(bytes: Uint8Array, maxDepth: number): Dec
   return { ok: true, value: plain };
 }
 
-/**
- * Nesting depth of arrays/objects, counted as JSON would be, without recursion; stops once past `limit`.
- * Byte arrays count as leaves (they become strings).
- */
-export function objectDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) continue;
-    if (depth > max) max = depth;
-    if (max > limit) return max;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return max;
-}
 
 /** The JSON mapping writes `traceId`/`spanId` as hex (OTLP spec deviation from proto3's base64). */
 function idsToHex(request: Record<string, unknown>): void {

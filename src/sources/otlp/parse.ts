@@ -4,6 +4,7 @@ import type { Alert, AlertField, AlertGroup } from '../../model/alert.js';
 import { severityRank, type Severity } from '../../model/severity.js';
 import { formatPath, parseWith } from '../issues.js';
 import type { ParseIssue } from '../types.js';
+import { objectDepth } from './depth.js';
 import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire } from './schema.js';
 import { attributeLabels, firstLine, nanosToIso, recordSeverity, valueText } from './values.js';
 
@@ -11,6 +12,24 @@ import { attributeLabels, firstLine, nanosToIso, recordSeverity, valueText } fro
 export interface OtlpParseOptions {
   /** Records below this severity are dropped (still a full success for the sender). Default warning. */
   minSeverity?: Severity;
+  /**
+   * `server.max_json_depth` for one resource or record, counted from itself: a deeper one is rejected
+   * alone (partial success) instead of the whole batch answering 400, which an exporter drops with its
+   * other records (see {@link otlpRequestDepth}).
+   */
+  maxDepth?: number;
+}
+
+/** How deep a record sits in an `ExportLogsServiceRequest` (request, resourceLogs, an element, scopeLogs, an element, logRecords). */
+const OTLP_ENVELOPE_DEPTH = 6;
+
+/**
+ * The nesting a whole OTLP request may have, for `server.max_json_depth`: records nested up to four times
+ * the limit are rejected one by one (partial success) by {@link parseOtlpLogs}; only deeper is the request
+ * refused (400), the bound that keeps a nesting bomb cheap (every depth walk here is iterative).
+ */
+export function otlpRequestDepth(maxDepth: number): number {
+  return 4 * maxDepth + OTLP_ENVELOPE_DEPTH;
 }
 
 /**
@@ -46,7 +65,7 @@ export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): Ot
   let rejected = 0;
   let dropped = 0;
   envelope.data.resourceLogs?.forEach((rl, i) => {
-    const resource = parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource']);
+    const resource = parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource'], opts.maxDepth);
     if (!resource.ok) {
       // A resource that fails its schema takes its records with it: they are rejected, the rest go on.
       rejected += (rl.scopeLogs ?? []).reduce((n, sl) => n + (sl.logRecords?.length ?? 0), 0);
@@ -61,7 +80,7 @@ export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): Ot
           dropped++;
           return;
         }
-        const record = parseBounded(logRecordSchema, raw, ['resourceLogs', i, 'scopeLogs', j, 'logRecords', k]);
+        const record = parseBounded(logRecordSchema, raw, ['resourceLogs', i, 'scopeLogs', j, 'logRecords', k], opts.maxDepth);
         if (!record.ok) {
           rejected++;
           issues.push(...record.issues);
@@ -90,11 +109,14 @@ function declaredSeverity(raw: unknown): Severity | undefined {
 }
 
 /**
- * {@link parseWith} for one resource or record, where a value nested past what the recursive AnyValue
- * schema can walk (a few hundred levels; `server.max_json_depth` may allow more) is an issue of that
- * record, not a crash of the request.
+ * {@link parseWith} for one resource or record, where a value nested deeper than `maxDepth`, or past what
+ * the recursive AnyValue schema can walk (a few hundred levels), is an issue of that record, not a
+ * failure of the request.
  */
-function parseBounded<S extends z.ZodType>(schema: S, raw: unknown, path: readonly PropertyKey[]): ReturnType<typeof parseWith<S>> {
+function parseBounded<S extends z.ZodType>(schema: S, raw: unknown, path: readonly PropertyKey[], maxDepth?: number): ReturnType<typeof parseWith<S>> {
+  if (maxDepth !== undefined && objectDepth(raw, maxDepth) > maxDepth) {
+    return { ok: false, issues: [{ path: formatPath(path), message: `nested deeper than ${maxDepth} levels (server.max_json_depth)` }] };
+  }
   try {
     return parseWith(schema, raw, path);
   } catch (err) {

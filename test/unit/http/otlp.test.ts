@@ -86,6 +86,23 @@ describe('POST /v1/logs: encodings', () => {
     expect(h.accepted.map((g) => g[0]?.alerts[0]?.severity)).toEqual(['error', 'critical']);
   });
 
+  // The depth limit held the whole request: one record nested past it answered 400, which an exporter does
+  // not retry, so the critical records beside it were lost too.
+  it('rejects only a record nested past server.max_json_depth; the records beside it are delivered', async () => {
+    let deep: Record<string, unknown> = { stringValue: 'bottom' };
+    for (let i = 0; i < 20; i++) deep = { kvlistValue: { values: [{ key: `k${i}`, value: deep }] } }; // 80 levels
+    const h = harness();
+    for (const [type, encode] of [[JSON_TYPE, toJson], [PROTO_TYPE, toProto]] as const) {
+      const res = await h.post(encode(logs([21], [{ severityNumber: 17, body: deep }])), { 'content-type': type });
+      expect(res.status).toBe(200);
+    }
+    expect(h.titles()).toEqual(['record 0', 'record 0']);
+    const json = await h.post(toJson(logs([21], [{ severityNumber: 17, body: deep }])), { 'content-type': JSON_TYPE });
+    const body = (await json.json()) as { partialSuccess: { rejectedLogRecords: string; errorMessage: string } };
+    expect(body.partialSuccess).toMatchObject({ rejectedLogRecords: '1' });
+    expect(body.partialSuccess.errorMessage).toContain('logRecords.1: nested deeper than 64 levels');
+  });
+
   it('answers partialSuccess for rejected records, in JSON and in protobuf', async () => {
     const bad = [{ severityNumber: 17, traceId: 'not-hex', body: { stringValue: 'bad' } }];
     const h = harness();
