@@ -34,12 +34,7 @@ describe('dedupe keeps what is new', () => {
 
   it('otlp: two different events of one service with empty bodies are two alerts', async () => {
     const h = appHarness();
-    const record = (eventName: string) => ({
-      resourceLogs: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeLogs: [{ logRecords: [{ timeUnixNano: '1795887298653268376', severityNumber: 17, eventName }] }],
-      }],
-    });
+    const record = (eventName: string) => checkoutRecord({ eventName });
     await post(h, '/v1/logs', record('payment.declined'));
     await post(h, '/v1/logs', record('db.connection.failed'));
     await post(h, '/v1/logs', record('payment.declined')); // a repeat
@@ -49,12 +44,7 @@ describe('dedupe keeps what is new', () => {
 
   it('otlp: one event name with two different bodies is two alerts', async () => {
     const h = appHarness();
-    const record = (body: string) => ({
-      resourceLogs: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeLogs: [{ logRecords: [{ timeUnixNano: '1795887298653268376', severityNumber: 17, eventName: 'payment.declined', body: { stringValue: body } }] }],
-      }],
-    });
+    const record = (body: string) => checkoutRecord({ eventName: 'payment.declined', body: { stringValue: body } });
     await post(h, '/v1/logs', record('card 4242 declined: insufficient funds'));
     await post(h, '/v1/logs', record('card 1881 declined: expired'));
     await post(h, '/v1/logs', record('card 1881 declined: expired')); // a repeat
@@ -86,3 +76,13 @@ describe('dedupe keeps what is new', () => {
     expect((await post(h, '/webhook/generic', keyed)).duplicates).toBe(0);
   });
 });
+
+/** An OTLP request of one error record of service "checkout", with `fields` added to the record. */
+function checkoutRecord(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    resourceLogs: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+      scopeLogs: [{ logRecords: [{ timeUnixNano: '1795887298653268376', severityNumber: 17, ...fields }] }],
+    }],
+  };
+}
