@@ -115,9 +115,13 @@ function typeOf(config: Config, n: Notification): AlertTypeConfig | undefined {
  * refuses a message with neither thread: 400 220001); through any other, as a plain message.
  */
 function threadOf(config: Config, n: Notification, webhookId: string | undefined): { threadId?: string; threadName?: string } {
-  const type = typeOf(config, n);
-  if (type === undefined) return {};
-  const general = config.alertTypes.get('general');
-  const through = webhookId === undefined || (type.webhook?.id ?? NO_WEBHOOK_QUEUE) === webhookId ? type : general?.webhook?.id === webhookId ? general : undefined;
+  const through = threadOwner(config, typeOf(config, n), webhookId);
   return through === undefined ? {} : { threadId: through.threadId, threadName: through.threadName };
+}
+
+/** Whose thread settings apply to `type`'s message through `webhookId`: the type's own, general's, or none. */
+function threadOwner(config: Config, type: AlertTypeConfig | undefined, webhookId: string | undefined): AlertTypeConfig | undefined {
+  if (type === undefined || webhookId === undefined || (type.webhook?.id ?? NO_WEBHOOK_QUEUE) === webhookId) return type;
+  const general = config.alertTypes.get('general');
+  return general?.webhook?.id === webhookId ? general : undefined;
 }
