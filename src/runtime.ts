@@ -207,12 +207,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /** Readiness means "can accept": config loaded and store reachable (architecture.md); dry-run is reported. */
 async function readinessOf(store: Store, config: Config, shuttingDown: boolean): Promise<Readiness> {
-  const storeOk = await store.ping().catch(() => false);
+  const storeCheck = await store.ping().catch((err: Error) => ({ ok: false, message: err.message }));
   return {
-    ready: storeOk && !shuttingDown,
+    ready: storeCheck.ok && !shuttingDown,
     checks: {
       config: { ok: true, message: config.source.file ?? 'built-in' },
-      store: { ok: storeOk, message: `${store.kind}${storeOk ? '' : ' unreachable'}` },
+      store: { ok: storeCheck.ok, message: storeCheck.ok ? store.kind : (storeCheck.message ?? `${store.kind} not ready`) },
       // Says why a draining process is not ready (every other check may well be fine).
       ...(shuttingDown ? { shutdown: { ok: false, message: 'shutting down: draining the queue, new alerts go to another replica' } } : {}),
     },

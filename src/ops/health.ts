@@ -13,7 +13,7 @@ export interface HealthReport {
  */
 export async function checkHealth(runtime: Runtime): Promise<HealthReport> {
   const config = runtime.config();
-  const ok = await runtime.store.ping().catch(() => false);
+  const { ok } = await runtime.store.ping().catch(() => ({ ok: false }));
   const now = Date.now();
   const webhooks = [];
   for (const t of config.alertTypes.values()) {

@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import { queueTarget } from '../delivery/queue-target.js';
 import type { WebhookState, WebhookStatus } from '../delivery/webhook-state.js';
 import { queueDepth } from '../store/queue-depth.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreCheck } from '../store/types.js';
 import type { WatchdogStatus } from './watchdog.js';
 
 /** One webhook as `/api/status` shows it: limits, Discord's bucket, breaker, 429 pause, queue, health. */
@@ -26,7 +26,7 @@ export interface WebhookReport {
 export interface StatusReport {
   startedAt: string;
   uptimeSeconds: number;
-  store: { kind: string; ok: boolean };
+  store: { kind: string; ok: boolean; message?: string };
   /** Why nothing reaches Discord (no webhook, DRY_RUN); null when delivering for real. */
   dryRun: string | null;
   alertTypes: { name: string; webhookId: string | null; fallsBackToGeneral: boolean }[];
@@ -59,15 +59,15 @@ export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
   const now = deps.now();
   const types = [...config.alertTypes.values()];
   const webhookIds = [...new Set(types.flatMap((t) => (t.webhook ? [t.webhook.id] : [])))];
-  const [webhooks, otherQueues, storeOk] = await Promise.all([
+  const [webhooks, otherQueues, storeCheck] = await Promise.all([
     Promise.all(webhookIds.map((id) => webhookReportOf(deps, config, id, now))),
     otherQueuesOf(deps.store, webhookIds, now),
-    deps.store.ping().catch(() => false),
+    deps.store.ping().catch((err: Error): StoreCheck => ({ ok: false, message: err.message })),
   ]);
   return {
     startedAt: new Date(deps.startedAt).toISOString(),
     uptimeSeconds: Math.max(0, Math.round((now - deps.startedAt) / 1000)),
-    store: { kind: deps.store.kind, ok: storeOk },
+    store: { kind: deps.store.kind, ok: storeCheck.ok, ...(storeCheck.message ? { message: storeCheck.message } : {}) },
     dryRun: config.discord.dryRunReason ?? null,
     alertTypes: types.map((t) => ({ name: t.name, webhookId: t.webhook?.id ?? null, fallsBackToGeneral: t.fallsBackToGeneral })),
     webhooks: webhooks.filter((w): w is WebhookReport => w !== undefined),

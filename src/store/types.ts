@@ -145,6 +145,12 @@ export interface Heartbeats {
   lastSeen(name: string): Promise<number | undefined>;
 }
 
+/** The answer of {@link Store.ping}: `message` says what is wrong when not ok. */
+export interface StoreCheck {
+  ok: boolean;
+  message?: string;
+}
+
 /** Everything delivery keeps; one object so memory and Redis can be swapped as a whole. */
 export interface Store {
   kind: 'memory' | 'redis';
@@ -153,6 +159,11 @@ export interface Store {
   history: History;
   stats: Stats;
   heartbeats: Heartbeats;
-  ping(): Promise<boolean>;
+  /**
+   * Whether the store can take alerts now: reachable AND accepting writes. A Redis replica promoted away
+   * from (READONLY), out of memory or short of `min-replicas-to-write` still answers PING while every
+   * enqueue fails; readiness must say so, so a load balancer sends senders elsewhere.
+   */
+  ping(): Promise<StoreCheck>;
   close(): Promise<void>;
 }

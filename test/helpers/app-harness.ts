@@ -20,7 +20,7 @@ export function appHarness(env: Record<string, string> = {}, yaml = '') {
     logger,
     intake: () => intake,
     limits: () => readLimitsOf(config),
-    readiness: async () => ({ ready: true, checks: { config: { ok: true }, store: { ok: await store.ping() } }, dryRun: config.discord.dryRunReason }),
+    readiness: async () => ({ ready: true, checks: { config: { ok: true }, store: await store.ping() }, dryRun: config.discord.dryRunReason }),
     adminToken: () => config.admin.token,
     ingestAuth: () => config.ingest,
     isShuttingDown: () => shuttingDown,

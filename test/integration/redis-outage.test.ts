@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { startBridge, type Bridge } from '../helpers/bridge.js';
 import { duplicatesOf, markerCounts, missingFrom } from '../helpers/delivered.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -98,4 +99,24 @@ it('Redis killed mid-burst: 503s within 2 s and never a false 202; Redis back: i
     `redis outage: ${acknowledged.length} acknowledged (all delivered), ${refused.length} refused with 503 (slowest ${Math.round(slowest503)} ms), ` +
       `ingest back ${Math.round(recoveredMs)} ms after restart, ${duplicatesOf(counts)} duplicates, ${counts.size - acknowledged.length} refused-but-stored delivered too`,
   );
+});
+
+it('Redis up but refusing writes (NOREPLICAS, as a demoted or out-of-memory server would): /readyz 503 naming the error, ingest 503; writes back: ready again', { timeout: 30_000 }, async () => {
+  await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 100 }).toBe(200);
+  const admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+  try {
+    // PING still answers PONG: only a write shows the problem.
+    await admin.config('SET', 'min-replicas-to-write', '1');
+    expect(await admin.ping()).toBe('PONG');
+    const refusing = await readyz();
+    expect(refusing.status).toBe(503);
+    expect(refusing.store).toMatchObject({ ok: false, message: expect.stringMatching(/^redis refuses writes: NOREPLICAS/) });
+    const res = await bridge.post('/webhook/generic', { title: 'while redis refuses writes' });
+    expect(res.status).toBe(503);
+  } finally {
+    await admin.config('SET', 'min-replicas-to-write', '0');
+    admin.disconnect();
+  }
+  await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 100 }).toBe(200);
 });

@@ -246,12 +246,12 @@ describe('redis queue: outages and persistence', () => {
       const started = Date.now();
       await expect(store.queue.enqueue(Q, notification('during'))).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(FAILURE_BOUND_MS);
-      expect(await store.ping()).toBe(false);
+      expect(await store.ping()).toEqual({ ok: false, message: 'redis unreachable' });
     }
     await expect(store.queue.read(Q, 10, 500)).rejects.toThrow();
 
     await server.restart();
-    await eventually(() => store.ping(), 5_000);
+    await eventually(async () => (await store.ping()).ok, 5_000);
     expect(await store.queue.enqueue(Q, notification('after'))).toBe('queued');
     expect((await store.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['before', 'after']);
   });
@@ -272,7 +272,7 @@ describe('redis queue: outages and persistence', () => {
     for (const id of ['n1', 'n2', 'n3']) await store.queue.enqueue(Q, notification(id), { key: `k-${id}`, windowMs: 60_000 });
     await server.stop();
     await server.restart();
-    await eventually(() => store.ping(), 5_000);
+    await eventually(async () => (await store.ping()).ok, 5_000);
     expect(await store.queue.enqueue(Q, notification('n1'), { key: 'k-n1', windowMs: 60_000 })).toBe('duplicate');
     expect((await store.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1', 'n2', 'n3']);
   });
@@ -282,7 +282,7 @@ describe('redis queue: outages and persistence', () => {
     for (const id of ['n1', 'n2']) expect(await store.queue.enqueue(Q, notification(id))).toBe('queued');
     await server.kill();
     await server.restart();
-    await eventually(() => store.ping(), 5_000);
+    await eventually(async () => (await store.ping()).ok, 5_000);
     expect(await store.queue.depth(Q)).toBe(2);
   });
 });

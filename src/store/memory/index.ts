@@ -21,7 +21,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     history: new MemoryHistory({ maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, now: options.now }),
     stats: new MemoryStats({ retentionMs: options.historyRetentionMs, now: options.now }),
     heartbeats: new MemoryHeartbeats(),
-    ping: async () => true,
+    ping: async () => ({ ok: true }),
     close: async () => undefined,
   };
 }

@@ -69,6 +69,8 @@ export function isRedisStore(store: Store): store is RedisStore {
 
 export const DEFAULT_KEY_PREFIX = 'alertcord';
 export const DEFAULT_VISIBILITY_TIMEOUT_MS = 60_000;
+/** Life of the readiness write probe's key: long enough to outlive a probe period, short enough to leave no trace. */
+const WRITE_PROBE_TTL_MS = 60_000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1_500;
 
 /**
@@ -111,9 +113,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async ping() {
       try {
         await whenReady(redis, commandTimeoutMs);
-        return (await redis.ping()) === 'PONG';
       } catch {
-        return false;
+        return { ok: false, message: 'redis unreachable' };
+      }
+      try {
+        // The main connection has `commandTimeout`: a stuck server rejects within it.
+        await redis.set(keys.writeProbe, String(now()), 'PX', WRITE_PROBE_TTL_MS);
+        return { ok: true };
+      } catch (err) {
+        // READONLY, OOM, NOREPLICAS …: Redis' own words tell the operator what to fix.
+        return { ok: false, message: `redis refuses writes: ${(err as Error).message}` };
       }
     },
     async close() {

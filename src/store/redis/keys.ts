@@ -26,6 +26,8 @@ export interface RedisKeys {
   statsDay(date: string): string;
   /** When each watchdog heartbeat last arrived at any replica (sorted set: name → epoch ms). */
   heartbeats: string;
+  /** Written by readiness checks (short TTL): a store that answers PING but refuses writes is not ready. */
+  writeProbe: string;
 }
 
 /**
@@ -51,5 +53,6 @@ export function redisKeys(prefix: string): RedisKeys {
     historySeq: `${prefix}:{history}:seq`,
     statsDay: (date) => `${prefix}:{stats}:day:${date}`,
     heartbeats: `${prefix}:watchdog:heartbeats`,
+    writeProbe: `${prefix}:ready-probe`,
   };
 }
