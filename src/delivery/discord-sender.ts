@@ -10,6 +10,8 @@ export interface RawResponse {
   body?: unknown;
   error?: unknown;
   elapsedMs: number;
+  /** Answered by the dry-run sender, not Discord: nothing about the webhook's health is learned from it. */
+  simulated?: boolean;
 }
 
 export interface SendOptions {

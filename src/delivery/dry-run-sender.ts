@@ -10,7 +10,7 @@ export function createDryRunSender(logger: Logger): DiscordSender {
   return {
     async post(webhook, message, options = {}) {
       logger.info({ dryRun: true, webhookId: webhook.id, threadId: options.threadId, message }, 'dry run: would post to Discord');
-      return { status: 200, headers: {}, body: { id: `dry-run-${++seq}` }, elapsedMs: 0 };
+      return { status: 200, headers: {}, body: { id: `dry-run-${++seq}` }, elapsedMs: 0, simulated: true };
     },
     async get(webhook) {
       return { status: 200, headers: {}, body: { id: webhook.id, name: 'dry-run' }, elapsedMs: 0 };

@@ -88,7 +88,8 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     if (result.kind === 'broken' && ctx.target()?.webhook.url.reveal() !== webhook.url.reveal()) continue;
     switch (result.kind) {
       case 'success':
-        await state.onSuccess(webhook.id, clock.now());
+        // A dry run reached no Discord: "last success" (and the alert rule on it) must not say it did.
+        await state.onSuccess(webhook.id, clock.now(), !raw.simulated);
         return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, retries: failures, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
       case 'throttle':
         await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
@@ -103,8 +104,9 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);
         break;
       case 'permanent':
-        // Discord answered (the body was wrong): the webhook is healthy, which also frees a half-open probe.
-        await state.onSuccess(webhook.id, clock.now());
+        // Discord answered (the body was wrong): the webhook is healthy, which also frees a half-open probe;
+        // nothing was delivered, so "last success" stays (a webhook refusing every message must alert).
+        await state.onSuccess(webhook.id, clock.now(), false);
         return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts, retries: failures };
       case 'broken':
         await state.markBroken(webhook.id, result.detail, clock.now());

@@ -37,7 +37,11 @@ export interface WebhookState {
   onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void>;
   /** A 429: pause this webhook, or all webhooks for `global` / `cloudflare`. */
   onThrottle(webhookId: string, scope: ThrottleScope, untilTs: number, now: number): Promise<void>;
-  onSuccess(webhookId: string, now: number): Promise<void>;
+  /**
+   * Discord answered (2xx, or a 400 about the body): the webhook is healthy, so the breaker closes.
+   * `delivered` false (a 400, a dry run) leaves "last success" alone: it means a message Discord accepted.
+   */
+  onSuccess(webhookId: string, now: number, delivered?: boolean): Promise<void>;
   /** A retryable failure (5xx, timeout, reset): counts toward the breaker. */
   onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void>;
   markBroken(webhookId: string, reason: string, now: number): Promise<void>;

@@ -94,7 +94,7 @@ function scrapeGauges(registry: Registry, snapshot: () => Promise<ScrapeSnapshot
   perWebhook('circuit_breaker_state', 'Circuit breaker per webhook: 0 closed, 1 half-open, 2 open.', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: BREAKER_STATE_VALUE[w.breaker] })));
   perWebhook('webhook_broken', '1 when the webhook is marked broken (Discord answered 401/403/404), else 0.', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.broken ? 1 : 0 })));
   perWebhook('webhook_paused_until_seconds', 'Unix time until which a 429 pauses the webhook (0 when not paused).', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.pausedUntilSeconds })));
-  perWebhook('webhook_last_success_timestamp_seconds', 'Unix time of the last request Discord accepted on the webhook (0 when none yet).', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.lastSuccessSeconds })));
+  perWebhook('webhook_last_success_timestamp_seconds', 'Unix time of the last message Discord accepted on the webhook (0 when none yet; a 400 or a dry run does not count).', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.lastSuccessSeconds })));
   new Gauge({
     name: n('dead_letters'),
     help: 'Notifications in the dead-letter store (refused by Discord for good or out of retries), waiting for replay.',

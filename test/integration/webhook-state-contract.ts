@@ -142,6 +142,17 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect((await state.status(A, LIMITS, T0 + 60_100)).breaker).toEqual({ state: 'closed', consecutiveFailures: 0 });
     });
 
+    it('an answer that delivered nothing (a 400, a dry run) closes the circuit too, and leaves last success as it was', async () => {
+      const state = await open();
+      await state.onSuccess(A, T0);
+      await openBreaker(state, A, T0 + 100);
+      expect(await state.acquire(A, LIMITS, T0 + 60_100)).toEqual({ ok: true });
+      await state.onSuccess(A, T0 + 60_200, false);
+      const status = await state.status(A, LIMITS, T0 + 60_200);
+      expect(status.breaker).toEqual({ state: 'closed', consecutiveFailures: 0 });
+      expect(status.lastSuccessAt).toBe(T0);
+    });
+
     it('a failed probe opens it for another cooldown', async () => {
       const state = await open();
       await openBreaker(state, A, T0);

@@ -145,10 +145,10 @@ export class MemoryWebhookState implements WebhookState {
     entry.breaker = CircuitBreaker.fromJSON({ ...snapshot, probeAt: null }, this.#breakerOptions);
   }
 
-  async onSuccess(webhookId: string, now: number): Promise<void> {
+  async onSuccess(webhookId: string, now: number, delivered = true): Promise<void> {
     const entry = this.#entry(webhookId);
     entry.breaker.onSuccess();
-    entry.lastSuccessAt = now;
+    if (delivered) entry.lastSuccessAt = now;
   }
 
   async onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void> {

@@ -173,9 +173,10 @@ redis.call('HSET', state, 'lastErrorReason', ARGV[4], 'lastErrorDetail', ARGV[5]
 return failures
 `;
 
-/** KEYS state; ARGV now: close the breaker, note the success. */
+/** KEYS state; ARGV now, delivered (1/0): close the breaker; note the success when a message was delivered. */
 const SUCCESS = `
-redis.call('HSET', KEYS[1], 'failures', '0', 'lastSuccessAt', ARGV[1])
+redis.call('HSET', KEYS[1], 'failures', '0')
+if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'lastSuccessAt', ARGV[1]) end
 redis.call('HDEL', KEYS[1], 'openedAt', 'probeAt', 'probeId')
 return 1
 `;

@@ -152,9 +152,9 @@ export class RedisWebhookState implements WebhookState {
     await this.#redis.alertcordWebhookBucket(state, now, until, reason, releaseProbe ? '1' : '0', this.#breaker.cooldownMs, ...fields);
   }
 
-  async onSuccess(webhookId: string, now: number): Promise<void> {
+  async onSuccess(webhookId: string, now: number, delivered = true): Promise<void> {
     await this.#ready();
-    await this.#redis.alertcordWebhookSuccess(this.#keys.webhook(webhookId).state, now);
+    await this.#redis.alertcordWebhookSuccess(this.#keys.webhook(webhookId).state, now, delivered ? 1 : 0);
   }
 
   async onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void> {

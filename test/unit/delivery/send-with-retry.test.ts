@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createDryRunSender } from '../../../src/delivery/dry-run-sender.js';
 import { Secret } from '../../../src/lib/secret.js';
 import type { DiscordSender, RawResponse } from '../../../src/delivery/discord-sender.js';
 import { sendWithRetry, type SendContext } from '../../../src/delivery/send-with-retry.js';
@@ -48,6 +50,17 @@ describe('the retry stage', () => {
     const sender = scripted([ok]);
     const { ctx } = context(sender);
     expect(await sendWithRetry(ctx, planned)).toEqual({ kind: 'sent', messageId: 'm1', attempts: 1, retries: 0, responseTimeMs: 12 });
+  });
+
+  it('a dry run (the dry-run sender answering) leaves the webhook\'s last success unset: no Discord accepted anything', async () => {
+    const sender = createDryRunSender(pino({ level: 'silent' }));
+    const { ctx, state } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', messageId: 'dry-run-1' });
+    expect((await state.status(webhook.id, limits, 0)).lastSuccessAt).toBeUndefined();
+    // The real sender's success still records it.
+    const real = context(scripted([ok]));
+    await sendWithRetry(real.ctx, planned);
+    expect((await real.state.status(webhook.id, limits, 0)).lastSuccessAt).toBeDefined();
   });
 
   it('retries 5xx and resets with exponential backoff and full jitter, capped by retryAttempts', async () => {
@@ -120,6 +133,8 @@ describe('the retry stage', () => {
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
     const after = await state.status('42', limits, clock.now());
     expect(after.breaker.state).toBe('closed');
+    // Nothing was delivered: "last success" (webhook_last_success_timestamp_seconds) is not moved by a 400.
+    expect(after.lastSuccessAt).toBeUndefined();
     expect(after.breaker.consecutiveFailures).toBe(0);
   });
 
