@@ -60,6 +60,27 @@ describe('config: mentions defaults per key', () => {
   });
 });
 
+describe('config: mentions that cannot all ping', () => {
+  const roles = (n: number): string => `[${Array.from({ length: n }, (_, i) => `"${String(123456789012345678n + BigInt(i))}"`).join(', ')}]`;
+
+  it('roles whose tokens pass Discord\'s 2,000-character content are refused at load, naming the path (not silently left unpinged)', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  critical:\n    mentions: { roles: ${roles(90)} }\n` });
+    expect(issuePaths(result)).toEqual(['alert_types.critical.mentions']);
+    expect(result.ok ? '' : result.issues[0]?.message).toMatch(/take 2\d{3} characters.*2000/);
+  });
+
+  it('as many as fit load, with every one kept', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  critical:\n    mentions: { roles: ${roles(80)} }\n` });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.alertTypes.get('critical')?.mentions.roles).toHaveLength(80);
+  });
+
+  it('more than 100 users (allowed_mentions\' cap) are refused', () => {
+    const users = `[${Array.from({ length: 101 }, (_, i) => `"${i + 1}"`).join(', ')}]`;
+    expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  general:\n    mentions: { users: ${users} }\n` }))).toEqual(['alert_types.general.mentions.users']);
+  });
+});
+
 describe('config: DRY_RUN and discord.timeout', () => {
   it('DRY_RUN set to an empty string (compose `DRY_RUN: ${DRY_RUN:-}`) does not turn off dry_run: true of the YAML', () => {
     const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: '' }, yaml: 'discord:\n  dry_run: true\n' });
