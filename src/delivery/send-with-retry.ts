@@ -81,6 +81,8 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     attempts++;
     const raw = await ctx.sender().post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
     const result = classify({ ...raw, now: clock.now() });
+    // A 429's pause first: the response then ends the request (with Redis, other replicas may send again).
+    if (result.kind === 'throttle') await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
     await state.onResponse(webhook.id, result.rateLimit, clock.now());
     ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined });
     // Refused while a reload put another URL in (the operator fixed it mid-request): the answer is about the
@@ -92,7 +94,6 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         await state.onSuccess(webhook.id, clock.now(), !raw.simulated);
         return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, retries: failures, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
       case 'throttle':
-        await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
         lastFailure = result.reason;
         break;
       case 'retryable':

@@ -3,7 +3,8 @@ import type { BreakerState } from './circuit-breaker.js';
 import type { RateLimitInfo, ThrottleScope } from './classify.js';
 
 /** Why a request may not go now. */
-export type GateReason = 'broken' | 'breaker_open' | 'global_pause' | 'cloudflare_ban' | 'discord_pause' | 'rate_limit' | 'global_rate';
+/** `in_flight`: another replica's request to this webhook is unanswered (Redis store only). */
+export type GateReason = 'broken' | 'breaker_open' | 'global_pause' | 'cloudflare_ban' | 'discord_pause' | 'in_flight' | 'rate_limit' | 'global_rate';
 
 /** Answer of `acquire`: go (a slot was consumed everywhere), or wait and ask again (nothing consumed). */
 export type GateDecision = { ok: true } | { ok: false; waitMs: number; reason: GateReason };
@@ -33,7 +34,10 @@ export interface WebhookState {
    * our rate limit, the global request rate; consumes a slot only when all allow it.
    */
   acquire(webhookId: string, limits: RateLimitSettings, now: number): Promise<GateDecision>;
-  /** Discord's X-RateLimit-* headers after every response: pause the bucket at Remaining 0. */
+  /**
+   * After every response (`info`: Discord's X-RateLimit-* headers, when any): pause the bucket at
+   * Remaining 0, then end the request (Redis: other replicas may send to the webhook again).
+   */
   onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void>;
   /** A 429: pause this webhook, or all webhooks for `global` / `cloudflare`. */
   onThrottle(webhookId: string, scope: ThrottleScope, untilTs: number, now: number): Promise<void>;

@@ -4,7 +4,7 @@ import type { RateLimitSettings } from '../../src/config/types.js';
 import { CLOUDFLARE_BAN_MIN_MS } from '../../src/delivery/classify-throttle.js';
 import type { GateDecision } from '../../src/delivery/webhook-state.js';
 import { createConnection, whenReady } from '../../src/store/redis/connection.js';
-import { RedisWebhookState, type RedisWebhookStateOptions } from '../../src/store/redis/webhook-state.js';
+import { IN_FLIGHT_LEASE_MS, RedisWebhookState, type RedisWebhookStateOptions } from '../../src/store/redis/webhook-state.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { runWebhookStateContract } from './webhook-state-contract.js';
 import { LIMITS, T0, WIDE, refused } from './webhook-state-fixtures.js';
@@ -49,14 +49,21 @@ runWebhookStateContract('RedisWebhookState', async (options) => ({ state: replic
 
 const okCount = (decisions: GateDecision[]): number => decisions.filter((d) => d.ok).length;
 
+/** One request as send-with-retry makes it: acquire, and when allowed, its answer (no headers) at once. */
+async function request(state: RedisWebhookState, now: number): Promise<GateDecision> {
+  const decision = await state.acquire(A, LIMITS, now);
+  if (decision.ok) await state.onResponse(A, undefined, now);
+  return decision;
+}
+
 describe('RedisWebhookState: two replicas act as one', () => {
   it('30/min with burst 30: interleaved acquires from both → exactly 30 at one now', async () => {
     const [one, two] = [replica(), replica()];
     let sent = 0;
-    for (let i = 0; i < 40; i++) if ((await (i % 2 === 0 ? one : two).acquire(A, LIMITS, T0)).ok) sent++;
+    for (let i = 0; i < 40; i++) if ((await request(i % 2 === 0 ? one : two, T0)).ok) sent++;
     expect(sent).toBe(30);
     expect(await one.acquire(A, LIMITS, T0)).toEqual(refused('rate_limit', 2_000));
-    expect(await two.acquire(A, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+    expect(await request(two, T0 + 2_000)).toEqual({ ok: true });
     expect(await one.acquire(A, LIMITS, T0 + 2_000)).toEqual(refused('rate_limit', 2_000));
   });
 
@@ -107,7 +114,47 @@ describe('RedisWebhookState: two replicas act as one', () => {
     const probes = await Promise.all([one, two, one, two].map((s) => s.acquire(A, LIMITS, T0 + 60_000)));
     expect(okCount(probes)).toBe(1);
     await one.onSuccess(A, T0 + 60_100);
+    // The probe's answer ends its request, whichever replica made it.
+    for (const s of [one, two]) await s.onResponse(A, undefined, T0 + 60_100);
     expect(await two.acquire(A, LIMITS, T0 + 60_100)).toEqual({ ok: true });
+  });
+
+  it('one request at a time across replicas: the other waits for its answer, then for the pause that answer calls for', async () => {
+    const [one, two] = [replica(), replica()];
+    expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    // In flight on one: two polls instead of sending beside it (the answer may be Remaining 0).
+    expect(await two.acquire(A, LIMITS, T0 + 5)).toEqual(refused('in_flight', 20));
+    // one's own next request is its worker's business, not held.
+    expect(await one.acquire(A, LIMITS, T0 + 5)).toEqual({ ok: true });
+    await one.onResponse(A, { limit: 5, remaining: 0, resetAfterMs: 1_500, bucket: 'b1' }, T0 + 10);
+    expect(await two.acquire(A, LIMITS, T0 + 10)).toEqual(refused('discord_pause', 1_500));
+    expect(await two.acquire(A, LIMITS, T0 + 1_510)).toEqual({ ok: true });
+  });
+
+  it('a 429 answer: the pause is in before the request ends, so the other never sends in between', async () => {
+    const [one, two] = [replica(), replica()];
+    expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    await one.onThrottle(A, 'webhook', T0 + 3_000, T0 + 10);
+    expect(await two.acquire(A, LIMITS, T0 + 10)).toEqual(refused('discord_pause', 2_990));
+    await one.onResponse(A, { limit: 5, remaining: 0, resetAfterMs: 3_000, bucket: 'b1' }, T0 + 10);
+    expect(await two.acquire(A, LIMITS, T0 + 3_010)).toEqual({ ok: true });
+  });
+
+  it('a replica killed mid-request (no answer ever) holds the webhook only for the in-flight lease', async () => {
+    const [one, two] = [replica(), replica()];
+    expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    expect(await two.acquire(A, LIMITS, T0 + IN_FLIGHT_LEASE_MS - 1)).toEqual(refused('in_flight', 1));
+    expect(await two.acquire(A, LIMITS, T0 + IN_FLIGHT_LEASE_MS)).toEqual({ ok: true });
+    // one's late answer does not end two's request.
+    await one.onResponse(A, undefined, T0 + IN_FLIGHT_LEASE_MS + 1);
+    expect(await one.acquire(A, LIMITS, T0 + IN_FLIGHT_LEASE_MS + 1)).toEqual(refused('in_flight', 20));
+  });
+
+  it('a request the global gate refused is no request: its in-flight lease is given back', async () => {
+    const [one, two] = [replica({ globalPerSecond: 1 }), replica({ globalPerSecond: 1 })];
+    expect(await one.acquire(C, LIMITS, T0)).toEqual({ ok: true });
+    expect(await one.acquire(A, LIMITS, T0 + 1)).toEqual(refused('global_rate', 999));
+    expect(await two.acquire(A, LIMITS, T0 + 1_000)).toEqual({ ok: true });
   });
 
   it('a broken mark is seen by both, and a clear by either', async () => {

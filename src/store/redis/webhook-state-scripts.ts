@@ -90,13 +90,19 @@ end
 
 /**
  * The webhook's part of `acquire`: KEYS state, window; ARGV now, settings signature, algorithm, perMinute,
- * burst, reservation id, cooldown ms, probe lease ms. Checks broken, breaker, Discord pause, limiter in
- * that order; when all allow, takes the unit and (half-open) the probe, both tagged with the reservation
- * id so `REFUND` can give back exactly them. Returns { reason | 'ok', waitMs }.
+ * burst, reservation id, cooldown ms, probe lease ms, replica id, in-flight lease ms, in-flight poll ms.
+ * Checks broken, breaker, Discord pause, another replica's request in flight, limiter in that order; when
+ * all allow, takes the unit, the in-flight lease and (half-open) the probe, tagged with the reservation id
+ * so `REFUND` can give back exactly them. Returns { reason | 'ok', waitMs }.
+ *
+ * The in-flight lease is discord.js' "one request at a time per bucket" across replicas: the answer of a
+ * request that takes Discord's last slot (Remaining 0) pauses the bucket, and no other replica may send
+ * before that answer is in, or its request gets a 429. A replica's own requests are ordered by its worker.
  */
 const ACQUIRE = `
 local state, window = KEYS[1], KEYS[2]
 local now, cooldown, lease = tonumber(ARGV[1]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local me, flight_lease, flight_poll = ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
 local f = redis.call('HMGET', state, 'brokenSince', 'openedAt', 'probeAt', 'pausedUntil')
 if f[1] then return { 'broken', '0' } end
 local opened, probe = tonumber(f[2]), tonumber(f[3])
@@ -106,10 +112,16 @@ if opened then
 end
 local paused = tonumber(f[4]) or 0
 if now < paused then return { 'discord_pause', num(paused - now) } end
+local flight = redis.call('HMGET', state, 'inFlightBy', 'inFlightUntil')
+local flight_until = tonumber(flight[2]) or 0
+if flight[1] and flight[1] ~= me and now < flight_until then
+  return { 'in_flight', num(math.min(flight_until - now, flight_poll)) }
+end
 local lim = limiter_load(state, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
 local wait = limiter_take(state, window, lim, now, ARGV[6])
 if wait > 0 then return { 'rate_limit', num(wait) } end
 if opened then redis.call('HSET', state, 'probeAt', num(now), 'probeId', ARGV[6]) end
+redis.call('HSET', state, 'inFlightBy', me, 'inFlightUntil', num(now + flight_lease), 'inFlightId', ARGV[6])
 return { 'ok', '0' }
 `;
 
@@ -126,6 +138,7 @@ if f[1] == ARGV[1] then
   end
 end
 if f[3] == ARGV[3] then redis.call('HDEL', state, 'probeAt', 'probeId') end
+if redis.call('HGET', state, 'inFlightId') == ARGV[3] then redis.call('HDEL', state, 'inFlightBy', 'inFlightUntil', 'inFlightId') end
 return 1
 `;
 
@@ -137,9 +150,10 @@ return limiter_peek(KEYS[2], lim, tonumber(ARGV[1]))
 
 /**
  * Response headers or a 429: KEYS state; ARGV now, pause until (0: none), pause reason, release probe
- * ('1'/'0'), cooldown ms, Discord limit, remaining, bucket ('' when absent). A pause only ever extends. A
- * 429 on the half-open probe gives the probe back: it is no outcome, and the retry after the pause may
- * probe at once instead of waiting out the lease.
+ * ('1'/'0'), cooldown ms, Discord limit, remaining, bucket ('' when absent), replica id whose in-flight
+ * lease ends ('' for none). A pause only ever extends, and is written before the lease ends, so no other
+ * replica sends between the two. A 429 on the half-open probe gives the probe back: it is no outcome,
+ * and the retry after the pause may probe at once instead of waiting out the lease.
  */
 const BUCKET = `
 local state = KEYS[1]
@@ -150,6 +164,9 @@ end
 local names = { 'discordLimit', 'discordRemaining', 'discordBucket' }
 for i, name in ipairs(names) do
   if ARGV[5 + i] ~= '' then redis.call('HSET', state, name, ARGV[5 + i]) end
+end
+if ARGV[9] ~= '' and redis.call('HGET', state, 'inFlightBy') == ARGV[9] then
+  redis.call('HDEL', state, 'inFlightBy', 'inFlightUntil', 'inFlightId')
 end
 if ARGV[4] == '1' then
   local f = redis.call('HMGET', state, 'openedAt', 'probeAt')

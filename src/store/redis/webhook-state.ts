@@ -35,6 +35,14 @@ export interface RedisWebhookStateOptions {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 1_500;
+/**
+ * How long another replica waits at most on a request in flight: longer than Discord takes to answer
+ * (well under a second), short enough that a replica killed mid-request holds the webhook up only briefly.
+ * A request slower than this lets the next replica send anyway, as before the lease existed.
+ */
+export const IN_FLIGHT_LEASE_MS = 2_000;
+/** How often a replica waiting on another's request in flight asks again (one small script). */
+const IN_FLIGHT_POLL_MS = 20;
 
 const refuse = (reason: GateReason, waitMs: number): GateDecision => ({ ok: false, reason, waitMs: Math.max(1, waitMs) });
 
@@ -59,6 +67,8 @@ export class RedisWebhookState implements WebhookState {
   readonly #breaker: CircuitBreaker;
   readonly #perSecond: number;
   readonly #readyMs: number;
+  /** This instance (replica) as the holder of in-flight leases. */
+  readonly #replicaId = randomUUID();
   /** Settings already validated (a config bug throws RangeError, as in memory). */
   readonly #validated = new Set<string>();
 
@@ -92,7 +102,7 @@ export class RedisWebhookState implements WebhookState {
     const id = randomUUID();
     const { cooldownMs, probeLeaseMs } = this.#breaker;
     const [ownReply, pauseFields] = await Promise.all([
-      this.#redis.alertcordWebhookAcquire(keys.state, keys.window, now, ...args, id, cooldownMs, probeLeaseMs),
+      this.#redis.alertcordWebhookAcquire(keys.state, keys.window, now, ...args, id, cooldownMs, probeLeaseMs, this.#replicaId, IN_FLIGHT_LEASE_MS, IN_FLIGHT_POLL_MS),
       this.#redis.hmget(this.#keys.gatePause, 'until', 'reason'),
     ]);
     const [own = '', ownWait = '1'] = replyStrings(ownReply);
@@ -103,7 +113,7 @@ export class RedisWebhookState implements WebhookState {
       if (own === 'ok') await this.#refund(keys, limits, id);
       return refuse(pause.reason === 'cloudflare' ? 'cloudflare_ban' : 'global_pause', pause.pausedUntil - now);
     }
-    if (own === 'discord_pause' || own === 'rate_limit') return refuse(own, Number(ownWait));
+    if (own === 'discord_pause' || own === 'in_flight' || own === 'rate_limit') return refuse(own, Number(ownWait));
     if (own !== 'ok') throw new Error(`unexpected acquire reply: ${own}`);
     const [gate = '', gateWait = '1', gateReason] = replyStrings(
       await this.#redis.alertcordGateTake(this.#keys.gatePause, this.#keys.gateRate, now, this.#perSecond, id),
@@ -114,19 +124,23 @@ export class RedisWebhookState implements WebhookState {
     return refuse('global_rate', Number(gateWait));
   }
 
-  /** Gives back the unit and probe reservation `id` took (the gate refused). */
+  /** Gives back the unit, probe and in-flight lease reservation `id` took (the gate refused). */
   async #refund(keys: WebhookKeys, limits: RateLimitSettings, id: string): Promise<void> {
     const [signature, algorithm, , burst] = limiterArgs(limits);
     await this.#redis.alertcordWebhookRefund(keys.state, keys.window, signature, algorithm, id, burst);
   }
 
+  /** Also ends this replica's in-flight lease on the webhook, after any pause the headers call for. */
   async onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void> {
-    if (info === undefined) return;
+    if (info === undefined) {
+      await this.#bucket(webhookId, now, 0, 'remaining_zero', false, [], this.#replicaId);
+      return;
+    }
     // The in-process bucket reads the headers (Remaining 0 → pause until Reset-After / Reset / 1 s); Redis keeps the result.
     const read = new DiscordBucket();
     read.update(info, now);
     const s = read.toJSON();
-    await this.#bucket(webhookId, now, s.pausedUntil, s.reason ?? 'remaining_zero', false, [s.limit, s.remaining, s.bucket]);
+    await this.#bucket(webhookId, now, s.pausedUntil, s.reason ?? 'remaining_zero', false, [s.limit, s.remaining, s.bucket], this.#replicaId);
   }
 
   /** `global` / `cloudflare` pause every webhook (a Cloudflare ban for at least `CLOUDFLARE_BAN_MIN_MS`); the rest this one. */
@@ -143,13 +157,16 @@ export class RedisWebhookState implements WebhookState {
     await this.#bucket(webhookId, now, Number.isFinite(untilTs) ? untilTs : 0, scope, true, []);
   }
 
-  /** Extends the webhook's pause to `until` (0: none), records header values, and (a 429) frees a half-open probe. */
-  async #bucket(webhookId: string, now: number, until: number, reason: string, releaseProbe: boolean, info: Array<string | number | undefined>): Promise<void> {
+  /**
+   * Extends the webhook's pause to `until` (0: none), records header values, (a 429) frees a half-open
+   * probe, and ends the in-flight lease `leaseHolder` holds (a response came).
+   */
+  async #bucket(webhookId: string, now: number, until: number, reason: string, releaseProbe: boolean, info: Array<string | number | undefined>, leaseHolder = ''): Promise<void> {
     await this.#ready();
     const [limit, remaining, bucket] = info;
     const { state } = this.#keys.webhook(webhookId);
     const fields = [limit, remaining, bucket].map((v) => (v === undefined ? '' : String(v)));
-    await this.#redis.alertcordWebhookBucket(state, now, until, reason, releaseProbe ? '1' : '0', this.#breaker.cooldownMs, ...fields);
+    await this.#redis.alertcordWebhookBucket(state, now, until, reason, releaseProbe ? '1' : '0', this.#breaker.cooldownMs, ...fields, leaseHolder);
   }
 
   async onSuccess(webhookId: string, now: number, delivered = true): Promise<void> {

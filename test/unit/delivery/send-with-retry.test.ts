@@ -97,6 +97,18 @@ describe('the retry stage', () => {
     expect((await state.status('42', limits, clock.now())).breaker.consecutiveFailures).toBe(0);
   });
 
+  it('a 429: the pause is recorded before the response ends the request (Redis: other replicas may send once it has)', async () => {
+    const throttled = status(429, { message: 'You are being rate limited.', retry_after: 2 }, { 'retry-after': '2', 'x-ratelimit-scope': 'user' });
+    const { ctx, state } = context(scripted([throttled, ok]));
+    const calls: string[] = [];
+    for (const name of ['onThrottle', 'onResponse'] as const) {
+      const original = state[name].bind(state) as (...args: unknown[]) => Promise<void>;
+      (state as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (calls.push(name), original(...args));
+    }
+    await sendWithRetry(ctx, planned);
+    expect(calls).toEqual(['onThrottle', 'onResponse', 'onResponse']);
+  });
+
   it('a global 429 pauses every webhook', async () => {
     const global = status(429, { message: 'global', retry_after: 3, global: true }, { 'retry-after': '3', 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
     const { ctx, clock, state } = context(scripted([global, ok]));
