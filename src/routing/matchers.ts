@@ -5,14 +5,16 @@
  * - label names are Prometheus label names (`[a-zA-Z_:][a-zA-Z0-9_:]*`);
  * - values may be double-quoted or bare; inside them `\"`, `\\` and `\n` are escapes, any other
  *   backslash is literal; whitespace around each token is ignored;
- * - regexes are fully anchored (`^(?:re)$`), leading Go flags `(?i)`, `(?s)` are honoured, and `.` matches
- *   one code point (see {@link compileAnchoredRegex});
+ * - regexes are fully anchored (`^(?:re)$`), leading Go flags `(?i)`, `(?s)` are honoured, `.` matches
+ *   one code point other than "\n", and RE2's `\x{…}` and `\p{Greek}` work (see {@link compileAnchoredRegex});
  * - a missing label equals the empty string, so `foo=""` matches its absence and `foo!=""` needs it.
  *
  * Stricter than Alertmanager where its leniency hides typos: a bare value may not start with `=` or `~`
  * (`sev==x` is an error, not `sev` equal to `"=x"`), and a list's braces must be balanced.
  * Errors are values naming the offending text and a 1-based position in the input; nothing throws.
  */
+
+import { compileAnchoredRegex } from './go-regex.js';
 
 /** The four match operators, as in PromQL selectors. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -94,57 +96,6 @@ export function matchValue(m: Matcher, value: string): boolean {
 export function formatMatcher(m: Matcher): string {
   const escaped = m.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
   return `${m.name}${m.op}"${escaped}"`;
-}
-
-/**
- * Go (RE2) flags at the very start of a regex (`(?i)crit.*`), which Alertmanager users write and Node 20's
- * RegExp has no syntax for. `i` and `s` become JS flags; `U` (ungreedy) is dropped: greediness never
- * changes whether a fully anchored regex matches. `m` is not taken: as a JS flag it would turn the
- * anchoring `^…$` into line anchors. Flags elsewhere in the pattern stay a syntax error.
- */
-const LEADING_GO_FLAGS = /^\(\?([isU]+)\)/;
-
-/**
- * RE2 syntax that JavaScript's legacy (non-Unicode) syntax, the fallback below, reads as another valid
- * regex instead of refusing it: POSIX classes in brackets (`[[:alpha:]]` would be a class of ":ahlp" then
- * "]"), one-letter Unicode classes (`\pL`), quoting (`\Q…\E`) and the text anchors `\A`, `\z` (letters).
- * A route using one would load and silently never match; unescaped ones (an even run of backslashes
- * before) are refused instead.
- */
-const RE2_ONLY = /(?<!\\)(?:\\\\)*(\[:\^?[a-z]+:\]|\\[pP][A-Za-z]|\\[QEAz])/;
-
-/**
- * Compiles an Alertmanager regex value, fully anchored as Alertmanager does (`^(?:value)$`); the error
- * detail when it is not a valid regex. Closer to Go's RE2 than a bare RegExp: leading `(?i)` / `(?s)` flags
- * are honoured, and the pattern is compiled in Unicode mode so `.`, `[^x]` and `🔥+` work on code points
- * (runes) as in Go, not on UTF-16 halves. Go accepts escapes Unicode mode refuses (`\-`, `\:`, a lone
- * `{`): such a pattern is compiled without it, as before, unless it holds RE2 syntax that mode would
- * misread ({@link RE2_ONLY}), which is refused.
- */
-export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp } | { ok: false; error: string } {
-  const leading = LEADING_GO_FLAGS.exec(value);
-  const pattern = leading ? value.slice(leading[0].length) : value;
-  const flags = leading ? [...new Set(leading[1]!.replace(/U/g, ''))].join('') : '';
-  try {
-    return { ok: true, regex: anchored(pattern, `${flags}u`) };
-  } catch {
-    // Not valid in Unicode mode; try the legacy syntax, whose error is the one reported.
-  }
-  const re2 = RE2_ONLY.exec(pattern)?.[1];
-  if (re2 !== undefined) return { ok: false, error: `RE2 syntax ${re2} is not supported here; write it out (e.g. [a-zA-Z] for [[:alpha:]], \\p{L} for \\pL)` };
-  try {
-    return { ok: true, regex: anchored(pattern, flags) };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: /: ([^:]+)$/.exec(message)?.[1] ?? message };
-  }
-}
-
-/** `^(?:pattern)$` with `flags`; throws when the pattern is not a valid regex. */
-function anchored(pattern: string, flags: string): RegExp {
-  // Compile alone first: `a)|(b` would otherwise slip out of the anchoring group.
-  new RegExp(pattern, flags);
-  return new RegExp(`^(?:${pattern})$`, flags);
 }
 
 function parseList(input: string): MatchersResult {
