@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
-import { counterpartDedupeKey, dedupeKey } from '../routing/dedupe-key.js';
+import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
 import { routeGroup } from '../routing/rules.js';
 import type { NotificationQueue } from '../store/types.js';
 import type { Intake, IntakeResult } from './intake-types.js';
@@ -53,8 +53,8 @@ export function createIntake(deps: IntakeDeps): Intake {
           const queueKey = queueKeyFor(config, alertType);
           let status;
           try {
-            const replaces = counterpartDedupeKey(group, alertType, alerts);
-            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) });
+            const replaces = counterpartDedupeKeys(group, alertType, alerts);
+            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces.length > 0 ? { replaces } : {}) });
           } catch (err) {
             deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later' };

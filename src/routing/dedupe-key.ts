@@ -1,5 +1,6 @@
 import { shortHash, stableStringify } from '../lib/hash.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
+import { SEVERITIES } from '../model/severity.js';
 
 /**
  * The dedupe key of a notification (architecture.md "Dedupe"): an HA pair of Alertmanagers, or a sender
@@ -27,16 +28,19 @@ export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[])
 }
 
 /**
- * The dedupe key of the same alerts in the other state (firing ↔ resolved), whose claim a notification
- * replaces: without it, a state that comes back within the window (firing → resolved → firing: a flapping
- * script) would be taken for a repeat of the first. Undefined where that cannot
- * happen: a keyed group whose alerts carry their start time (Alertmanager, Grafana: a new firing has a new
- * start, hence a new key), OTLP (records never resolve), or alerts that do not share one status.
+ * The dedupe keys of the same alerts in the other state (firing ↔ resolved), whose claims a notification
+ * replaces: without them, a state that comes back within the window (firing → resolved → firing: a flapping
+ * script) would be taken for a repeat of the first. One key per severity, because a script's key holds the
+ * severity (an escalation is news) and its resolve rarely repeats the one it fired with (`send --status
+ * resolved` names none, so it is info), and an escalated incident holds claims at several. Every alert
+ * takes the same severity: exact for the one-alert groups scripts send. Empty where that cannot happen: a
+ * keyed group whose alerts carry their start time (Alertmanager, Grafana: a new firing has a new start,
+ * hence a new key), OTLP (records never resolve), or alerts that do not share one status.
  */
-export function counterpartDedupeKey(group: AlertGroup, alertType: string, alerts: Alert[]): string | undefined {
+export function counterpartDedupeKeys(group: AlertGroup, alertType: string, alerts: Alert[]): string[] {
   const status = alerts[0]?.status;
-  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return undefined;
-  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return undefined;
+  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return [];
+  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return [];
   const other = status === 'firing' ? 'resolved' : 'firing';
-  return dedupeKey(group, alertType, alerts.map((a) => ({ ...a, status: other })));
+  return SEVERITIES.map((severity) => dedupeKey(group, alertType, alerts.map((a) => ({ ...a, status: other, severity }))));
 }

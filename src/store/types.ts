@@ -12,14 +12,15 @@ export interface QueuedItem {
 export type EnqueueStatus = 'queued' | 'duplicate' | 'full';
 
 /**
- * The dedupe claim of an enqueue: `key` within `windowMs`; `replaces`, the claim of the same thing in the
- * other state (its firing, when this is its resolve), dropped once this one is queued, so that a state
- * coming back within the window (firing → resolved → firing) is not taken for a repeat.
+ * The dedupe claim of an enqueue: `key` within `windowMs`; `replaces`, the claims of the same thing in the
+ * other state (its firing, at each severity it may have had, when this is its resolve), dropped once this
+ * one is queued, so that a state coming back within the window (firing → resolved → firing) is not taken
+ * for a repeat.
  */
 export interface DedupeClaim {
   key: string;
   windowMs: number;
-  replaces?: string;
+  replaces?: readonly string[];
 }
 
 /**

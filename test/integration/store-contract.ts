@@ -162,12 +162,16 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['a', 'c', 'd', 'e']);
       });
 
-      it('a claim that replaces another (the other state of the same thing) drops it', async () => {
+      it('a claim that replaces others (the other state of the same thing) drops them', async () => {
         const firing = { key: 'k-firing', windowMs: 60_000 };
+        const escalated = { key: 'k-firing-critical', windowMs: 60_000 };
         expect(await store.queue.enqueue(Q, notification('f1'), firing)).toBe('queued');
-        expect(await store.queue.enqueue(Q, notification('r1'), { key: 'k-resolved', windowMs: 60_000, replaces: 'k-firing' })).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('e1'), escalated)).toBe('queued');
+        const resolve = { key: 'k-resolved', windowMs: 60_000, replaces: ['k-firing', 'k-firing-critical', 'k-never-claimed'] };
+        expect(await store.queue.enqueue(Q, notification('r1'), resolve)).toBe('queued');
         expect(await store.queue.enqueue(Q, notification('f2'), firing)).toBe('queued');
         expect(await store.queue.enqueue(Q, notification('f3'), firing)).toBe('duplicate');
+        expect(await store.queue.enqueue(Q, notification('e2'), escalated)).toBe('queued');
       });
 
       it('a delivered notification still dedupes within its window', async () => {

@@ -63,7 +63,7 @@ export class MemoryQueue implements NotificationQueue {
     if (list.length >= this.options.maxPerQueue) return 'full';
     if (dedupe) {
       this.#remember(dedupe.key, now + dedupe.windowMs, now);
-      if (dedupe.replaces !== undefined) this.#dedupe.delete(dedupe.replaces);
+      for (const replaced of dedupe.replaces ?? []) this.#dedupe.delete(replaced);
     }
     const entry: Entry = { entryId: `${now}-${++this.#seq}`, json: JSON.stringify(notification), block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);

@@ -65,7 +65,7 @@ export class RedisQueue implements NotificationQueue {
     const windowMs = Math.ceil(dedupe?.windowMs ?? 0);
     if (dedupe && windowMs > 0) {
       keys.push(this.options.keys.dedupe(queueKey, dedupe.key));
-      if (dedupe.replaces !== undefined) keys.push(this.options.keys.dedupe(queueKey, dedupe.replaces));
+      for (const replaced of dedupe.replaces ?? []) keys.push(this.options.keys.dedupe(queueKey, replaced));
     }
     const now = this.options.now();
     const args = [CONSUMER_GROUP, this.options.queueSize, JSON.stringify(n), now, windowMs];

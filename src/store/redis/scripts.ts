@@ -6,8 +6,8 @@
  */
 
 /**
- * Claim-and-enqueue (architecture.md "Dedupe"): KEYS[1] stream, KEYS[2] dedupe key (optional), KEYS[3] the
- * claim this one replaces (optional: the other state of the same thing, dropped once this one is queued);
+ * Claim-and-enqueue (architecture.md "Dedupe"): KEYS[1] stream, KEYS[2] dedupe key (optional), KEYS[3…] the
+ * claims this one replaces (optional: the other state of the same thing, dropped once this one is queued);
  * ARGV group, max undelivered, notification JSON, enqueue time (ms), dedupe window (ms).
  * Order matters: the dedupe key is set only after XADD succeeded, so a 'full' or failed enqueue leaves no
  * key behind to swallow the sender's retry. A new stream gets its consumer group at id 0 in the same step,
@@ -23,7 +23,7 @@ end
 if redis.call('XLEN', stream) >= tonumber(ARGV[2]) then return 'full' end
 redis.call('XADD', stream, '*', 'n', ARGV[3], 't', ARGV[4])
 if dedupe then redis.call('SET', dedupe, '1', 'PX', ARGV[5]) end
-if KEYS[3] then redis.call('DEL', KEYS[3]) end
+if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
 return 'queued'
 `;
 

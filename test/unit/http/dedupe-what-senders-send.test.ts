@@ -75,6 +75,21 @@ describe('dedupe keeps what is new', () => {
     await post(h, '/webhook/generic', { ...keyed, status: 'resolved' });
     expect((await post(h, '/webhook/generic', keyed)).duplicates).toBe(0);
   });
+
+  // `alertcord send --status resolved --title …` names no severity, so the resolve is info (the default)
+  // while its firing was warning; an escalated incident has claims at two severities.
+  it('a resolve drops the claims of its firing whatever severity each was sent with', async () => {
+    const h = appHarness();
+    for (const keyed of [{}, { dedupe_key: 'backup' }]) {
+      const firing = { title: 'Backup late', message: 'db-1', alert_type: 'general', ...keyed };
+      await post(h, '/webhook/generic', { ...firing, severity: 'warning' });
+      await post(h, '/webhook/generic', { ...firing, severity: 'critical' }); // escalated
+      expect((await post(h, '/webhook/generic', { ...firing, status: 'resolved' })).duplicates).toBe(0);
+      expect((await post(h, '/webhook/generic', { ...firing, severity: 'warning' })).duplicates).toBe(0); // it fires again
+      expect((await post(h, '/webhook/generic', { ...firing, status: 'resolved', severity: 'ok' })).duplicates).toBe(0);
+      expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).duplicates).toBe(0);
+    }
+  });
 });
 
 /** An OTLP request of one error record of service "checkout", with `fields` added to the record. */
