@@ -8,6 +8,7 @@ import { createDiscordSender, type DiscordSender } from './delivery/discord-send
 import { createDispatcher } from './delivery/dispatcher.js';
 import { createDryRunSender } from './delivery/dry-run-sender.js';
 import { createIntake } from './delivery/intake.js';
+import { closableIntake } from './delivery/intake-gate.js';
 import type { Intake } from './delivery/intake-types.js';
 import { queueKeyFor } from './delivery/queue-key.js';
 import type { Notification } from './model/notification.js';
@@ -120,7 +121,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return true; // queued, or already queued by another replica for the same outage
     },
   });
-  const intake = createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, filter: (a) => !watchdog.consume(a) });
+  const intake = closableIntake(createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, filter: (a) => !watchdog.consume(a) }));
   /** Puts a reloaded config in force; the sender is rebuilt when its timeout changed. */
   const swap = (next: Config) => {
     if (next.discord.timeoutMs !== config.discord.timeoutMs) realSender = createDiscordSender({ dispatcher, timeoutMs: next.discord.timeoutMs });
@@ -192,12 +193,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       floodFlusher.start();
     },
     async stop(deadlineMs = config.server.shutdownDeadlineMs) {
+      const until = clock.now() + deadlineMs;
       shuttingDown = true;
       clearInterval(discoveryTimer);
       // Counts still open (folds, the current minute's cap) go out now, before the drain, instead of being lost.
       await floodFlusher.stop();
+      // What is being enqueued now was (or will be) answered 202: it must be in the queues the drain looks at.
+      await intake.close(until - clock.now());
       watchdog.stop();
-      const left = await delivery.stop(deadlineMs);
+      const left = await delivery.stop(Math.max(0, until - clock.now()));
       await store.close().catch(() => undefined);
       if (!options.dispatcher) await dispatcher.close().catch(() => undefined);
       return left;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 import { startBridge, HOOK_IDS, type Bridge } from '../helpers/bridge.js';
 
 let bridge: Bridge | undefined;
@@ -132,6 +133,30 @@ describe('delivery that survives Discord (strict fake with injected faults)', ()
     expect(await stopping).toEqual({});
     expect(bridge.fake.messages.length).toBeGreaterThanOrEqual(1);
     expect(titlesOf(bridge, 'general').join()).toContain('queued 2');
+  });
+
+  it('on stop, an alert whose enqueue is under way is drained too, never answered 202 and then dropped', async () => {
+    // A store slow to answer the enqueue (a large group, a loaded host) while SIGTERM arrives.
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 86_400_000 });
+    const enqueue = store.queue.enqueue.bind(store.queue);
+    let entered!: () => void;
+    const inEnqueue = new Promise<void>((resolve) => (entered = resolve));
+    store.queue.enqueue = async (...args) => {
+      entered();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return enqueue(...args);
+    };
+    bridge = await startBridge({ store });
+    const posting = bridge.post('/webhook/generic', { title: 'queued while stopping' });
+    await inEnqueue;
+    const stopping = bridge.runtime.stop(10_000);
+    const answer = await posting;
+    expect(await stopping).toEqual({});
+    // Either the sender is told to retry elsewhere, or its 202 holds: the alert reached Discord.
+    if (answer.status !== 503) {
+      expect(answer.status).toBe(202);
+      expect(titlesOf(bridge, 'general').join()).toContain('queued while stopping');
+    }
   });
 
   it('on stop with Discord hanging, reports exactly what is left after the deadline', async () => {
