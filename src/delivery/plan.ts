@@ -82,7 +82,7 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
   );
 }
 
-/** One notification alone, fully rendered: used to isolate the bad one after a 400 on a packed message. */
+/** One notification alone, fully rendered: the way out when a batch cannot be packed (see the worker's #plan). */
 export function planSingle(config: Config, n: Notification, now?: () => number, webhookId?: string): PlannedMessage[] {
   return partsOf(config, n, renderNotification(n, renderOptionsFor(config, n, now, webhookId)), webhookId);
 }

@@ -6,7 +6,7 @@ import type { Clock, Random } from './clock.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
-import { planMessages, planSingle, probeRender, type PlannedMessage } from './plan.js';
+import { MAX_FULL_MESSAGES_PER_BATCH, planMessages, planSingle, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
@@ -163,11 +163,12 @@ export class WebhookWorker {
     }
   }
 
-  async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal): Promise<void> {
+  /** `carried`: what earlier messages of these notifications took, so their history counts it too. */
+  async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal, carried?: ReadonlyMap<string, SentSoFar>): Promise<void> {
     const byId = new Map(items.map((i) => [i.notification.id, i]));
     const parts = new Map<string, number>();
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
-    const sentIds = new Map<string, SentSoFar>();
+    const sentIds = new Map<string, SentSoFar>(carried);
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
     let openPost: string | undefined;
     for (const [index, planned] of plans.entries()) {
@@ -252,10 +253,15 @@ export class WebhookWorker {
         byId.delete(id);
         // A notification whose first alerts went out in earlier packed messages sends the rest only (its
         // history keeps the whole notification), without pinging: the message it started in already did.
-        const shown = sentIds.get(id)?.alertsShown ?? 0;
+        const before = sentIds.get(id);
+        const shown = before?.alertsShown ?? 0;
         const alerts = item.notification.alerts;
         const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown), mentions: {} } : item.notification;
-        await this.#sendPlans(planSingle(config, rest, this.deps.clock.now, target.webhook.id), [item], target, config, signal);
+        // Its history names the messages already posted and counts them and the refused request.
+        const took: SentSoFar = { messageIds: [...(before?.messageIds ?? [])], attempts: (before?.attempts ?? 0) + outcome.attempts, ms: before?.ms ?? 0, retries: (before?.retries ?? 0) + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
+        // Planned alone as any batch of one is: a big group packed, not dozens of full messages (rate budget).
+        const plans = await this.#plan(config, [{ ...item, notification: rest }], MAX_FULL_MESSAGES_PER_BATCH, target);
+        await this.#sendPlans(plans, [item], target, config, signal, new Map([[id, took]]));
       }
       return;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planMessages } from '../../../src/delivery/plan.js';
+import { MAX_FULL_MESSAGES_PER_BATCH, planMessages } from '../../../src/delivery/plan.js';
 import type { Notification } from '../../../src/model/notification.js';
 import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
@@ -90,6 +90,19 @@ describe('worker: a failed packed message and the messages planned after it', ()
     expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
     // History keeps the whole notification, all 120 alerts.
     expect((await h.store.history.list({ outcome: 'sent' })).find((e) => e.id === 'b')?.fingerprints).toHaveLength(120);
+  });
+
+  it('a big group resent after a 400 is packed as planning packs it, not sent as a dozen full messages', async () => {
+    // The first packed message (a + the head of b) is refused once: b, 120 alerts, is then sent alone.
+    const h = workerHarness((_m, n) => (n === 1 ? invalidBodyAnswer : okAnswer(n)));
+    const b = workerNotification('b', 120);
+    await h.deliverBatch(workerNotification('a'), b, workerNotification('c'));
+    const alone = planMessages(h.config, [{ entryId: 'x', notification: b, enqueuedAt: 0 }], MAX_FULL_MESSAGES_PER_BATCH);
+    expect(alone.length).toBeLessThanOrEqual(MAX_FULL_MESSAGES_PER_BATCH);
+    const resent = h.posts.slice(1).filter((m) => JSON.stringify(m).includes('b-host-'));
+    expect(resent).toHaveLength(alone.length);
+    for (let i = 0; i < 120; i++) expect(resent.some((m) => JSON.stringify(m).includes(`b-host-${i}-`))).toBe(true);
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('after an exhausted message, nothing of what it dead-lettered is posted later', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../../src/delivery/discord-sender.js';
-import { okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
+import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
 const throttled: RawResponse = {
   status: 429,
@@ -36,5 +36,19 @@ describe('worker: history of a notification split into several messages', () => 
     expect(h.posts.length).toBe(3);
     const entry = await h.store.history.get('big');
     expect(entry).toMatchObject({ retries: 1, outcome: { status: 'dead_lettered', reason: 'invalid_body', attempts: 3, messageIds: ['m1'] } });
+  });
+});
+
+describe('worker: history of a split notification resent after a 400 on a packed message', () => {
+  it('names the message its first alerts went out in, and counts the refused request', async () => {
+    // [a, b-head] goes out as m1; [b-tail, c] is refused once: b's rest goes out alone.
+    const h = workerHarness((_m, n) => (n === 2 ? invalidBodyAnswer : okAnswer(n)));
+    await h.deliverBatch(workerNotification('a'), workerNotification('b', 120), workerNotification('c'));
+    const entry = await h.store.history.get('b');
+    const restPosts = h.posts.length - 2 - 1; // all but m1, the refused one and c's resend
+    expect(entry?.outcome.status).toBe('sent');
+    expect(entry?.outcome.messageIds[0]).toBe('m1');
+    expect(entry?.outcome.messageIds).toHaveLength(1 + restPosts);
+    expect(entry).toMatchObject({ lastFailureReason: 'invalid_body', outcome: { attempts: 2 + restPosts } });
   });
 });
