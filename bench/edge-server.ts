@@ -19,7 +19,7 @@ const logger = pino({ level: 'warn' });
 // No store behind it: a /metrics scrape reports no queues.
 const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0 }) });
 const noPipeline: Intake = {
-  accept: async (groups) => ({ ok: true, accepted: groups.reduce((n, g) => n + g.alerts.length, 0), notifications: [], duplicates: 0, skipped: 0 }),
+  accept: async (groups) => ({ ok: true, accepted: groups.reduce((n, g) => n + g.alerts.length, 0), notifications: [], duplicates: 0, skipped: 0, muted: 0 }),
 };
 const app = createApp({
   logger,

@@ -121,7 +121,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return true; // queued, or already queued by another replica for the same outage
     },
   });
-  const intake = closableIntake(createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, filter: (a) => !watchdog.consume(a) }));
+  const intake = closableIntake(createIntake({ config: () => config, queue: store.queue, logger, now: clock.now, onQueued: queued, onDuplicate: hooks.onDuplicate, onMuted: hooks.onMuted, filter: (a) => !watchdog.consume(a) }));
   /** Puts a reloaded config in force; the sender is rebuilt when its timeout changed. */
   const swap = (next: Config) => {
     if (next.discord.timeoutMs !== config.discord.timeoutMs) realSender = createDiscordSender({ dispatcher, timeoutMs: next.discord.timeoutMs });

@@ -116,7 +116,7 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   const { alertTypes } = types;
   issues.push(...types.issues);
 
-  const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()));
+  const routes = compileRoutes(file.routes ?? DEFAULT_ROUTES_CONFIG, new Set(alertTypes.keys()), 'routes', file.time_intervals);
   if (!routes.ok) issues.push(...routeIssues(routes.issues));
   const watchdog = buildWatchdog(file.watchdog, new Set(alertTypes.keys()));
   issues.push(...watchdog.issues);
@@ -176,8 +176,14 @@ function rawRouteIssues(raw: Record<string, unknown>): ConfigIssue[] {
   if (!Array.isArray(raw.routes)) return []; // absent (the defaults), or not a list: the schema said so
   const declared = raw.alert_types;
   const custom = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? Object.keys(declared) : [];
-  const routes = compileRoutes(raw.routes, new Set([...BUILTIN_ALERT_TYPES, ...custom]));
+  const routes = compileRoutes(raw.routes, new Set([...BUILTIN_ALERT_TYPES, ...custom]), 'routes', declaredIntervals(raw.time_intervals));
   return routes.ok ? [] : routeIssues(routes.issues);
+}
+
+/** The names under `time_intervals` however malformed the rest (their own problems are the schema's to report). */
+function declaredIntervals(raw: unknown): Map<string, () => boolean> {
+  const list = Array.isArray(raw) ? raw : [];
+  return new Map(list.flatMap((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? [[(e as { name: string }).name, () => false] as const] : [])));
 }
 
 /** Why alertcord runs dry (no webhook at all, or DRY_RUN), with the loud warnings that go with it. */

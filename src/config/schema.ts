@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSeverity } from '../routing/severity.js';
+import { timeIntervalsSchema } from '../routing/time-intervals.js';
 import { MAX_CONTENT, MAX_MENTION_IDS } from '../render/limits.js';
 import { parseDuration } from './duration.js';
 import { sourcesSchema } from './ingest-auth.js';
@@ -145,6 +146,8 @@ export const fileSchema = z.strictObject({
     .prefault({}),
   alert_types: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'alert type names are lowercase [a-z0-9_-]'), alertTypeSchema.nullable()).default({}),
   routes: z.array(z.unknown()).optional(),
+  /** Named time intervals for routes' `mute_time_intervals` / `active_time_intervals` (Alertmanager's syntax). */
+  time_intervals: timeIntervalsSchema.optional(),
   dedupe: z.strictObject({ window: durationSchema.default(300_000) }).prefault({}),
   history: z
     .strictObject({ max_entries: yamlNumber(z.number().int().positive()).default(10_000), retention: durationSchema.default(7 * 86_400_000) })

@@ -3,7 +3,7 @@ import type { AlertGroup } from '../model/alert.js';
 /** What intake answers for a batch of parsed groups. */
 export type IntakeResult =
   /** `warnings`: what the sender should fix although nothing was refused (an alert type that does not exist). */
-  | { ok: true; accepted: number; notifications: string[]; duplicates: number; skipped: number; warnings?: string[] }
+  | { ok: true; accepted: number; notifications: string[]; duplicates: number; skipped: number; muted: number; warnings?: string[] }
   | { ok: false; reason: 'queue_full' | 'unavailable' | 'shutting_down'; retryAfterSeconds: number; message: string };
 
 /** The seam between the HTTP edge and delivery: route, dedupe, enqueue; 2xx only once queued. */

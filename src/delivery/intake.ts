@@ -18,6 +18,8 @@ export interface IntakeDeps {
   /** Told about each queued notification (metrics, waking the worker). */
   onQueued?: (n: Notification, queueKey: string) => void;
   onDuplicate?: (n: Notification) => void;
+  /** Told of alerts a muted route kept back (mute.ts): their type, how many, and why. */
+  onMuted?: (alertType: string, count: number, why: string) => void;
   /**
    * Sees every alert before routing; false keeps it from delivery (it was consumed: the watchdog's
    * heartbeat). The sender still gets its 2xx and the alert counts as accepted.
@@ -41,15 +43,23 @@ export function createIntake(deps: IntakeDeps): Intake {
   return {
     async accept(groups: AlertGroup[]): Promise<IntakeResult> {
       const config = deps.config();
-      const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0 };
+      const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0, muted: 0 };
+      const at = now();
       for (const group of groups) {
         result.skipped += group.skipped ?? 0;
         const unknown = unknownRequestedType(group, config);
         if (unknown && !result.warnings?.includes(unknown)) (result.warnings ??= []).push(unknown);
         const kept = deps.filter ? group.alerts.filter((a) => deps.filter!(a)) : group.alerts;
-        const routed = kept.length === 0 ? [] : routeGroup(kept.length === group.alerts.length ? group : { ...group, alerts: kept }, config.routes);
-        for (const [alertType, alerts] of routed) {
-          const n = toNotification(group, alertType, alerts, newId(), now());
+        const routed = kept.length === 0 ? undefined : routeGroup(kept.length === group.alerts.length ? group : { ...group, alerts: kept }, config.routes, at);
+        // Muted: accepted (the sender is told how many in `muted`), counted, never queued nor claimed for dedupe,
+        // so the same alert sent again once the window is over goes out.
+        for (const [alertType, { alerts, why }] of routed?.muted ?? []) {
+          result.muted += alerts.length;
+          deps.onMuted?.(alertType, alerts.length, why);
+          if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ alertType, alerts: alerts.length, why }, 'muted: accepted, not sent');
+        }
+        for (const [alertType, alerts] of routed?.byType ?? []) {
+          const n = toNotification(group, alertType, alerts, newId(), at);
           const queueKey = queueKeyFor(config, alertType);
           let status;
           try {

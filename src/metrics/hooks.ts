@@ -16,6 +16,8 @@ export interface MetricHooks {
   onQueued: (n: Notification) => void;
   /** A notification whose dedupe key was already claimed: accepted, not sent again. */
   onDuplicate: (n: Notification) => void;
+  /** Alerts a muted route kept back. */
+  onMuted: (alertType: string, count: number) => void;
   /** Groups parsed by an ingest route, before routing: counts the alerts received. */
   onParsed: (groups: readonly AlertGroup[]) => void;
 }
@@ -49,6 +51,9 @@ export function metricHooks(metrics: Metrics, options: MetricHooksOptions): Metr
     onDuplicate(n) {
       metrics.dedupeHits.inc({ source: n.source });
       metrics.notifications.inc({ alert_type: n.alertType, outcome: 'deduplicated' });
+    },
+    onMuted(alertType, count) {
+      metrics.alertsMuted.inc({ alert_type: alertType }, count);
     },
     onParsed(groups) {
       // One increment per (source, status) a group holds, not one per alert: each costs a label hash.

@@ -37,6 +37,7 @@ export interface Metrics {
   discordRequests: Counter<'webhook' | 'class'>;
   rateLimited: Counter<'scope'>;
   retries: Counter<'reason'>;
+  alertsMuted: Counter<'alert_type'>;
   dedupeHits: Counter<'source'>;
   deliveryLatency: Histogram;
   ingestDuration: Histogram<'route'>;
@@ -58,6 +59,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     discordRequests: new Counter({ name: n('discord_requests_total'), help: 'Requests to Discord by webhook id and status class (2xx, 4xx, 5xx, error for transport failures).', labelNames: ['webhook', 'class'], registers }),
     rateLimited: new Counter({ name: n('discord_rate_limited_total'), help: '429 answers from Discord by scope (webhook, shared, global, cloudflare, sublimit).', labelNames: ['scope'], registers }),
     retries: new Counter({ name: n('delivery_retries_total'), help: 'Backoff retries of a Discord request, by failure reason (429 waits are not retries).', labelNames: ['reason'], registers }),
+    alertsMuted: new Counter({ name: n('alerts_muted_total'), help: 'Alerts accepted but not sent because the route they matched was muted (mute_time_intervals / active_time_intervals), by alert type.', labelNames: ['alert_type'], registers }),
     dedupeHits: new Counter({ name: n('dedupe_hits_total'), help: 'Notifications accepted but not sent again because their dedupe key was seen within the window.', labelNames: ['source'], registers }),
     deliveryLatency: new Histogram({ name: n('delivery_latency_seconds'), help: 'Time from ingest to Discord accepting the notification.', buckets: LATENCY_BUCKETS, registers }),
     ingestDuration: new Histogram({ name: n('ingest_duration_seconds'), help: 'Time to answer an ingest request (read, parse, route, enqueue), by route.', labelNames: ['route'], buckets: INGEST_BUCKETS, registers }),

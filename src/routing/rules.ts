@@ -10,6 +10,8 @@ import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import { LABEL_NAME_PATTERN, matchesLabel, parseMatchers } from './matchers.js';
 import type { Matcher } from './matchers.js';
+import { compileMute, type RouteMute } from './mute.js';
+import type { TimeIntervalCheck } from './time-intervals.js';
 
 /** The type an alert gets when no route matches. */
 export const FALLBACK_ALERT_TYPE = 'general';
@@ -27,6 +29,8 @@ export interface Route {
   readonly typeFromLabel?: string;
   readonly knownTypes?: ReadonlyMap<string, string>;
   readonly continue: boolean;
+  /** Absent unless the route names time intervals (mute.ts). */
+  readonly mute?: RouteMute;
 }
 
 /**
@@ -42,6 +46,8 @@ export const routeConfigSchema = z
       .regex(LABEL_NAME_PATTERN, 'type_from_label must be a label name ([a-zA-Z_:][a-zA-Z0-9_:]*)')
       .optional(),
     continue: z.boolean().default(false),
+    mute_time_intervals: z.array(z.string()).optional(),
+    active_time_intervals: z.array(z.string()).optional(),
   })
   .check((ctx) => {
     const { type, type_from_label: fromLabel } = ctx.value;
@@ -78,7 +84,7 @@ export type CompileRoutesResult = { ok: true; routes: Route[] } | { ok: false; i
  * `check-config` run shows all of them. Type names are matched case-insensitively and yield the canonical
  * spelling from `knownTypes`.
  */
-export function compileRoutes(list: unknown, knownTypes: ReadonlySet<string>, path = 'routes'): CompileRoutesResult {
+export function compileRoutes(list: unknown, knownTypes: ReadonlySet<string>, path = 'routes', intervals: ReadonlyMap<string, TimeIntervalCheck> = new Map()): CompileRoutesResult {
   if (!Array.isArray(list)) return { ok: false, issues: [{ path, message: 'routes must be a list' }] };
   const known = typeLookup(knownTypes);
   const routes: Route[] = [];
@@ -89,7 +95,7 @@ export function compileRoutes(list: unknown, knownTypes: ReadonlySet<string>, pa
       issues.push(...zodIssues(parsed.error.issues, [path, i]));
       return;
     }
-    const compiled = compileRoute(parsed.data, known, `${path}.${i}`);
+    const compiled = compileRoute(parsed.data, known, `${path}.${i}`, intervals);
     if ('issues' in compiled) issues.push(...compiled.issues);
     else routes.push(compiled.route);
   });
@@ -110,8 +116,9 @@ function compileRoute(
   config: RouteConfig,
   known: ReadonlyMap<string, string>,
   path: string,
+  intervals: ReadonlyMap<string, TimeIntervalCheck>,
 ): { route: Route } | { issues: RouteIssue[] } {
-  const issues: RouteIssue[] = [];
+  const { mute, issues } = compileMute(config, intervals, path);
   const matchers: Matcher[] = [];
   const texts = typeof config.match === 'string' ? [config.match] : config.match;
   texts.forEach((text, j) => {
@@ -130,8 +137,8 @@ function compileRoute(
   if (issues.length > 0) return { issues };
   const route: Route =
     type !== undefined
-      ? { matchers, type, continue: config.continue }
-      : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue };
+      ? { matchers, type, continue: config.continue, ...(mute ? { mute } : {}) }
+      : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue, ...(mute ? { mute } : {}) };
   return { route };
 }
 
@@ -169,37 +176,73 @@ export function routingLabel(alert: Alert, group: Pick<AlertGroup, 'requestedTyp
   return Object.hasOwn(alert.labels, name) ? alert.labels[name] : undefined;
 }
 
+/** Told of an alert a muted route matched: the type it would have gone to, and why it does not. */
+export type OnMuted = (type: string, why: string) => void;
+
 /**
  * The alert types one alert goes to, in route order, without duplicates; `['general']` when no route
- * matches. A `typeFromLabel` route matches only when its label names a known type.
+ * matches. A `typeFromLabel` route matches only when its label names a known type. A matching route that
+ * `muted` says is muted still decides (as in Alertmanager) but adds no type: `onMuted` hears of it.
  */
-export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, routes: readonly Route[]): string[] {
+export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, routes: readonly Route[], muted?: (route: Route) => string | undefined, onMuted?: OnMuted): string[] {
   const label = (name: string) => routingLabel(alert, group, name);
   const types: string[] = [];
+  let matched = false;
   for (const route of routes) {
     if (!matchesLabel(route.matchers, label)) continue;
     const type = routeType(route, label);
     if (type === undefined) continue;
-    if (!types.includes(type)) types.push(type);
+    matched = true;
+    const why = route.mute && muted?.(route);
+    if (why) onMuted?.(type, why);
+    else if (!types.includes(type)) types.push(type);
     if (!route.continue) break;
   }
-  return types.length > 0 ? types : [FALLBACK_ALERT_TYPE];
+  return types.length > 0 || matched ? types : [FALLBACK_ALERT_TYPE];
+}
+
+/** Alerts of one type that muted routes kept back, and why (the first reason seen). */
+export interface MutedAlerts {
+  alerts: Alert[];
+  why: string;
+}
+
+/** routeGroup's answer: what goes out, by type, and what muted routes kept back. */
+export interface Routed {
+  byType: Map<string, Alert[]>;
+  muted: Map<string, MutedAlerts>;
 }
 
 /**
  * Splits a group by alert type: type → its alerts, in the group's order, types in order of first
- * appearance. Each entry becomes one Notification.
+ * appearance. Each entry becomes one Notification. `at` is the instant mute windows are read at (each
+ * route's answer read once per group).
  */
-export function routeGroup(group: AlertGroup, routes: readonly Route[]): Map<string, Alert[]> {
+export function routeGroup(group: AlertGroup, routes: readonly Route[], at: number): Routed {
   const byType = new Map<string, Alert[]>();
+  const muted = new Map<string, MutedAlerts>();
+  const answers = new Map<Route, string | undefined>();
+  const isMuted = (route: Route): string | undefined => {
+    if (!answers.has(route)) answers.set(route, route.mute?.(at));
+    return answers.get(route);
+  };
+  // Without mute windows (the usual config) no closure is made per alert: this runs for every alert ingested.
+  const anyMute = routes.some((r) => r.mute !== undefined);
   for (const alert of group.alerts) {
-    for (const type of routeAlert(alert, group, routes)) {
+    const onMuted: OnMuted | undefined = anyMute
+      ? (type, why) => {
+          const kept = muted.get(type);
+          if (!kept) muted.set(type, { alerts: [alert], why });
+          else if (!kept.alerts.includes(alert)) kept.alerts.push(alert);
+        }
+      : undefined;
+    for (const type of routeAlert(alert, group, routes, anyMute ? isMuted : undefined, onMuted)) {
       const list = byType.get(type);
       if (list) list.push(alert);
       else byType.set(type, [alert]);
     }
   }
-  return byType;
+  return { byType, muted };
 }
 
 const BUILTIN_LOOKUP = typeLookup(new Set(BUILTIN_ALERT_TYPES));

@@ -53,6 +53,21 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
     expect(v('alertcord_config_reloads_total', { result: 'failed' })).toBe(0);
   });
 
+  it('counts alerts a muted route kept back, by alert type, and sends none of them', async () => {
+    const yaml = 'time_intervals:\n  - name: always\n    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]\nroutes:\n  - match: [\'severity="info"\']\n    type: tracklist\n    mute_time_intervals: [always]\n';
+    bridge = await startBridge({ yaml });
+    const res = await bridge.post('/webhook/generic', { title: 'quiet please', severity: 'info' });
+    expect(await res.json()).toMatchObject({ accepted: 1, muted: 1, notifications: [] });
+    await bridge.post('/webhook/generic', { title: 'loud', severity: 'critical' });
+    await bridge.fake.waitForMessages(1, 10_000);
+    const { samples } = await scrape(bridge);
+    expect(sampleValue(samples, 'alertcord_alerts_muted_total', { alert_type: 'tracklist' })).toBe(1);
+    expect(sampleValue(samples, 'alertcord_notifications_queued_total', { alert_type: 'general' })).toBe(1);
+    const sent = bridge.fake.messages.map((m) => JSON.stringify(m.body)).join('\n');
+    expect(sent).toContain('loud');
+    expect(sent).not.toContain('quiet please');
+  });
+
   it('shows queue depth, oldest age, breaker and broken marks per webhook, read at scrape time', async () => {
     bridge = await startBridge({ yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 1, cooldown: 10m }\n' });
     bridge.fake.setBroken(HOOK_IDS.security!);

@@ -33,8 +33,8 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       deps.onParsed?.(parsed.groups);
       const result = await deps.intake().accept(parsed.groups);
       if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
-      const { accepted, notifications, duplicates, skipped, warnings } = result;
-      return c.json({ accepted, notifications, duplicates, skipped, ...(warnings ? { warnings } : {}) }, 202);
+      const { accepted, notifications, duplicates, skipped, muted, warnings } = result;
+      return c.json({ accepted, notifications, duplicates, skipped, muted, ...(warnings ? { warnings } : {}) }, 202);
     });
   const verify = deps.verify ?? {};
   route('/alertmanager', (body) => parseAlertmanager(body), verify.alertmanager);

@@ -7,7 +7,7 @@ import { parseOtlpLogs } from '../../../src/sources/otlp/parse.js';
 import { createOtlpFloodControl, type OtlpFloodControl } from '../../../src/sources/otlp/flood.js';
 
 const JSON_TYPE = 'application/json';
-const OK = (groups: AlertGroup[]): IntakeResult => ({ ok: true, accepted: groups.length, notifications: groups.map((_, i) => `n${i}`), duplicates: 0, skipped: 0 });
+const OK = (groups: AlertGroup[]): IntakeResult => ({ ok: true, accepted: groups.length, notifications: groups.map((_, i) => `n${i}`), duplicates: 0, skipped: 0, muted: 0 });
 const FULL: IntakeResult = { ok: false, reason: 'queue_full', retryAfterSeconds: 30, message: 'full' };
 
 /** otlpRoutes over an intake whose answer `decide` picks per call. */

@@ -27,7 +27,7 @@ function harness(opts: HarnessOptions = {}) {
   const intake: Intake = {
     accept: async (groups) => {
       accepted.push(groups);
-      return opts.result ?? { ok: true, accepted: groups.length, notifications: groups.map((_, i) => `n${i}`), duplicates: 0, skipped: 0 };
+      return opts.result ?? { ok: true, accepted: groups.length, notifications: groups.map((_, i) => `n${i}`), duplicates: 0, skipped: 0, muted: 0 };
     },
   };
   const app = new Hono();
@@ -226,7 +226,7 @@ describe('POST /v1/logs: flood control', () => {
     const refusing = createOtlpFloodControl({ now: () => now });
     const accepted: AlertGroup[][] = [];
     const app = new Hono().route('/', otlpRoutes({
-      intake: () => ({ accept: async (groups) => (accepted.push(groups), full ? { ok: false, reason: 'queue_full', retryAfterSeconds: 1, message: 'full' } : { ok: true, accepted: 1, notifications: ['n'], duplicates: 0, skipped: 0 }) }),
+      intake: () => ({ accept: async (groups) => (accepted.push(groups), full ? { ok: false, reason: 'queue_full', retryAfterSeconds: 1, message: 'full' } : { ok: true, accepted: 1, notifications: ['n'], duplicates: 0, skipped: 0, muted: 0 }) }),
       limits: () => ({ bodyLimit: 65_536, maxDepth: 64 }),
       minSeverity: () => 'warning',
       flood: refusing,

@@ -185,7 +185,7 @@ describe('routeGroup', () => {
     const a2 = makeAlert({ source: 'alertmanager', severity: 'critical' });
     const a3 = makeAlert({ source: 'alertmanager', severity: 'warning' });
     const a4 = makeAlert({ source: 'alertmanager', severity: 'critical' });
-    const byType = routeGroup(makeGroup([a1, a2, a3, a4]), routes);
+    const byType = routeGroup(makeGroup([a1, a2, a3, a4]), routes, 0).byType;
     expect([...byType.keys()]).toEqual(['monitoring', 'critical']);
     expect(byType.get('monitoring')).toEqual([a1, a3]);
     expect(byType.get('critical')).toEqual([a2, a4]);
@@ -198,18 +198,18 @@ describe('routeGroup', () => {
     ]);
     const db = makeAlert({ labels: { team: 'db' } });
     const other = makeAlert();
-    const byType = routeGroup(makeGroup([db, other]), custom);
+    const byType = routeGroup(makeGroup([db, other]), custom, 0).byType;
     expect(byType.get('monitoring')).toEqual([db]);
     expect(byType.get('general')).toEqual([db, other]);
   });
 
   it('sends a whole group with a requested type to that type', () => {
     const alerts = [makeAlert({ severity: 'critical' }), makeAlert()];
-    expect([...routeGroup(makeGroup(alerts, { requestedType: 'error' }), routes)]).toEqual([['error', alerts]]);
+    expect([...routeGroup(makeGroup(alerts, { requestedType: 'error' }), routes, 0).byType]).toEqual([['error', alerts]]);
   });
 
   it('gives an empty map for an empty group', () => {
-    expect(routeGroup(makeGroup([]), routes).size).toBe(0);
+    expect(routeGroup(makeGroup([]), routes, 0).byType.size).toBe(0);
   });
 });
 
