@@ -36,6 +36,7 @@ export function createConnection(options: ConnectionOptions): Redis {
     connectTimeout: Math.max(2 * options.commandTimeoutMs, 2_000),
     retryStrategy: (times) =>
       Math.min(RECONNECT_BASE_MS * 2 ** Math.min(times - 1, 10), RECONNECT_CAP_MS) + Math.floor(options.random() * RECONNECT_JITTER_MS),
+    reconnectOnError: reconnectWhenDemoted(),
     scripts: REDIS_SCRIPTS,
   };
   const url = isSecret(options.url) ? options.url.reveal() : options.url;
@@ -46,12 +47,32 @@ export function createConnection(options: ConnectionOptions): Redis {
 }
 
 /**
+ * ioredis' `reconnectOnError` for a server that was demoted under an open connection. After a failover behind
+ * a DNS name or a virtual IP (managed Redis, a Kubernetes Service), the open sockets still lead to the old
+ * primary, now a replica, which answers every write (and XREADGROUP) with READONLY: without a reconnect,
+ * ingest answered 503 until the process restarted. The reconnect resolves the address again and reaches
+ * the new primary. The failed command is not re-sent (the caller already saw its error: the sender retries).
+ * At most one such reconnect per {@link RECONNECT_CAP_MS} per connection, so a server that stays a replica
+ * (a URL naming a replica) is not reconnected to on every command.
+ */
+function reconnectWhenDemoted(): (err: Error) => boolean {
+  let last = -Infinity;
+  return (err) => {
+    if (!err.message.includes('READONLY')) return false;
+    const now = Date.now();
+    if (now - last < RECONNECT_CAP_MS) return false;
+    last = now;
+    return true;
+  };
+}
+
+/**
  * A connection for blocking reads (XREADGROUP BLOCK). It has no `commandTimeout` (that would cut every long
  * block short); instead ioredis' `blockingTimeout` resolves a block that outlives its BLOCK argument plus a
  * grace period with "nothing", which covers a connection that died silently.
  */
 export function duplicateForBlocking(main: Redis, commandTimeoutMs: number): Redis {
-  const conn = main.duplicate({ commandTimeout: undefined, blockingTimeout: commandTimeoutMs, blockingTimeoutGrace: commandTimeoutMs });
+  const conn = main.duplicate({ commandTimeout: undefined, blockingTimeout: commandTimeoutMs, blockingTimeoutGrace: commandTimeoutMs, reconnectOnError: reconnectWhenDemoted() });
   conn.on('error', () => undefined);
   return conn;
 }
