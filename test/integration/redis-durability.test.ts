@@ -66,6 +66,22 @@ describe('durability: fsync', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('a server that will not say how it persists (an ACL denying INFO, CONFIG, COMMAND): warned, and ingest goes on', async () => {
+    // A common hardening: `+@all -@dangerous` (INFO and CONFIG are in @dangerous; some deny COMMAND too).
+    await admin.call('acl', 'setuser', 'hardened', 'on', '>pw', '~*', '&*', '+@all', '-@dangerous', '-command');
+    try {
+      const warnings: string[] = [];
+      const store = open(warnings, `redis://hardened:pw@127.0.0.1:${server.port}`);
+      expect(await store.queue.enqueue(Q, notification('n1'))).toBe('queued');
+      expect(await store.queue.enqueue(Q, notification('n2'))).toBe('queued');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/cannot tell/);
+      expect(warnings[0]).not.toContain('pw@');
+    } finally {
+      await admin.call('acl', 'deluser', 'hardened');
+    }
+  });
+
   it('warns that nothing is fsynced when the server runs without an append-only file', async () => {
     const noAof = await startRedis({ appendonly: false });
     try {

@@ -57,7 +57,7 @@ export class AofDurability {
 
   /** What the connected server supports (detected once per connection). */
   support(): Promise<DurabilitySupport> {
-    this.#support ??= detect(this.redis).then(
+    this.#support ??= detect(this.redis).catch(refusedDetection).then(
       (support) => {
         if (support.mode === 'unmet' && support.reason !== this.#warned) {
           this.#warned = support.reason;
@@ -72,6 +72,21 @@ export class AofDurability {
     );
     return this.#support;
   }
+}
+
+/**
+ * The server answered the detection with an error (an ACL denying INFO or COMMAND, e.g. the common
+ * `-@dangerous`; a renamed command): it will answer the same every time, and rethrown it failed every
+ * enqueue (503 forever). Unmet instead, warned, like a server without WAITAOF. Anything else (a timeout, the
+ * connection lost) is rethrown: that enqueue fails and the next one detects again.
+ */
+function refusedDetection(err: unknown): DurabilitySupport {
+  if (!(err instanceof Error && err.name === 'ReplyError')) throw err;
+  return {
+    mode: 'unmet',
+    reason: `durability: fsync: cannot tell whether this Redis fsyncs acknowledged writes (it refused: ${err.message}); ` +
+      "falling back to the server's own policy. Allow INFO and COMMAND INFO, or set appendfsync always on the server.",
+  };
 }
 
 async function detect(redis: Redis): Promise<DurabilitySupport> {
