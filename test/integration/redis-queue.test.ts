@@ -137,6 +137,21 @@ describe('redis queue: consumers and leases', () => {
     expect(await a.queue.touch!(Q, ids)).toEqual(ids);
   });
 
+  it('a renewal after a stall drops what another consumer took over and already delivered: it is not sent twice', async () => {
+    const a = open('a');
+    const b = open('b');
+    await a.queue.enqueue(Q, notification('x'));
+    const held = (await a.queue.read(Q, 10, 0)).map((i) => i.entryId);
+    // a stalls past the visibility timeout (CPU throttled, cut off from Redis): b takes x over and delivers it.
+    let taken: string[] = [];
+    await eventually(async () => (taken = (await b.queue.read(Q, 10, 0)).map((i) => i.entryId)).length > 0, 5_000);
+    expect(taken).toEqual(held);
+    await b.queue.ack(Q, taken);
+    expect(await a.queue.touch!(Q, held)).toEqual([]);
+    // What tells it expires once acks stop: no key left behind for good.
+    expect(await admin.pttl(redisKeys('alertcord').acked(Q))).toBeGreaterThan(0);
+  });
+
   it("a dead consumer's entries go to another consumer after the visibility timeout", async () => {
     const a = open('replica-a');
     const b = open('replica-b');

@@ -6,6 +6,8 @@
 export interface RedisKeys {
   /** The queue's stream: undelivered notifications only (acked entries are deleted). */
   stream(queueKey: string): string;
+  /** Ids of the queue acknowledged lately (sorted set: id → ms), so a stalled consumer does not send them again (see scripts.ts ACK). */
+  acked(queueKey: string): string;
   /** A dedupe claim, in the same slot as its queue's stream so the enqueue script may touch both. */
   dedupe(queueKey: string, dedupeKey: string): string;
   /** Set of every queue key ever enqueued to, so workers find queues left by another replica. */
@@ -43,6 +45,7 @@ export function redisKeys(prefix: string): RedisKeys {
   const queue = (queueKey: string): string => `${prefix}:{q:${tag(queueKey)}}`;
   return {
     stream: (queueKey) => `${queue(queueKey)}:stream`,
+    acked: (queueKey) => `${queue(queueKey)}:acked`,
     dedupe: (queueKey, dedupeKey) => `${queue(queueKey)}:dedupe:${dedupeKey}`,
     queues: `${prefix}:queues`,
     deadLetters: `${prefix}:{deadletters}`,

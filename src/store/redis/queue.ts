@@ -13,6 +13,13 @@ import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem,
  * takes it at once (and below "now", which Redis requires of IDLE). XPENDING shows released entries this old.
  */
 export const RELEASED_IDLE_MS = 30 * 24 * 3_600_000;
+/**
+ * How long acknowledged ids are remembered: a consumer that stalled (CPU throttled, cut off from Redis) at
+ * most this long learns at its next renewal that the one that took its entries over settled them, instead
+ * of sending them again. A longer stall falls back to at least once (a duplicate). Bounded by Discord: a
+ * webhook acks at most a few thousand notifications in this time.
+ */
+export const ACKED_KEPT_MS = 10 * 60_000;
 /** How often an enqueueing replica repeats that its queue exists (SADD to the queue set). */
 export const ANNOUNCE_EVERY_MS = 60_000;
 
@@ -128,7 +135,8 @@ export class RedisQueue implements NotificationQueue {
 
   async ack(queueKey: string, entryIds: string[]): Promise<void> {
     await this.#ready();
-    for (const ids of chunks(entryIds)) await this.redis.alertcordAck(this.options.keys.stream(queueKey), CONSUMER_GROUP, ...ids);
+    const { stream, acked } = this.options.keys;
+    for (const ids of chunks(entryIds)) await this.redis.alertcordAck(stream(queueKey), acked(queueKey), CONSUMER_GROUP, this.options.now(), ACKED_KEPT_MS, ...ids);
   }
 
   async release(queueKey: string, entryIds: string[]): Promise<void> {
@@ -212,7 +220,8 @@ export class RedisQueue implements NotificationQueue {
     await this.#ready();
     const held: string[] = [];
     for (const ids of chunks(entryIds)) {
-      const reply = await this.redis.alertcordLease(this.options.keys.stream(queueKey), CONSUMER_GROUP, this.options.consumerName, idleMs, ...ids);
+      const { stream, acked } = this.options.keys;
+      const reply = await this.redis.alertcordLease(stream(queueKey), acked(queueKey), CONSUMER_GROUP, this.options.consumerName, idleMs, ...ids);
       // The stream is gone (FLUSHALL, a restart without persistence): no other consumer holds these, and
       // this process has the only copy; they stay this worker's to deliver.
       if (reply === -1) held.push(...ids);

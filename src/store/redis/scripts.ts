@@ -27,21 +27,34 @@ if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
 return 'queued'
 `;
 
-/** Delivered or dead-lettered: KEYS[1] stream; ARGV group, ids… XACK then XDEL, so depth = XLEN. */
+/**
+ * Delivered or dead-lettered: KEYS[1] stream, KEYS[2] recently acknowledged ids (sorted set: id → ms);
+ * ARGV group, now (ms), how long to remember (ms), ids…. XACK then XDEL, so depth = XLEN. The ids are
+ * remembered for LEASE (a consumer that stalled past the visibility timeout must learn that the one that
+ * took its entries over delivered them); older ones are dropped here and the set expires when acks stop.
+ */
 const ACK = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
-return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+local now, keep = tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 4))
+local deleted = redis.call('XDEL', KEYS[1], unpack(ARGV, 4))
+for i = 4, #ARGV do redis.call('ZADD', KEYS[2], now, ARGV[i]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+redis.call('PEXPIRE', KEYS[2], keep)
+return deleted
 `;
 
 /**
- * Lease change on entries this consumer still holds: KEYS[1] stream; ARGV group, consumer, idle (ms), ids….
+ * Lease change on entries this consumer still holds: KEYS[1] stream, KEYS[2] recently acknowledged ids (see
+ * ACK); ARGV group, consumer, idle (ms), ids….
  * Entries another consumer took over meanwhile are left alone (no stealing back). XCLAIM … IDLE n JUSTID
  * sets the entry's idle time without counting a delivery: 0 renews the lease (touch); a very large idle makes
  * it claimable at once by any reader's XAUTOCLAIM (release). Returns the ids not taken over: those still
- * held, and those pending under nobody (acked elsewhere, or lost by Redis with a FLUSHALL or a failover:
- * this process may hold the only copy, so they stay its to deliver, at least once); -1 when the stream
- * itself is gone (the same, for every id).
+ * held, and those pending under nobody that were not acknowledged lately (lost by Redis with a FLUSHALL, a
+ * restart without persistence or a failover: this process may hold the only copy, so they stay its to
+ * deliver, at least once); -1 when the stream itself is gone (the same, for every id). An id pending under
+ * nobody but acknowledged lately was taken over (this process stalled) and delivered or dead-lettered by
+ * another consumer: returned, this process would send it a second time.
  */
 const LEASE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -51,7 +64,7 @@ local absent = {}
 for i = 4, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
   if p[1] == nil then
-    absent[#absent + 1] = ARGV[i]
+    if not redis.call('ZSCORE', KEYS[2], ARGV[i]) then absent[#absent + 1] = ARGV[i] end
   elseif p[1][2] == ARGV[2] then
     args[#args + 1] = ARGV[i]
     n = n + 1
@@ -168,8 +181,8 @@ return forgotten
 /** Script commands added to each connection; the key count is given per call where it varies. */
 export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
-  alertcordAck: { lua: ACK, numberOfKeys: 1 },
-  alertcordLease: { lua: LEASE, numberOfKeys: 1 },
+  alertcordAck: { lua: ACK, numberOfKeys: 2 },
+  alertcordLease: { lua: LEASE, numberOfKeys: 2 },
   alertcordReturnStaleDeadLetters: { lua: RETURN_STALE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
@@ -181,8 +194,8 @@ type Arg = string | number;
 /** The connection as the store uses it: ioredis plus the script commands above. */
 export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
-  alertcordAck(stream: string, ...args: Arg[]): Promise<unknown>;
-  alertcordLease(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordAck(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
+  alertcordLease(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
   alertcordReturnStaleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
