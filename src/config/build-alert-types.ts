@@ -1,4 +1,6 @@
 import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
+import { MAX_CONTENT, codePointLength } from '../render/limits.js';
+import { buildPing } from '../render/mentions.js';
 import { BUILTIN_TYPE_DEFAULTS, CUSTOM_TYPE_COLOR } from './defaults.js';
 import { WEBHOOK_ENV } from './env.js';
 import type { ConfigIssue } from './issues.js';
@@ -43,7 +45,7 @@ export function buildAlertTypes(file: FileConfig, env: Record<string, string | u
     const urlThread = own ? urlThreads.get(name) : undefined;
     if (type.threadId === undefined && type.threadName === undefined && urlThread !== undefined) type.threadId = urlThread;
     alertTypes.set(name, type);
-    issues.push(...alertTypeIssues(name, entry));
+    issues.push(...alertTypeIssues(name, entry), ...mentionIssues(name, type.mentions));
   }
   // A type falling back to general's webhook posts into general's channel: without a thread setting of its
   // own it goes where general's messages go (its thread or forum post; a forum refuses neither: 400 220001).
@@ -80,6 +82,16 @@ function alertType(name: string, entry: AlertTypeFileConfig, own: Webhook | unde
 /** The keys the user set (zod leaves absent optional keys out; undefined ones are dropped too). */
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Pings go in `content` (2,000 characters): tokens past it were silently left unpinged at 3 a.m. Measured on
+ * the type's mentions with its defaults in (critical's `@here` goes first and takes room), as sent.
+ */
+function mentionIssues(name: string, mentions: AlertTypeConfig['mentions']): ConfigIssue[] {
+  const length = codePointLength(buildPing(mentions, '', Number.POSITIVE_INFINITY).content);
+  if (length <= MAX_CONTENT) return [];
+  return [{ path: `alert_types.${name}.mentions`, message: `these mentions take ${length} characters; a Discord message's content holds ${MAX_CONTENT}: ping fewer roles/users (one role for the on-call group)` }];
 }
 
 function alertTypeIssues(name: string, entry: AlertTypeFileConfig): ConfigIssue[] {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseSeverity } from '../routing/severity.js';
 import { timeIntervalsSchema } from '../routing/time-intervals.js';
-import { MAX_CONTENT, MAX_MENTION_IDS } from '../render/limits.js';
+import { MAX_MENTION_IDS } from '../render/limits.js';
 import { parseDuration } from './duration.js';
 import { sourcesSchema } from './ingest-auth.js';
 import { logLevelSchema } from './log-level.js';
@@ -47,26 +47,17 @@ export const rateLimitSchema = z.strictObject({
   burst: yamlNumber(z.number().int().positive()).optional(),
 });
 
-/** Each key defaults on its own (build-alert-types.ts): setting `roles` must not turn off critical's `here`. */
-export const mentionsSchema = z
-  .strictObject({
-    here: yamlBoolean().optional(),
-    everyone: yamlBoolean().optional(),
-    // discord.md: allowed_mentions lists at most 100 roles and 100 users.
-    roles: z.array(snowflake).max(MAX_MENTION_IDS).optional(),
-    users: z.array(snowflake).max(MAX_MENTION_IDS).optional(),
-  })
-  .superRefine((m, ctx) => {
-    // Pings go in `content` (2,000 characters): ids past it were silently left unpinged at 3 a.m.
-    const length = mentionTokensLength(m);
-    if (length > MAX_CONTENT) ctx.addIssue({ code: 'custom', message: `these mentions take ${length} characters; a Discord message's content holds ${MAX_CONTENT}: ping fewer roles/users (one role for the on-call group)` });
-  });
-
-/** Characters of the mention tokens (`@everyone @here <@&role> <@user>`, space-separated) `m` puts in `content`. */
-function mentionTokensLength(m: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] }): number {
-  const tokens = [...(m.everyone ? ['@everyone'] : []), ...(m.here ? ['@here'] : []), ...(m.roles ?? []).map((r) => `<@&${r}>`), ...(m.users ?? []).map((u) => `<@${u}>`)];
-  return tokens.join(' ').length;
-}
+/**
+ * Each key defaults on its own (build-alert-types.ts): setting `roles` must not turn off critical's `here`.
+ * Whether the tokens fit `content` is checked there too, with the type's defaults in (critical's `@here`).
+ */
+export const mentionsSchema = z.strictObject({
+  here: yamlBoolean().optional(),
+  everyone: yamlBoolean().optional(),
+  // discord.md: allowed_mentions lists at most 100 roles and 100 users.
+  roles: z.array(snowflake).max(MAX_MENTION_IDS).optional(),
+  users: z.array(snowflake).max(MAX_MENTION_IDS).optional(),
+});
 
 export const alertTypeSchema = z.strictObject({
   webhook: z.string().optional(),

@@ -75,6 +75,13 @@ describe('config: mentions that cannot all ping', () => {
     expect(result.config.alertTypes.get('critical')?.mentions.roles).toHaveLength(80);
   });
 
+  // 87 roles of 18 digits take exactly 2,000 characters; critical pings @here by default, which goes first.
+  it('the type\'s default @here counts too: roles that fit alone but not beside critical\'s @here are refused', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  critical:\n    mentions: { roles: ${roles(87)} }\n` });
+    expect(issuePaths(result)).toEqual(['alert_types.critical.mentions']);
+    expect(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  critical:\n    mentions: { here: false, roles: ${roles(87)} }\n` }).ok).toBe(true);
+  });
+
   it('more than 100 users (allowed_mentions\' cap) are refused', () => {
     const users = `[${Array.from({ length: 101 }, (_, i) => `"${i + 1}"`).join(', ')}]`;
     expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  general:\n    mentions: { users: ${users} }\n` }))).toEqual(['alert_types.general.mentions.users']);
