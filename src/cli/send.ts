@@ -161,11 +161,13 @@ async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<Exit
     t.io.err(`alertcord: cannot reach ${endpoint.origin}: ${describeFetchError(err)}`);
     return EXIT.unavailable;
   }
-  const body = (await res.json().catch(() => ({}))) as { notifications?: string[]; duplicates?: number; warnings?: string[]; error?: { code?: string; message?: string; details?: unknown } };
+  const body = (await res.json().catch(() => ({}))) as { notifications?: string[]; duplicates?: number; muted?: number; warnings?: string[]; error?: { code?: string; message?: string; details?: unknown } };
   if (res.status === 202) {
     for (const warning of body.warnings ?? []) t.io.err(`alertcord: warning: ${warning}`);
     for (const id of body.notifications ?? []) t.io.out(`queued: notification ${id}`);
     if ((body.duplicates ?? 0) > 0) t.io.out(`duplicate: the same alert was accepted within the dedupe window; not sent again`);
+    // Without this line a muted alert printed nothing at all, and exit 0: "my alert did not arrive".
+    if ((body.muted ?? 0) > 0) t.io.out(`muted: accepted but not sent: the route it matched is muted now (mute_time_intervals / active_time_intervals)`);
     return EXIT.ok;
   }
   const retry = res.headers.get('retry-after');

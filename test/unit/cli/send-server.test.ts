@@ -13,12 +13,12 @@ describe('alertcord send --server', () => {
   afterEach(() => close?.());
 
   /** A stand-in alertcord that answers 202 and records the paths it was asked for. */
-  async function recordingServer(): Promise<{ origin: string; paths: string[] }> {
+  async function recordingServer(answer: object = { accepted: 1, notifications: ['n1'] }): Promise<{ origin: string; paths: string[] }> {
     const paths: string[] = [];
     const server = createServer((req, res) => {
       paths.push(req.url ?? '');
       req.resume();
-      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, notifications: ['n1'] })));
+      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     close = () => server.close();
@@ -36,6 +36,14 @@ describe('alertcord send --server', () => {
       expect(code).toBe(0);
     },
   );
+
+  it('an alert a muted route kept back says so (it printed nothing at all: neither queued nor duplicate)', async () => {
+    const server = await recordingServer({ accepted: 1, notifications: [], duplicates: 0, skipped: 0, muted: 1 });
+    const lines: string[] = [];
+    const code = await sendCommand.run(['--server', server.origin, '--type', 'general', '--title', 't'], { ...io, out: (line: string) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toMatch(/^muted: .*not sent/m);
+  });
 
   it('a server without http:// or https:// is a usage error, not "unreachable"', async () => {
     for (const server of ['localhost:8080', '127.0.0.1:8080', 'ftp://alertcord:8080']) {
