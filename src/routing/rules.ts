@@ -182,11 +182,13 @@ export type OnMuted = (type: string, why: string) => void;
 /**
  * The alert types one alert goes to, in route order, without duplicates; `['general']` when no route
  * matches. A `typeFromLabel` route matches only when its label names a known type. A matching route that
- * `muted` says is muted still decides (as in Alertmanager) but adds no type: `onMuted` hears of it.
+ * `muted` says is muted still decides (as in Alertmanager) but adds no type: `onMuted` hears of it, unless
+ * another matching route sends the alert to that type anyway.
  */
 export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'>, routes: readonly Route[], muted?: (route: Route) => string | undefined, onMuted?: OnMuted): string[] {
   const label = (name: string) => routingLabel(alert, group, name);
   const types: string[] = [];
+  let kept: [type: string, why: string][] | undefined;
   let matched = false;
   for (const route of routes) {
     if (!matchesLabel(route.matchers, label)) continue;
@@ -194,10 +196,13 @@ export function routeAlert(alert: Alert, group: Pick<AlertGroup, 'requestedType'
     if (type === undefined) continue;
     matched = true;
     const why = route.mute && muted?.(route);
-    if (why) onMuted?.(type, why);
+    if (why) (kept ??= []).push([type, why]);
     else if (!types.includes(type)) types.push(type);
     if (!route.continue) break;
   }
+  // A type that another matching route (before or after, with `continue`) sends the alert to is not muted:
+  // the alert goes there, and calling it muted too would count it in `muted` and the metric though sent.
+  for (const [type, why] of kept ?? []) if (!types.includes(type)) onMuted?.(type, why);
   return types.length > 0 || matched ? types : [FALLBACK_ALERT_TYPE];
 }
 

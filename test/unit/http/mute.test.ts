@@ -91,3 +91,23 @@ routes:
     expect((await h.store.queue.read('1', 10, 0)).map((q) => q.notification.alertType)).toEqual(['error']);
   });
 });
+
+describe('mute windows: what the answer and the counter call muted', () => {
+  it('an alert that another route sends to the same type is not counted as muted (it goes out)', async () => {
+    const yaml = `time_intervals:
+  - name: always
+    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]
+routes:
+  - match: ['team="db"']
+    type: monitoring
+    mute_time_intervals: [always]
+    continue: true
+  - match: ['severity="warning"']
+    type: monitoring
+`;
+    const h = appHarness({}, yaml);
+    const res = await h.post('/webhook/generic', { title: 'disk 85%', severity: 'warning', labels: { team: 'db' } });
+    expect(await res.json()).toMatchObject({ accepted: 1, muted: 0, notifications: [expect.any(String)] });
+    expect((await h.store.queue.read('1', 10, 0)).map((q) => q.notification.alertType)).toEqual(['monitoring']);
+  });
+});
