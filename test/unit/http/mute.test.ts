@@ -25,6 +25,17 @@ routes:
 const NIGHT = Date.parse('2026-11-30T23:30:00Z'); // Tuesday 00:30 in Berlin
 const MORNING = Date.parse('2026-11-30T09:00:00Z'); // Monday 10:00 in Berlin
 
+/** A route always muted, sending team="db" to monitoring and going on (`continue`): the tests add the next route. */
+const MUTED_DB_ROUTE = `time_intervals:
+  - name: always
+    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]
+routes:
+  - match: ['team="db"']
+    type: monitoring
+    mute_time_intervals: [always]
+    continue: true
+`;
+
 type Answer = { accepted: number; notifications: string[]; duplicates: number; muted: number };
 
 function harness(clock: { now: number }) {
@@ -71,15 +82,7 @@ describe('mute windows (routes[].mute_time_intervals / active_time_intervals)', 
   });
 
   it('with continue: true, a muted route keeps back only its own copy', async () => {
-    const yaml = `time_intervals:
-  - name: always
-    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]
-routes:
-  - match: ['team="db"']
-    type: monitoring
-    mute_time_intervals: [always]
-    continue: true
-  - match: ['team="db"']
+    const yaml = `${MUTED_DB_ROUTE}  - match: ['team="db"']
     type: error
 `;
     const h = appHarness({}, yaml);
@@ -94,15 +97,7 @@ routes:
 
 describe('mute windows: what the answer and the counter call muted', () => {
   it('an alert that another route sends to the same type is not counted as muted (it goes out)', async () => {
-    const yaml = `time_intervals:
-  - name: always
-    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]
-routes:
-  - match: ['team="db"']
-    type: monitoring
-    mute_time_intervals: [always]
-    continue: true
-  - match: ['severity="warning"']
+    const yaml = `${MUTED_DB_ROUTE}  - match: ['severity="warning"']
     type: monitoring
 `;
     const h = appHarness({}, yaml);
