@@ -29,6 +29,8 @@ interface SentSoFar {
   lastFailure?: FailureReason;
   /** Alerts shown so far by packed messages (a notification split across them shows its alerts in order). */
   alertsShown: number;
+  /** Forum channels: the post its last message opened or went into, which its rest continues. */
+  post?: string;
 }
 
 export interface WorkerDeps {
@@ -163,14 +165,17 @@ export class WebhookWorker {
     }
   }
 
-  /** `carried`: what earlier messages of these notifications took, so their history counts it too. */
-  async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal, carried?: ReadonlyMap<string, SentSoFar>): Promise<void> {
+  /**
+   * `carried`: what earlier messages of these notifications took, so their history counts it too;
+   * `startPost`: the forum post a first plan that `continuesPrevious` goes into.
+   */
+  async #sendPlans(plans: PlannedMessage[], items: QueuedItem[], target: QueueTarget, config: Config, signal: AbortSignal, carried?: ReadonlyMap<string, SentSoFar>, startPost?: string): Promise<void> {
     const byId = new Map(items.map((i) => [i.notification.id, i]));
     const parts = new Map<string, number>();
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
     const sentIds = new Map<string, SentSoFar>(carried);
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
-    let openPost: string | undefined;
+    let openPost = startPost;
     for (const [index, planned] of plans.entries()) {
       // The messages planned carry what another consumer holds now: plan what is still ours anew, unless a
       // notification already went out in part (planned anew it would start over: its first part twice).
@@ -198,6 +203,7 @@ export class WebhookWorker {
           acc.retries += outcome.retries;
           acc.lastFailure = outcome.lastFailure ?? acc.lastFailure;
           acc.alertsShown += planned.alertsShown?.get(id) ?? 0;
+          acc.post = openPost;
           sentIds.set(id, acc);
           parts.set(id, (parts.get(id) ?? 1) - 1);
           if (parts.get(id) === 0) done.push(id);
@@ -261,7 +267,10 @@ export class WebhookWorker {
         const took: SentSoFar = { messageIds: [...(before?.messageIds ?? [])], attempts: (before?.attempts ?? 0) + outcome.attempts, ms: before?.ms ?? 0, retries: (before?.retries ?? 0) + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
         // Planned alone as any batch of one is: a big group packed, not dozens of full messages (rate budget).
         const plans = await this.#plan(config, [{ ...item, notification: rest }], MAX_FULL_MESSAGES_PER_BATCH, target);
-        await this.#sendPlans(plans, [item], target, config, signal, new Map([[id, took]]));
+        // In a forum, the rest goes on in the post its first alerts opened, not in a post of its own.
+        const post = rest !== item.notification ? before?.post : undefined;
+        if (post !== undefined && plans[0]) plans[0] = { ...plans[0], continuesPrevious: true };
+        await this.#sendPlans(plans, [item], target, config, signal, new Map([[id, took]]), post);
       }
       return;
     }

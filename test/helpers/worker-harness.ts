@@ -33,17 +33,20 @@ export const invalidBodyAnswer: RawResponse = { status: 400, headers: {}, body: 
 /**
  * One real WebhookWorker for the general webhook over the memory store, a virtual clock and a sender that
  * records every post and answers through `answer`. No free slot is assumed unless the state says so, so a
- * batch of several notifications is packed.
+ * batch of several notifications is packed. `yaml`: config on top of the general webhook (a forum's
+ * `thread_name` …); `threads[i]` is the `thread_id` post i was sent into.
  */
-export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?: () => void) {
-  const config: Config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' } }).config;
+export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?: () => void, yaml = '') {
+  const config: Config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' }, yaml }).config;
   const clock = virtualClock();
   const store = createMemoryStore({ queueSize: 1000, historyMaxEntries: 1000, historyRetentionMs: 86_400_000_000, now: clock.now });
   const state = new MemoryWebhookState();
   const posts: DiscordMessage[] = [];
+  const threads: (string | undefined)[] = [];
   const sender: DiscordSender = {
-    async post(_w, message) {
+    async post(_w, message, options) {
       posts.push(message);
+      threads.push(options?.threadId);
       return answer(message, posts.length);
     },
     async get() {
@@ -65,5 +68,5 @@ export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?:
   /** How many posts carry `text` (JSON-encoded, as in the message). */
   const postsWith = (text: string) => posts.filter((m) => JSON.stringify(m).includes(text)).length;
   const deadLetterIds = async () => (await store.deadLetters.list(100)).map((d) => d.id).sort();
-  return { config, clock, store, state, posts, worker, workerFor, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
+  return { config, clock, store, state, posts, threads, worker, workerFor, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FULL_MESSAGES_PER_BATCH, planMessages } from '../../../src/delivery/plan.js';
 import type { Notification } from '../../../src/model/notification.js';
-import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
+import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification, type Answer } from '../../helpers/worker-harness.js';
 
 /** a (1 alert), b (120 alerts: too many for one packed message), c (1 alert). */
 const batch = () => [workerNotification('a'), workerNotification('b', 120), workerNotification('c')];
@@ -90,6 +90,18 @@ describe('worker: a failed packed message and the messages planned after it', ()
     expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
     // History keeps the whole notification, all 120 alerts.
     expect((await h.store.history.list({ outcome: 'sent' })).find((e) => e.id === 'b')?.fingerprints).toHaveLength(120);
+  });
+
+  it('in a forum, the rest of a split notification resent after a 400 goes on in the post its first alerts opened', async () => {
+    // Discord answers a thread_name post with the new thread as its channel; the second message is refused once.
+    const answer: Answer = (m, n) => (n === 2 ? invalidBodyAnswer : { ...okAnswer(n), body: { id: `m${n}`, channel_id: m.thread_name !== undefined ? `post-${n}` : 'c' } });
+    const h = workerHarness(answer, undefined, 'alert_types:\n  general:\n    thread_name: Alerts\n');
+    await h.deliverBatch(...batch());
+    const restOfB = h.posts.findIndex((m, i) => i > 1 && JSON.stringify(m).includes('b-host-119-'));
+    expect(restOfB).toBeGreaterThan(1);
+    expect(h.threads[restOfB]).toBe('post-1');
+    expect(h.posts[restOfB]!.thread_name).toBeUndefined();
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id).sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('a big group resent after a 400 is packed as planning packs it, not sent as a dozen full messages', async () => {
