@@ -49,8 +49,8 @@ ${EXIT_CODES_HELP}`,
   },
 };
 
-/** The short summary of a valid config. */
-export function summary(config: Config, warnings: string[], env: Record<string, string | undefined>): string {
+/** The short summary of a valid config; `now` is when routes' mute windows are read. */
+export function summary(config: Config, warnings: string[], env: Record<string, string | undefined>, now = Date.now()): string {
   const types = [...config.alertTypes.values()];
   const webhooks = [...new Set(types.flatMap((t) => (t.webhook && !t.fallsBackToGeneral ? [t.webhook.id] : [])))];
   const width = Math.max(...types.map((t) => t.name.length));
@@ -62,7 +62,7 @@ export function summary(config: Config, warnings: string[], env: Record<string, 
   }
   lines.push(`webhooks (${webhooks.length}): ${webhooks.join(', ') || 'none'}`);
   lines.push(`routes (${config.routes.length}):`);
-  config.routes.forEach((r, i) => lines.push(`  ${i + 1}. ${describeRoute(r)}`));
+  config.routes.forEach((r, i) => lines.push(`  ${i + 1}. ${describeRoute(r, now)}`));
   const w = config.watchdog;
   lines.push(`watchdog: ${w ? `expects "${w.alertname}" at least every ${formatDuration(w.timeoutMs)}, else tells "${w.alertType}"` : 'off'}`);
   lines.push(`store: ${describeStore(config.store)}`);
@@ -73,8 +73,10 @@ export function summary(config: Config, warnings: string[], env: Record<string, 
   return lines.join('\n');
 }
 
-function describeRoute(r: Route): string {
+/** One route in a line; a route with mute windows says which, and whether it is muted at `now`. */
+function describeRoute(r: Route, now: number): string {
   const match = r.matchers.length > 0 ? r.matchers.map(formatMatcher).join(', ') : 'everything';
   const to = r.type !== undefined ? r.type : `type from label ${r.typeFromLabel}`;
-  return `${match} → ${to}${r.continue ? ' (continue)' : ''}`;
+  const quiet = r.mute ? ` [${r.quiet}: ${r.mute(now) ? 'muted now' : 'sending now'}]` : '';
+  return `${match} → ${to}${r.continue ? ' (continue)' : ''}${quiet}`;
 }

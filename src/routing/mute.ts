@@ -19,7 +19,7 @@ export interface MuteConfig {
  * Resolves a route's interval names against the top-level `time_intervals`; every unknown name is an
  * issue at its path. `mute` is absent for a route that names none, so routing never reads a clock for it.
  */
-export function compileMute(config: MuteConfig, intervals: ReadonlyMap<string, TimeIntervalCheck>, path: string): { mute?: RouteMute; issues: { path: string; message: string }[] } {
+export function compileMute(config: MuteConfig, intervals: ReadonlyMap<string, TimeIntervalCheck>, path: string): { mute?: RouteMute; quiet?: string; issues: { path: string; message: string }[] } {
   const issues: { path: string; message: string }[] = [];
   const resolve = (key: keyof MuteConfig) =>
     (config[key] ?? []).flatMap((name, i) => {
@@ -38,5 +38,6 @@ export function compileMute(config: MuteConfig, intervals: ReadonlyMap<string, T
     if (active.length > 0 && !active.some((a) => a.check(at))) return `outside active_time_intervals: ${active.map((a) => a.name).join(', ')}`;
     return undefined;
   };
-  return { mute, issues };
+  const quiet = [muting.length > 0 ? `mute_time_intervals: ${muting.map((m) => m.name).join(', ')}` : '', active.length > 0 ? `active_time_intervals: ${active.map((a) => a.name).join(', ')}` : ''].filter(Boolean).join('; ');
+  return { mute, quiet, issues };
 }

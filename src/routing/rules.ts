@@ -29,8 +29,9 @@ export interface Route {
   readonly typeFromLabel?: string;
   readonly knownTypes?: ReadonlyMap<string, string>;
   readonly continue: boolean;
-  /** Absent unless the route names time intervals (mute.ts). */
+  /** Absent unless the route names time intervals (mute.ts); `quiet` names them (check-config). */
   readonly mute?: RouteMute;
+  readonly quiet?: string;
 }
 
 /**
@@ -118,7 +119,7 @@ function compileRoute(
   path: string,
   intervals: ReadonlyMap<string, TimeIntervalCheck>,
 ): { route: Route } | { issues: RouteIssue[] } {
-  const { mute, issues } = compileMute(config, intervals, path);
+  const { mute, quiet, issues } = compileMute(config, intervals, path);
   const matchers: Matcher[] = [];
   const texts = typeof config.match === 'string' ? [config.match] : config.match;
   texts.forEach((text, j) => {
@@ -137,8 +138,8 @@ function compileRoute(
   if (issues.length > 0) return { issues };
   const route: Route =
     type !== undefined
-      ? { matchers, type, continue: config.continue, ...(mute ? { mute } : {}) }
-      : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue, ...(mute ? { mute } : {}) };
+      ? { matchers, type, continue: config.continue, ...(mute ? { mute, quiet } : {}) }
+      : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue, ...(mute ? { mute, quiet } : {}) };
   return { route };
 }
 

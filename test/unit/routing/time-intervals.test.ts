@@ -111,3 +111,25 @@ routes:
     ]);
   });
 });
+
+describe('check-config names a route\'s mute windows and whether it is muted now', () => {
+  it('prints the interval names and the state at the given instant', async () => {
+    const { summary } = await import('../../../src/cli/check-config.js');
+    const result = loadConfig({
+      env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/t' },
+      yaml: `time_intervals:
+  - name: nights
+    time_intervals: [{ times: [{ start_time: "00:00", end_time: "06:00" }] }]
+routes:
+  - match: ['severity="warning"']
+    type: monitoring
+    mute_time_intervals: [nights]
+  - type: general
+`,
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(summary(result.config, [], {}, at('2026-11-29T03:00:00Z'))).toContain('1. severity="warning" → monitoring [mute_time_intervals: nights: muted now]');
+    expect(summary(result.config, [], {}, at('2026-11-29T12:00:00Z'))).toContain('1. severity="warning" → monitoring [mute_time_intervals: nights: sending now]');
+    expect(summary(result.config, [], {}, at('2026-11-29T12:00:00Z'))).toMatch(/2\. everything → general\n/);
+  });
+});
