@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
-import { routeGroup } from '../routing/rules.js';
+import { routeGroup } from '../routing/route-group.js';
 import type { NotificationQueue } from '../store/types.js';
 import type { Intake, IntakeResult } from './intake-types.js';
 import { queueKeyFor } from './queue-key.js';

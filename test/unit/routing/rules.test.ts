@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, AlertGroup } from '../../../src/model/alert.js';
 import { BUILTIN_ALERT_TYPES } from '../../../src/model/alert-type.js';
 import { DEFAULT_ROUTES_CONFIG, defaultRoutes } from '../../../src/routing/default-routes.js';
-import { compileRoutes, routeAlert, routeConfigSchema, routeGroup, routingLabels } from '../../../src/routing/rules.js';
+import { routeGroup } from '../../../src/routing/route-group.js';
+import { compileRoutes, routeAlert, routeConfigSchema, routingLabels } from '../../../src/routing/rules.js';
 import type { Route, RouteConfigInput } from '../../../src/routing/rules.js';
 
 let seq = 0;

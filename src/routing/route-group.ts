@@ -1,0 +1,49 @@
+/**
+ * Routing a whole group: one Notification per (group, alert type), and what muted routes kept back.
+ */
+import type { Alert, AlertGroup } from '../model/alert.js';
+import { routeAlert, type OnMuted, type Route } from './rules.js';
+
+/** Alerts of one type that muted routes kept back, and why (the first reason seen). */
+export interface MutedAlerts {
+  alerts: Alert[];
+  why: string;
+}
+
+/** routeGroup's answer: what goes out, by type, and what muted routes kept back. */
+export interface Routed {
+  byType: Map<string, Alert[]>;
+  muted: Map<string, MutedAlerts>;
+}
+
+/**
+ * Splits a group by alert type: type → its alerts, in the group's order, types in order of first
+ * appearance. Each entry becomes one Notification. `at` is the instant mute windows are read at (each
+ * route's answer read once per group).
+ */
+export function routeGroup(group: AlertGroup, routes: readonly Route[], at: number): Routed {
+  const byType = new Map<string, Alert[]>();
+  const muted = new Map<string, MutedAlerts>();
+  const answers = new Map<Route, string | undefined>();
+  const isMuted = (route: Route): string | undefined => {
+    if (!answers.has(route)) answers.set(route, route.mute?.(at));
+    return answers.get(route);
+  };
+  // Without mute windows (the usual config) no closure is made per alert: this runs for every alert ingested.
+  const anyMute = routes.some((r) => r.mute !== undefined);
+  for (const alert of group.alerts) {
+    const onMuted: OnMuted | undefined = anyMute
+      ? (type, why) => {
+          const kept = muted.get(type);
+          if (!kept) muted.set(type, { alerts: [alert], why });
+          else if (!kept.alerts.includes(alert)) kept.alerts.push(alert);
+        }
+      : undefined;
+    for (const type of routeAlert(alert, group, routes, anyMute ? isMuted : undefined, onMuted)) {
+      const list = byType.get(type);
+      if (list) list.push(alert);
+      else byType.set(type, [alert]);
+    }
+  }
+  return { byType, muted };
+}
