@@ -77,7 +77,8 @@ export interface DeadLetters {
    * says what became of each: a replay that dies half way, or loses the store, loses nothing. In Redis,
    * entries held longer than {@link DEAD_LETTER_HOLD_MS} (a replay that never settled) return to the list at
    * the next `list`, `count` or `take`; in memory a replay always settles (it runs in the process that holds
-   * the store).
+   * the store). An id listed twice (one notification dead-lettered again after its ack was lost) is taken
+   * once: its other entries are dropped, or a later replay would deliver it again.
    */
   take(ids?: string[]): Promise<DeadLetter[]>;
   /** After `take`: the `queued` ids are done (no longer held), the `kept` ones go back to the list. */

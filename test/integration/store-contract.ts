@@ -246,6 +246,20 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         await store.deadLetters.settle({ queued: ['d1'] });
         expect(await store.deadLetters.take()).toEqual([letter('d1', 2000)]);
       });
+
+      // The recorder adds a dead letter, then acks its queue entry; a lost ack brings the notification back
+      // and it is dead-lettered again. Replayed, the copy left in the list would be delivered a second time.
+      it('takes an id listed twice (dead-lettered again after its ack was lost) once, and drops the other copy', async () => {
+        for (const [id, at] of [['d1', 1000], ['d2', 1001], ['d1', 1002]] as const) await store.deadLetters.add(letter(id, at));
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1', 'd2']);
+        await store.deadLetters.settle({ queued: ['d1', 'd2'] });
+        expect(await store.deadLetters.count()).toBe(0);
+        await store.deadLetters.add(letter('d3', 1003));
+        await store.deadLetters.add(letter('d3', 1004));
+        expect(await store.deadLetters.take(['d3'])).toEqual([letter('d3', 1003)]);
+        await store.deadLetters.settle({ kept: ['d3'] }); // not queued: one copy back in the list
+        expect((await store.deadLetters.list(10)).map((d) => d.id)).toEqual(['d3']);
+      });
     });
 
     describe('history', () => {

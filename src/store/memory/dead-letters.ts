@@ -20,12 +20,15 @@ export class MemoryDeadLetters implements DeadLetters {
     const wanted = ids ? new Set(ids) : undefined;
     const taken: DeadLetter[] = [];
     const left: DeadLetter[] = [];
+    const took = new Set<string>();
     for (const e of this.#entries) {
-      // An id already held stays in the list for a later replay (as in Redis).
-      if ((wanted === undefined || wanted.has(e.id)) && !this.#held.has(e.id)) {
+      if (wanted !== undefined && !wanted.has(e.id)) left.push(e);
+      else if (!this.#held.has(e.id)) {
         this.#held.set(e.id, e);
+        took.add(e.id);
         taken.push(e);
-      } else left.push(e);
+      } else if (!took.has(e.id)) left.push(e); // held by a replay under way: stays for a later one (as in Redis)
+      // else the same notification dead-lettered twice (its ack was lost): one replay of it is enough
     }
     this.#entries = left;
     return taken;

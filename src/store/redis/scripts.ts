@@ -106,8 +106,9 @@ return 0
  * each was taken (sorted set: id → ms); ARGV now, stale-before (ms), 'all' | 'ids', ids…. First returns
  * stale holds to the list (RETURN_STALE_HOLDS), then moves the wanted entries from the list to the hold, in
  * one step: two replicas replaying at once never both get the same entry, and an entry is in Redis at every
- * moment. An id already held stays in the list for a later replay. Entries without an id or a body are
- * dropped. Returns the JSON bodies, oldest first.
+ * moment. An id already held by another replay stays in the list for a later one; a second entry of an id
+ * this take holds (the notification was dead-lettered twice: its ack was lost) is dropped, or replaying it
+ * later would deliver it again. Entries without an id or a body are dropped. Returns the JSON bodies, oldest first.
  */
 const TAKE_DEAD_LETTERS = `${RETURN_STALE_HOLDS}
 local wanted = nil
@@ -116,6 +117,7 @@ if ARGV[3] == 'ids' then
   for i = 4, #ARGV do wanted[ARGV[i]] = true end
 end
 local out = {}
+local took = {}
 local from = '-'
 while true do
   local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 500)
@@ -126,11 +128,12 @@ while true do
       if fields[j] == 'id' then id = fields[j + 1] elseif fields[j] == 'd' then body = fields[j + 1] end
     end
     if wanted == nil or (id and wanted[id]) then
-      if not (id and body) then
+      if not (id and body) or took[id] then
         redis.call('XDEL', KEYS[1], entry[1])
       elseif redis.call('HSETNX', KEYS[2], id, body) == 1 then
         redis.call('ZADD', KEYS[3], ARGV[1], id)
         redis.call('XDEL', KEYS[1], entry[1])
+        took[id] = true
         out[#out + 1] = body
       end
     end
