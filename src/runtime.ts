@@ -147,7 +147,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /** Broken marks an earlier run left (Redis keeps them): cleared for webhooks Discord knows again. */
   const recheckBroken = async (): Promise<void> => {
     try {
-      const cleared = await recheckBrokenWebhooks({ config: () => config, discordSender: () => realSender, state, delivery });
+      const cleared = await recheckBrokenWebhooks({ config: () => config, discordSender: () => realSender, state });
       for (const id of cleared) logger.info({ webhook: id }, 'a webhook marked broken by an earlier run answers again: mark cleared');
     } catch (err) {
       logger.warn({ err: String(err) }, 'could not recheck webhooks marked broken (store or Discord unreachable); POST /api/validate does it later');

@@ -51,7 +51,8 @@ export class OutcomeRecorder {
     await this.#finish(item.notification, { notificationId: item.notification.id, status, at: this.deps.now(), ...rest }, { retries, lastFailureReason });
   }
 
-  async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; retries?: number; webhookId?: string; messageIds?: string[] }): Promise<void> {
+  /** `retries` and `lastFailureReason` default to what `attempts` requests ending in `reason` took. */
+  async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; retries?: number; lastFailureReason?: FailureReason; webhookId?: string; messageIds?: string[] }): Promise<void> {
     const n = item.notification;
     await this.deps.store.deadLetters.add({ id: n.id, notification: n, reason: failure.reason, error: failure.detail, webhookId: failure.webhookId, at: this.deps.now() });
     await this.deps.store.queue.ack(queueKey, [item.entryId]);
@@ -63,7 +64,7 @@ export class OutcomeRecorder {
       reason: failure.reason,
       error: failure.detail,
       at: this.deps.now(),
-    }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.attempts > 0 ? failure.reason : undefined });
+    }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.lastFailureReason ?? (failure.attempts > 0 ? failure.reason : undefined) });
   }
 
   /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */

@@ -29,7 +29,7 @@ export async function replayDeadLetters(
   try {
     for (const [i, entry] of taken.entries()) {
       const key = queueKeyFor(config, entry.notification.alertType);
-      const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
+      const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, retries: undefined, lastFailureReason: undefined, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
       if (status === 'unavailable') {
         // The store is gone: every further enqueue would wait out its command timeout (10,000 entries: hours
         // of a hanging request). The rest stay dead letters; the answer says so at once.

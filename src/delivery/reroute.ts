@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
+import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import { NO_WEBHOOK_QUEUE } from './queue-key.js';
-import { queueTarget } from './queue-target.js';
+import { queueTarget, type QueueTarget } from './queue-target.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { WebhookState } from './webhook-state.js';
 
@@ -19,33 +20,36 @@ export interface RerouterDeps {
 }
 
 /**
+ * How long the claim a move leaves in the queue it moved to lasts: longer than it takes the same entry to be
+ * rerouted again when the move's ack was lost (the batch is released at once; Redis hands an unacknowledged
+ * entry out again after its visibility timeout).
+ */
+export const MOVE_CLAIM_MS = 10 * 60_000;
+/** How long the claim of a break's notice lasts: a webhook still broken after a week gets a reminder then. */
+export const NOTICE_CLAIM_MS = 7 * 24 * 3_600_000;
+
+/**
  * Moves the work of a broken (401/403/404) webhook to the general webhook, with a line saying which
  * channel is broken, and posts a notice there once per break. When general is the same webhook, broken
  * too, or absent, the notifications go to dead letters (replayable once fixed). The work of a webhook no
  * longer configured (a reload) goes where the new config sends its types instead.
  */
 export class Rerouter {
-  readonly #noticed = new Set<string>();
   constructor(private readonly deps: RerouterDeps) {}
 
   async reroute(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
     const general = config.alertTypes.get('general')?.webhook;
-    const types = queueTarget(config, fromKey)?.alertTypes ?? [];
+    const target = queueTarget(config, fromKey);
     // No longer configured: where its work goes is the new config's say, broken or not (the operator may
     // just have replaced this deleted webhook with another).
-    if (types.length === 0) return this.#relocate(fromKey, items, config);
-    const label = types.join(', ');
+    if (!target || target.alertTypes.length === 0) return this.#relocate(fromKey, items, config);
+    const label = target.alertTypes.join(', ');
     const usable = general !== undefined && general.id !== fromKey && !(await this.deps.state.isBroken(general.id));
-    if (usable && !this.#noticed.has(fromKey)) {
-      this.#noticed.add(fromKey);
-      await this.#enqueue(general.id, this.#notice(fromKey, label));
-    }
+    if (usable) await this.#announce(general.id, fromKey, label, target);
     for (const item of items) {
-      if (usable && (await this.#enqueue(general.id, { ...item.notification, reroutedFrom: label }))) {
-        await this.deps.recorder.moved(fromKey, item);
-        continue;
-      }
-      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'broken_webhook', detail: `no usable webhook for ${label}`, attempts: item.notification.attempts, webhookId: fromKey });
+      const n = item.notification;
+      if (usable && (await this.#move(general.id, fromKey, item, { ...n, reroutedFrom: label }))) continue;
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'broken_webhook', detail: `no usable webhook for ${label}`, ...triesOf(n), webhookId: fromKey });
     }
   }
 
@@ -67,30 +71,48 @@ export class Rerouter {
       const own = config.alertTypes.get(n.alertType)?.webhook?.id;
       const general = config.alertTypes.get('general')?.webhook?.id;
       const to = (await usable(own)) ? own : (await usable(general)) ? general : undefined;
-      if (to !== undefined && (await this.#enqueue(to, n))) {
-        await this.deps.recorder.moved(fromKey, item);
+      if (to !== undefined && (await this.#move(to, fromKey, item, n))) {
         moved++;
         continue;
       }
       const detail = fromKey === NO_WEBHOOK_QUEUE ? `alert type "${n.alertType}" has no webhook and there is no general webhook` : `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`;
-      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail, attempts: n.attempts, webhookId: fromKey });
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail, ...triesOf(n), webhookId: fromKey });
     }
     if (fromKey !== NO_WEBHOOK_QUEUE) this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');
   }
 
-  /** A repaired webhook (validation or reload) may post a new notice when it breaks again. */
-  forget(webhookId: string): void {
-    this.#noticed.delete(webhookId);
+  /**
+   * Queues `n` (the notification of `item`, a `fromKey` entry) on `toKey` and acks the original; false when
+   * that queue is full. The claim, per original entry, makes a move done again a no-op: after a lost ack
+   * (the batch was released and comes back) or a store timeout that hid a done enqueue, it would otherwise
+   * be queued twice. A store error throws: the batch goes back to its queue and is rerouted later (an
+   * error is not a refusal: the notification may be in the other queue already).
+   */
+  async #move(toKey: string, fromKey: string, item: QueuedItem, n: Notification): Promise<boolean> {
+    const status = await this.deps.store.queue.enqueue(toKey, n, { key: `alertcord:moved:${fromKey}:${item.entryId}`, windowMs: MOVE_CLAIM_MS });
+    if (status === 'full') {
+      this.deps.logger.error({ queue: toKey, notification: n.id }, 'could not reroute: the queue is full');
+      return false;
+    }
+    if (status === 'queued') this.deps.onQueued?.(toKey);
+    await this.deps.recorder.moved(fromKey, item);
+    return true;
   }
 
-  async #enqueue(queueKey: string, n: Notification): Promise<boolean> {
-    const status = await this.deps.store.queue.enqueue(queueKey, n).catch(() => 'full' as const);
-    if (status === 'queued') this.deps.onQueued?.(queueKey);
-    else this.deps.logger.error({ queue: queueKey, notification: n.id }, 'could not reroute: general queue full or store down');
-    return status === 'queued';
+  /**
+   * Queues the notice of this break of `fromKey` on general's queue, once: the claim names the break by when
+   * it began, so another replica rerouting the same webhook, or the next run (Redis keeps the mark), does
+   * not post it again, and a webhook that was fixed and breaks again gets a new one.
+   */
+  async #announce(generalKey: string, fromKey: string, label: string, target: QueueTarget): Promise<void> {
+    const since = (await this.deps.state.status(fromKey, target.limits, this.deps.now())).broken?.since;
+    if (since === undefined) return; // cleared meanwhile: it works again, nothing to announce
+    const key = `alertcord:broken:${fromKey}:${since}`;
+    const status = await this.deps.store.queue.enqueue(generalKey, this.#notice(fromKey, label, key), { key, windowMs: NOTICE_CLAIM_MS });
+    if (status === 'queued') this.deps.onQueued?.(generalKey);
   }
 
-  #notice(webhookId: string, label: string): Notification {
+  #notice(webhookId: string, label: string, dedupeKey: string): Notification {
     const now = this.deps.now();
     const id = randomUUID();
     return {
@@ -99,7 +121,7 @@ export class Rerouter {
       source: 'alertcord',
       status: 'firing',
       truncatedAlerts: 0,
-      dedupeKey: `alertcord:broken:${webhookId}:${now}`,
+      dedupeKey,
       receivedAt: now,
       attempts: 0,
       alerts: [{
@@ -117,4 +139,9 @@ export class Rerouter {
       }],
     };
   }
+}
+
+/** What a notification took before (requests to its broken webhook), for the history of its dead letter. */
+function triesOf(n: Notification): { attempts: number; retries: number; lastFailureReason?: FailureReason } {
+  return { attempts: n.attempts, retries: n.retries ?? 0, lastFailureReason: n.lastFailureReason };
 }

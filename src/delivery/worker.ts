@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import { BatchLease } from './batch-lease.js';
@@ -11,6 +10,7 @@ import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
+import { startOf, withTries, type SentSoFar } from './sent-so-far.js';
 import type { WebhookState } from './webhook-state.js';
 
 /** Notifications read per batch: enough to pack a storm into full messages, few enough to stay responsive. */
@@ -19,19 +19,6 @@ export const READ_BATCH = 100;
 export const GATHER_POLL_MS = 100;
 /** How long one blocking read waits for work before looping (to notice stop). */
 export const READ_BLOCK_MS = 1_000;
-
-/** What the messages of one notification posted so far took (a split notification has several). */
-interface SentSoFar {
-  messageIds: string[];
-  attempts: number;
-  ms: number;
-  retries: number;
-  lastFailure?: FailureReason;
-  /** Alerts shown so far by packed messages (a notification split across them shows its alerts in order). */
-  alertsShown: number;
-  /** Forum channels: the post its last message opened or went into, which its rest continues. */
-  post?: string;
-}
 
 export interface WorkerDeps {
   config: () => Config;
@@ -196,7 +183,7 @@ export class WebhookWorker {
         const status = this.deps.config().discord.dryRunReason ? 'dry_run' : 'sent';
         const done: string[] = [];
         for (const id of ids) {
-          const acc = sentIds.get(id) ?? { messageIds: [], attempts: 0, ms: 0, retries: 0, alertsShown: 0 };
+          const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);
           if (outcome.messageId) acc.messageIds.push(outcome.messageId);
           acc.attempts += outcome.attempts;
           acc.ms += outcome.responseTimeMs;
@@ -223,7 +210,10 @@ export class WebhookWorker {
       if (outcome.kind === 'aborted' || outcome.kind === 'unconfigured') break;
       this.#lease.dropTaken(byId); // the send may have taken long: what another consumer took meanwhile is not settled here
       if (outcome.kind === 'broken') {
-        await this.deps.rerouter.reroute(this.queueKey, [...byId.values()], config);
+        // What was tried here goes along: wherever they end, their history counts these requests too.
+        const tried = new Set(ids);
+        const moving = [...byId.values()].map((item) => withTries(item, sentIds.get(item.notification.id), tried.has(item.notification.id) ? outcome : undefined));
+        await this.deps.rerouter.reroute(this.queueKey, moving, config);
         return;
       }
       await this.#settleFailure(outcome, ids, byId, target, config, signal, sentIds);
@@ -259,12 +249,12 @@ export class WebhookWorker {
         byId.delete(id);
         // A notification whose first alerts went out in earlier packed messages sends the rest only (its
         // history keeps the whole notification), without pinging: the message it started in already did.
-        const before = sentIds.get(id);
-        const shown = before?.alertsShown ?? 0;
+        const before = sentIds.get(id) ?? startOf(item.notification);
+        const shown = before.alertsShown;
         const alerts = item.notification.alerts;
         const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown), mentions: {} } : item.notification;
         // Its history names the messages already posted and counts them and the refused request.
-        const took: SentSoFar = { messageIds: [...(before?.messageIds ?? [])], attempts: (before?.attempts ?? 0) + outcome.attempts, ms: before?.ms ?? 0, retries: (before?.retries ?? 0) + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
+        const took: SentSoFar = { messageIds: [...before.messageIds], attempts: before.attempts + outcome.attempts, ms: before.ms, retries: before.retries + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
         // Planned alone as any batch of one is: a big group packed, not dozens of full messages (rate budget).
         const plans = await this.#plan(config, [{ ...item, notification: rest }], MAX_FULL_MESSAGES_PER_BATCH, target);
         // In a forum, the rest goes on in the post its first alerts opened, not in a post of its own.
@@ -279,13 +269,13 @@ export class WebhookWorker {
       byId.delete(id);
       // A split notification may have had messages posted before this one failed: they are in the channel,
       // so its history names them and counts their attempts and retries too.
-      const before = sentIds.get(id);
+      const before = sentIds.get(id) ?? startOf(item.notification);
       await this.deps.recorder.deadLetter(this.queueKey, item, {
         reason: outcome.reason,
         detail: outcome.detail,
-        attempts: outcome.attempts + (before?.attempts ?? 0),
-        retries: outcome.retries + (before?.retries ?? 0),
-        messageIds: before ? [...before.messageIds] : [],
+        attempts: outcome.attempts + before.attempts,
+        retries: outcome.retries + before.retries,
+        messageIds: [...before.messageIds],
         webhookId: target.webhook.id,
       });
     }

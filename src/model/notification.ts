@@ -1,5 +1,6 @@
 import type { Alert, AlertStatus, SourceName } from './alert.js';
 import type { AlertType } from './alert-type.js';
+import type { FailureReason } from './outcome.js';
 
 /**
  * The alerts of one inbound group routed to one alert type: the unit that is deduplicated,
@@ -18,8 +19,16 @@ export interface Notification {
   dedupeKey: string;
   /** Epoch ms when intake accepted it. */
   receivedAt: number;
-  /** Delivery attempts so far (retries + 1 once sent). */
+  /**
+   * Requests made for it before it reached the queue it is in: those to a webhook that then answered
+   * 401/403/404 and had it rerouted (0 when queued by intake or a replay). Its history counts them, with
+   * `retries` and `lastFailureReason`, in the outcome it finally reaches.
+   */
   attempts: number;
+  /** Backoff re-sends among those earlier `attempts` (absent: none). */
+  retries?: number;
+  /** Why the last of those earlier attempts failed. */
+  lastFailureReason?: FailureReason;
   /** Pings asked for by the sender (library `mentions`); otherwise the alert type's configured ones. */
   mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
   /** Set when this notification was rerouted from a broken webhook (which channel is broken). */

@@ -17,7 +17,7 @@ export interface ReloadDeps {
   /** Puts the new config in force (routes, types, webhooks …) for intake, workers and the admin API. */
   swap: (next: Config) => void;
   state: WebhookState;
-  delivery: Pick<Delivery, 'ensureWorker' | 'start' | 'rerouter'>;
+  delivery: Pick<Delivery, 'ensureWorker' | 'start'>;
   logger: Logger;
   /** Counts each reload by result (`alertcord_config_reloads_total{result}`). */
   onResult?: (result: 'ok' | 'failed') => void;
@@ -64,10 +64,7 @@ export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<R
   deps.swap(next);
   // A new URL, or a webhook (re)added, starts unmarked: a mark left from before (removed in an earlier reload,
   // or by an earlier run) is about another URL, or one the operator just vouched for; a 401/403/404 marks it again.
-  for (const id of [...changed, ...added]) {
-    await deps.state.clearBroken(id).catch(() => undefined);
-    deps.delivery.rerouter.forget(id);
-  }
+  for (const id of [...changed, ...added]) await deps.state.clearBroken(id).catch(() => undefined);
   for (const id of added) deps.delivery.ensureWorker(id);
   // Queues left without a webhook need a worker to move their work; the store knows every queue.
   await deps.delivery.start().catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'config reload: could not list queues (store unreachable)'));

@@ -41,7 +41,7 @@ export async function recheckBrokenWebhooks(runtime: WebhookChecker): Promise<st
   return cleared;
 }
 
-type WebhookChecker = Pick<Runtime, 'config' | 'discordSender' | 'state' | 'delivery'>;
+type WebhookChecker = Pick<Runtime, 'config' | 'discordSender' | 'state'>;
 type Webhook = NonNullable<AlertTypeConfig['webhook']>;
 
 /** Each configured webhook once, with the alert types posting through it (types without one fall back to general's). */
@@ -61,7 +61,6 @@ async function checkWebhook(runtime: WebhookChecker, id: string, webhook: Webhoo
   const found = await lookupWebhook(runtime.discordSender(), webhook);
   if (found.ok) {
     await runtime.state.clearBroken(id);
-    runtime.delivery.rerouter.forget(id);
   } else if (found.broken) {
     await runtime.state.markBroken(id, found.detail, Date.now());
   }

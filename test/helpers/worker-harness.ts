@@ -23,8 +23,8 @@ export function workerNotification(id: string, alerts = 1): Notification {
   };
 }
 
-/** Discord's answer to the n-th post (1-based); a promise to answer late. */
-export type Answer = (message: DiscordMessage, n: number) => RawResponse | Promise<RawResponse>;
+/** Discord's answer to the n-th post (1-based) to the webhook `webhookId`; a promise to answer late. */
+export type Answer = (message: DiscordMessage, n: number, webhookId: string) => RawResponse | Promise<RawResponse>;
 
 export const okAnswer = (n: number): RawResponse => ({ status: 200, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }, body: { id: `m${n}`, channel_id: 'c' }, elapsedMs: 1 });
 
@@ -33,21 +33,24 @@ export const invalidBodyAnswer: RawResponse = { status: 400, headers: {}, body: 
 /**
  * One real WebhookWorker for the general webhook over the memory store, a virtual clock and a sender that
  * records every post and answers through `answer`. No free slot is assumed unless the state says so, so a
- * batch of several notifications is packed. `yaml`: config on top of the general webhook (a forum's
- * `thread_name` …); `threads[i]` is the `thread_id` post i was sent into.
+ * batch of several notifications is packed. `env` adds settings (another type's webhook, for a reroute),
+ * `yaml` config (a forum's `thread_name` …); `threads[i]` is the `thread_id` post i was sent into.
  */
-export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?: () => void, yaml = '') {
-  const config: Config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' }, yaml }).config;
+export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?: () => void, env: Record<string, string> = {}, yaml = '') {
+  const config: Config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token', ...env }, yaml }).config;
   const clock = virtualClock();
   const store = createMemoryStore({ queueSize: 1000, historyMaxEntries: 1000, historyRetentionMs: 86_400_000_000, now: clock.now });
   const state = new MemoryWebhookState();
   const posts: DiscordMessage[] = [];
   const threads: (string | undefined)[] = [];
+  /** The webhook id of each post, in order (parallel to `posts`). */
+  const postedTo: string[] = [];
   const sender: DiscordSender = {
-    async post(_w, message, options) {
+    async post(w, message, options) {
       posts.push(message);
       threads.push(options?.threadId);
-      return answer(message, posts.length);
+      postedTo.push(w.id);
+      return answer(message, posts.length, w.id);
     },
     async get() {
       return okAnswer(0);
@@ -55,7 +58,9 @@ export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?:
   };
   const logger = pino({ level: 'silent' });
   const recorder = new OutcomeRecorder({ store, now: clock.now, observe, logger });
-  const rerouter = new Rerouter({ store, state, recorder, logger, now: clock.now });
+  /** A rerouter over this harness's store and state (a second one stands for another replica, or a restart). */
+  const rerouterFor = () => new Rerouter({ store, state, recorder, logger, now: clock.now });
+  const rerouter = rerouterFor();
   const queueKey = config.alertTypes.get('general')!.webhook!.id;
   /** A worker for any queue key (one no webhook is configured for, too). */
   const workerFor = (key: string) => new WebhookWorker(key, { config: () => config, store, state, sender: () => sender, recorder, rerouter, clock, random: () => 0.5, logger });
@@ -68,5 +73,5 @@ export function workerHarness(answer: Answer = (_m, n) => okAnswer(n), observe?:
   /** How many posts carry `text` (JSON-encoded, as in the message). */
   const postsWith = (text: string) => posts.filter((m) => JSON.stringify(m).includes(text)).length;
   const deadLetterIds = async () => (await store.deadLetters.list(100)).map((d) => d.id).sort();
-  return { config, clock, store, state, posts, threads, worker, workerFor, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
+  return { config, clock, store, state, posts, threads, postedTo, rerouterFor, worker, workerFor, queueKey, recorder, deliverBatch, postsWith, deadLetterIds };
 }

@@ -15,16 +15,27 @@ describe('replaying dead letters (memory store)', () => {
   it("queues each on its type's current webhook, without the reroute note of its earlier detour, and wakes that queue's worker", async () => {
     const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000 });
     // An error alert that went to general while error's webhook was broken, and died there.
-    const detoured = { ...workerNotification('e1'), alertType: 'error', reroutedFrom: 'error' };
+    const detoured = { ...workerNotification('e1'), alertType: 'error', reroutedFrom: 'error', attempts: 1, retries: 0, lastFailureReason: 'broken_webhook' as const };
     await store.deadLetters.add({ id: 'e1', notification: detoured, reason: 'broken_webhook', error: 'no usable webhook for error', webhookId: '1', at: 1 });
     const woken: string[] = [];
     expect(await replayDeadLetters(store, config, undefined, (key) => woken.push(key))).toEqual({ replayed: ['e1'], failed: [] });
     const [item] = await store.queue.read('2', 10, 0); // error's own webhook, fixed now
     expect(item?.notification.id).toBe('e1');
     expect(item?.notification.reroutedFrom).toBeUndefined();
-    expect(item?.notification.attempts).toBe(0);
+    expect(item?.notification.attempts).toBe(0); // its history counts from here again, as the README says
+    expect(item?.notification.lastFailureReason).toBeUndefined();
     expect(await store.queue.depth('1')).toBe(0);
     expect(woken).toEqual(['2']);
     expect(await store.deadLetters.list(10)).toEqual([]);
+  });
+
+  // A dead letter is added before its queue entry is acked; should the ack fail (a store timeout), the batch
+  // goes back to the queue and the notification is dead-lettered again: two entries, one notification.
+  it('queues a notification dead-lettered twice (its ack lost the first time) once, and settles both entries', async () => {
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000 });
+    for (const at of [1, 2]) await store.deadLetters.add({ id: 'g1', notification: workerNotification('g1'), reason: 'broken_webhook', error: 'no usable webhook for general', webhookId: '1', at });
+    expect(await replayDeadLetters(store, config, undefined, () => undefined)).toEqual({ replayed: ['g1'], failed: [] });
+    expect((await store.queue.read('1', 10, 0)).map((i) => i.notification.id)).toEqual(['g1']);
+    expect(await store.deadLetters.count()).toBe(0);
   });
 });

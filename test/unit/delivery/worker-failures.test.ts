@@ -95,7 +95,7 @@ describe('worker: a failed packed message and the messages planned after it', ()
   it('in a forum, the rest of a split notification resent after a 400 goes on in the post its first alerts opened', async () => {
     // Discord answers a thread_name post with the new thread as its channel; the second message is refused once.
     const answer: Answer = (m, n) => (n === 2 ? invalidBodyAnswer : { ...okAnswer(n), body: { id: `m${n}`, channel_id: m.thread_name !== undefined ? `post-${n}` : 'c' } });
-    const h = workerHarness(answer, undefined, 'alert_types:\n  general:\n    thread_name: Alerts\n');
+    const h = workerHarness(answer, undefined, {}, 'alert_types:\n  general:\n    thread_name: Alerts\n');
     await h.deliverBatch(...batch());
     const restOfB = h.posts.findIndex((m, i) => i > 1 && JSON.stringify(m).includes('b-host-119-'));
     expect(restOfB).toBeGreaterThan(1);
