@@ -44,9 +44,10 @@ export interface DeliveryResult {
    * sent: Discord stored it. queued: accepted, delivery pending (`enqueue`). failed: refused for good or out
    * of retries (it is in dead letters). rate_limited: the queue is full (backpressure) or the store cannot be
    * reached; try again later.
-   * dry_run: rendered and logged, not sent.
+   * dry_run: rendered and logged, not sent. muted: accepted, and not sent because the route it matched is
+   * muted now (`mute_time_intervals` / `active_time_intervals`, README "Mute windows").
    */
-  status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run';
+  status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run' | 'muted';
   notificationId?: string;
   messageId?: string;
   attempts: number;

@@ -154,6 +154,8 @@ export class DiscordNotificationService {
     if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
     // An alert type that is not configured (a typo in plain JavaScript) is routed as if unnamed: said, not hidden.
     const warnings = result.warnings ? { warnings: result.warnings } : {};
+    // Muted by its route, nothing was queued: "queued" would promise a message that will not come.
+    if (result.notifications.length === 0 && result.muted > 0) return { ids: [], result: { success: true, status: 'muted', attempts: 0, ...warnings } };
     return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
   }
 }

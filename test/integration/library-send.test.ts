@@ -34,6 +34,25 @@ describe('DiscordNotificationService.send and close', () => {
   }, 15_000);
 });
 
+describe('a send whose route is muted now', () => {
+  it('send() and enqueue() answer muted (not queued: nothing will be posted), and nothing reaches Discord', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'time_intervals:\n  - name: always\n    time_intervals: [{ times: [{ start_time: "00:00", end_time: "24:00" }] }]\nroutes:\n  - match: [\'severity="info"\']\n    type: general\n    mute_time_intervals: [always]\n  - type: general\n',
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      expect(await service.send({ alertType: 'general', title: 'quiet', message: 'm', severity: 'info' })).toEqual({ success: true, status: 'muted', attempts: 0 });
+      expect(await service.enqueue({ alertType: 'general', title: 'quiet too', message: 'm', severity: 'info' })).toMatchObject({ status: 'muted' });
+      expect(await service.send({ alertType: 'general', title: 'loud', message: 'm', severity: 'critical' })).toMatchObject({ success: true, status: 'sent' });
+      expect(fake.messages.map((m) => JSON.stringify(m.body)).join()).not.toContain('quiet');
+    } finally {
+      await service.close();
+    }
+  }, 15_000);
+});
+
 describe('a closed service', () => {
   it('refuses send() and enqueue() instead of queuing what nobody will deliver, is not healthy, and closes once', async () => {
     fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
