@@ -98,9 +98,29 @@ export function truncateStart(s: string, max: number): string {
 const GRAPHEME_WINDOW = 32;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** True when a regional indicator (U+1F1E6..U+1F1FF, one letter of a flag) starts at unit index `i`. */
+function isRegionalIndicator(s: string, i: number): boolean {
+  const low = s.charCodeAt(i + 1);
+  return s.charCodeAt(i) === 0xd83c && low >= 0xdde6 && low <= 0xddff;
+}
+
+/**
+ * Where the window looking at unit index `at` starts. Regional indicators pair into flags counting from the
+ * start of their run, so a window starting on the second letter of a flag would pair every flag after it
+ * shifted by one and cut one in half: inside a row of flags, the window starts on a flag's first letter.
+ */
+function windowStart(s: string, at: number): number {
+  let from = Math.max(0, at - GRAPHEME_WINDOW);
+  if (from > 0 && (s.charCodeAt(from) & 0xfc00) === 0xdc00) from--; // never on a surrogate pair's second half
+  if (!isRegionalIndicator(s, from)) return from;
+  let run = from;
+  while (run >= 2 && isRegionalIndicator(s, run - 2)) run -= 2;
+  return from - ((from - run) % 4); // a flag is two indicators, four UTF-16 units
+}
+
 /** Boundaries of the grapheme clusters around unit index `at`, looked at through a window of text. */
 function boundariesAround(s: string, at: number): { start: number; end: number } | undefined {
-  const from = Math.max(0, at - GRAPHEME_WINDOW);
+  const from = windowStart(s, at);
   const segment = graphemes.segment(s.slice(from, at + GRAPHEME_WINDOW)).containing(at - from);
   if (!segment) return undefined;
   const start = from + segment.index;

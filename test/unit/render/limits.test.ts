@@ -35,6 +35,18 @@ describe('limits', () => {
     expect(truncateStart('abc🇫🇷de', 4)).toBe('…de');
   });
 
+  it('never cuts a flag in half deep inside a row of flags (regional indicators pair from the row start)', () => {
+    const flags = '🇫🇷🇩🇪🇯🇵🇧🇷'.repeat(10); // 40 flags, 80 regional indicators
+    const wholeFlags = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].every((g) => codePointLength(g.segment) === 2);
+    for (const max of [20, 22, 40, 61]) {
+      const head = truncate(flags, max);
+      expect(head.endsWith('…')).toBe(true);
+      expect(wholeFlags(head.slice(0, -1)), `truncate ${max}`).toBe(true);
+      const tail = truncateStart(flags, max);
+      expect(wholeFlags(tail.slice(1)), `truncateStart ${max}`).toBe(true);
+    }
+  });
+
   it('cuts a cluster longer than a few emoji at a code point (Zalgo text stays close to the limit)', () => {
     const zalgo = `a${'e'}${'\u0301'.repeat(200)}b`;
     const cut = truncate(zalgo, 50);
