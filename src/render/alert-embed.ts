@@ -9,6 +9,7 @@ import {
 } from './format.js';
 import { MAX_DESCRIPTION, MAX_FIELDS, MAX_TITLE, codePointLength } from './limits.js';
 import type { RenderOptions } from './render-options.js';
+import { noFrame, type EmbedFrame } from './templates.js';
 
 /** What one alert's embed needs from the render options. */
 export type AlertEmbedOptions = Pick<RenderOptions, 'alertType' | 'color' | 'now'>;
@@ -42,11 +43,12 @@ export function alertEmbedFields(alert: Alert): DiscordEmbedField[] {
  * One alert as one embed within every limit: status-marked title, escaped message as description,
  * severity, duration, key labels, fields, links, presentation hints (url, author, thumbnail, image,
  * footer), the type colour (green when resolved) and its time in UTC. An alert carrying seed template
- * data renders through its type's template instead (`renderTemplate`).
+ * data renders through its type's template instead (`renderTemplate`). `frame` adds what the caller puts
+ * around the alert (a notification's notes) before the limits are enforced (see EmbedFrame).
  */
-export function renderAlertEmbed(alert: Alert, opts: AlertEmbedOptions): DiscordEmbed {
+export function renderAlertEmbed(alert: Alert, opts: AlertEmbedOptions, frame: EmbedFrame = noFrame): DiscordEmbed {
   if (alert.presentation?.template) {
-    return renderTemplate(alert, opts.alertType, { color: opts.color, ...(opts.now ? { now: opts.now } : {}) });
+    return renderTemplate(alert, opts.alertType, { color: opts.color, frame, ...(opts.now ? { now: opts.now } : {}) });
   }
   const p = alert.presentation ?? {};
   const e: DiscordEmbed = {
@@ -68,5 +70,5 @@ export function renderAlertEmbed(alert: Alert, opts: AlertEmbedOptions): Discord
   }
   if (p.thumbnailUrl !== undefined) e.thumbnail = { url: p.thumbnailUrl };
   if (p.imageUrl !== undefined) e.image = { url: p.imageUrl };
-  return finishEmbed(e);
+  return finishEmbed(frame(e));
 }

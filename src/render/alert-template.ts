@@ -2,11 +2,10 @@ import type { Alert } from '../model/alert.js';
 import { colorForType, statusColor } from './colors.js';
 import type { DiscordEmbed } from './discord-message.js';
 import { plainText } from './escape.js';
-import { finishEmbed } from './fit.js';
 import { alertFields, alertTimestamp, linksField, statusMarker } from './format.js';
 import type { Track } from './template-types.js';
 import {
-  criticalEmbed, errorEmbed, generalEmbed, monitoringEmbed, securityEmbed, tracklistEmbed,
+  criticalEmbed, errorEmbed, generalEmbed, monitoringEmbed, noFrame, securityEmbed, tracklistEmbed, type EmbedFrame,
 } from './templates.js';
 
 /** Template keys renderTemplate knows; anything else renders as `general`. */
@@ -18,6 +17,8 @@ export interface RenderTemplateOptions {
   color?: number;
   /** Clock for alerts without times. */
   now?: () => number;
+  /** What the caller adds around the alert's embed (a notification's notes), before the template fits it. */
+  frame?: EmbedFrame;
 }
 
 /** Own value of the first key present (snake_case or camelCase), so `__proto__` and friends are just names. */
@@ -45,18 +46,18 @@ export function parseTracks(raw: string | undefined): Track[] {
   return raw.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((title) => ({ title }));
 }
 
-function templateBody(alert: Alert, key: string): DiscordEmbed {
+function templateBody(alert: Alert, key: string, frame: EmbedFrame): DiscordEmbed {
   const t = alert.presentation?.template ?? {};
   switch (key) {
     case 'error':
-      return errorEmbed({ title: alert.title, errorMessage: alert.message, ...opt('traceback', pick(t, 'traceback', 'stack', 'stacktrace')) });
+      return errorEmbed({ title: alert.title, errorMessage: alert.message, ...opt('traceback', pick(t, 'traceback', 'stack', 'stacktrace')) }, frame);
     case 'critical':
       return criticalEmbed({
         title: alert.title, message: alert.message,
         ...opt('impact', pick(t, 'impact')), ...opt('actionRequired', pick(t, 'action_required', 'actionRequired', 'action')),
-      });
+      }, frame);
     case 'tracklist':
-      return tracklistEmbed({ title: alert.title, tracks: parseTracks(pick(t, 'tracks')), ...opt('description', alert.message || undefined) });
+      return tracklistEmbed({ title: alert.title, tracks: parseTracks(pick(t, 'tracks')), ...opt('description', alert.message || undefined) }, frame);
     case 'monitoring':
       return monitoringEmbed({
         title: alert.title,
@@ -65,14 +66,14 @@ function templateBody(alert: Alert, key: string): DiscordEmbed {
         threshold: pick(t, 'threshold') ?? '?',
         status: pick(t, 'status') ?? alert.status,
         ...opt('unit', pick(t, 'unit')),
-      });
+      }, frame);
     case 'security':
       return securityEmbed({
         title: alert.title, event: pick(t, 'event') ?? alert.message, severity: pick(t, 'severity') ?? alert.severity,
         ...opt('source', pick(t, 'source')), ...opt('details', pick(t, 'details')),
-      });
+      }, frame);
     default:
-      return generalEmbed({ title: alert.title, message: alert.message });
+      return generalEmbed({ title: alert.title, message: alert.message }, frame);
   }
 }
 
@@ -87,7 +88,14 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
  * marked "✅ RESOLVED", a test one "[TEST]".
  */
 export function renderTemplate(alert: Alert, typeKey: string, options: RenderTemplateOptions = {}): DiscordEmbed {
-  const e: DiscordEmbed = { ...templateBody(alert, typeKey) };
+  // The template fits its body around this frame (see EmbedFrame), so the alert's own parts never cut it.
+  const outer = options.frame ?? noFrame;
+  return templateBody(alert, typeKey, (body) => outer(framed(body, alert, typeKey, options)));
+}
+
+/** The template's embed with the alert's status marker, colour, fields, links, presentation hints and time. */
+function framed(body: DiscordEmbed, alert: Alert, typeKey: string, options: RenderTemplateOptions): DiscordEmbed {
+  const e: DiscordEmbed = { ...body };
   const p = alert.presentation ?? {};
   if (alert.status === 'resolved' || alert.isTest === true || alert.stateNote) {
     e.title = `${statusMarker(alert)}: ${e.title ?? ''}`;
@@ -104,5 +112,5 @@ export function renderTemplate(alert: Alert, typeKey: string, options: RenderTem
   if (p.footer !== undefined) e.footer = { text: plainText(p.footer) };
   const ts = alertTimestamp(alert, options.now);
   if (ts !== undefined) e.timestamp = ts;
-  return finishEmbed(e);
+  return e;
 }

@@ -11,6 +11,7 @@ import { messageIdentity } from './identity.js';
 import { MAX_CONTENT, codePointLength } from './limits.js';
 import { buildPing, noMentions } from './mentions.js';
 import type { MentionOptions, RenderOptions } from './render-options.js';
+import { noFrame, type EmbedFrame } from './templates.js';
 
 /** "**3 firing** — critical": the plain summary next to a ping (counts and severity only, no alert text). */
 export function pingSummary(n: Pick<Notification, 'alerts'>): string {
@@ -24,34 +25,31 @@ export function mentionsFor(n: Pick<Notification, 'status'>, mentions: MentionOp
   return n.status === 'firing' ? mentions : undefined;
 }
 
-function placeholderEmbed(n: Notification, opts: RenderOptions): DiscordEmbed {
+function placeholderEmbed(n: Notification, opts: RenderOptions, frame: EmbedFrame): DiscordEmbed {
   const marker = n.status === 'firing' ? FIRING_MARKER : RESOLVED_MARKER;
-  return finishEmbed({
+  return finishEmbed(frame({
     title: `${marker}: ${escapeText(opts.alertType)}`,
     description: 'No alerts in this notification.',
     color: statusColor(n.status, opts.color),
-  });
+  }));
 }
 
 /**
- * The notification's notes on its embeds: the rerouted line first in the first embed's description,
- * "+N alerts not sent by …" first in the last embed's footer. Re-finished so limits still hold.
+ * The notification's notes for its embed at `index` of `count`: the rerouted line first in the first
+ * embed's description, "+N alerts not sent by …" first in the last embed's footer. A frame, so each embed
+ * is fitted with its note in it: a note put on a finished embed made the cut take the embed's end (an
+ * error template's traceback line and closing fence).
  */
-export function withNotes(embeds: DiscordEmbed[], n: Pick<Notification, 'reroutedFrom' | 'truncatedAlerts' | 'source'>): DiscordEmbed[] {
-  const out = [...embeds];
-  const first = out[0];
-  if (n.reroutedFrom && first) {
-    const rest = first.description ? `\n\n${first.description}` : '';
-    out[0] = finishEmbed({ ...first, description: `${reroutedNote(n.reroutedFrom)}${rest}` });
-  }
-  const lastIndex = out.length - 1;
-  const last = out[lastIndex];
-  if (n.truncatedAlerts > 0 && last) {
-    const note = truncatedNote(n.truncatedAlerts, n.source);
-    const text = last.footer?.text ? `${note} · ${last.footer.text}` : note;
-    out[lastIndex] = finishEmbed({ ...last, footer: { ...last.footer, text } });
-  }
-  return out;
+export function notesFrame(n: Pick<Notification, 'reroutedFrom' | 'truncatedAlerts' | 'source'>, index: number, count: number): EmbedFrame {
+  const rerouted = index === 0 && n.reroutedFrom ? reroutedNote(n.reroutedFrom) : undefined;
+  const truncated = index === count - 1 && n.truncatedAlerts > 0 ? truncatedNote(n.truncatedAlerts, n.source) : undefined;
+  if (rerouted === undefined && truncated === undefined) return noFrame;
+  return (e) => {
+    const out = { ...e };
+    if (rerouted !== undefined) out.description = e.description ? `${rerouted}\n\n${e.description}` : rerouted;
+    if (truncated !== undefined) out.footer = { ...e.footer, text: e.footer?.text ? `${truncated} · ${e.footer.text}` : truncated };
+    return out;
+  };
 }
 
 /** "(part 2/3)" when a notification needs several messages, else ''. */
@@ -69,8 +67,9 @@ function partLabel(index: number, total: number): string {
  * opened (delivery/forum-post.ts).
  */
 export function renderNotification(n: Notification, opts: RenderOptions): DiscordMessage[] {
-  const rendered = n.alerts.map((a) => renderAlertEmbed(withSilenceLink(a, n), opts));
-  const embeds = withNotes(rendered.length > 0 ? rendered : [placeholderEmbed(n, opts)], n);
+  const embeds = n.alerts.length === 0
+    ? [placeholderEmbed(n, opts, notesFrame(n, 0, 1))]
+    : n.alerts.map((a, i, all) => renderAlertEmbed(withSilenceLink(a, n), opts, notesFrame(n, i, all.length)));
   const groups = packEmbeds(embeds);
   const identity = messageIdentity(opts);
   return groups.map((group, i): DiscordMessage => {

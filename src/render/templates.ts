@@ -20,6 +20,23 @@ import { isoTimestamp } from './time.js';
  * every embed ends in `finishEmbed`, the one place limits are enforced.
  */
 
+/**
+ * What a caller adds around a template's body (an alert's status marker, its own fields and links, its
+ * footer, a notification's notes …). A template applies it BEFORE it fits its body to the 6000 total: added
+ * afterwards, the final cut would take the body's end (the traceback's last lines and its closing fence,
+ * the "+N more tracks" line). A description the frame gives leads the template's own.
+ */
+export type EmbedFrame = (e: DiscordEmbed) => DiscordEmbed;
+
+/** No frame. */
+export const noFrame: EmbedFrame = (e) => e;
+
+/** The framed embed without its description, and that description: the lead paragraph ('' when none). */
+function framedWithLead(framing: DiscordEmbed, frame: EmbedFrame): { e: DiscordEmbed; lead: string } {
+  const { description, ...e } = frame(framing);
+  return { e, lead: description ?? '' };
+}
+
 /** Short values sit side by side; long ones get a full row. */
 const INLINE_MAX = 40;
 
@@ -40,11 +57,12 @@ export function recordFields(record: Record<string, string> | undefined): Discor
 }
 
 /** Error: orange; message, then the traceback's END in a code block the traceback cannot close. */
-export function errorEmbed(d: ErrorTemplateData): DiscordEmbed {
-  const e = base(d, `❌ ${escapeText(d.title ?? 'Error', MAX_TITLE)}`, COLOR_ERROR);
+export function errorEmbed(d: ErrorTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
+  const framing = base(d, `❌ ${escapeText(d.title ?? 'Error', MAX_TITLE)}`, COLOR_ERROR);
   const fields = recordFields(d.errorDetails);
-  if (fields.length > 0) e.fields = fields;
-  const message = escapeText(d.errorMessage, MAX_DESCRIPTION);
+  if (fields.length > 0) framing.fields = fields;
+  const { e, lead } = framedWithLead(framing, frame);
+  const message = (lead ? `${lead}\n\n` : '') + escapeText(d.errorMessage, MAX_DESCRIPTION);
   if (!d.traceback) return finishEmbed({ ...e, description: message });
   const head = `${truncate(message, MAX_DESCRIPTION / 2)}\n\n**Traceback**\n`;
   // Long details fitted first could take the whole 6000 and the traceback vanished without a mark: they
@@ -57,14 +75,14 @@ export function errorEmbed(d: ErrorTemplateData): DiscordEmbed {
 }
 
 /** Critical: red, with impact and action required. */
-export function criticalEmbed(d: CriticalTemplateData): DiscordEmbed {
+export function criticalEmbed(d: CriticalTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
   const e = base(d, `🚨 ${escapeText(d.title, MAX_TITLE)}`, COLOR_CRITICAL);
   e.description = escapeText(d.message, MAX_DESCRIPTION);
   const fields: DiscordEmbedField[] = [];
   if (d.impact) fields.push({ name: 'Impact', value: escapeText(d.impact, MAX_FIELD_VALUE) });
   if (d.actionRequired) fields.push({ name: 'Action required', value: escapeText(d.actionRequired, MAX_FIELD_VALUE) });
   if (fields.length > 0) e.fields = fields;
-  return finishEmbed(e);
+  return finishEmbed(frame(e));
 }
 
 function trackLine(t: Track, i: number): string {
@@ -74,13 +92,15 @@ function trackLine(t: Track, i: number): string {
 }
 
 /** Tracklist: teal; a numbered list of whole lines while they fit, then "+N more tracks". */
-export function tracklistEmbed(d: TracklistTemplateData): DiscordEmbed {
-  const e = base(d, `🎵 ${escapeText(d.title ?? 'Tracklist', MAX_TITLE)}`, COLOR_TRACKLIST);
-  if (d.url !== undefined) e.url = d.url;
-  // The list must fit beside the title and footer (6000 in all), or finishEmbed would cut its last lines
+export function tracklistEmbed(d: TracklistTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
+  const framing = base(d, `🎵 ${escapeText(d.title ?? 'Tracklist', MAX_TITLE)}`, COLOR_TRACKLIST);
+  if (d.url !== undefined) framing.url = d.url;
+  const { e, lead } = framedWithLead(framing, frame);
+  // The list must fit beside the title, fields and footer (6000 in all), or finishEmbed would cut its last lines
   // and the "+N more tracks" line with them.
   const room = Math.min(MAX_DESCRIPTION, MAX_TOTAL - embedSize(finishEmbed(e)));
-  const lines: string[] = d.description ? [escapeText(d.description, Math.floor(room / 2)), ''] : [];
+  const lines: string[] = lead ? [lead, ''] : [];
+  if (d.description) lines.push(escapeText(d.description, Math.floor(room / 2)), '');
   let used = lines.reduce((n, l) => n + codePointLength(l) + 1, 0);
   for (const [i, track] of d.tracks.entries()) {
     const line = truncate(trackLine(track, i), 300);
@@ -97,7 +117,7 @@ export function tracklistEmbed(d: TracklistTemplateData): DiscordEmbed {
 }
 
 /** Monitoring: purple; metric, current value, threshold and status fields. */
-export function monitoringEmbed(d: MonitoringTemplateData): DiscordEmbed {
+export function monitoringEmbed(d: MonitoringTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
   const unit = d.unit ? ` ${d.unit}` : '';
   const e = base(d, `📊 ${escapeText(d.title ?? d.metricName, MAX_TITLE)}`, COLOR_MONITORING);
   e.fields = [
@@ -106,11 +126,11 @@ export function monitoringEmbed(d: MonitoringTemplateData): DiscordEmbed {
     { name: 'Threshold', value: escapeText(`${String(d.threshold)}${unit}`, MAX_FIELD_VALUE), inline: true },
     { name: 'Status', value: escapeText(d.status, MAX_FIELD_VALUE), inline: true },
   ];
-  return finishEmbed(e);
+  return finishEmbed(frame(e));
 }
 
 /** Security: yellow; the event, severity, source and details. */
-export function securityEmbed(d: SecurityTemplateData): DiscordEmbed {
+export function securityEmbed(d: SecurityTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
   const e = base(d, `🔒 ${escapeText(d.title ?? 'Security event', MAX_TITLE)}`, COLOR_SECURITY);
   e.description = escapeText(d.event, MAX_DESCRIPTION);
   const fields: DiscordEmbedField[] = [];
@@ -119,12 +139,12 @@ export function securityEmbed(d: SecurityTemplateData): DiscordEmbed {
   if (typeof d.details === 'string' && d.details !== '') fields.push({ name: 'Details', value: escapeText(d.details, MAX_FIELD_VALUE) });
   else if (typeof d.details === 'object') fields.push(...recordFields(d.details));
   if (fields.length > 0) e.fields = fields;
-  return finishEmbed(e);
+  return finishEmbed(frame(e));
 }
 
 /** General: blue; a title and a message. */
-export function generalEmbed(d: GeneralTemplateData): DiscordEmbed {
-  return finishEmbed({ ...base(d, escapeText(d.title, MAX_TITLE), COLOR_GENERAL), description: escapeText(d.message, MAX_DESCRIPTION) });
+export function generalEmbed(d: GeneralTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
+  return finishEmbed(frame({ ...base(d, escapeText(d.title, MAX_TITLE), COLOR_GENERAL), description: escapeText(d.message, MAX_DESCRIPTION) }));
 }
 
 /** A message of one template embed: identity from `common`, and no ping unless `ping` says so. */

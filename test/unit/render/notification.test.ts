@@ -120,6 +120,20 @@ describe('renderNotification: notes, identity', () => {
     expect(msg!.embeds[0]!.description).toMatch(/^⚠️ Rerouted: the webhook of \*\*\\#ops-critical\*\* is broken/);
   });
 
+  // A broken webhook reroutes an error alert: the note used to be put in front of the finished description,
+  // and the 4096 cut then took its end: the traceback's last line (the error) and its closing fence.
+  it('puts the notes around an error traceback without cutting its end or leaving its code block open', () => {
+    const traceback = `Traceback (most recent call last):\n${'  File "job.py", line 3, in run\n'.repeat(300)}KeyError: 'id'`;
+    const alert = makeAlert({ source: 'generic', title: 'Backup failed', message: 'exit 2', presentation: { template: { traceback } } });
+    const n = makeNotification([alert], { alertType: 'error', reroutedFrom: 'error', truncatedAlerts: 2 });
+    const [msg] = renderNotification(n, makeOptions({ alertType: 'error' }));
+    expectSafeMessage(msg!);
+    const e = msg!.embeds[0]!;
+    expect(e.description).toMatch(/^⚠️ Rerouted: the webhook of \*\*error\*\* is broken/);
+    expect(e.description!.endsWith("KeyError: 'id'\n```"), e.description!.slice(-60)).toBe(true);
+    expect(e.footer?.text).toContain('+2 alerts not sent by Alertmanager');
+  });
+
   it('keeps a valid username, avatar and thread name; drops refused usernames', () => {
     const ok = renderNotification(makeNotification([makeAlert()]), makeOptions({
       username: 'Alerts', avatarUrl: 'https://x.example/a.png', threadName: 'CPU',
