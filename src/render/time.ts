@@ -1,3 +1,5 @@
+import { parseTime } from '../lib/parse-time.js';
+
 /**
  * Largest time an embed timestamp can show: 9999-12-31T23:59:59.999Z. Later years serialise as
  * "+010000-…", which is not the ISO 8601 Discord parses.
@@ -10,7 +12,7 @@ export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
  */
 export function epochMs(value: Date | string | number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : parseTime(value);
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMESTAMP_MS ? ms : undefined;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { memoize } from '../lib/memo.js';
 import type { AlertLink } from '../model/alert.js';
+import { parseTime } from '../lib/parse-time.js';
 
 /**
  * Wire values shared by every source: text that may arrive as a number or null, label maps, links,
@@ -106,7 +107,7 @@ export function isoTime(value: string | undefined): string | undefined {
 
 /** Remembered: the alerts of a group mostly share their `startsAt`, and every firing one sends the zero `endsAt`. */
 const canonicalTime = memoize((value: string): string | undefined => {
-  const ms = Date.parse(value);
+  const ms = parseTime(value);
   return Number.isNaN(ms) || ms <= 0 ? undefined : new Date(ms).toISOString();
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Severity } from '../../model/severity.js';
 import { parseSeverity } from '../../routing/severity.js';
 import { httpUrl, nonBlank, requiredText, stringMap, wireText } from '../normalize.js';
+import { parseTime } from '../../lib/parse-time.js';
 
 /**
  * The generic JSON scripts post: the seed's NotificationMessage (`alert_type`, `title`, `message`,
@@ -75,7 +76,7 @@ function epochMs(value: number): number {
 const timestampSchema = z.union([z.string(), z.number()]).nullish().transform((value, ctx): string | undefined => {
   if (value == null || value === '') return undefined;
   const numeric = typeof value === 'number' ? value : EPOCH_TEXT.test(value) ? Number(value) : undefined;
-  const ms = numeric !== undefined ? epochMs(numeric) : Date.parse(value as string);
+  const ms = numeric !== undefined ? epochMs(numeric) : parseTime(value as string);
   if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS) return new Date(ms).toISOString();
   ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or Unix seconds/milliseconds', input: value });
   return z.NEVER;
