@@ -15,7 +15,8 @@ export function safeUrl(url: string | undefined): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  // Parentheses would close a masked link, and a backslash (kept in a query) would escape its `)`.
+  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\\/g, '%5C');
   return codePointLength(href) <= MAX_URL ? href : undefined;
 }
 

@@ -76,5 +76,7 @@ describe('links', () => {
   it('escapes link text', () => {
     expect(markdownLink('Run[book]', 'https://r.example/x')).toBe('[Run\\[book\\]](https://r.example/x)');
     expect(markdownLink('x', 'data:text/html,hi')).toBeUndefined();
+    // A backslash kept in the query would escape the link's closing parenthesis: Discord shows raw text.
+    expect(markdownLink('Runbook', 'https://r.example/search?q=C:\\temp\\')).toBe('[Runbook](https://r.example/search?q=C:%5Ctemp%5C)');
   });
 });
