@@ -25,6 +25,7 @@ import { reloadConfig, type ReloadResult } from './ops/reload.js';
 import { recheckBrokenWebhooks } from './ops/validate-webhooks.js';
 import { Watchdog, type WatchdogTimers } from './ops/watchdog.js';
 import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
+import { WATCHDOG_NOTICE_DEDUPE_MS } from './ops/watchdog-notice.js';
 import { createOtlpFloodControl } from './sources/otlp/flood.js';
 import { createFloodFlusher } from './sources/otlp/flood-flusher.js';
 import { createStore, createWebhookState } from './store/create-store.js';
@@ -115,7 +116,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     heartbeats: store.heartbeats,
     announce: async (n) => {
       const key = queueKeyFor(config, n.alertType);
-      const status = await store.queue.enqueue(key, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs });
+      const status = await store.queue.enqueue(key, n, { key: n.dedupeKey, windowMs: Math.max(config.dedupe.windowMs, WATCHDOG_NOTICE_DEDUPE_MS) });
       if (status === 'full') return false;
       if (status === 'queued') queued(n, key);
       return true; // queued, or already queued by another replica for the same outage

@@ -7,6 +7,13 @@ import type { Notification } from '../model/notification.js';
 /** The `alertname` of what alertcord posts about the watchdog (never the heartbeat's own name). */
 export const WATCHDOG_NOTICE_ALERTNAME = 'AlertcordWatchdogMissing';
 
+/**
+ * The least time a notice's dedupe key is held, whatever `dedupe.window` says (it may be short, or 0s: off).
+ * Every replica tells the same outage under one key, the last up to a shared-time poll (30 s), a retry or a
+ * restart's first check later than the first; the key names the outage, so holding it long hides no other.
+ */
+export const WATCHDOG_NOTICE_DEDUPE_MS = 3_600_000;
+
 /** What the watchdog knows when it tells the channel. */
 export interface WatchdogNoticeFacts {
   kind: 'firing' | 'resolved';
@@ -17,6 +24,11 @@ export interface WatchdogNoticeFacts {
   lastSeenAt?: number;
   /** When the heartbeat became overdue. */
   missingSince: number;
+  /**
+   * No heartbeat was known anywhere when it became overdue: `missingSince` is then this replica's start +
+   * timeout, which replicas started at different times do not share, so the outage is keyed "never".
+   */
+  neverHeard?: boolean;
   /** When this alertcord started (told when no heartbeat ever came). */
   startedAt: number;
 }
@@ -57,7 +69,7 @@ export function watchdogNotice(f: WatchdogNoticeFacts): Notification {
     truncatedAlerts: 0,
     // One outage, one key: every replica that finds the heartbeat missing (or back) computes the same
     // missingSince from the shared heartbeat time, so their notices collapse into one (queue dedupe).
-    dedupeKey: `alertcord:watchdog:${alertname}:${f.kind}:${f.missingSince}`,
+    dedupeKey: `alertcord:watchdog:${alertname}:${f.kind}:${f.neverHeard ? 'never' : f.missingSince}`,
     receivedAt: f.now,
     attempts: 0,
   };

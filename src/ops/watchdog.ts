@@ -51,6 +51,18 @@ export const WATCHDOG_RETRY_MS = 30_000;
 /** While missing, how often the shared heartbeat time is read: the heartbeat may come back at another replica. */
 export const WATCHDOG_SHARED_POLL_MS = 30_000;
 
+/**
+ * One outage: when the heartbeat became overdue, and whether its "down" notice is queued. Only a told outage
+ * is told over: a "back" for a "down" never queued (queue full, store down) is news of an outage nobody heard
+ * of, and one queued before the "down" lands reads, in the channel, as the pipeline still being down.
+ */
+interface Outage {
+  since: number;
+  told: boolean;
+  /** No heartbeat was known anywhere when it began (its notices' dedupe key, watchdog-notice.ts). */
+  neverHeard: boolean;
+}
+
 export interface WatchdogDeps {
   config: () => WatchdogConfig | undefined;
   now: () => number;
@@ -81,7 +93,7 @@ export class Watchdog {
   #started = false;
   #armedAt = 0;
   #lastSeenAt: number | undefined;
-  #missingSince: number | undefined;
+  #outage: Outage | undefined;
   #heartbeats = 0;
   #timer: unknown;
   #retry: unknown;
@@ -114,7 +126,7 @@ export class Watchdog {
     const config = this.#deps.config();
     if (!config) {
       this.#enabled = false;
-      this.#missingSince = undefined;
+      this.#outage = undefined;
       this.#clearTimers();
       return;
     }
@@ -126,7 +138,7 @@ export class Watchdog {
       this.#lastSeenAt = undefined;
     }
     this.#enabled = true;
-    if (this.#missingSince === undefined) this.#arm(config);
+    if (this.#outage === undefined) this.#arm(config);
     else this.#pollShared(config);
   }
 
@@ -138,7 +150,7 @@ export class Watchdog {
   status(): WatchdogStatus {
     const config = this.#deps.config();
     const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-    const state: WatchdogState = !config ? 'disabled' : this.#missingSince !== undefined ? 'missing' : this.#lastSeenAt !== undefined ? 'ok' : 'waiting';
+    const state: WatchdogState = !config ? 'disabled' : this.#outage !== undefined ? 'missing' : this.#lastSeenAt !== undefined ? 'ok' : 'waiting';
     return {
       enabled: config !== undefined,
       state,
@@ -147,7 +159,7 @@ export class Watchdog {
       timeoutSeconds: config ? config.timeoutMs / 1000 : null,
       heartbeats: this.#heartbeats,
       lastSeenAt: iso(this.#lastSeenAt),
-      missingSince: iso(this.#missingSince),
+      missingSince: iso(this.#outage?.since),
     };
   }
 
@@ -164,12 +176,13 @@ export class Watchdog {
   /** The heartbeat arrived at `at` (here, or at another replica): a missing pipeline is back. */
   #seen(config: WatchdogConfig, at: number): void {
     this.#lastSeenAt = Math.max(at, this.#lastSeenAt ?? at);
-    if (this.#missingSince !== undefined) {
-      const since = this.#missingSince;
-      this.#missingSince = undefined;
+    const outage = this.#outage;
+    if (outage !== undefined) {
+      this.#outage = undefined;
       this.#timers.clear(this.#poll);
       this.#deps.logger.info({ watchdog: config.alertname }, 'watchdog: heartbeat is back; the alerting pipeline works again');
-      void this.#announce('resolved', config, since);
+      // Not told yet: its "down" notice, once queued, tells this too (#announce).
+      if (outage.told) void this.#announce('resolved', config, outage);
     }
     this.#arm(config);
   }
@@ -187,20 +200,21 @@ export class Watchdog {
    */
   async #check(): Promise<void> {
     const config = this.#deps.config();
-    if (!config || !this.#started || this.#missingSince !== undefined) return;
+    if (!config || !this.#started || this.#outage !== undefined) return;
     if (this.#deps.now() - (this.#lastSeenAt ?? this.#armedAt) < config.timeoutMs) return this.#arm(config);
     const elsewhere = await this.#sharedLastSeen(config);
     // The world may have moved during the read: a reload, a stop, a heartbeat here.
-    if (this.#deps.config() !== config || !this.#started || this.#missingSince !== undefined) return;
+    if (this.#deps.config() !== config || !this.#started || this.#outage !== undefined) return;
     if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#lastSeenAt = elsewhere;
     const last = this.#lastSeenAt ?? this.#armedAt;
     if (this.#deps.now() - last < config.timeoutMs) return this.#arm(config);
-    this.#missingSince = last + config.timeoutMs;
+    const outage: Outage = { since: last + config.timeoutMs, told: false, neverHeard: this.#lastSeenAt === undefined };
+    this.#outage = outage;
     this.#deps.logger.error(
       { watchdog: config.alertname, lastSeenAt: this.#lastSeenAt, timeout: formatDuration(config.timeoutMs) },
       `watchdog: no ${config.alertname} heartbeat for ${formatDuration(config.timeoutMs)}: the alerting pipeline may be down`,
     );
-    void this.#announce('firing', config, this.#missingSince);
+    void this.#announce('firing', config, outage);
     this.#pollShared(config);
   }
 
@@ -209,10 +223,13 @@ export class Watchdog {
     if (!this.#deps.heartbeats) return;
     this.#timers.clear(this.#poll);
     this.#poll = this.#timers.set(async () => {
-      if (!this.#started || this.#missingSince === undefined || this.#deps.config() !== config) return;
+      const current = () => this.#started && this.#outage !== undefined && this.#deps.config() === config;
+      if (!current()) return;
       const elsewhere = await this.#sharedLastSeen(config);
-      if (this.#missingSince === undefined || this.#deps.config() !== config) return;
-      if (elsewhere !== undefined && elsewhere > this.#missingSince - config.timeoutMs) this.#seen(config, elsewhere);
+      // Stopped during the read: no new poll (it would outlive the closed store).
+      if (!current()) return;
+      // Newer than the last heartbeat known here (not `since − timeout`: a reload may have changed the timeout).
+      if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#seen(config, elsewhere);
       else this.#pollShared(config);
     }, Math.min(WATCHDOG_SHARED_POLL_MS, config.timeoutMs));
   }
@@ -223,15 +240,22 @@ export class Watchdog {
   }
 
   /** Queues the notice; when it cannot be queued, tries again later while it is still true. */
-  async #announce(kind: 'firing' | 'resolved', config: WatchdogConfig, missingSince: number): Promise<void> {
-    const n = watchdogNotice({ kind, config, id: (this.#deps.newId ?? randomUUID)(), now: this.#deps.now(), lastSeenAt: this.#lastSeenAt, missingSince, startedAt: this.#armedAt });
+  async #announce(kind: 'firing' | 'resolved', config: WatchdogConfig, outage: Outage): Promise<void> {
+    const n = watchdogNotice({ kind, config, id: (this.#deps.newId ?? randomUUID)(), now: this.#deps.now(), lastSeenAt: this.#lastSeenAt, missingSince: outage.since, neverHeard: outage.neverHeard, startedAt: this.#armedAt });
     const queued = await this.#deps.announce(n).catch(() => false);
-    if (queued) return;
+    if (queued) {
+      if (kind === 'firing') outage.told = true;
+      // Back while the "down" was being queued: #seen left the "back" to this point, after it.
+      if (kind === 'firing' && this.#outage !== outage && this.#started) void this.#announce('resolved', config, outage);
+      return;
+    }
+    if (!this.#started) return;
     this.#deps.logger.error({ watchdog: config.alertname, kind }, `watchdog: could not queue the ${kind} notice; trying again in ${WATCHDOG_RETRY_MS / 1000}s`);
     this.#timers.clear(this.#retry);
     this.#retry = this.#timers.set(() => {
-      const stillTrue = kind === 'firing' ? this.#missingSince !== undefined : this.#missingSince === undefined;
-      if (this.#started && stillTrue) void this.#announce(kind, config, missingSince);
+      // A "down" only while this outage lasts; a "back" unless the heartbeat went missing again since.
+      const stillTrue = kind === 'firing' ? this.#outage === outage : this.#outage === undefined;
+      if (this.#started && stillTrue) void this.#announce(kind, config, outage);
     }, WATCHDOG_RETRY_MS);
   }
 

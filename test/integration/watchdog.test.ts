@@ -126,6 +126,41 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     redis = undefined;
   });
 
+  it('with dedupe switched off (dedupe.window: 0s), the channel still hears "down" and "back" once, not once per replica', async () => {
+    redis = await startRedis();
+    let skew = 0;
+    const clock = { now: () => Date.now() + skew, sleep };
+    const start = async (timers: ReturnType<typeof manualTimers>) => {
+      const r = await startFileRuntime({
+        yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\ndedupe: { window: 0s }\nwatchdog: { alertname: Watchdog, timeout: 10m }\n`,
+        env: { REDIS_URL: redis!.url },
+        clock,
+        watchdogTimers: timers,
+      });
+      replicas.push(r);
+      return r;
+    };
+    const timersA = manualTimers();
+    const timersB = manualTimers();
+    const a = await start(timersA);
+    const b = await start(timersB);
+    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].map((m) => JSON.stringify(m.body));
+    expect((await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
+    skew += TEN_MIN + 1_000;
+    timersA.fireAll();
+    timersB.fireAll();
+    await expect.poll(() => a.runtime.watchdog.status().state === 'missing' && b.runtime.watchdog.status().state === 'missing').toBe(true);
+    await expect.poll(() => critical().length).toBe(1);
+    // Back at a, which says so; b reads the shared time at its next poll.
+    await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]));
+    await expect.poll(() => critical().length).toBeGreaterThanOrEqual(2);
+    skew += 30_000;
+    timersB.fireAll();
+    await expect.poll(() => b.runtime.watchdog.status().state).toBe('ok');
+    await sleep(500);
+    expect(critical().map((m) => (m.includes('Alerting pipeline down') ? 'down' : 'back'))).toEqual(['down', 'back']);
+  });
+
   it('the replica Alertmanager does not talk to stays quiet while the other hears the heartbeat; an outage is told once', async () => {
     redis = await startRedis();
     let skew = 0;

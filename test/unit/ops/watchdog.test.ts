@@ -171,6 +171,73 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(posted).toHaveLength(0);
   });
 
+  it('stop() while a shared-time read is in flight leaves no poll behind', async () => {
+    let answer: ((at: number | undefined) => void) | undefined;
+    const slow: Heartbeats = {
+      record: async () => undefined,
+      lastSeen: () => new Promise((resolve) => (answer = resolve)),
+    };
+    const { watchdog, posted } = setup(undefined, slow);
+    watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    answer!(undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+    await vi.advanceTimersByTimeAsync(30_000); // the poll fires and waits for Redis…
+    watchdog.stop(); // …while the runtime stops and closes the store
+    answer!(undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('says nothing of a comeback when the "down" notice could never be queued', async () => {
+    const { watchdog, posted, refuse } = setup();
+    refuse(true);
+    watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN); // "down" refused (queue full, store down)
+    refuse(false);
+    watchdog.consume(alert('Watchdog')); // back before the retry
+    await vi.advanceTimersByTimeAsync(2 * WATCHDOG_RETRY_MS);
+    expect(posted).toEqual([]);
+    expect(watchdog.status().state).toBe('ok');
+  });
+
+  it('a heartbeat back while the "down" notice is being queued is told after it', async () => {
+    let release: (() => void) | undefined;
+    const posted: Notification[] = [];
+    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+    const watchdog = new Watchdog({
+      config: () => config,
+      now: () => Date.now(),
+      logger: pino({ level: 'silent' }),
+      announce: async (n) => {
+        if (n.status === 'firing') await new Promise<void>((resolve) => (release = resolve));
+        posted.push(n);
+        return true;
+      },
+    });
+    watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    watchdog.consume(alert('Watchdog'));
+    release!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+  });
+
+  it('a reload that lengthens the timeout while the heartbeat is missing tells no false "back"', async () => {
+    const shared = new MemoryHeartbeats();
+    const { watchdog, posted, setConfig } = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
+    watchdog.start();
+    watchdog.consume(alert('Watchdog'));
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+    setConfig({ alertname: 'Watchdog', timeoutMs: 2 * TEN_MIN, alertType: 'critical' });
+    watchdog.reconfigure();
+    await vi.advanceTimersByTimeAsync(3 * TEN_MIN);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+    expect(watchdog.status().state).toBe('missing');
+  });
+
   describe('several replicas sharing the heartbeat time (Redis)', () => {
     it('a replica that never hears the heartbeat itself stays quiet while another replica hears it', async () => {
       const shared = new MemoryHeartbeats();
@@ -204,6 +271,23 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(a.watchdog.status().state).toBe('ok');
       expect(a.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
       expect(a.posted[1]!.dedupeKey).toBe(b.posted[1]!.dedupeKey);
+    });
+
+    it('replicas started at different times, none ever hearing the heartbeat, tell one outage (one dedupe key), and one comeback', async () => {
+      const shared = new MemoryHeartbeats();
+      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+      const a = setup(config, shared);
+      const b = setup(config, shared);
+      a.watchdog.start();
+      await vi.advanceTimersByTimeAsync(2 * 60_000); // a rolling deploy: b starts two minutes later
+      b.watchdog.start();
+      await vi.advanceTimersByTimeAsync(TEN_MIN);
+      expect([...a.posted, ...b.posted].map((n) => n.status)).toEqual(['firing', 'firing']);
+      expect(b.posted[0]!.dedupeKey).toBe(a.posted[0]!.dedupeKey);
+      a.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(b.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+      expect(b.posted[1]!.dedupeKey).toBe(a.posted[1]!.dedupeKey);
     });
   });
 
