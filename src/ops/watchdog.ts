@@ -6,6 +6,7 @@ import type { Alert } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import type { Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
+import { globalTimers, type WatchdogTimers } from './watchdog-timers.js';
 
 /** disabled: not configured; waiting: no heartbeat yet, within the timeout; ok: seen lately; missing: overdue. */
 export type WatchdogState = 'disabled' | 'waiting' | 'ok' | 'missing';
@@ -22,29 +23,6 @@ export interface WatchdogStatus {
   /** When the heartbeat became overdue; null unless `missing`. */
   missingSince: string | null;
 }
-
-/** Timers, injected so tests drive them (vitest fake timers patch the globals these call). */
-export interface WatchdogTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-/**
- * Node's longest timer (2^31 − 1 ms, ~24.8 days). A longer delay is taken as 1 ms: a watchdog timeout of
- * `30d` would fire its check every millisecond, find it early and re-arm, forever. Capped, the check fires
- * early once per 24.8 days and re-arms for the rest.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The globals, looked up at call time (so `vi.useFakeTimers()` applies), unref'd so they never hold the process. */
-export const globalTimers: WatchdogTimers = {
-  set(fn, ms) {
-    const t = setTimeout(fn, Math.min(ms, MAX_TIMER_MS));
-    (t as { unref?: () => void }).unref?.();
-    return t;
-  },
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 /** How soon a notice that could not be queued (queue full, store down) is tried again. */
 export const WATCHDOG_RETRY_MS = 30_000;

@@ -6,7 +6,7 @@ import { loadConfigOrThrow, type LoadOptions } from '../../src/config/load.js';
 import { sleep, type Clock } from '../../src/delivery/clock.js';
 import { startHttpServer, type HttpServer } from '../../src/http/serve.js';
 import { createLogger } from '../../src/lib/logger.js';
-import type { WatchdogTimers } from '../../src/ops/watchdog.js';
+import type { WatchdogTimers } from '../../src/ops/watchdog-timers.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { HOOK_IDS } from './bridge.js';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord/index.js';

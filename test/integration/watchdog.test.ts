@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/delivery/clock.js';
-import type { WatchdogTimers } from '../../src/ops/watchdog.js';
+import type { WatchdogTimers } from '../../src/ops/watchdog-timers.js';
 import { RESOLVED_COLOR } from '../../src/render/colors.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';

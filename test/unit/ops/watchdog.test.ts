@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WatchdogConfig } from '../../../src/config/watchdog.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { Notification } from '../../../src/model/notification.js';
-import { globalTimers, MAX_TIMER_MS, Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+import { MAX_TIMER_MS } from '../../../src/delivery/clock.js';
+import { Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+import { globalTimers } from '../../../src/ops/watchdog-timers.js';
 import { MemoryHeartbeats } from '../../../src/store/memory/heartbeats.js';
 import type { Heartbeats } from '../../../src/store/types.js';
 
