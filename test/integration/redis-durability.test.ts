@@ -77,6 +77,7 @@ describe('durability: fsync', () => {
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/cannot tell/);
       expect(warnings[0]).not.toContain('pw@');
+      expect(warnings[0]).toMatch(/refused: NOPERM/); // Redis' own words: what the ACL denies
     } finally {
       await admin.call('acl', 'deluser', 'hardened');
     }

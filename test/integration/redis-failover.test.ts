@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { RECONNECT_CAP_MS } from '../../src/store/redis/connection.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTcpSwitch, type TcpSwitch } from '../helpers/tcp-switch.js';
@@ -59,4 +60,23 @@ it('after a failover that demotes the old primary, ingest and reads move to the 
   }
   expect(Array.isArray(read) && read.length).toBeGreaterThan(0);
   expect(await store.ping()).toEqual({ ok: true });
+});
+
+it('reconnects on READONLY at most once a second per connection (a URL naming a replica is not reconnected to on every command)', () => {
+  const decide = store.connection.options.reconnectOnError;
+  expect(typeof decide).toBe('function');
+  const readonly = new Error("READONLY You can't write against a read only replica.");
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(Date.now() + 10 * RECONNECT_CAP_MS); // past the reconnect the failover test made
+    expect(decide!(readonly)).toBe(true);
+    expect(decide!(readonly)).toBe(false);
+    vi.setSystemTime(Date.now() + RECONNECT_CAP_MS - 1);
+    expect(decide!(readonly)).toBe(false);
+    expect(decide!(new Error('OOM command not allowed when used memory > maxmemory'))).toBe(false);
+    vi.setSystemTime(Date.now() + 1);
+    expect(decide!(readonly)).toBe(true);
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -106,6 +106,10 @@ it('Redis up but refusing writes (NOREPLICAS, as a demoted or out-of-memory serv
   const admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await admin.connect();
   try {
+    // Readiness writes a small key with a TTL (README "Key layout"): no trace left for good.
+    const probeTtl = await admin.pttl('alertcord:ready-probe');
+    expect(probeTtl).toBeGreaterThan(0);
+    expect(probeTtl).toBeLessThanOrEqual(60_000);
     // PING still answers PONG: only a write shows the problem.
     await admin.config('SET', 'min-replicas-to-write', '1');
     expect(await admin.ping()).toBe('PONG');

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisStoreOptions } from '../../src/store/redis/index.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
-import { ANNOUNCE_EVERY_MS } from '../../src/store/redis/queue.js';
+import { ACKED_KEPT_MS, ANNOUNCE_EVERY_MS } from '../../src/store/redis/queue.js';
 import type { Store } from '../../src/store/types.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startBridge } from '../helpers/bridge.js';
@@ -149,7 +149,24 @@ describe('redis queue: consumers and leases', () => {
     await b.queue.ack(Q, taken);
     expect(await a.queue.touch!(Q, held)).toEqual([]);
     // What tells it expires once acks stop: no key left behind for good.
-    expect(await admin.pttl(redisKeys('alertcord').acked(Q))).toBeGreaterThan(0);
+    const ttl = await admin.pttl(redisKeys('alertcord').acked(Q));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(ACKED_KEPT_MS);
+  });
+
+  it('acknowledged ids are remembered for ACKED_KEPT_MS, then trimmed by later acks (the set does not grow for good)', async () => {
+    let now = 1_800_000_000_000;
+    const a = open('a', { now: () => now });
+    const acked = redisKeys('alertcord').acked(Q);
+    await a.queue.enqueue(Q, notification('old'));
+    const [old] = (await a.queue.read(Q, 10, 0)).map((i) => i.entryId);
+    await a.queue.ack(Q, [old!]);
+    expect(await admin.zscore(acked, old!)).not.toBeNull();
+    now += ACKED_KEPT_MS + 1;
+    await a.queue.enqueue(Q, notification('new'));
+    const [fresh] = (await a.queue.read(Q, 10, 0)).map((i) => i.entryId);
+    await a.queue.ack(Q, [fresh!]);
+    expect(await admin.zrange(acked, '0', '-1')).toEqual([fresh]);
   });
 
   it("a dead consumer's entries go to another consumer after the visibility timeout", async () => {

@@ -141,6 +141,7 @@ describe('RedisWebhookState: two replicas act as one', () => {
   });
 
   it('a replica killed mid-request (no answer ever) holds the webhook only for the in-flight lease', async () => {
+    expect(IN_FLIGHT_LEASE_MS).toBeLessThanOrEqual(2_000); // README: "holds the webhook for at most 2 s"
     const [one, two] = [replica(), replica()];
     expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
     expect(await two.acquire(A, LIMITS, T0 + IN_FLIGHT_LEASE_MS - 1)).toEqual(refused('in_flight', 1));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../../src/delivery/discord-sender.js';
+import { NOTICE_CLAIM_MS } from '../../../src/delivery/reroute.js';
 import type { Notification } from '../../../src/model/notification.js';
 import { okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
@@ -94,6 +95,17 @@ describe('reroute of a broken webhook: the notice', () => {
       await h.rerouterFor().reroute(ERROR, await h.store.queue.read(ERROR, 100, 0), h.config);
     }
     expect(await generalQueue(h)).toEqual(['notice', 'a', 'b']);
+  });
+
+  it('is posted again as a reminder once a week should the webhook stay broken, not before', async () => {
+    const h = workerHarness(undefined, undefined, withError);
+    await h.state.markBroken(ERROR, 'unknown webhook', h.clock.now());
+    for (const [id, wait] of [['a', 0], ['b', NOTICE_CLAIM_MS - 1], ['c', 2]] as const) {
+      h.clock.advance(wait);
+      await h.store.queue.enqueue(ERROR, errorAlert(id));
+      await h.rerouterFor().reroute(ERROR, await h.store.queue.read(ERROR, 100, 0), h.config);
+    }
+    expect(await generalQueue(h)).toEqual(['notice', 'a', 'b', 'notice', 'c']);
   });
 
   it('is posted again when the webhook breaks again after it was fixed', async () => {

@@ -38,8 +38,8 @@ routes:
 
 type Answer = { accepted: number; notifications: string[]; duplicates: number; muted: number };
 
-function harness(clock: { now: number }) {
-  const h = appHarness({}, YAML, () => clock.now);
+function harness(clock: { now: number }, yaml = YAML) {
+  const h = appHarness({}, yaml, () => clock.now);
   const send = async (title: string, severity: string, status = 'firing'): Promise<Answer> => {
     const res = await h.post('/webhook/generic', { title, severity, status, dedupe_key: title });
     expect(res.status).toBe(202);
@@ -60,10 +60,14 @@ describe('mute windows (routes[].mute_time_intervals / active_time_intervals)', 
   });
 
   it('a muted route still decides: its alert does not fall through to a later route', async () => {
-    const { send, queued } = harness({ now: NIGHT });
-    // Without the first route's decision it would reach the catch-all general route.
-    expect(await send('disk 85%', 'warning')).toMatchObject({ muted: 1 });
+    // A catch-all route after the others: without the first route's decision the warning would reach it.
+    const { send, queued } = harness({ now: NIGHT }, `${YAML}  - type: general\n`);
+    expect(await send('disk 85%', 'warning')).toMatchObject({ muted: 1, notifications: [] });
+    expect(await send('deploy done', 'info')).toMatchObject({ muted: 1, notifications: [] }); // active_time_intervals too
     expect(await queued()).toEqual([]);
+    // The catch-all does take what no earlier route matched.
+    expect(await send('gc pause', 'error')).toMatchObject({ muted: 0, notifications: [expect.any(String)] });
+    expect(await queued()).toEqual(['general:gc pause']);
   });
 
   it('nothing muted is claimed for dedupe: the same alert after the window goes out', async () => {

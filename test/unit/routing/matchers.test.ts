@@ -133,6 +133,7 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
     ['msg=~".+"', 'line\u2028separator', true],
     ['msg=~"[.]"', 'x', false],
     ['msg=~"\\."', 'x', false],
+    ['msg=~"[ab].c"', 'a\rc', true], // a `.` after a class is Go's `.` again
     // Scripts (`\p{Greek}`, negated `\P{…}` or `\p{^…}`) and `\x{…}`, which JavaScript spells otherwise.
     ['city=~"\\p{Han}+"', '東京', true],
     ['city=~"\\p{Greek}+"', 'αθήνα', true],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { timeIntervalsSchema } from '../../../src/routing/time-intervals.js';
 
@@ -9,7 +9,22 @@ function intervals(list: unknown): Map<string, (at: number) => boolean> {
 const at = (iso: string): number => Date.parse(iso);
 const holds = (entry: Record<string, unknown>, iso: string): boolean => intervals([{ name: 'x', time_intervals: [entry] }]).get('x')!(at(iso));
 
+// A host outside UTC, so an interval without a location that read the host's clock would show.
+let savedTz: string | undefined;
+beforeAll(() => {
+  savedTz = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+});
+afterAll(() => {
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
+});
+
 describe('time intervals: Alertmanager semantics', () => {
+  it('precondition: this process runs outside UTC', () => {
+    expect(new Date(Date.parse('2026-01-15T12:00:00Z')).getHours()).toBe(7);
+  });
+
   it('times: start inclusive, end exclusive, 24:00 ends the day; UTC without a location', () => {
     const night = { times: [{ start_time: '22:00', end_time: '24:00' }, { start_time: '00:00', end_time: '06:00' }] };
     expect(holds(night, '2026-11-29T22:00:00Z')).toBe(true);
@@ -27,6 +42,12 @@ describe('time intervals: Alertmanager semantics', () => {
     // The night the clocks go forward (2026-03-29): 20:30 UTC is already 22:30 local.
     expect(holds(evening, '2026-03-29T20:30:00Z')).toBe(true);
     expect(holds(evening, '2026-03-28T20:30:00Z')).toBe(false);
+  });
+
+  it('location Local is the server\'s own zone (here New York), not UTC', () => {
+    const evening = { times: [{ start_time: '22:00', end_time: '23:00' }], location: 'Local' };
+    expect(holds(evening, '2026-01-16T03:30:00Z')).toBe(true); // 22:30 in New York (EST, -5)
+    expect(holds(evening, '2026-01-15T22:30:00Z')).toBe(false); // 22:30 UTC, 17:30 in New York
   });
 
   it('weekdays are read in the location too: Friday 23:30 in New York is Saturday in UTC', () => {

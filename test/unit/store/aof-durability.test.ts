@@ -70,4 +70,22 @@ describe('durability: fsync', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('Redis 7.0.15');
   });
+
+  // Only an error answer (an ACL refusing INFO / COMMAND) is for good; a timeout or a lost connection during
+  // the detection fails that enqueue (503, the sender retries) and the next one asks again.
+  it('a detection cut short by a timeout is not taken for "unmet": no warning, and the next enqueue detects again and waits', async () => {
+    const { redis, calls } = fakeRedis(server());
+    const info = redis.info.bind(redis);
+    let timeouts = 1;
+    (redis as unknown as { info: (section: string) => Promise<string> }).info = async (section) => {
+      if (timeouts-- > 0) throw new Error('Command timed out');
+      return info(section);
+    };
+    const warnings: string[] = [];
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await expect(durability.confirm()).rejects.toThrow('Command timed out');
+    await durability.confirm();
+    expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
 });
