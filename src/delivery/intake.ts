@@ -45,6 +45,10 @@ export function createIntake(deps: IntakeDeps): Intake {
       const config = deps.config();
       const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0, muted: 0 };
       const at = now();
+      // Types whose webhook queue was full. Queues are per webhook: one full queue (a storm on monitoring)
+      // must not keep a critical alert of the same POST out of its own queue, so every notification is
+      // tried and the sender hears 503 at the end; its retry finds the queued ones as duplicates.
+      const full: string[] = [];
       for (const group of groups) {
         result.skipped += group.skipped ?? 0;
         const unknown = unknownRequestedType(group, config);
@@ -70,9 +74,8 @@ export function createIntake(deps: IntakeDeps): Intake {
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later' };
           }
           if (status === 'full') {
-            return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `the queue for alert type "${alertType}" is full (DISCORD_QUEUE_SIZE); retry later` };
-          }
-          if (status === 'duplicate') {
+            if (!full.includes(alertType)) full.push(alertType);
+          } else if (status === 'duplicate') {
             result.duplicates++;
             deps.onDuplicate?.(n);
           } else {
@@ -81,6 +84,10 @@ export function createIntake(deps: IntakeDeps): Intake {
           }
         }
         result.accepted += group.alerts.length;
+      }
+      if (full.length > 0) {
+        const what = full.length === 1 ? `the queue for alert type "${full[0]}" is` : `the queues for alert types ${full.map((t) => `"${t}"`).join(', ')} are`;
+        return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later` };
       }
       return result;
     },
