@@ -3,6 +3,7 @@ import type { AlertTypeConfig, Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { DiscordMessage } from '../render/discord-message.js';
 import { packNotifications } from '../render/compact.js';
+import { MAX_EMBEDS } from '../render/limits.js';
 import { renderNotification } from '../render/notification.js';
 import type { RenderOptions } from '../render/render-options.js';
 import type { QueuedItem } from '../store/types.js';
@@ -58,12 +59,14 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
  */
 export function planMessages(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number, webhookId?: string): PlannedMessage[] {
   const ns = items.map((i) => i.notification);
-  const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now, webhookId)) }));
-  const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
-  // One message in full is never worse than packing; a lone group too big for one (Alertmanager with
-  // `max_alerts: 0`: 1,000 alerts, 100 full messages) is packed like many small ones under pressure.
-  if (fullCount <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
-    return full.flatMap(({ n, messages }) => partsOf(config, n, messages, webhookId));
+  if (!mustPack(ns)) {
+    const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now, webhookId)) }));
+    const fullCount = full.reduce((sum, f) => sum + f.messages.length, 0);
+    // One message in full is never worse than packing; a lone group too big for one (Alertmanager with
+    // `max_alerts: 0`: 1,000 alerts, 100 full messages) is packed like many small ones under pressure.
+    if (fullCount <= 1 || fullCount <= Math.min(freeSlots, MAX_FULL_MESSAGES_PER_BATCH)) {
+      return full.flatMap(({ n, messages }) => partsOf(config, n, messages, webhookId));
+    }
   }
   const byThread = new Map<string, Notification[]>();
   for (const n of ns) {
@@ -80,6 +83,20 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
       ...(i > 0 && all[i - 1]!.notificationIds.includes(p.notificationIds[0]!) ? { continuesPrevious: true as const } : {}),
     })),
   );
+}
+
+/**
+ * True when the batch cannot go out in full whatever the free slots: each notification takes a message of
+ * its own and each alert an embed (10 per message), so more than {@link MAX_FULL_MESSAGES_PER_BATCH}
+ * notifications, or more alerts than that many messages hold, need more full messages than are ever
+ * spent. Rendering them in full only to pack them anyway was ~30% of planning a storm's batch, on the
+ * event loop (a 5,000-alert group: ~2 s during which nothing else was received or sent).
+ */
+function mustPack(ns: readonly Notification[]): boolean {
+  if (ns.length > MAX_FULL_MESSAGES_PER_BATCH) return true;
+  let alerts = 0;
+  for (const n of ns) alerts += Math.max(1, n.alerts.length);
+  return alerts > MAX_EMBEDS * MAX_FULL_MESSAGES_PER_BATCH;
 }
 
 /** One notification alone, fully rendered: the way out when a batch cannot be packed (see the worker's #plan). */
