@@ -1,8 +1,9 @@
 import { CUSTOM_TYPE_COLOR } from '../config/defaults.js';
 import type { AlertTypeConfig, Config } from '../config/types.js';
+import { runSteps, runStepsAsync, type Steps } from '../lib/steps.js';
 import type { Notification } from '../model/notification.js';
 import type { DiscordMessage } from '../render/discord-message.js';
-import { packNotifications } from '../render/compact.js';
+import { bestPacking, packingsByLevel, type PackedMessage } from '../render/compact.js';
 import { MAX_EMBEDS } from '../render/limits.js';
 import { renderNotification } from '../render/notification.js';
 import type { RenderOptions } from '../render/render-options.js';
@@ -58,6 +59,19 @@ export function renderOptionsFor(config: Config, n: Notification, now?: () => nu
  * apply only through its own webhook (see {@link renderOptionsFor}).
  */
 export function planMessages(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number, webhookId?: string): PlannedMessage[] {
+  return runSteps(planning(config, items, freeSlots, now, webhookId));
+}
+
+/**
+ * {@link planMessages}, the same plans, awaiting `pause` (by default one turn of the event loop) after each
+ * packing level: packing a storm's batch takes a quarter of a second or more, during which the process
+ * would receive nothing and send nothing, not even another webhook's critical alert.
+ */
+export function planMessagesAsync(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number, webhookId?: string, pause?: () => Promise<void>): Promise<PlannedMessage[]> {
+  return runStepsAsync(planning(config, items, freeSlots, now, webhookId), pause);
+}
+
+function* planning(config: Config, items: readonly QueuedItem[], freeSlots: number, now: (() => number) | undefined, webhookId: string | undefined): Steps<PlannedMessage[]> {
   const ns = items.map((i) => i.notification);
   if (!mustPack(ns)) {
     const full = ns.map((n) => ({ n, messages: renderNotification(n, renderOptionsFor(config, n, now, webhookId)) }));
@@ -68,21 +82,33 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
       return full.flatMap(({ n, messages }) => partsOf(config, n, messages, webhookId));
     }
   }
+  return yield* packed(config, ns, now, webhookId);
+}
+
+/** The notifications packed, per forum thread (never sharing a message); a step per thread and level. */
+function* packed(config: Config, ns: readonly Notification[], now: (() => number) | undefined, webhookId: string | undefined): Steps<PlannedMessage[]> {
   const byThread = new Map<string, Notification[]>();
   for (const n of ns) {
     const key = threadOf(config, n, webhookId).threadId ?? '';
     byThread.set(key, [...(byThread.get(key) ?? []), n]);
   }
-  return [...byThread].flatMap(([threadId, group]) =>
-    packNotifications(group, (n) => renderOptionsFor(config, n, now, webhookId)).map((p, i, all) => ({
+  const plans: PlannedMessage[] = [];
+  for (const [threadId, group] of byThread) {
+    const candidates: PackedMessage[][] = [];
+    for (const packing of packingsByLevel(group, (n) => renderOptionsFor(config, n, now, webhookId))) {
+      candidates.push(packing);
+      yield;
+    }
+    plans.push(...bestPacking(candidates).map((p, i, all) => ({
       message: p.message,
       threadId: threadId || undefined,
       notificationIds: p.notificationIds,
       alertsShown: p.alertsShown,
       // A notification too big for one packed message spills into the next, which then starts with it.
       ...(i > 0 && all[i - 1]!.notificationIds.includes(p.notificationIds[0]!) ? { continuesPrevious: true as const } : {}),
-    })),
-  );
+    })));
+  }
+  return plans;
 }
 
 /**
@@ -105,12 +131,35 @@ export function planSingle(config: Config, n: Notification, now?: () => number, 
 }
 
 /**
- * Renders `n` alone both ways a batch may render it (full, packed); throws what rendering throws. Finds
- * the notification that breaks a batch's planning.
+ * Each notification alone, fully rendered ({@link planSingle}), a turn of the event loop (`pause`) after
+ * each: the last way out for a batch that renders one by one but cannot be packed together.
  */
-export function probeRender(config: Config, n: Notification, now?: () => number, webhookId?: string): void {
+export function planEachAlone(config: Config, ns: readonly Notification[], now?: () => number, webhookId?: string, pause?: () => Promise<void>): Promise<PlannedMessage[]> {
+  return runStepsAsync(eachAlone(config, ns, now, webhookId), pause);
+}
+
+function* eachAlone(config: Config, ns: readonly Notification[], now: (() => number) | undefined, webhookId: string | undefined): Steps<PlannedMessage[]> {
+  const plans: PlannedMessage[] = [];
+  for (const n of ns) {
+    plans.push(...planSingle(config, n, now, webhookId));
+    yield;
+  }
+  return plans;
+}
+
+/**
+ * Renders `n` alone both ways a batch may render it (full, packed), a turn of the event loop (`pause`)
+ * after each rendering and packing level; rejects with what rendering throws. Finds the notification that
+ * breaks a batch's planning.
+ */
+export function probeRender(config: Config, n: Notification, now?: () => number, webhookId?: string, pause?: () => Promise<void>): Promise<void> {
+  return runStepsAsync(probing(config, n, now, webhookId), pause);
+}
+
+function* probing(config: Config, n: Notification, now: (() => number) | undefined, webhookId: string | undefined): Steps<void> {
   planSingle(config, n, now, webhookId);
-  packNotifications([n], () => renderOptionsFor(config, n, now, webhookId));
+  yield;
+  yield* packed(config, [n], now, webhookId);
 }
 
 /** The messages of one fully rendered notification, parts 2..n marked as continuing part 1. */

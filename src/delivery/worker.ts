@@ -5,7 +5,7 @@ import type { Clock, Random } from './clock.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
-import { MAX_FULL_MESSAGES_PER_BATCH, planMessages, planSingle, probeRender, type PlannedMessage } from './plan.js';
+import { MAX_FULL_MESSAGES_PER_BATCH, planEachAlone, planMessagesAsync, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
@@ -110,15 +110,16 @@ export class WebhookWorker {
    * Plans the batch. A notification that cannot be rendered (it throws: a bug, or an entry written by
    * another version) would fail every batch it is in, forever, and hold up its whole queue: it is found by
    * rendering each one alone, dead-lettered with the error, and the rest is planned without it.
-   * Removes the dead-lettered ones from `items`.
+   * Removes the dead-lettered ones from `items`. Lets the event loop run between the packing levels (and
+   * the probes): planning a storm's batch would otherwise hold up every other webhook and ingest.
    */
   async #plan(config: Config, items: QueuedItem[], free: number, target: QueueTarget): Promise<PlannedMessage[]> {
     try {
-      return planMessages(config, items, free, this.deps.clock.now, target.webhook.id);
+      return await planMessagesAsync(config, items, free, this.deps.clock.now, target.webhook.id);
     } catch {
       for (const item of [...items]) {
         try {
-          probeRender(config, item.notification, this.deps.clock.now, target.webhook.id);
+          await probeRender(config, item.notification, this.deps.clock.now, target.webhook.id);
         } catch (err) {
           this.deps.logger.error({ queue: this.queueKey, notification: item.notification.id, err }, 'a notification cannot be rendered; dead-lettered');
           items.splice(items.indexOf(item), 1);
@@ -126,11 +127,11 @@ export class WebhookWorker {
         }
       }
       try {
-        return planMessages(config, items, free, this.deps.clock.now, target.webhook.id);
+        return await planMessagesAsync(config, items, free, this.deps.clock.now, target.webhook.id);
       } catch (err) {
         // Each renders alone but not packed together: send each alone rather than fail the batch forever.
         this.deps.logger.error({ queue: this.queueKey, err }, 'a batch cannot be packed; its notifications go out one by one');
-        return items.flatMap((item) => planSingle(config, item.notification, this.deps.clock.now, target.webhook.id));
+        return planEachAlone(config, items.map((i) => i.notification), this.deps.clock.now, target.webhook.id);
       }
     }
   }

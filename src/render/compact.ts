@@ -236,8 +236,20 @@ function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {
  * message. Picks the most detailed `COMPACT_LEVELS` entry that needs no more messages than the tersest one.
  */
 export function packNotifications(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): PackedMessage[] {
+  return bestPacking([...packingsByLevel(ns, optsFor)]);
+}
+
+/**
+ * The packings {@link packNotifications} chooses from, one per `COMPACT_LEVELS` entry, each computed when
+ * taken: a caller on the event loop lets other work run between them (a storm's batch: 0.1 s+ each).
+ */
+export function* packingsByLevel(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): Generator<PackedMessage[], void, undefined> {
   const items = ns.map((n) => toItem(n, optsFor(n)));
-  const candidates = COMPACT_LEVELS.map((level) => packAt(items, level));
+  for (const level of COMPACT_LEVELS) yield packAt(items, level);
+}
+
+/** Of the packings by level (detailed first), the most detailed that needs no more messages than any other. */
+export function bestPacking(candidates: readonly PackedMessage[][]): PackedMessage[] {
   const fewest = Math.min(...candidates.map((c) => c.length));
   return candidates.find((c) => c.length === fewest) ?? [];
 }

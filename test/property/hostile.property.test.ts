@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { createIntake } from '../../src/delivery/intake.js';
-import { planMessages } from '../../src/delivery/plan.js';
+import { planMessages, planMessagesAsync } from '../../src/delivery/plan.js';
 import type { Notification } from '../../src/model/notification.js';
 import { parseAlertmanager } from '../../src/sources/alertmanager/parse.js';
 import { parseGeneric } from '../../src/sources/generic/parse.js';
@@ -71,7 +71,11 @@ async function throughThePipeline(body: unknown, parse: (b: unknown) => ParseRes
     expect(WEBHOOK_IDS.has(key), `queue ${key} is not a configured webhook`).toBe(true);
     const byId = new Map(items.map((i) => [i.notification.id, i.notification]));
     for (const freeSlots of [1000, 0]) {
-      for (const planned of planMessages(config, items, freeSlots, () => Date.UTC(2024, 4, 1, 0, 5))) {
+      const now = () => Date.UTC(2024, 4, 1, 0, 5);
+      const plans = planMessages(config, items, freeSlots, now);
+      // The worker's planner (the event loop let in between packing levels) plans the same messages.
+      expect(await planMessagesAsync(config, items, freeSlots, now, undefined, async () => undefined)).toStrictEqual(plans);
+      for (const planned of plans) {
         const ns = planned.notificationIds.map((id) => byId.get(id)!);
         expect(planned.message.allowed_mentions).toBeDefined();
         expectSafeMessage(planned.message, allowedMentions(ns));

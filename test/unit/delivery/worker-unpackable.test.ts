@@ -9,13 +9,13 @@ vi.mock('../../../src/render/compact.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../src/render/compact.js')>();
   return {
     ...real,
-    packNotifications: (...args: Parameters<typeof real.packNotifications>) => {
+    packingsByLevel: (...args: Parameters<typeof real.packingsByLevel>) => {
       const ids = args[0].map((n) => n.id);
       if (ids.includes('x') && ids.includes('y')) {
         refused.count++;
         throw new RangeError('cannot pack x with y');
       }
-      return real.packNotifications(...args);
+      return real.packingsByLevel(...args);
     },
   };
 });
