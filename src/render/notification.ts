@@ -9,7 +9,7 @@ import { finishEmbed, packEmbeds } from './fit.js';
 import { FIRING_MARKER, RESOLVED_MARKER, reroutedNote, truncatedNote } from './format.js';
 import { messageIdentity } from './identity.js';
 import { MAX_CONTENT, codePointLength } from './limits.js';
-import { buildPing, noMentions } from './mentions.js';
+import { buildPing, noMentions, type Ping } from './mentions.js';
 import type { MentionOptions, RenderOptions } from './render-options.js';
 import { noFrame, type EmbedFrame } from './templates.js';
 
@@ -58,10 +58,25 @@ function partLabel(index: number, total: number): string {
 }
 
 /**
+ * The first message's ping and part label. The config admits mentions whose tokens fill the whole 2,000
+ * characters (build-alert-types.ts), so the label "(part 1/N)" goes when keeping it would cost a ping:
+ * the next message's "(part 2/N)" still tells the group is split; a role left unpinged tells nobody.
+ */
+function firstContent(n: Notification, opts: RenderOptions, part: string): { ping: Ping; part: string } {
+  const mentions = mentionsFor(n, opts.mentions);
+  const ping = buildPing(mentions, pingSummary(n), MAX_CONTENT - (part === '' ? 0 : codePointLength(part) + 1));
+  if (part === '' || ping.content === '') return { ping, part };
+  const tokensBeside = buildPing(mentions, '', MAX_CONTENT - codePointLength(part) - 1).content;
+  if (tokensBeside === buildPing(mentions, '', MAX_CONTENT).content) return { ping, part };
+  return { ping: buildPing(mentions, pingSummary(n), MAX_CONTENT), part: '' };
+}
+
+/**
  * One notification as Discord messages, in order. Every alert gets its own embed; a group too big for
  * one message (more than 10 embeds or more than 6000 counted characters) is split across messages, so
  * no alert is ever dropped. Only the first message pings, and only when the notification fires and
- * `opts.mentions` asks; content holds only configured mentions, a plain count summary and "(part i/n)".
+ * `opts.mentions` asks; content holds only configured mentions, a plain count summary and "(part i/n)"
+ * (part 1's label only where the pings leave room for it).
  * `allowed_mentions` is on every message (`{ parse: [] }` unless pinging).
  * Forum channels: each message carries `thread_name`; the worker sends parts 2..n into the post part 1
  * opened (delivery/forum-post.ts).
@@ -73,11 +88,10 @@ export function renderNotification(n: Notification, opts: RenderOptions): Discor
   const groups = packEmbeds(embeds);
   const identity = messageIdentity(opts);
   return groups.map((group, i): DiscordMessage => {
-    const part = partLabel(i, groups.length);
-    const room = MAX_CONTENT - (part === '' ? 0 : codePointLength(part) + 1);
-    const ping = i === 0 ? buildPing(mentionsFor(n, opts.mentions), pingSummary(n), room) : undefined;
-    const content = [ping?.content ?? '', part].filter((s) => s !== '').join(' ');
-    const msg: DiscordMessage = { ...identity, embeds: group, allowed_mentions: ping?.allowedMentions ?? noMentions() };
+    const first = i === 0 ? firstContent(n, opts, partLabel(i, groups.length)) : undefined;
+    const part = first ? first.part : partLabel(i, groups.length);
+    const content = [first?.ping.content ?? '', part].filter((s) => s !== '').join(' ');
+    const msg: DiscordMessage = { ...identity, embeds: group, allowed_mentions: first?.ping.allowedMentions ?? noMentions() };
     if (content !== '') msg.content = content;
     return msg;
   });

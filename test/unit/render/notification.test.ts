@@ -170,6 +170,20 @@ describe('renderNotification: splitting', () => {
     expect(msgs.at(-1)!.embeds.at(-1)!.footer?.text).toContain('+2 alerts not sent');
   });
 
+  // The config admits mentions whose tokens fill the 2,000 characters (build-alert-types.ts): on a split
+  // group the "(part 1/N)" label took room from them and the last roles were silently not pinged.
+  it('a split group pings every configured role even when they fill the content; the part label yields', () => {
+    const roles = Array.from({ length: 87 }, (_, i) => String(123456789012345678n + BigInt(i))); // exactly 2,000 characters
+    const mentions = { roles };
+    const alerts = Array.from({ length: 11 }, (_, i) => makeAlert({ title: `Alert-${i}` }));
+    const msgs = renderNotification(makeNotification(alerts), makeOptions({ mentions }));
+    expect(msgs).toHaveLength(2);
+    expect(msgs[0]!.allowed_mentions.roles).toEqual(roles);
+    expect(codePointLength(msgs[0]!.content!)).toBeLessThanOrEqual(2000);
+    for (const id of roles) expect(msgs[0]!.content).toContain(`<@&${id}>`);
+    expect(msgs[1]!.content).toBe('(part 2/2)');
+  });
+
   it('splits by the 6000 total as well as by 10 embeds', () => {
     const alerts = Array.from({ length: 5 }, (_, i) => makeAlert({ title: `Big-${i}`, message: 'm'.repeat(3000) }));
     const msgs = renderNotification(makeNotification(alerts), makeOptions());
