@@ -12,7 +12,7 @@ import { parseWebhookUrl, type Webhook } from './webhook-url.js';
  * The six built-in alert types plus the user's, each with its webhook (its own, else general's), colour,
  * identity, mentions and rate limit. Webhook problems are reported at the variable that set the URL.
  */
-export function buildAlertTypes(file: FileConfig, env: Record<string, string | undefined>): { alertTypes: Map<string, AlertTypeConfig>; webhookCount: number; issues: ConfigIssue[] } {
+export function buildAlertTypes(file: Pick<FileConfig, 'alert_types' | 'discord'>, env: Record<string, string | undefined>): { alertTypes: Map<string, AlertTypeConfig>; webhookCount: number; issues: ConfigIssue[] } {
   const declared: Record<string, AlertTypeFileConfig> = {};
   for (const name of BUILTIN_ALERT_TYPES) declared[name] = {};
   for (const [name, entry] of Object.entries(file.alert_types)) declared[name] = entry ?? {};

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Secret } from '../lib/secret.js';
-import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
 import { buildAlertTypes } from './build-alert-types.js';
@@ -10,6 +9,7 @@ import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEB
 import { buildIngestAuth } from './ingest-auth.js';
 import { interpolateEnv, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
+import { partialIssues, routeIssues } from './partial-issues.js';
 import { placeholderIssues } from './placeholder.js';
 import { fileSchema, type FileConfig } from './schema.js';
 import type { AlertTypeConfig, Config } from './types.js';
@@ -49,8 +49,11 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
   if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
   const parsed = fileSchema.safeParse(interpolated);
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues), ...rawRouteIssues(interpolated));
-  if (!parsed.success || !envParsed.success || issues.length > 0) return { ok: false, issues };
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
+  // Whatever stops the build here, the checks it would make on the parts that are fine are listed too.
+  if (!parsed.success || !envParsed.success || issues.length > 0) {
+    return { ok: false, issues: [...issues, ...partialIssues(interpolated, env, envParsed.data)] };
+  }
   const built = buildConfig(parsed.data, env, envParsed.data, file);
   if (built.ok && wanted !== undefined && file === undefined) built.warnings.push(`no ${DEFAULT_CONFIG_FILE} in ${process.cwd()} and no CONFIG_FILE: the built-in defaults and the environment apply`);
   return built;
@@ -161,29 +164,6 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
       },
     },
   };
-}
-
-/** Route issues with their full path (`routes.1.type`). */
-function routeIssues(found: readonly ConfigIssue[]): ConfigIssue[] {
-  return found.map((i) => ({ ...i, path: i.path.startsWith('routes') ? i.path : `routes.${i.path}` }));
-}
-
-/**
- * The routes' problems while another part of the file is malformed, so one `check-config` lists them too:
- * compiled against the built-in alert types and the names declared under `alert_types`.
- */
-function rawRouteIssues(raw: Record<string, unknown>): ConfigIssue[] {
-  if (!Array.isArray(raw.routes)) return []; // absent (the defaults), or not a list: the schema said so
-  const declared = raw.alert_types;
-  const custom = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? Object.keys(declared) : [];
-  const routes = compileRoutes(raw.routes, new Set([...BUILTIN_ALERT_TYPES, ...custom]), 'routes', declaredIntervals(raw.time_intervals));
-  return routes.ok ? [] : routeIssues(routes.issues);
-}
-
-/** The names under `time_intervals` however malformed the rest (their own problems are the schema's to report). */
-function declaredIntervals(raw: unknown): Map<string, () => boolean> {
-  const list = Array.isArray(raw) ? raw : [];
-  return new Map(list.flatMap((e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? [[(e as { name: string }).name, () => false] as const] : [])));
 }
 
 /** Why alertcord runs dry (no webhook at all, or DRY_RUN), with the loud warnings that go with it. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseSeverity } from '../routing/severity.js';
 import { timeIntervalsSchema } from '../routing/time-intervals.js';
 import { MAX_MENTION_IDS } from '../render/limits.js';
+import { SNOWFLAKE } from '../render/mentions.js';
 import { parseDuration } from './duration.js';
 import { sourcesSchema } from './ingest-auth.js';
 import { logLevelSchema } from './log-level.js';
@@ -39,7 +40,17 @@ const yamlNumber = (check: z.ZodNumber) =>
 /** A boolean as YAML writes it, or the text `true` / `false` (interpolated, see {@link yamlNumber}). */
 const yamlBoolean = () => z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v), z.boolean());
 
-const snowflake = z.union([z.string().regex(/^\d{1,25}$/, 'must be a Discord id (digits)'), z.number().int()]).transform(String);
+/**
+ * A Discord id, as the renderer pings it (SNOWFLAKE: an id it would skip must not load). Unquoted, YAML reads
+ * an id of 17+ digits as a number past 2^53 that has already lost its last digits: refused, asking for quotes.
+ */
+const snowflake = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
+  if (typeof text === 'string' && SNOWFLAKE.test(text)) return text;
+  const long = typeof text === 'number' && Number.isInteger(text) && text > 0;
+  ctx.addIssue({ code: 'custom', message: long ? 'write the id in quotes: YAML reads a number this long without its last digits' : 'must be a Discord id (at most 20 digits)' });
+  return z.NEVER;
+});
 
 export const rateLimitSchema = z.strictObject({
   algorithm: z.enum(['token_bucket', 'sliding_window']).default('token_bucket'),

@@ -2,8 +2,8 @@ import type { AllowedMentions } from './discord-message.js';
 import { MAX_CONTENT, MAX_MENTION_IDS, codePointLength } from './limits.js';
 import type { MentionOptions } from './render-options.js';
 
-/** Discord ids are snowflakes: decimal digits only, so a configured id can never inject text. */
-const SNOWFLAKE = /^[0-9]{1,20}$/;
+/** Discord ids are snowflakes (64-bit: at most 20 digits): decimal digits only, so a configured id can never inject text. */
+export const SNOWFLAKE = /^[0-9]{1,20}$/;
 
 /** A fresh `{ parse: [] }`: sent on every message so nothing pings unless we ask (discord.md, Mentions). */
 export function noMentions(): AllowedMentions {

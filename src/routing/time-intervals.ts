@@ -79,7 +79,11 @@ const timeRangeSchema = z
     return range;
   });
 
-const locationSchema = z.string().refine((name) => name === 'Local' || isTimeZone(name), 'unknown time zone: an IANA name such as Europe/Berlin, UTC, or Local');
+/** '' is UTC, as Alertmanager's time.LoadLocation("") reads it (and an unset `${VAR}` interpolates to ''). */
+const locationSchema = z
+  .string()
+  .refine((name) => name === '' || name === 'Local' || isTimeZone(name), 'unknown time zone: an IANA name such as Europe/Berlin, UTC, or Local')
+  .transform((name) => name || undefined);
 
 /** One entry of a named interval's `time_intervals` list, in Alertmanager's YAML. */
 const intervalSchema = z
@@ -96,13 +100,21 @@ const intervalSchema = z
 /** The top-level `time_intervals` list: `{ name, time_intervals: [...] }` entries, names unique. */
 export const timeIntervalsSchema = z
   .array(z.strictObject({ name: z.string().trim().min(1, 'a time interval needs a name'), time_intervals: z.array(intervalSchema) }))
-  .superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((entry, i) => {
-      if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `time interval "${entry.name}" is defined twice` });
-      seen.add(entry.name);
-    });
-  })
+  .superRefine(
+    (list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((entry: unknown, i) => {
+        const raw = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
+        if (typeof raw !== 'string') return;
+        const name = raw.trim(); // as the entry's schema trims it
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `time interval "${name}" is defined twice` });
+        seen.add(name);
+      });
+    },
+    // Also while an entry is malformed (a bad range aborts zod's checks), so one run lists both problems;
+    // never on what is not a list at all (`time_intervals: {}`), which the array's own issue reports.
+    { when: (payload) => Array.isArray(payload.value) },
+  )
   .transform((list): Map<string, TimeIntervalCheck> => new Map(list.map((e) => [e.name, (at: number) => e.time_intervals.some((i) => holds(i, at))])));
 
 /** True when `interval` contains the instant `at`, on its location's wall clock (Alertmanager's ContainsTime). */

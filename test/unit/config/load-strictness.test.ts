@@ -82,6 +82,16 @@ describe('config: mentions that cannot all ping', () => {
     expect(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  critical:\n    mentions: { here: false, roles: ${roles(87)} }\n` }).ok).toBe(true);
   });
 
+  // The renderer pings snowflakes of at most 20 digits (a 64-bit id): a longer id loaded and was never pinged.
+  // Unquoted, YAML reads an 18-digit id as a number that has already lost its last digits.
+  it('an id no Discord id can be is refused, and an unquoted one is told to be quoted', () => {
+    const load = (yaml: string) => loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml });
+    expect(issuePaths(load('alert_types:\n  critical:\n    mentions: { roles: ["123456789012345678901"], users: ["12345678901234567890"] }\n'))).toEqual(['alert_types.critical.mentions.roles.0']);
+    const unquoted = load('alert_types:\n  critical:\n    thread_id: 123456789012345678\n    mentions: { users: [123456789012345678] }\n');
+    expect(issuePaths(unquoted)).toEqual(['alert_types.critical.thread_id', 'alert_types.critical.mentions.users.0']);
+    expect(unquoted.ok ? '' : unquoted.issues[0]?.message).toMatch(/quote/);
+  });
+
   it('more than 100 users (allowed_mentions\' cap) are refused', () => {
     const users = `[${Array.from({ length: 101 }, (_, i) => `"${i + 1}"`).join(', ')}]`;
     expect(issuePaths(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  general:\n    mentions: { users: ${users} }\n` }))).toEqual(['alert_types.general.mentions.users']);

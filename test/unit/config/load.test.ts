@@ -137,6 +137,29 @@ routes:
     expect(paths).toEqual(expect.arrayContaining(['DISCORD_WEBHOOK_SECURITY', 'alert_types.error.username', 'routes.0.match.0', 'routes.1.type']));
   });
 
+  // A typo in one section hid the cross-section checks (webhook URLs, mentions that cannot all ping, the
+  // watchdog's type): check-config listed one problem, and the next run the others.
+  it('reports webhook, mentions and watchdog problems in the same run as a malformed time interval or variable', () => {
+    const roles = Array.from({ length: 95 }, (_, i) => `"12345678901234${String(i).padStart(4, '0')}"`).join(', ');
+    const yaml = `
+time_intervals:
+  - name: nights
+    time_intervals:
+      - location: Mars/Base
+alert_types:
+  critical:
+    username: Discord alerts
+    mentions: { roles: [${roles}] }
+watchdog: { alert_type: pager }
+`;
+    const paths = (result: ReturnType<typeof load>) => (result.ok ? [] : result.issues.map((i) => i.path).sort());
+    const expected = ['DISCORD_WEBHOOK_SECURITY', 'alert_types.critical.mentions', 'alert_types.critical.username', 'time_intervals.0.time_intervals.0.location', 'watchdog.alert_type'];
+    expect(paths(load({ DISCORD_WEBHOOK_SECURITY: 'https://discord.com/nope/secret-token-xyz' }, yaml))).toEqual(expected);
+    // A bad variable alone, the file fine otherwise: the file's cross-section problems are listed with it.
+    const fileOk = yaml.replace('Mars/Base', 'Europe/Berlin');
+    expect(paths(load({ PORT: 'eighty' }, fileOk))).toEqual(['PORT', 'alert_types.critical.mentions', 'alert_types.critical.username', 'watchdog.alert_type']);
+  });
+
   it('interpolates ${ENV} and ${ENV:-default} in YAML values', () => {
     const yaml = `
 alert_types:

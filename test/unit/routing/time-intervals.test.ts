@@ -50,6 +50,15 @@ describe('time intervals: Alertmanager semantics', () => {
     expect(holds(evening, '2026-01-15T22:30:00Z')).toBe(false); // 22:30 UTC, 17:30 in New York
   });
 
+  // Alertmanager's time.LoadLocation("") is UTC; `location: ${TZ_NAME}` with the variable unset reads "" too.
+  it('an empty location is UTC, as in Alertmanager (and an unset ${VAR}), not a config error', () => {
+    const evening = { times: [{ start_time: '22:00', end_time: '23:00' }], location: '' };
+    expect(holds(evening, '2026-01-15T22:30:00Z')).toBe(true);
+    expect(holds(evening, '2026-01-16T03:30:00Z')).toBe(false);
+    const yaml = 'time_intervals:\n  - name: nights\n    time_intervals:\n      - location: ${TZ_NAME}\n';
+    expect(loadConfig({ env: {}, yaml }).ok).toBe(true);
+  });
+
   it('weekdays are read in the location too: Friday 23:30 in New York is Saturday in UTC', () => {
     const weekend = { weekdays: ['saturday', 'Sunday'], location: 'America/New_York' };
     expect(holds(weekend, '2026-11-28T04:30:00Z')).toBe(false); // Friday 23:30 in New York
@@ -114,6 +123,14 @@ describe('time intervals: every problem is a config issue with its path', () => 
 
   it('a name defined twice', () => {
     expect(issues('time_intervals:\n  - name: a\n    time_intervals: []\n  - name: a\n    time_intervals: []\n')).toEqual(['time_intervals.1.name: time interval "a" is defined twice']);
+  });
+
+  // The duplicate check ran only on a list whose every entry was valid: fixing a typo revealed it next run.
+  it('a name defined twice is reported in the same run as a malformed entry', () => {
+    const found = issues('time_intervals:\n  - name: a\n    time_intervals: [{ weekdays: [funday], times: [{ start_time: "10:00", end_time: "09:00" }] }]\n  - name: " a"\n    time_intervals: []\n');
+    expect(found.map((f) => f.split(':')[0])).toEqual(['time_intervals.0.time_intervals.0.times.0', 'time_intervals.0.time_intervals.0.weekdays.0', 'time_intervals.1.name']);
+    expect(issues('time_intervals: {}\n').map((f) => f.split(':')[0])).toEqual(['time_intervals']);
+    expect(issues('time_intervals: [null, { name: a, time_intervals: [] }, { name: a }]\n').map((f) => f.split(':')[0])).toEqual(['time_intervals.0', 'time_intervals.2.time_intervals', 'time_intervals.2.name']);
   });
 
   it('a route naming an interval that does not exist', () => {
