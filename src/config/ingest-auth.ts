@@ -10,9 +10,9 @@ export type IngestSource = (typeof INGEST_SOURCES)[number];
 /** Where Grafana puts the signature unless told otherwise (Grafana docs, webhook notifier, "HMAC signature"). */
 export const GRAFANA_SIGNATURE_HEADER = 'X-Grafana-Alerting-Signature';
 /**
- * What grafana/alerting's `HMACRoundTripper` (http/hmac.go) falls back to when the contact point leaves
- * the header empty: the UI shows the documented name as a placeholder only. Accepted too while no header
- * name is configured, so a contact point with the field left blank still verifies.
+ * The name the doc comment of grafana/alerting's `NewHMACRoundTripper` (http/hmac.go) gives for an empty
+ * header; its code falls back to `defaultHeaderName`, {@link GRAFANA_SIGNATURE_HEADER}. Accepted too while
+ * no header name is configured, in case a Grafana build follows the comment.
  */
 export const GRAFANA_SIGNATURE_HEADER_CODE_DEFAULT = 'X-Grafana-Alert-Signature';
 /** How far a signed timestamp may be from our clock, either way (replay window). */

@@ -44,7 +44,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
   return app;
 }
 
-/** Queue full / store down / stopping: 503 with Retry-After, which Alertmanager retries (it drops 4xx). */
+/** Queue full / store down / stopping: 503 with Retry-After, which Alertmanager retries with backoff (a 4xx only at its next group_interval). */
 function unavailable(reason: 'queue_full' | 'unavailable' | 'shutting_down', message: string, retryAfter: number): HttpFailure {
   return { status: 503, code: reason, message, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } };
 }
