@@ -106,8 +106,9 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         break;
       case 'permanent':
         // Discord answered (the body was wrong): the webhook is healthy, which also frees a half-open probe;
-        // nothing was delivered, so "last success" stays (a webhook refusing every message must alert).
-        await state.onSuccess(webhook.id, clock.now(), false);
+        // nothing was delivered, so "last success" stays (a webhook refusing every message must alert), and
+        // the refusal is its last error (else /api/status shows such a channel with none).
+        await state.onRefused(webhook.id, result.reason, result.detail, clock.now());
         return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts, retries: failures };
       case 'broken':
         await state.markBroken(webhook.id, result.detail, clock.now());

@@ -46,6 +46,12 @@ export interface WebhookState {
    * `delivered` false (a 400, a dry run) leaves "last success" alone: it means a message Discord accepted.
    */
   onSuccess(webhookId: string, now: number, delivered?: boolean): Promise<void>;
+  /**
+   * Discord answered and refused the message (a 400): healthy as `onSuccess(…, false)` (the breaker
+   * closes, last success stays), and the refusal is the last error, so a channel refusing every message
+   * does not show "ok" with no error in `/api/status`.
+   */
+  onRefused(webhookId: string, reason: string, detail: string, now: number): Promise<void>;
   /** A retryable failure (5xx, timeout, reset): counts toward the breaker. */
   onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void>;
   markBroken(webhookId: string, reason: string, now: number): Promise<void>;

@@ -108,6 +108,18 @@ describe('admin API behaviour', () => {
     expect(text).not.toMatch(/tok-\w+-secret|https?:\/\//);
   });
 
+  it("GET /api/status names Discord's 400 as the webhook's last error: a channel refusing every message does not look fine", async () => {
+    bridge = await startBridge();
+    // What a forum channel answers a webhook that names no thread: every message is refused this way.
+    const refusal = { message: 'Webhooks posted to forum channels must have a thread_name or thread_id', code: 220001 };
+    bridge.fake.inject(HOOK_IDS.error!, { status: 400, body: refusal });
+    await bridge.post('/webhook/generic', { alert_type: 'error', title: 'refused' });
+    await expect.poll(async () => (await get(bridge!, '/dead-letter')).body.total).toBe(1);
+    const error = ((await get(bridge, '/status')).body.webhooks as any[]).find((w) => w.webhookId === HOOK_IDS.error);
+    expect(error).toMatchObject({ lastSuccessAt: null, breaker: { state: 'closed', consecutiveFailures: 0 } });
+    expect(error.lastError).toMatchObject({ reason: 'invalid_body', detail: expect.stringContaining('220001'), at: expect.any(String) });
+  });
+
   it('GET /api/status says why it runs dry', async () => {
     bridge = await startBridge({ env: { DRY_RUN: 'true' } });
     const { body } = await get(bridge, '/status');

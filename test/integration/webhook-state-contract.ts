@@ -153,6 +153,17 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(status.lastSuccessAt).toBe(T0);
     });
 
+    it('a refused message (400) closes the circuit, is the last error, and leaves last success as it was', async () => {
+      const state = await open();
+      await state.onSuccess(A, T0);
+      await state.onFailure(A, 'server_error', 'HTTP 503', T0 + 100);
+      await state.onRefused(A, 'invalid_body', 'HTTP 400: Invalid Form Body', T0 + 200);
+      const status = await state.status(A, LIMITS, T0 + 200);
+      expect(status.breaker).toEqual({ state: 'closed', consecutiveFailures: 0 });
+      expect(status.lastSuccessAt).toBe(T0);
+      expect(status.lastError).toEqual({ reason: 'invalid_body', detail: 'HTTP 400: Invalid Form Body', at: T0 + 200 });
+    });
+
     it('a failed probe opens it for another cooldown', async () => {
       const state = await open();
       await openBreaker(state, A, T0);

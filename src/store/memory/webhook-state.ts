@@ -151,6 +151,12 @@ export class MemoryWebhookState implements WebhookState {
     if (delivered) entry.lastSuccessAt = now;
   }
 
+  async onRefused(webhookId: string, reason: string, detail: string, now: number): Promise<void> {
+    const entry = this.#entry(webhookId);
+    entry.breaker.onSuccess();
+    entry.lastError = { reason, detail, at: now };
+  }
+
   async onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void> {
     const entry = this.#entry(webhookId);
     entry.breaker.onFailure(now);

@@ -190,10 +190,14 @@ redis.call('HSET', state, 'lastErrorReason', ARGV[4], 'lastErrorDetail', ARGV[5]
 return failures
 `;
 
-/** KEYS state; ARGV now, delivered (1/0): close the breaker; note the success when a message was delivered. */
+/**
+ * KEYS state; ARGV now, delivered (1/0), and for a refused message (400) its reason and detail: close the
+ * breaker; note the success when a message was delivered, the refusal as the last error when refused.
+ */
 const SUCCESS = `
 redis.call('HSET', KEYS[1], 'failures', '0')
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'lastSuccessAt', ARGV[1]) end
+if ARGV[3] then redis.call('HSET', KEYS[1], 'lastErrorReason', ARGV[3], 'lastErrorDetail', ARGV[4], 'lastErrorAt', ARGV[1]) end
 redis.call('HDEL', KEYS[1], 'openedAt', 'probeAt', 'probeId')
 return 1
 `;

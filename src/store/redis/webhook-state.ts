@@ -174,6 +174,11 @@ export class RedisWebhookState implements WebhookState {
     await this.#redis.alertcordWebhookSuccess(this.#keys.webhook(webhookId).state, now, delivered ? 1 : 0);
   }
 
+  async onRefused(webhookId: string, reason: string, detail: string, now: number): Promise<void> {
+    await this.#ready();
+    await this.#redis.alertcordWebhookSuccess(this.#keys.webhook(webhookId).state, now, 0, reason, detail);
+  }
+
   async onFailure(webhookId: string, reason: string, detail: string, now: number): Promise<void> {
     await this.#ready();
     const { failureThreshold, cooldownMs } = this.#breaker;
