@@ -6,7 +6,7 @@
 import { api, getToken, itemsOf, setToken } from './api.js';
 import { clock } from './dom.js';
 import { renderCharts, renderDeadLetters, renderHistory } from './render-lists.js';
-import { channelState, renderChannels, renderSummary, renderWatchdog, watchdogState } from './render-status.js';
+import { channelState, renderChannels, renderStoreProblem, renderSummary, renderWatchdog, storeProblem, watchdogState } from './render-status.js';
 
 /** Poll interval: fresh enough to watch a replay drain, light enough for a Redis-backed bridge. */
 const POLL_MS = 4000;
@@ -15,14 +15,14 @@ const HISTORY_FETCH = 500;
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {
-  summary: $('summary'), live: $('live'), refresh: $('refresh'), forget: $('forget'), notice: $('notice'),
+  summary: $('summary'), live: $('live'), refresh: $('refresh'), forget: $('forget'), notice: $('notice'), storeProblem: $('store-problem'),
   auth: $('auth'), authMessage: $('auth-message'), form: /** @type {HTMLFormElement} */ ($('token-form')), token: /** @type {HTMLInputElement} */ ($('token')),
   blocked: $('blocked'), blockedMessage: $('blocked-message'), content: $('content'),
   channels: /** @type {HTMLTableSectionElement} */ ($('channels').querySelector('tbody')), channelsError: $('channels-error'),
   watchdog: $('watchdog'), chartHour: $('chart-hour'), chartDays: $('chart-days'), chartError: $('chart-error'),
   history: /** @type {HTMLTableSectionElement} */ ($('history').querySelector('tbody')), historyError: $('history-error'),
   dead: /** @type {HTMLTableSectionElement} */ ($('dead-letters').querySelector('tbody')), deadError: $('dead-error'), deadCount: $('dead-count'),
-  replayAll: /** @type {HTMLButtonElement} */ ($('replay-all')),
+  replayAll: /** @type {HTMLButtonElement} */ ($('replay-all')), validate: /** @type {HTMLButtonElement} */ ($('validate')),
 };
 
 /** Actions in flight (`test:<type>`, `replay:<id>`, `replay:all`): their buttons stay disabled. */
@@ -118,6 +118,7 @@ function render(status, history, stats, dead) {
     renderWatchdog(els.watchdog, status.data);
   }
   renderSummary(els.summary, status.ok ? status.data : undefined, stats.ok ? stats.data : undefined);
+  if (status.ok) renderStoreProblem(els.storeProblem, status.data);
   sectionError(els.historyError, history, 'History');
   const entries = history.ok ? itemsOf(history.data) : [];
   if (history.ok) renderHistory(els.history, entries);
@@ -130,7 +131,8 @@ function render(status, history, stats, dead) {
   const types = status.ok && Array.isArray(status.data?.alertTypes) ? status.data.alertTypes : [];
   const hooks = new Map((status.ok && Array.isArray(status.data?.webhooks) ? status.data.webhooks : []).map((w) => [w.webhookId, w]));
   const bad = types.filter((t) => channelState(t, hooks.get(t.webhookId), status.data).kind === 'bad').length;
-  const problems = bad + deadTotal + (status.ok && watchdogState(status.data)?.kind === 'bad' ? 1 : 0);
+  const storeDown = status.ok && storeProblem(status.data) !== undefined ? 1 : 0;
+  const problems = bad + deadTotal + storeDown + (status.ok && watchdogState(status.data)?.kind === 'bad' ? 1 : 0);
   document.title = problems > 0 ? `(${problems}) alertcord dashboard` : 'alertcord dashboard';
 }
 
@@ -173,6 +175,24 @@ async function replay(ids, button) {
   notify(`Replayed ${replayed} dead letter${replayed === 1 ? '' : 's'}${failed ? `; ${failed} could not be queued` : ''}.`, failed ? 'error' : 'ok');
 }
 
+/**
+ * `POST /api/validate`: Discord's GET-webhook call for each webhook (posts nothing). A valid answer clears a
+ * broken mark: the page's way to bring a fixed channel back, which the broken notice in Discord points to.
+ */
+async function validate(button) {
+  notify('Asking Discord about every webhook…');
+  const r = await withBusy('validate', button, () => api('validate', { method: 'POST' }));
+  button.disabled = false;
+  if (!r) return;
+  if (!r.ok) return notify(`Validate failed: ${r.message} (${r.status || 'no answer'})`, 'error');
+  const hooks = Array.isArray(r.data?.webhooks) ? r.data.webhooks : [];
+  const invalid = hooks.filter((w) => !w?.valid);
+  if (hooks.length === 0) return notify('No webhook is configured: nothing can be delivered.', 'error');
+  if (invalid.length === 0) return notify(`All ${hooks.length} webhooks are valid; broken marks were cleared.`, 'ok');
+  const which = invalid.map((w) => `${Array.isArray(w.alertTypes) ? w.alertTypes.join(', ') : w.webhookId}: ${w.error ?? 'invalid'}`).join('; ');
+  notify(`${invalid.length} of ${hooks.length} webhooks invalid (${which}).`, 'error');
+}
+
 els.form.addEventListener('submit', (event) => {
   event.preventDefault();
   const token = els.token.value.trim();
@@ -186,6 +206,7 @@ els.form.addEventListener('submit', (event) => {
 els.forget.addEventListener('click', () => askForToken(false));
 els.refresh.addEventListener('click', () => void refresh());
 els.replayAll.addEventListener('click', () => void replay(undefined, els.replayAll));
+els.validate.addEventListener('click', () => void validate(els.validate));
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') {
     window.clearTimeout(timer);

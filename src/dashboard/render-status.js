@@ -27,10 +27,30 @@ export function channelState(type, hook, status) {
   return { kind: 'ok', label: 'ok' };
 }
 
+/**
+ * Why the store cannot take alerts (`store.message`: Redis unreachable, or Redis' own error when it refuses
+ * writes); undefined while it is fine. While it lasts ingest answers 503 and nothing new is queued.
+ */
+export function storeProblem(status) {
+  const store = status?.store;
+  if (!store || store.ok !== false) return undefined;
+  return typeof store.message === 'string' && store.message ? store.message : `${store.kind ?? 'the'} store is unreachable`;
+}
+
+/** The banner above everything else while the store cannot take alerts: the worst problem there is. */
+export function renderStoreProblem(el, status) {
+  const problem = storeProblem(status);
+  el.hidden = problem === undefined;
+  const text = problem === undefined ? '' : `Store problem: ${problem}. New alerts are refused (503) and nothing new is queued until it is fixed.`;
+  // Only when it changed: the banner is role="alert", and a screen reader would read it again at every poll.
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** The line under the title: store, uptime, dry run. */
 export function renderSummary(el, status, stats) {
   const parts = [];
-  if (status?.store) parts.push(h('span', {}, `${status.store.kind ?? 'store'} store `, badge(status.store.ok ? 'ok' : 'bad', status.store.ok ? 'reachable' : 'unreachable')));
+  // Not "unreachable": a Redis that answers but refuses writes (READONLY, OOM) is not ready either; the banner says why.
+  if (status?.store) parts.push(h('span', {}, `${status.store.kind ?? 'store'} store `, status.store.ok ? badge('ok', 'ready') : badge('bad', 'not ready', storeProblem(status))));
   if (typeof status?.uptimeSeconds === 'number') parts.push(h('span', { text: `up ${duration(status.uptimeSeconds)}` }));
   if (stats && typeof stats.total === 'number') {
     const rate = typeof stats.successRate === 'number' ? ` (${percent(stats.successRate)} %)` : '';

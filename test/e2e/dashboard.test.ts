@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
 import { launchChromium, type Browser, type Tab } from '../helpers/chromium.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 
 /**
  * The dashboard in headless Chromium against a real bridge and the strict fake Discord: it asks for the
@@ -176,6 +177,41 @@ describe('dashboard (headless Chromium)', () => {
     await page.locator('#watchdog [data-state="ok"]').waitFor(WAIT);
     await page.emulateMedia({ colorScheme: 'light' });
     await tab.screenshot('dashboard-light.png');
+    expectCleanPage(tab, bridge.url);
+  });
+
+  it("a store that refuses writes is named at the top with Redis' words, and counted in the tab title", { timeout: 90_000 }, async () => {
+    // What Store.ping answers for a Redis replica after a failover: reachable, refusing every write.
+    const READONLY = "redis refuses writes: READONLY You can't write against a read only replica.";
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 86_400_000 });
+    bridge = await startBridge({ store: { ...store, ping: async () => ({ ok: false, message: READONLY }) } });
+    expect((await api('status')).body.store).toEqual({ kind: 'memory', ok: false, message: READONLY });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    const banner = page.locator('#store-problem');
+    await banner.waitFor(WAIT);
+    // The operator reads why (Redis' own error) and what it means for alerts, not "unreachable".
+    expect(await banner.textContent()).toContain(READONLY);
+    expect(await page.locator('#summary').textContent()).not.toMatch(/reachable/);
+    expect(await page.title()).toMatch(/^\(1\) alertcord/);
+    expectCleanPage(tab, bridge.url);
+  });
+
+  it("a broken channel is fixed from the page: 'Validate webhooks' asks Discord and clears the mark (the broken notice points there)", { timeout: 90_000 }, async () => {
+    bridge = await startBridge();
+    bridge.fake.setBroken(HOOK_IDS.security!);
+    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+    // The operator fixed the webhook in Discord (the same URL answers again).
+    bridge.fake.setBroken(HOOK_IDS.security!, false);
+    await page.getByRole('button', { name: 'Validate webhooks' }).click();
+    await page.getByText('All 6 webhooks are valid').waitFor(WAIT);
+    await page.locator('#channels tbody tr[data-type="security"][data-state="ok"]').waitFor(WAIT);
+    expect(bridge.fake.messages.filter((m) => m.webhookId === HOOK_IDS.security)).toHaveLength(0); // validating posts nothing
     expectCleanPage(tab, bridge.url);
   });
 });
