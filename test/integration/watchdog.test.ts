@@ -126,20 +126,23 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     redis = undefined;
   });
 
+  /** One replica on the shared Redis: general and critical webhooks, a 10-minute watchdog, `extraYaml` on top. */
+  const startReplica = async (clock: { now: () => number; sleep: typeof sleep }, timers: ReturnType<typeof manualTimers>, extraYaml = '') => {
+    const r = await startFileRuntime({
+      yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\n${extraYaml}watchdog: { alertname: Watchdog, timeout: 10m }\n`,
+      env: { REDIS_URL: redis!.url },
+      clock,
+      watchdogTimers: timers,
+    });
+    replicas.push(r);
+    return r;
+  };
+
   it('with dedupe switched off (dedupe.window: 0s), the channel still hears "down" and "back" once, not once per replica', async () => {
     redis = await startRedis();
     let skew = 0;
     const clock = { now: () => Date.now() + skew, sleep };
-    const start = async (timers: ReturnType<typeof manualTimers>) => {
-      const r = await startFileRuntime({
-        yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\ndedupe: { window: 0s }\nwatchdog: { alertname: Watchdog, timeout: 10m }\n`,
-        env: { REDIS_URL: redis!.url },
-        clock,
-        watchdogTimers: timers,
-      });
-      replicas.push(r);
-      return r;
-    };
+    const start = (timers: ReturnType<typeof manualTimers>) => startReplica(clock, timers, 'dedupe: { window: 0s }\n');
     const timersA = manualTimers();
     const timersB = manualTimers();
     const a = await start(timersA);
@@ -165,16 +168,7 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     redis = await startRedis();
     let skew = 0;
     const clock = { now: () => Date.now() + skew, sleep };
-    const start = async (timers: ReturnType<typeof manualTimers>) => {
-      const r = await startFileRuntime({
-        yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\nwatchdog: { alertname: Watchdog, timeout: 10m }\n`,
-        env: { REDIS_URL: redis!.url },
-        clock,
-        watchdogTimers: timers,
-      });
-      replicas.push(r);
-      return r;
-    };
+    const start = (timers: ReturnType<typeof manualTimers>) => startReplica(clock, timers);
     const timersA = manualTimers();
     const timersB = manualTimers();
     const a = await start(timersA);
