@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { inTimeZone } from '../../helpers/time-zone.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { timeIntervalsSchema } from '../../../src/routing/time-intervals.js';
 
@@ -10,15 +11,7 @@ const at = (iso: string): number => Date.parse(iso);
 const holds = (entry: Record<string, unknown>, iso: string): boolean => intervals([{ name: 'x', time_intervals: [entry] }]).get('x')!(at(iso));
 
 // A host outside UTC, so an interval without a location that read the host's clock would show.
-let savedTz: string | undefined;
-beforeAll(() => {
-  savedTz = process.env.TZ;
-  process.env.TZ = 'America/New_York';
-});
-afterAll(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+inTimeZone('America/New_York');
 
 describe('time intervals: Alertmanager semantics', () => {
   it('precondition: this process runs outside UTC', () => {

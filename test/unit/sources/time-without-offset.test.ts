@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTime } from '../../../src/lib/parse-time.js';
 import { isoTimestamp } from '../../../src/render/time.js';
 import { parseGeneric } from '../../../src/sources/generic/parse.js';
 import { isoTime } from '../../../src/sources/normalize.js';
+import { inTimeZone } from '../../helpers/time-zone.js';
 import { onlyGroup } from './helpers.js';
 
 // A host outside UTC: Date.parse would read "2024-05-01T10:00:00" as 10:00 in New York (14:00 UTC).
-let saved: string | undefined;
-beforeEach(() => {
-  saved = process.env.TZ;
-  process.env.TZ = 'America/New_York';
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.TZ;
-  else process.env.TZ = saved;
-});
+inTimeZone('America/New_York');
 
 describe('a time with no offset (Python\'s datetime.utcnow().isoformat()) is UTC, whatever the host\'s zone', () => {
   it('precondition: this host reads it as local time', () => {
