@@ -4,7 +4,11 @@ import type { AlertGroup } from '../model/alert.js';
 export type IntakeResult =
   /** `warnings`: what the sender should fix although nothing was refused (an alert type that does not exist). */
   | { ok: true; accepted: number; notifications: string[]; duplicates: number; skipped: number; muted: number; warnings?: string[] }
-  | { ok: false; reason: 'queue_full' | 'unavailable' | 'shutting_down'; retryAfterSeconds: number; message: string };
+  /**
+   * `done`: the groups of the batch that were nevertheless settled (every notification queued, a duplicate or
+   * muted) before the refusal; the sender's retry finds them as duplicates. Absent: none was.
+   */
+  | { ok: false; reason: 'queue_full' | 'unavailable' | 'shutting_down'; retryAfterSeconds: number; message: string; done?: AlertGroup[] };
 
 /** The seam between the HTTP edge and delivery: route, dedupe, enqueue; 2xx only once queued. */
 export interface Intake {

@@ -49,7 +49,11 @@ export function createIntake(deps: IntakeDeps): Intake {
       // must not keep a critical alert of the same POST out of its own queue, so every notification is
       // tried and the sender hears 503 at the end; its retry finds the queued ones as duplicates.
       const full: string[] = [];
+      // Groups every notification of which was queued (or a duplicate, or muted): told to the sender's edge on a
+      // refusal, so flood control keeps what went out (OTLP) instead of counting it as never sent.
+      const done: AlertGroup[] = [];
       for (const group of groups) {
+        let groupFull = false;
         result.skipped += group.skipped ?? 0;
         const unknown = unknownRequestedType(group, config);
         if (unknown && !result.warnings?.includes(unknown)) (result.warnings ??= []).push(unknown);
@@ -71,9 +75,10 @@ export function createIntake(deps: IntakeDeps): Intake {
             status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces.length > 0 ? { replaces } : {}) });
           } catch (err) {
             deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
-            return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later' };
+            return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done };
           }
           if (status === 'full') {
+            groupFull = true;
             if (!full.includes(alertType)) full.push(alertType);
           } else if (status === 'duplicate') {
             result.duplicates++;
@@ -84,10 +89,11 @@ export function createIntake(deps: IntakeDeps): Intake {
           }
         }
         result.accepted += group.alerts.length;
+        if (!groupFull) done.push(group);
       }
       if (full.length > 0) {
         const what = full.length === 1 ? `the queue for alert type "${full[0]}" is` : `the queues for alert types ${full.map((t) => `"${t}"`).join(', ')} are`;
-        return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later` };
+        return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later`, done };
       }
       return result;
     },

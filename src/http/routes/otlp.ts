@@ -71,7 +71,9 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
     if (groups.length > 0) {
       const result = await deps.intake().accept(groups);
       if (!result.ok) {
-        deps.flood?.release(groups);
+        // Intake tries every notification: what it queued before refusing went out (the retry finds it as a
+        // duplicate) and stays counted as sent; only the rest is given back.
+        deps.flood?.refused(groups, result.done);
         c.header('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
         return fail({ status: 503, code: RPC_CODE.UNAVAILABLE, message: `${result.reason}: ${result.message}` });
       }
@@ -86,7 +88,7 @@ async function sendDue(flood: OtlpFloodControl, intake: Intake): Promise<void> {
   const due = flood.flush();
   if (due.length === 0) return;
   const result = await intake.accept(due).catch(() => undefined);
-  if (!result?.ok) flood.release(due);
+  if (!result?.ok) flood.refused(due, result?.done);
 }
 
 /**

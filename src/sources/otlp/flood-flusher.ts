@@ -18,9 +18,9 @@ export function createFloodFlusher(deps: { flood: OtlpFloodControl; intake: Inta
     flushing = (async () => {
       const due = deps.flood.flush(now);
       if (due.length === 0) return;
-      const result = await deps.intake.accept(due).catch((err: unknown) => ({ ok: false as const, message: String(err) }));
+      const result = await deps.intake.accept(due).catch((err: unknown) => ({ ok: false as const, message: String(err), done: undefined }));
       if (result.ok) return;
-      deps.flood.release(due);
+      deps.flood.refused(due, result.done);
       deps.logger.warn({ summaries: due.length, reason: result.message }, 'OTLP flood summaries not queued; retried on the next flush');
     })().finally(() => (flushing = undefined));
     return flushing;

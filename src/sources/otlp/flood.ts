@@ -30,6 +30,15 @@ export interface OtlpFloodControl {
    * went out; one that other requests' records were folded into meanwhile is kept for the next flush instead.
    */
   release(groups: AlertGroup[]): void;
+  /**
+   * Tells of groups intake queued although it refused their batch (another group's queue was full): they went
+   * out, and stay counted as sent. The exporter retries the whole batch, so the request's folded and suppressed
+   * counts are undone (the retry counts them again) and the retried copy of each such record is not counted as
+   * a repeat.
+   */
+  delivered(groups: AlertGroup[]): void;
+  /** After intake refused `groups`: `done` (those it queued anyway) are {@link delivered}, the rest {@link release}d. */
+  refused(groups: AlertGroup[], done?: readonly AlertGroup[]): void;
 }
 
 export interface OtlpFloodOptions {
@@ -49,6 +58,8 @@ interface Fold {
   startedAt: number;
   repeats: number;
   group: AlertGroup;
+  /** Retried copies of its notification still expected (it was queued in a refused batch): not repeats. */
+  retries?: number;
 }
 
 /** One service's current minute. */
@@ -117,17 +128,30 @@ class OtlpFlood implements OtlpFloodControl {
     return out;
   }
 
+  refused(groups: AlertGroup[], done: readonly AlertGroup[] = []): void {
+    const queued = new Set(done);
+    this.delivered(groups.filter((g) => queued.has(g)));
+    this.release(groups.filter((g) => !queued.has(g)));
+  }
+
+  delivered(groups: AlertGroup[]): void {
+    for (const group of groups) {
+      const what = this.issued.get(group);
+      this.issued.delete(group);
+      if (what?.kind !== 'record') continue;
+      undo(what.counted);
+      const fold = this.folds.get(what.key);
+      if (fold?.group === group) fold.retries = (fold.retries ?? 0) + 1;
+    }
+  }
+
   release(groups: AlertGroup[]): void {
     for (const group of groups) {
       const what = this.issued.get(group);
       if (what?.kind === 'summary') this.pending.push(group);
       if (what?.kind !== 'record') continue;
       this.issued.delete(group);
-      if (!what.counted.undone) {
-        what.counted.undone = true;
-        for (const fold of what.counted.folds) fold.repeats = Math.max(0, fold.repeats - 1);
-        for (const bucket of what.counted.suppressed) bucket.suppressed = Math.max(0, bucket.suppressed - 1);
-      }
+      undo(what.counted);
       const fold = this.folds.get(what.key);
       if (fold?.group === group && fold.repeats > 0) {
         // Other requests folded records into this notification meanwhile, and were answered 200: it goes out
@@ -153,6 +177,11 @@ class OtlpFlood implements OtlpFloodControl {
     const key = shortHash(stableStringify([service, alert.severity, alert.title, alert.message]), 32);
     const fold = this.folds.get(key);
     if (fold && t - fold.startedAt < this.windowMs) {
+      if (fold.retries) {
+        // The exporter's retry of a record that was queued although its batch was refused: already sent.
+        fold.retries--;
+        return undefined;
+      }
       fold.repeats++;
       counted.folds.push(fold);
       return undefined;
@@ -185,6 +214,14 @@ class OtlpFlood implements OtlpFloodControl {
     this.issued.set(group, { kind: 'summary' });
     return group;
   }
+}
+
+/** Undoes, once, what one refused `admit` counted instead of sending: the exporter's retry counts it again. */
+function undo(counted: Counted): void {
+  if (counted.undone) return;
+  counted.undone = true;
+  for (const fold of counted.folds) fold.repeats = Math.max(0, fold.repeats - 1);
+  for (const bucket of counted.suppressed) bucket.suppressed = Math.max(0, bucket.suppressed - 1);
 }
 
 function serviceOf(alert: Alert): string {
