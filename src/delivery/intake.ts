@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
-import { routeGroup } from '../routing/route-group.js';
+import { routeGroup, type Routed } from '../routing/route-group.js';
 import type { NotificationQueue } from '../store/types.js';
 import type { Intake, IntakeResult } from './intake-types.js';
 import { queueKeyFor } from './queue-key.js';
@@ -49,11 +49,11 @@ export function createIntake(deps: IntakeDeps): Intake {
       // must not keep a critical alert of the same POST out of its own queue, so every notification is
       // tried and the sender hears 503 at the end; its retry finds the queued ones as duplicates.
       const full: string[] = [];
-      // Groups every notification of which was queued (or a duplicate, or muted): told to the sender's edge on a
-      // refusal, so flood control keeps what went out (OTLP) instead of counting it as never sent.
-      const done: AlertGroup[] = [];
-      for (const group of groups) {
-        let groupFull = false;
+      // On a refusal the sender's edge is told which groups went out whole (`done`), so flood control keeps
+      // them (OTLP) instead of counting them as never sent: every group before the refusal but these.
+      const refusedGroups = new Set<AlertGroup>();
+      const done = (upTo: number) => groups.slice(0, upTo).filter((g) => !refusedGroups.has(g));
+      for (const [index, group] of groups.entries()) {
         result.skipped += group.skipped ?? 0;
         const unknown = unknownRequestedType(group, config);
         if (unknown && !result.warnings?.includes(unknown)) (result.warnings ??= []).push(unknown);
@@ -61,11 +61,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         const routed = kept.length === 0 ? undefined : routeGroup(kept.length === group.alerts.length ? group : { ...group, alerts: kept }, config.routes, at);
         // Muted: accepted (the sender is told how many in `muted`), counted, never queued nor claimed for dedupe,
         // so the same alert sent again once the window is over goes out.
-        for (const [alertType, { alerts, why }] of routed?.muted ?? []) {
-          result.muted += alerts.length;
-          deps.onMuted?.(alertType, alerts.length, why);
-          if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ alertType, alerts: alerts.length, why }, 'muted: accepted, not sent');
-        }
+        if (routed) result.muted += reportMuted(routed.muted, deps);
         for (const [alertType, alerts] of routed?.byType ?? []) {
           const n = toNotification(group, alertType, alerts, newId(), at);
           const queueKey = queueKeyFor(config, alertType);
@@ -75,10 +71,10 @@ export function createIntake(deps: IntakeDeps): Intake {
             status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces.length > 0 ? { replaces } : {}) });
           } catch (err) {
             deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
-            return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done };
+            return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done: done(index) };
           }
           if (status === 'full') {
-            groupFull = true;
+            refusedGroups.add(group);
             if (!full.includes(alertType)) full.push(alertType);
           } else if (status === 'duplicate') {
             result.duplicates++;
@@ -89,15 +85,25 @@ export function createIntake(deps: IntakeDeps): Intake {
           }
         }
         result.accepted += group.alerts.length;
-        if (!groupFull) done.push(group);
       }
       if (full.length > 0) {
         const what = full.length === 1 ? `the queue for alert type "${full[0]}" is` : `the queues for alert types ${full.map((t) => `"${t}"`).join(', ')} are`;
-        return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later`, done };
+        return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later`, done: done(groups.length) };
       }
       return result;
     },
   };
+}
+
+/** Tells of the alerts muted routes kept back (hook, debug log); how many they were. */
+function reportMuted(muted: Routed['muted'], deps: Pick<IntakeDeps, 'onMuted' | 'logger'>): number {
+  let count = 0;
+  for (const [alertType, { alerts, why }] of muted) {
+    count += alerts.length;
+    deps.onMuted?.(alertType, alerts.length, why);
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ alertType, alerts: alerts.length, why }, 'muted: accepted, not sent');
+  }
+  return count;
 }
 
 /**
