@@ -1,8 +1,7 @@
-import { formatDuration } from '../../config/duration.js';
 import { shortHash, stableStringify } from '../../lib/hash.js';
 import type { Alert, AlertGroup } from '../../model/alert.js';
-import { worstSeverity, type Severity } from '../../model/severity.js';
-import { OTLP_TITLE_MAX_CODE_POINTS } from './values.js';
+import type { Severity } from '../../model/severity.js';
+import { capSummary, withRepeats } from './flood-summary.js';
 
 /**
  * Flood control for OTLP logs, between parsing and intake: a crash loop logging the same error, or a
@@ -115,7 +114,7 @@ class OtlpFlood implements OtlpFloodControl {
     this.pending = [];
     for (const [service, bucket] of this.buckets) {
       if (now - bucket.startedAt < MINUTE_MS) continue;
-      if (bucket.suppressed > 0) out.push(this.summary(capSummary(bucket, this.cap)));
+      if (bucket.suppressed > 0) out.push(this.summary(capSummary(bucket, this.cap, MINUTE_MS)));
       this.buckets.delete(service);
     }
     for (const [key, fold] of this.folds) {
@@ -204,7 +203,7 @@ class OtlpFlood implements OtlpFloodControl {
   private bucketAt(service: string, t: number): Bucket {
     const current = this.buckets.get(service);
     if (current && t - current.startedAt < MINUTE_MS) return current;
-    if (current && current.suppressed > 0) this.pending.push(this.summary(capSummary(current, this.cap)));
+    if (current && current.suppressed > 0) this.pending.push(this.summary(capSummary(current, this.cap, MINUTE_MS)));
     const fresh: Bucket = { service, startedAt: t, sent: 0, suppressed: 0, severities: new Set() };
     this.buckets.set(service, fresh);
     return fresh;
@@ -226,48 +225,4 @@ function undo(counted: Counted): void {
 
 function serviceOf(alert: Alert): string {
   return alert.labels['service.name'] ?? '';
-}
-
-/**
- * The fold's count as a "Repeated" field: on `next` (the first identical record after the window), or
- * on a copy of the fold's own notification when no next one came.
- */
-function withRepeats(fold: Fold, windowMs: number, next?: AlertGroup): AlertGroup {
-  const base = next ?? fold.group;
-  const alert = base.alerts[0]!;
-  const n = fold.repeats;
-  const value = `${n} more ${n === 1 ? 'time' : 'times'} in ${formatDuration(windowMs)} after the previous notification`;
-  const fields = [...alert.fields.filter((f) => f.name !== 'Repeated'), { name: 'Repeated', value, inline: false }];
-  const title = next ? alert.title : cut(`${alert.title} (repeated ${n} more ${n === 1 ? 'time' : 'times'})`);
-  return {
-    ...base,
-    alerts: [{ ...alert, title, fields }],
-    dedupeKey: `otlp-repeat:${alert.fingerprint}:${fold.startedAt}:${next ? 'next' : 'flush'}`,
-  };
-}
-
-/** ONE notification for a service's suppressed records of one minute. */
-function capSummary(bucket: Bucket, cap: number): AlertGroup {
-  const { service, suppressed: n } = bucket;
-  const from = new Date(bucket.startedAt).toISOString();
-  const to = new Date(bucket.startedAt + MINUTE_MS).toISOString();
-  const name = service || 'an unnamed service';
-  const alert: Alert = {
-    source: 'otlp',
-    status: 'firing',
-    severity: worstSeverity(bucket.severities),
-    title: cut(`${n} more log ${n === 1 ? 'record' : 'records'} from service ${name} suppressed`),
-    message: `${n} log ${n === 1 ? 'record' : 'records'} from ${name} between ${from} and ${to} were not sent: over the limit of ${cap} notifications per service per minute (OTLP flood control).`,
-    labels: service ? { 'service.name': service, service_name: service } : {},
-    annotations: {},
-    links: [],
-    fields: [{ name: 'Suppressed', value: String(n), inline: true }],
-    fingerprint: shortHash(stableStringify(['otlp-cap', service])),
-    startsAt: from,
-  };
-  return { source: 'otlp', alerts: [alert], truncatedAlerts: 0, dedupeKey: `otlp-cap:${service}:${bucket.startedAt}` };
-}
-
-function cut(text: string): string {
-  return Array.from(text).slice(0, OTLP_TITLE_MAX_CODE_POINTS).join('');
 }
