@@ -1,3 +1,4 @@
+import { latestOfEachId } from '../dead-letter-list.js';
 import type { DeadLetter, DeadLetters } from '../types.js';
 
 /** Dead letters in memory, bounded: past `max`, the oldest are dropped (and counted by the caller's metrics). */
@@ -13,7 +14,7 @@ export class MemoryDeadLetters implements DeadLetters {
   }
 
   async list(limit: number): Promise<DeadLetter[]> {
-    return this.#entries.slice(-limit).reverse();
+    return latestOfEachId(this.#entries.slice(-limit).reverse());
   }
 
   async take(ids?: string[]): Promise<DeadLetter[]> {

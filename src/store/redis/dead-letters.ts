@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { latestOfEachId } from '../dead-letter-list.js';
 import { DEAD_LETTER_HOLD_MS, type DeadLetter, type DeadLetters } from '../types.js';
 import { whenReady } from './connection.js';
 import type { ScriptCommands } from './scripts.js';
@@ -29,13 +30,13 @@ export class RedisDeadLetters implements DeadLetters {
     await this.redis.call('xadd', this.key, 'MAXLEN', '~', DEAD_LETTERS_MAX, '*', 'id', entry.id, 'd', JSON.stringify(entry));
   }
 
-  /** The newest `limit` entries, newest first (holds past the hold time back among them). */
+  /** The newest `limit` entries, newest first, each id once (holds past the hold time back among them). */
   async list(limit: number): Promise<DeadLetter[]> {
     if (limit <= 0) return [];
     await this.#ready();
     await this.#returnStaleHolds();
     const entries = parseEntries(await this.redis.call('xrevrange', this.key, '+', '-', 'COUNT', limit));
-    return entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined);
+    return latestOfEachId(entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined));
   }
 
   /** See `DeadLetters.take`: moved to the hold in one atomic step, oldest first. */
