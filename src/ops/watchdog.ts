@@ -7,6 +7,7 @@ import type { Notification } from '../model/notification.js';
 import type { Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
 import { globalTimers, type WatchdogTimers } from './watchdog-timers.js';
+import { ToldOutages } from './watchdog-told.js';
 
 /** disabled: not configured; waiting: no heartbeat yet, within the timeout; ok: seen lately; missing: overdue. */
 export type WatchdogState = 'disabled' | 'waiting' | 'ok' | 'missing';
@@ -68,6 +69,7 @@ export interface WatchdogDeps {
 export class Watchdog {
   readonly #deps: WatchdogDeps;
   readonly #timers: WatchdogTimers;
+  readonly #toldOutages: ToldOutages;
   #started = false;
   #armedAt = 0;
   #lastSeenAt: number | undefined;
@@ -81,6 +83,7 @@ export class Watchdog {
   constructor(deps: WatchdogDeps) {
     this.#deps = deps;
     this.#timers = deps.timers ?? globalTimers;
+    this.#toldOutages = new ToldOutages(deps.heartbeats, deps.logger);
   }
 
   /** Intake's filter: true when `alert` is the heartbeat (recorded here, not delivered). */
@@ -114,6 +117,7 @@ export class Watchdog {
       // counting from it declared the pipeline down the moment a reload switched the watchdog back on.
       this.#armedAt = this.#deps.now();
       this.#lastSeenAt = undefined;
+      void this.#resume(config);
     }
     this.#enabled = true;
     if (this.#outage === undefined) this.#arm(config);
@@ -196,6 +200,28 @@ export class Watchdog {
     this.#pollShared(config);
   }
 
+  /**
+   * Switched on (a start, or a reload): an outage told before (by this replica before a restart, or by one
+   * since gone) and not over is resumed, so the channel still hears "back"; a heartbeat since it began is
+   * that "back", told at once.
+   */
+  async #resume(config: WatchdogConfig): Promise<void> {
+    if (!this.#deps.heartbeats) return;
+    const [told, elsewhere] = await Promise.all([this.#toldOutages.read(config.alertname), this.#sharedLastSeen(config)]);
+    if (told === undefined || !this.#started || this.#deps.config() !== config || this.#outage !== undefined) return;
+    const outage: Outage = { ...told, told: true };
+    const last = Math.max(this.#lastSeenAt ?? Number.NEGATIVE_INFINITY, elsewhere ?? Number.NEGATIVE_INFINITY);
+    if (Number.isFinite(last)) this.#lastSeenAt = last;
+    if (last >= told.since) {
+      this.#arm(config);
+      void this.#announce('resolved', config, outage);
+      return;
+    }
+    this.#outage = outage;
+    this.#timers.clear(this.#timer);
+    this.#pollShared(config);
+  }
+
   /** While missing: the heartbeat may come back at another replica only; its shared time says so. */
   #pollShared(config: WatchdogConfig): void {
     if (!this.#deps.heartbeats) return;
@@ -223,6 +249,7 @@ export class Watchdog {
     const queued = await this.#deps.announce(n).catch(() => false);
     if (queued) {
       if (kind === 'firing') outage.told = true;
+      await (kind === 'firing' ? this.#toldOutages.told(config.alertname, outage) : this.#toldOutages.over(config.alertname, outage));
       // Back while the "down" was being queued: #seen left the "back" to this point, after it.
       if (kind === 'firing' && this.#outage !== outage && this.#started) void this.#announce('resolved', config, outage);
       return;

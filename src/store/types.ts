@@ -145,6 +145,21 @@ export interface Heartbeats {
   record(name: string, at: number): Promise<void>;
   /** When the heartbeat `name` last arrived, at any replica; undefined when never. */
   lastSeen(name: string): Promise<number | undefined>;
+  /**
+   * The outage of heartbeat `name` whose "down" was told and whose "back" not yet, shared by replicas and
+   * kept across restarts: a replica started during it resumes it, so the channel still hears "back".
+   */
+  toldOutage(name: string): Promise<ToldOutage | undefined>;
+  /** Records the told outage of `name`; `undefined` clears it (its "back" is told). */
+  setToldOutage(name: string, outage: ToldOutage | undefined): Promise<void>;
+}
+
+/** An outage of the watchdog's heartbeat that the channel was told of (its notices' dedupe key names it). */
+export interface ToldOutage {
+  /** When the heartbeat became overdue. */
+  since: number;
+  /** No heartbeat was known anywhere when it began (the notices are keyed "never"). */
+  neverHeard: boolean;
 }
 
 /** The answer of {@link Store.ping}: `message` says what is wrong when not ok. */

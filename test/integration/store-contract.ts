@@ -206,6 +206,17 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.heartbeats.lastSeen('Watchdog')).toBe(2_000);
         expect(await store.heartbeats.lastSeen('Other')).toBe(5_000);
       });
+
+      it('keeps the told outage per name until it is cleared', async () => {
+        expect(await store.heartbeats.toldOutage('Watchdog')).toBeUndefined();
+        await store.heartbeats.setToldOutage('Watchdog', { since: 3_000, neverHeard: false });
+        await store.heartbeats.setToldOutage('Other', { since: 4_000, neverHeard: true });
+        expect(await store.heartbeats.toldOutage('Watchdog')).toEqual({ since: 3_000, neverHeard: false });
+        expect(await store.heartbeats.toldOutage('Other')).toEqual({ since: 4_000, neverHeard: true });
+        await store.heartbeats.setToldOutage('Watchdog', undefined);
+        expect(await store.heartbeats.toldOutage('Watchdog')).toBeUndefined();
+        expect(await store.heartbeats.toldOutage('Other')).toEqual({ since: 4_000, neverHeard: true });
+      });
     });
 
     describe('dead letters', () => {

@@ -195,6 +195,33 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     expect(critical()).toHaveLength(1);
     expect(JSON.stringify(critical()[0]!.body)).toContain('Alerting pipeline down');
   });
+
+  it('a replica started after every replica went down during a told outage still tells "back", and no second "down"', async () => {
+    redis = await startRedis();
+    let skew = 0;
+    const clock = { now: () => Date.now() + skew, sleep };
+    const timersA = manualTimers();
+    const a = await startReplica(clock, timersA);
+    expect((await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
+    skew += TEN_MIN + 1_000;
+    timersA.fireAll();
+    await expect.poll(() => a.fake.messagesFor(HOOK_IDS.critical!).length).toBe(1);
+    expect(JSON.stringify(a.fake.messagesFor(HOOK_IDS.critical!)[0]!.body)).toContain('Alerting pipeline down');
+    replicas.splice(replicas.indexOf(a), 1);
+    await a.close(); // a deploy: the only replica goes away mid-outage
+
+    skew += 5 * 60_000;
+    const timersB = manualTimers();
+    const b = await startReplica(clock, timersB);
+    await expect.poll(() => b.runtime.watchdog.status().state).toBe('missing');
+    skew += TEN_MIN + 1_000;
+    timersB.fireAll(); // past a timeout since b started: the outage is the one already told
+    await sleep(300);
+    expect(b.fake.messagesFor(HOOK_IDS.critical!)).toHaveLength(0);
+    expect((await b.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
+    await expect.poll(() => b.fake.messagesFor(HOOK_IDS.critical!).length).toBe(1);
+    expect(JSON.stringify(b.fake.messagesFor(HOOK_IDS.critical!)[0]!.body)).toContain('Alerting pipeline back');
+  });
 });
 
 describe('config/examples/watchdog-rule.yml', () => {

@@ -1,8 +1,9 @@
-import type { Heartbeats } from '../types.js';
+import type { Heartbeats, ToldOutage } from '../types.js';
 
 /** Heartbeat times in this process: with the memory store there is one replica, so nothing to share. */
 export class MemoryHeartbeats implements Heartbeats {
   readonly #lastSeen = new Map<string, number>();
+  readonly #told = new Map<string, ToldOutage>();
 
   async record(name: string, at: number): Promise<void> {
     if (at > (this.#lastSeen.get(name) ?? Number.NEGATIVE_INFINITY)) this.#lastSeen.set(name, at);
@@ -10,5 +11,14 @@ export class MemoryHeartbeats implements Heartbeats {
 
   async lastSeen(name: string): Promise<number | undefined> {
     return this.#lastSeen.get(name);
+  }
+
+  async toldOutage(name: string): Promise<ToldOutage | undefined> {
+    return this.#told.get(name);
+  }
+
+  async setToldOutage(name: string, outage: ToldOutage | undefined): Promise<void> {
+    if (outage) this.#told.set(name, { ...outage });
+    else this.#told.delete(name);
   }
 }

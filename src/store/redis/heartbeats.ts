@@ -1,17 +1,18 @@
 import type { Redis } from 'ioredis';
-import type { Heartbeats } from '../types.js';
+import type { Heartbeats, ToldOutage } from '../types.js';
 import { whenReady } from './connection.js';
 
 /**
  * Heartbeat times shared by every replica: one sorted set (heartbeat name → epoch ms). `ZADD GT` keeps the
  * latest time whichever replica writes last, in one command (Redis ≥ 6.2). The set holds one member per
  * configured heartbeat name, so it needs no expiry; a time that survives a restart is what the watchdog
- * should count from.
+ * should count from. Told outages are a hash beside it (name → JSON), one field per heartbeat name too.
  */
 export class RedisHeartbeats implements Heartbeats {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
+    private readonly outagesKey: string,
     private readonly commandTimeoutMs: number,
   ) {}
 
@@ -24,5 +25,27 @@ export class RedisHeartbeats implements Heartbeats {
     await whenReady(this.redis, this.commandTimeoutMs);
     const score = await this.redis.zscore(this.key, name);
     return score === null ? undefined : Number(score);
+  }
+
+  async toldOutage(name: string): Promise<ToldOutage | undefined> {
+    await whenReady(this.redis, this.commandTimeoutMs);
+    return parseOutage(await this.redis.hget(this.outagesKey, name));
+  }
+
+  async setToldOutage(name: string, outage: ToldOutage | undefined): Promise<void> {
+    await whenReady(this.redis, this.commandTimeoutMs);
+    if (outage) await this.redis.hset(this.outagesKey, name, JSON.stringify({ since: outage.since, neverHeard: outage.neverHeard }));
+    else await this.redis.hdel(this.outagesKey, name);
+  }
+}
+
+/** A stored outage; undefined for anything else (a field written by hand, or by a later version). */
+function parseOutage(json: string | null): ToldOutage | undefined {
+  if (json === null) return undefined;
+  try {
+    const v = JSON.parse(json) as Partial<ToldOutage>;
+    return typeof v.since === 'number' && Number.isFinite(v.since) ? { since: v.since, neverHeard: v.neverHeard === true } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -28,6 +28,8 @@ export interface RedisKeys {
   statsDay(date: string): string;
   /** When each watchdog heartbeat last arrived at any replica (sorted set: name → epoch ms). */
   heartbeats: string;
+  /** The watchdog outages told and not yet over (hash: name → JSON), so a restarted replica still tells "back". */
+  watchdogOutages: string;
   /** Written by readiness checks (short TTL): a store that answers PING but refuses writes is not ready. */
   writeProbe: string;
 }
@@ -56,6 +58,7 @@ export function redisKeys(prefix: string): RedisKeys {
     historySeq: `${prefix}:{history}:seq`,
     statsDay: (date) => `${prefix}:{stats}:day:${date}`,
     heartbeats: `${prefix}:watchdog:heartbeats`,
+    watchdogOutages: `${prefix}:watchdog:outages`,
     writeProbe: `${prefix}:ready-probe`,
   };
 }

@@ -178,6 +178,8 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     const slow: Heartbeats = {
       record: async () => undefined,
       lastSeen: () => new Promise((resolve) => (answer = resolve)),
+      toldOutage: async () => undefined,
+      setToldOutage: async () => undefined,
     };
     const { watchdog, posted } = setup(undefined, slow);
     watchdog.start();
@@ -290,6 +292,72 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       await vi.advanceTimersByTimeAsync(60_000);
       expect(b.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
       expect(b.posted[1]!.dedupeKey).toBe(a.posted[1]!.dedupeKey);
+    });
+  });
+
+  describe('restarts during an outage (the told outage is kept in the store)', () => {
+    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+    /** One replica tells the outage, then stops (a deploy, a crash): what it told is in `shared`. */
+    async function toldThenStopped(shared: MemoryHeartbeats) {
+      const before = setup(config, shared);
+      before.watchdog.start();
+      before.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(before.posted.map((n) => n.status)).toEqual(['firing']);
+      before.watchdog.stop();
+      return before.posted[0]!;
+    }
+
+    it('a replica started during a told outage resumes it: no second "down", and "back" when the heartbeat returns', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const after = setup(config, shared);
+      after.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
+      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
+      expect(after.posted).toEqual([]);
+      after.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(after.posted[0]!.dedupeKey).toBe(down.dedupeKey.replace(':firing:', ':resolved:'));
+      // Told: the next start has no outage to resume.
+      after.watchdog.stop();
+      const next = setup(config, shared);
+      next.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(next.watchdog.status().state).toBe('waiting');
+    });
+
+    it('the heartbeat heard again before the restart (by a replica that died before telling) is told "back" at start', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      await shared.record('Watchdog', Date.now());
+      await vi.advanceTimersByTimeAsync(60_000);
+      const after = setup(config, shared);
+      after.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(after.posted[0]!.dedupeKey).toBe(down.dedupeKey.replace(':firing:', ':resolved:'));
+      expect(after.watchdog.status().state).toBe('ok');
+    });
+
+    it('a late "back" of an earlier outage does not clear the mark of a newer one', async () => {
+      const shared = new MemoryHeartbeats();
+      const slow = setup(config, shared);
+      slow.watchdog.start();
+      slow.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      const own = await shared.toldOutage('Watchdog');
+      expect(own).toEqual({ since: Date.parse(slow.posted[0]!.alerts[0]!.startsAt!), neverHeard: false });
+      // Meanwhile another replica told a newer outage; this one's "back" of its own comes late.
+      const newer = { since: own!.since + 60_000, neverHeard: false };
+      await shared.setToldOutage('Watchdog', newer);
+      slow.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(slow.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+      expect(await shared.toldOutage('Watchdog')).toEqual(newer);
     });
   });
 
