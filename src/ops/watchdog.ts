@@ -6,24 +6,11 @@ import type { Alert } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import type { Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
+import { watchdogStatus, type WatchdogStatus } from './watchdog-status.js';
 import { globalTimers, type WatchdogTimers } from './watchdog-timers.js';
 import { ToldOutages } from './watchdog-told.js';
 
-/** disabled: not configured; waiting: no heartbeat yet, within the timeout; ok: seen lately; missing: overdue. */
-export type WatchdogState = 'disabled' | 'waiting' | 'ok' | 'missing';
-
-/** The `watchdog` object of `/api/status`. */
-export interface WatchdogStatus {
-  enabled: boolean;
-  state: WatchdogState;
-  alertname: string | null;
-  alertType: string | null;
-  timeoutSeconds: number | null;
-  heartbeats: number;
-  lastSeenAt: string | null;
-  /** When the heartbeat became overdue; null unless `missing`. */
-  missingSince: string | null;
-}
+export type { WatchdogState, WatchdogStatus } from './watchdog-status.js';
 
 /** How soon a notice that could not be queued (queue full, store down) is tried again. */
 export const WATCHDOG_RETRY_MS = 30_000;
@@ -130,19 +117,7 @@ export class Watchdog {
   }
 
   status(): WatchdogStatus {
-    const config = this.#deps.config();
-    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-    const state: WatchdogState = !config ? 'disabled' : this.#outage !== undefined ? 'missing' : this.#lastSeenAt !== undefined ? 'ok' : 'waiting';
-    return {
-      enabled: config !== undefined,
-      state,
-      alertname: config?.alertname ?? null,
-      alertType: config?.alertType ?? null,
-      timeoutSeconds: config ? config.timeoutMs / 1000 : null,
-      heartbeats: this.#heartbeats,
-      lastSeenAt: iso(this.#lastSeenAt),
-      missingSince: iso(this.#outage?.since),
-    };
+    return watchdogStatus(this.#deps.config(), { heartbeats: this.#heartbeats, lastSeenAt: this.#lastSeenAt, missingSince: this.#outage?.since });
   }
 
   #beat(config: WatchdogConfig): void {
