@@ -18,8 +18,12 @@ export async function checkHealth(runtime: Runtime): Promise<HealthReport> {
   const webhooks = [];
   for (const t of config.alertTypes.values()) {
     const id = t.webhook?.id;
-    const status = id ? await runtime.state.status(id, t.rateLimit, now) : undefined;
-    webhooks.push({ alertType: t.name, webhookId: id, configured: id !== undefined, broken: status?.broken !== undefined, breaker: status?.breaker.state ?? 'closed' });
+    // A store that does not answer (Redis down, or closed by `close()`) cannot say the breaker state or a
+    // broken mark: 'unknown', not a throw (the report exists to say the store is down), and not asked per
+    // type (each ask would wait out the command timeout).
+    const status = id && ok ? await runtime.state.status(id, t.rateLimit, now).catch(() => undefined) : undefined;
+    const breaker = status?.breaker.state ?? (id === undefined ? 'closed' : 'unknown');
+    webhooks.push({ alertType: t.name, webhookId: id, configured: id !== undefined, broken: status?.broken !== undefined, breaker });
   }
   return {
     healthy: ok && !config.discord.dryRunReason && webhooks.every((w) => !w.broken),

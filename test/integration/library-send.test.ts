@@ -147,6 +147,32 @@ describe('send() with a Redis store shared by two processes', () => {
   }, 30_000);
 });
 
+describe('healthCheck() on the Redis store', () => {
+  // The report exists to say the store is down: it threw the store's error instead (Redis stopped, or the
+  // service closed, which closes the Redis connection).
+  it('answers unhealthy, store not ok, when Redis is down and after close(), instead of throwing', async () => {
+    const redis = await startRedis({ appendonly: false });
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: `https://discord.com/api/webhooks/${HOOK_IDS.general!}/gen-token`, REDIS_URL: redis.url, DRY_RUN: 'true' },
+      yaml: 'store:\n  redis:\n    key_prefix: health\n    command_timeout: 200ms\n',
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      expect((await service.healthCheck()).store).toEqual({ kind: 'redis', ok: true });
+      await redis.stop();
+      const down = await service.healthCheck();
+      expect(down).toMatchObject({ healthy: false, store: { kind: 'redis', ok: false } });
+      expect(down.webhooks.find((w) => w.alertType === 'general')).toMatchObject({ configured: true, breaker: 'unknown' });
+      await redis.restart();
+      await service.close();
+      expect(await service.healthCheck()).toMatchObject({ healthy: false, store: { kind: 'redis', ok: false } });
+    } finally {
+      await service.close();
+      await redis.destroy();
+    }
+  }, 30_000);
+});
+
 describe('send() with a message it cannot use', () => {
   it('answers failed for an invalid Date instead of throwing', async () => {
     const service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
