@@ -69,7 +69,8 @@ function parseOne(body: unknown, prefix: readonly PropertyKey[], override: strin
   if (!text) {
     return { ok: false, issues: [{ path: formatPath([...prefix, 'title']), message: 'title or message is required' }] };
   }
-  const type = override ?? requestedType(wire.type ?? wire.alert_type);
+  // nonBlank, not `??`: a `type` of "" (an unset template variable) is not given and must not hide `alert_type`.
+  const type = override ?? requestedType(nonBlank(wire.type) ?? wire.alert_type);
   const group: AlertGroup = { source: 'generic', alerts: [toAlert(wire, text, type)], truncatedAlerts: 0 };
   if (type) group.requestedType = type;
   const dedupeKey = nonBlank(wire.dedupe_key);

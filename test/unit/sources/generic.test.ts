@@ -135,6 +135,16 @@ describe('parseGeneric: arrays, titles, types, fingerprints', () => {
     expect(onlyGroup(parseGeneric({ title: 't', type: 'ERROR' }, { type: '' })).requestedType).toBe('error');
   });
 
+  // README: empty strings and nulls mean "not given". A template that fills both shapes' fields
+  // (`"type":"$TYPE","alert_type":"$ALERT_TYPE"`) with one unset must not lose the other: this alert went
+  // to general as info instead of critical.
+  it('reads an empty or blank `type` as not given, so `alert_type` still names the type', () => {
+    for (const type of ['', '  ', null]) {
+      const group = onlyGroup(parseGeneric({ type, alert_type: 'CRITICAL', title: 't' }));
+      expect([group.requestedType, group.alerts[0]!.severity], String(type)).toEqual(['critical', 'critical']);
+    }
+  });
+
   it('fingerprints type, title and labels only, whatever the key order', () => {
     const fp = (body: unknown, type?: string): string => onlyGroup(parseGeneric(body, { type })).alerts[0]!.fingerprint;
     const base = fp({ type: 'x', title: 'T', labels: { a: '1', b: '2' }, message: 'one' });
