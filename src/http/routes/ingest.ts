@@ -19,11 +19,14 @@ export interface IngestDeps {
 
 type Parser = (body: unknown, params: Record<string, string>) => ParseResult;
 
-/** One POST route per wire format; all share the same read → parse → intake → 202 path. */
+/**
+ * One route per wire format; all share the same read → parse → intake → 202 path. POST, and PUT as well:
+ * Grafana's webhook contact point may be set to PUT, and it drops a notification answered 4xx.
+ */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const app = new Hono();
   const route = (path: string, parse: Parser, verify?: BodyVerifier) =>
-    app.post(path, async (c) => {
+    app.on(['POST', 'PUT'], path, async (c) => {
       const body = await readJsonBody(c, deps.limits(), verify);
       if (!body.ok) return sendError(c, body.failure);
       const parsed = parse(body.value, c.req.param() as Record<string, string>);

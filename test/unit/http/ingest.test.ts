@@ -39,6 +39,17 @@ describe('ingest routes', () => {
     expect(all.some((n) => n.alerts.some((x) => x.isTest))).toBe(true);
   });
 
+  // Grafana's webhook contact point offers HTTP method PUT beside POST, and drops a notification answered 4xx.
+  it('accepts PUT as POST on the Grafana and generic routes (Grafana\'s contact point may be set to PUT)', async () => {
+    const h = appHarness();
+    const put = (path: string, body: unknown) => h.app.request(path, { method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const grafana = await put('/webhook/grafana', fixtureBody('grafana/firing-unified.json'));
+    const generic = await put('/webhook/generic/error', JSON.stringify({ title: 'Backup failed' }));
+    expect([grafana.status, generic.status]).toEqual([202, 202]);
+    expect((await queued(h)).map((n) => n.source)).toEqual(['grafana', 'generic']);
+    expect((await h.app.request('/webhook/grafana', { method: 'GET' })).status).toBe(404);
+  });
+
   it('accepts generic objects and arrays, honouring :type', async () => {
     const h = appHarness();
     const one = await h.post('/webhook/generic', { alert_type: 'ERROR', title: 'Backup failed', message: 'exit 2' });
