@@ -16,5 +16,5 @@ export type { DiscordEmbed, DiscordMessage } from './render/discord-message.js';
 export type { HealthReport } from './ops/health.js';
 export type { RateLimitStatus } from './ops/rate-limit-status.js';
 export type { WebhookValidation } from './ops/validate-webhooks.js';
-export { loadConfig } from './config/load.js';
+export { loadConfig } from './library/load-config.js';
 export type { Config } from './config/types.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService } from '../../src/lib.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService, loadConfig } from '../../src/lib.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
 
@@ -158,6 +158,18 @@ describe('DiscordNotificationService (the library face)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(await service.send({ alertType: 'general', title: 'from my program', message: 'm' })).toMatchObject({ success: true, status: 'dry_run' });
+  });
+
+  it('loadConfig() reads the process environment, as the service does, unless given its own', () => {
+    vi.stubEnv('DISCORD_WEBHOOK_GENERAL', `https://discord.com/api/webhooks/${HOOK_IDS.general!}/env-token`);
+    try {
+      const loaded = loadConfig({ yaml: '' });
+      expect(loaded.ok && loaded.config.alertTypes.get('general')?.webhook?.id).toBe(HOOK_IDS.general);
+      const own = loadConfig({ yaml: '', env: {} });
+      expect(own.ok && own.config.alertTypes.get('general')?.webhook).toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('exposes the seed embed builders', () => {
