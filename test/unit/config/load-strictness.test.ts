@@ -105,6 +105,13 @@ describe('config: DRY_RUN and discord.timeout', () => {
     expect(result.config.discord.dryRunReason).toBeDefined();
   });
 
+  // An env file written on Windows (CRLF) leaves a carriage return; the numeric variables are trimmed too.
+  it('DRY_RUN with surrounding white space (`true\\r` from a CRLF env file) is read, not refused', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: ' true\r' }, yaml: '' });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.discord.dryRunReason).toBeDefined();
+  });
+
   it('discord.timeout: 0s is refused like DISCORD_TIMEOUT_SECONDS=0 (every request would time out at once)', () => {
     expect(issuePaths(loadConfig({ env: { DISCORD_TIMEOUT_SECONDS: '0' }, yaml: '' }))).toEqual(['DISCORD_TIMEOUT_SECONDS']);
     expect(issuePaths(loadConfig({ env: {}, yaml: 'discord:\n  timeout: 0s\n' }))).toEqual(['discord.timeout']);
