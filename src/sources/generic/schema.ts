@@ -46,9 +46,14 @@ const urlSchema = wireText.transform((value, ctx): string | undefined => {
   return url ?? z.NEVER;
 });
 
+/** Blank text is "not given", as README says of empty strings (a template's unset variable may leave spaces). */
+function isBlank(value: string | number): boolean {
+  return typeof value === 'string' && nonBlank(value) === undefined;
+}
+
 /** A colour as 0xRRGGBB: an integer, or text "#ff0000", "0xff0000", "ff0000" or "16711680". */
 const colorSchema = z.union([z.number(), z.string()]).nullish().transform((value, ctx): number | undefined => {
-  if (value == null || value === '') return undefined;
+  if (value == null || isBlank(value)) return undefined;
   const color = typeof value === 'number' ? value : parseColor(value);
   if (color !== undefined && Number.isInteger(color) && color >= 0 && color <= MAX_COLOR) return color;
   ctx.addIssue({ code: 'custom', message: 'expected a colour 0..0xFFFFFF (integer or "#RRGGBB")', input: value });
@@ -74,7 +79,7 @@ function epochMs(value: number): number {
  * string of digits: a script quoting `$(date +%s)` in its JSON means the same time as one that does not.
  */
 const timestampSchema = z.union([z.string(), z.number()]).nullish().transform((value, ctx): string | undefined => {
-  if (value == null || value === '') return undefined;
+  if (value == null || isBlank(value)) return undefined;
   const numeric = typeof value === 'number' ? value : EPOCH_TEXT.test(value) ? Number(value) : undefined;
   const ms = numeric !== undefined ? epochMs(numeric) : parseTime(value as string);
   if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS) return new Date(ms).toISOString();

@@ -145,6 +145,12 @@ describe('parseGeneric: arrays, titles, types, fingerprints', () => {
     }
   });
 
+  // A template's unset variable may leave white space: `"color": " "`, `"timestamp": "$TS "`.
+  it('reads a blank `color` or `timestamp` as not given, like every other blank field', () => {
+    const blank = onlyGroup(parseGeneric({ title: 't', color: '  ', timestamp: ' \t' }));
+    expect(blank).toEqual(onlyGroup(parseGeneric({ title: 't' })));
+  });
+
   it('fingerprints type, title and labels only, whatever the key order', () => {
     const fp = (body: unknown, type?: string): string => onlyGroup(parseGeneric(body, { type })).alerts[0]!.fingerprint;
     const base = fp({ type: 'x', title: 'T', labels: { a: '1', b: '2' }, message: 'one' });
