@@ -23,4 +23,16 @@ describe('memoize', () => {
     expect(f('a')).toBe('A'); // forgotten: computed again
     expect(calls).toEqual(['a', 'b', 'c', 'd', 'a']);
   });
+
+  // A sender's body may hold a URL or time megabytes long: 1024 of them kept would outlive their requests.
+  it('does not keep inputs longer than `maxInputLength` (computed each time, still right)', () => {
+    const calls: number[] = [];
+    const f = memoize((s: string) => {
+      calls.push(s.length);
+      return s.length;
+    }, 8, 10);
+    const long = 'x'.repeat(11);
+    expect([f(long), f(long), f('short'), f('short')]).toEqual([11, 11, 5, 5]);
+    expect(calls).toEqual([11, 11, 5]);
+  });
 });
