@@ -35,6 +35,11 @@ export interface NotificationMessage {
   template?: Record<string, string | number | boolean | Track[]>;
   /** Who to ping (only when firing); defaults to the alert type's configured mentions. */
   mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
+  /**
+   * Sends with the same key (and status) within `dedupe.window` post once: a retry after `rate_limited`
+   * whose first try did reach the queue, or two processes reporting one event. Without it every send posts.
+   */
+  dedupeKey?: string;
 }
 
 /** What `send` resolves to: when Discord answered, or when the last retry failed. */
@@ -46,8 +51,9 @@ export interface DeliveryResult {
    * reached; try again later.
    * dry_run: rendered and logged, not sent. muted: accepted, and not sent because the route it matched is
    * muted now (`mute_time_intervals` / `active_time_intervals`, README "Mute windows").
+   * duplicate: a send with the same `dedupeKey` was accepted within `dedupe.window`; nothing new queued.
    */
-  status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run' | 'muted';
+  status: 'sent' | 'queued' | 'failed' | 'rate_limited' | 'dry_run' | 'muted' | 'duplicate';
   notificationId?: string;
   messageId?: string;
   attempts: number;
@@ -74,6 +80,7 @@ export function toGenericWire(m: NotificationMessage): Record<string, unknown> {
     image: m.image,
     footer: m.footer,
     template: m.template,
+    dedupe_key: m.dedupeKey,
   };
 }
 

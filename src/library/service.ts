@@ -148,14 +148,16 @@ export class DiscordNotificationService {
     if (!parsed.ok) {
       return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: parsed.issues.map((i) => `${i.path || 'message'}: ${i.message}`).join('; ') } };
     }
-    // Library sends are deliberate: a unique dedupe key, so two equal sends are two messages.
-    const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: randomUUID(), mentions: message.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
+    // Library sends are deliberate: unless the caller names its own key, a unique one, so two equal sends are
+    // two messages.
+    const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: g.dedupeKey ?? randomUUID(), mentions: message.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
     const result = await this.#runtime.intake.accept(groups);
     if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
     // An alert type that is not configured (a typo in plain JavaScript) is routed as if unnamed: said, not hidden.
     const warnings = result.warnings ? { warnings: result.warnings } : {};
     // Muted by its route, nothing was queued: "queued" would promise a message that will not come.
     if (result.notifications.length === 0 && result.muted > 0) return { ids: [], result: { success: true, status: 'muted', attempts: 0, ...warnings } };
+    if (result.notifications.length === 0 && result.duplicates > 0) return { ids: [], result: { success: true, status: 'duplicate', attempts: 0, ...warnings } };
     return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
   }
 }

@@ -85,6 +85,20 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(fake.messages).toHaveLength(2);
   });
 
+  // A retry after `rate_limited` may follow an enqueue that did reach the store (a Redis answer lost in a
+  // timeout); two processes may report one event. The caller's key makes them one message.
+  it('sends with the same dedupeKey within the dedupe window post once; the repeat answers duplicate', async () => {
+    const { fake, service } = await setup();
+    const first = await service.send({ alertType: 'error', title: 'Backup failed', message: 'exit 2', dedupeKey: 'backup-db-1' });
+    const again = await service.send({ alertType: 'error', title: 'Backup failed', message: 'exit 2', dedupeKey: 'backup-db-1' });
+    const queuedAgain = await service.enqueue({ alertType: 'error', title: 'Backup failed', message: 'exit 2', dedupeKey: 'backup-db-1' });
+    expect(first).toMatchObject({ success: true, status: 'sent' });
+    expect(again).toEqual({ success: true, status: 'duplicate', attempts: 0 });
+    expect(queuedAgain.status).toBe('duplicate');
+    await service.send({ alertType: 'error', title: 'Backup failed', message: 'exit 2', dedupeKey: 'backup-db-2' });
+    expect(fake.messages).toHaveLength(2);
+  });
+
   it('send() reports failure after a broken webhook instead of throwing', async () => {
     const { fake, service } = await setup();
     fake.setBroken(HOOK_IDS.error!);
