@@ -88,6 +88,32 @@ describe('Redis history shared by replicas, with a cache of recent entries in ea
     expect(await a.history.get('t0')).toBeUndefined();
   });
 
+  it('two replicas trimming past maxEntries at once keep maxEntries, not fewer', async () => {
+    // Replica a's trim reads the oldest ids only after b recorded and trimmed too (both saw the index over
+    // maxEntries): a must not drop an entry b's trim already made room for.
+    const clientA = new Redis(server.url);
+    const clientB = new Redis(server.url);
+    const options = { keys: redisKeys('alertcord'), maxEntries: 3, retentionMs: HISTORY_CONTRACT_OPTIONS.historyRetentionMs, commandTimeoutMs: 2_000, now, cacheSize: 0 };
+    const ha = new RedisHistory(clientA, options);
+    const hb = new RedisHistory(clientB, options);
+    try {
+      for (let i = 0; i < 3; i++) await ha.record(historyEntry(`o${i}`, { receivedAt: T0 - 10_000 + i }));
+      const zrange = clientA.zrange.bind(clientA) as (...args: unknown[]) => Promise<string[]>;
+      let first = true;
+      (clientA as unknown as { zrange: (...args: unknown[]) => Promise<string[]> }).zrange = async (...args) => {
+        if (first) {
+          first = false;
+          await hb.record(historyEntry('b1', { receivedAt: T0 - 1_000 }));
+        }
+        return zrange(...args);
+      };
+      await ha.record(historyEntry('a1', { receivedAt: T0 - 2_000 }));
+      expect(ids(await ha.list({}))).toEqual(['b1', 'a1', 'o2']);
+    } finally {
+      await Promise.all([clientA.quit(), clientB.quit()]);
+    }
+  });
+
   it('statistics are shared: one summary counts what every replica recorded', async () => {
     await a.stats.record(historyEntry('s1'));
     await b.stats.record(historyEntry('s2', { outcome: { status: 'dead_lettered', reason: 'invalid_body' } }));

@@ -60,8 +60,7 @@ export class RedisHistory implements History {
         .pexpire(historySeq, sharedTtlMs),
     );
     this.#cache?.apply(Number(seq), { upsert: entry });
-    const excess = Number(size ?? 0) - this.options.maxEntries;
-    if (excess > 0) await this.#trim(excess);
+    if (Number(size ?? 0) > this.options.maxEntries) await this.#trim();
   }
 
   /** Newest first (by receivedAt), within retention, filtered by type, status, outcome and time. */
@@ -145,10 +144,14 @@ export class RedisHistory implements History {
     return (await execAll(pipeline)).map((raw) => parseEntry(typeof raw === 'string' ? raw : null));
   }
 
-  /** Drops the `count` oldest entries (index and hash). Idempotent, so two replicas trimming at once is harmless. */
-  async #trim(count: number): Promise<void> {
+  /**
+   * Drops the entries (index and hash) ranked below the newest `maxEntries`, as the index is now: not a count
+   * taken at record time, which another replica's trim in between would have made room for already (each
+   * dropping its count: fewer than `maxEntries` left). Two replicas trimming at once drop the same ids.
+   */
+  async #trim(): Promise<void> {
     const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
-    const ids = await this.redis.zrange(index, 0, String(count - 1));
+    const ids = await this.redis.zrange(index, 0, String(-(this.options.maxEntries + 1)));
     if (ids.length === 0) return;
     const [, , , seq] = await execAll(this.redis.multi().zrem(index, ...ids).unlink(...ids.map(historyEntry)).set(historySeq, seqStart(), 'NX').incr(historySeq));
     this.#cache?.apply(Number(seq), { removed: ids });
