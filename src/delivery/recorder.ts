@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Notification } from '../model/notification.js';
 import type { DeliveryOutcome, FailureReason, OutcomeStatus } from '../model/outcome.js';
+import { MAX_TITLE, truncate } from '../render/limits.js';
 import type { HistoryEntry, QueuedItem, Store } from '../store/types.js';
 
 /** Observers of final outcomes (metrics, logs); never required for delivery to work. */
@@ -92,15 +93,21 @@ interface RetryDetail {
   lastFailureReason?: FailureReason;
 }
 
+/**
+ * Titles and alert names are cut to Discord's title limit, as the message showed them: a summary
+ * annotation is not bounded by anything but the body limit, and history keeps (and the dashboard reads
+ * 500 of) its entries for the whole retention, long after the queue let the notification go.
+ */
 function historyEntry(n: Notification, outcome: DeliveryOutcome, retry: RetryDetail): HistoryEntry {
   const first = n.alerts[0];
+  const title = first && truncate(first.title, MAX_TITLE);
   return {
     id: n.id,
-    title: first ? (n.alerts.length > 1 ? `${first.title} (+${n.alerts.length - 1})` : first.title) : '(no alerts)',
+    title: title !== undefined ? (n.alerts.length > 1 ? `${title} (+${n.alerts.length - 1})` : title) : '(no alerts)',
     alertType: n.alertType,
     source: n.source,
     status: n.status,
-    alertNames: [...new Set(n.alerts.map((a) => a.labels.alertname ?? a.title))],
+    alertNames: [...new Set(n.alerts.map((a) => truncate(a.labels.alertname ?? a.title, MAX_TITLE)))],
     fingerprints: n.alerts.map((a) => a.fingerprint),
     receivedAt: n.receivedAt,
     outcome,

@@ -52,3 +52,18 @@ describe('worker: history of a split notification resent after a 400 on a packed
     expect(entry).toMatchObject({ lastFailureReason: 'invalid_body', outcome: { attempts: 2 + restPosts } });
   });
 });
+
+describe('worker: history of a notification with a huge title', () => {
+  it('keeps the title and alert names cut as Discord showed them, not the megabyte the sender posted', async () => {
+    const h = workerHarness();
+    const n = workerNotification('huge');
+    const title = 'T'.repeat(1_000_000);
+    n.alerts[0] = { ...n.alerts[0]!, title, labels: {} }; // no alertname: the title names it
+    await h.deliverBatch(n);
+    const entry = await h.store.history.get('huge');
+    expect(entry?.outcome.status).toBe('sent');
+    expect([...entry!.title].length).toBeLessThanOrEqual(256);
+    expect(entry!.title.startsWith('TTTT')).toBe(true);
+    expect(entry!.alertNames.map((a) => [...a].length)).toEqual([256]);
+  });
+});
