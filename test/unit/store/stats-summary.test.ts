@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../../src/http/routes/admin/query-params.js';
+import { limitParam, parseInstant } from '../../../src/http/routes/admin/query-params.js';
 import { daysInWindow, FIELD } from '../../../src/store/stats-counters.js';
 import { quantile } from '../../../src/store/stats-summary.js';
 
@@ -44,5 +44,13 @@ describe('parseInstant', () => {
     for (const bad of ['', 'yesterday', '-5', '1.5', '2026-01-10T12:00:00', '2026-02-30', '2026-13-01', '2026-01-10T25:00Z', '99999999999999999']) {
       expect(parseInstant(bad), bad).toBeUndefined();
     }
+  });
+});
+
+describe('limitParam', () => {
+  it('caps any larger positive integer, however many digits, and refuses 0 and what is not a number', () => {
+    const limit = limitParam(1000);
+    expect(['1', '007', '1000', '5000', '9999999999', '1'.repeat(400)].map((t) => limit.safeParse(t).data)).toEqual([1, 7, 1000, 1000, 1000, 1000]);
+    for (const bad of ['', '0', '000', '-1', '1.5', '1e3', 'abc']) expect(limit.safeParse(bad).success, bad).toBe(false);
   });
 });

@@ -31,14 +31,16 @@ export const instantParam = z.string().transform((text, ctx) => {
   return at;
 });
 
-/** A `limit` query parameter: a positive integer, capped at `max` (a larger one is not an error). */
+/**
+ * A `limit` query parameter: a positive integer, capped at `max` (a larger one is not an error, however
+ * many digits it has: capped before the integer check, which would refuse what reads as Infinity).
+ */
 export function limitParam(max: number) {
   return z
     .string()
-    .regex(/^\d{1,9}$/, 'expected a positive integer')
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'expected a positive integer'))
-    .transform((n) => Math.min(n, max));
+    .regex(/^\d+$/, 'expected a positive integer')
+    .transform((text) => Math.min(Number(text), max))
+    .pipe(z.number().int().min(1, 'expected a positive integer'));
 }
 
 /** Zod findings as the envelope's details: one per problem, an unknown parameter under its own name. */
