@@ -15,6 +15,8 @@ export interface OutcomeObserver {
  */
 export class OutcomeRecorder {
   readonly #waiters = new Map<string, Set<(o: DeliveryOutcome | undefined) => void>>();
+  /** The last history or statistics write error logged; undefined once writes work again. */
+  #writeError: string | undefined;
   constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver; logger?: Logger }) {}
 
   /**
@@ -75,8 +77,9 @@ export class OutcomeRecorder {
 
   async #finish(n: Notification, outcome: DeliveryOutcome, retry: RetryDetail): Promise<void> {
     const entry = historyEntry(n, outcome, retry);
-    // History and statistics are best effort: a store hiccup must not undo a delivery.
-    await Promise.all([this.deps.store.history.record(entry).catch(() => undefined), this.deps.store.stats.record(entry).catch(() => undefined)]);
+    // History and statistics are best effort: a store hiccup must not undo a delivery. Not silent, though.
+    const [history, stats] = await Promise.all([this.deps.store.history.record(entry).then(() => undefined, errorText), this.deps.store.stats.record(entry).then(() => undefined, errorText)]);
+    this.#writes(n.id, history ? `history: ${history}` : stats ? `statistics: ${stats}` : undefined);
     try {
       this.deps.observe?.(n, outcome);
     } catch (err) {
@@ -85,6 +88,20 @@ export class OutcomeRecorder {
     }
     for (const settle of [...(this.#waiters.get(n.id) ?? [])]) settle(outcome);
   }
+
+  /**
+   * Logs a failed history or statistics write once per error (a store down fails every write alike), and
+   * again once writes have worked in between: the dashboard's holes then have their reason in the log.
+   */
+  #writes(notificationId: string, error: string | undefined): void {
+    if (error === this.#writeError) return;
+    this.#writeError = error;
+    if (error) this.deps.logger?.warn({ notification: notificationId, err: error }, 'could not record the outcome in history or statistics; the delivery stands (logged again when the error changes)');
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** What it took to reach an outcome: re-sends after failed or throttled attempts, and the last failure's reason. */

@@ -1,0 +1,44 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { OutcomeRecorder } from '../../../src/delivery/recorder.js';
+import { createMemoryStore } from '../../../src/store/memory/index.js';
+import { workerNotification } from '../../helpers/worker-harness.js';
+
+/** A logger whose warn lines are kept. */
+function capturingLogger() {
+  const lines: { msg: string; err?: string }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; err?: string }) });
+  return { logger, lines };
+}
+
+describe('OutcomeRecorder: history and statistics that cannot be written', () => {
+  // Best effort (a store hiccup must not undo a delivery), but not silent: a dashboard with holes and no
+  // word why sends an operator looking in the wrong place.
+  it('logs a failed write once per error, again after writes worked in between; the delivery stands', async () => {
+    const store = createMemoryStore({ queueSize: 10, historyMaxEntries: 100, historyRetentionMs: 86_400_000, now: () => 1_000 });
+    let failing: string | undefined = 'READONLY You can\'t write against a read only replica.';
+    const record = store.history.record.bind(store.history);
+    store.history.record = async (entry) => {
+      if (failing) throw new Error(failing);
+      return record(entry);
+    };
+    const { logger, lines } = capturingLogger();
+    const recorder = new OutcomeRecorder({ store, now: () => 1_000, logger });
+    const deliver = (id: string) => recorder.recordDelivered({ entryId: id, notification: workerNotification(id), enqueuedAt: 0 }, 'sent', { messageIds: ['m'], attempts: 1, retries: 0 });
+    const waited = recorder.waitFor('a');
+    await deliver('a');
+    await expect(waited).resolves.toMatchObject({ status: 'sent' });
+    await deliver('b');
+    expect(lines.map((l) => l.err)).toEqual([expect.stringContaining('READONLY')]);
+    failing = 'OOM command not allowed';
+    await deliver('c');
+    expect(lines).toHaveLength(2);
+    failing = undefined;
+    await deliver('d');
+    failing = 'OOM command not allowed';
+    await deliver('e');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]!.msg).toMatch(/history/);
+    expect((await store.history.get('d'))?.outcome.status).toBe('sent');
+  });
+});
