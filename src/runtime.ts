@@ -79,6 +79,8 @@ export interface Runtime {
   reload(trigger?: string): Promise<ReloadResult>;
   /** The dead man's switch (`watchdog.status()` for /api/status). */
   watchdog: Watchdog;
+  /** The runtime's clock (epoch ms): the time delivery takes rate-limit tokens and breaker states by. */
+  now: () => number;
 }
 
 /**
@@ -179,6 +181,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     discordSender: () => realSender,
     metrics,
     watchdog,
+    now: clock.now,
     reload(trigger) {
       const run = reloading.then(() =>
         reloadConfig({ source: options.configSource, current: () => config, swap, state, delivery, logger, onResult: (result) => metrics.configReloads.inc({ result }) }, trigger),

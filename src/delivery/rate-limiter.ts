@@ -37,6 +37,33 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
   return new TokenBucketLimiter({ perMinute: config.perMinute, ...(config.burst === undefined ? {} : { burst: config.burst }) });
 }
 
+/** Slack for floating-point token sums, as the token bucket's. */
+const EPSILON = 1e-9;
+
+/**
+ * The limiter for changed settings (a config reload; on Redis also replicas whose configs differ for a
+ * while), built at `now` from the one it replaces so that what was used stays used: a fresh, full limiter
+ * would let a whole new budget out right after the old one was spent. Never more than the old one left:
+ * - token bucket → token bucket: its tokens, at most the new burst; the new rate refills from here.
+ * - sliding window → sliding window: its log; the new limit counts the sends already in it.
+ * - across algorithms: the units used (a token bucket's missing tokens, rounded up, as sends made `now`;
+ *   a window's sends as missing tokens).
+ * Without an old limiter, a fresh one.
+ */
+export function replaceRateLimiter(old: RateLimiter | undefined, config: RateLimitConfig, now: number): RateLimiter {
+  if (config.algorithm === 'sliding_window') {
+    let stamps: number[] = [];
+    if (old instanceof SlidingWindowLimiter) stamps = old.stamps(now);
+    else if (old instanceof TokenBucketLimiter) stamps = new Array<number>(Math.ceil(old.capacity - old.tokens(now) - EPSILON)).fill(now);
+    return new SlidingWindowLimiter({ limit: config.perMinute, stamps });
+  }
+  const burst = config.burst ?? config.perMinute;
+  let tokens: number | undefined;
+  if (old instanceof TokenBucketLimiter) tokens = old.tokens(now);
+  else if (old instanceof SlidingWindowLimiter) tokens = Math.max(0, burst - old.stamps(now).length);
+  return new TokenBucketLimiter({ perMinute: config.perMinute, burst, ...(tokens === undefined ? {} : { tokens }) });
+}
+
 /**
  * Combine the settings of alert types sharing one webhook (architecture "Words": the strictest wins):
  * - `perMinute`: the lowest.

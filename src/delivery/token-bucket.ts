@@ -14,6 +14,8 @@ export interface TokenBucketOptions {
   perMinute: number;
   /** Capacity (whole number ≥ 1); defaults to `perMinute`. */
   burst?: number;
+  /** Tokens at the start (at most `burst`, which is the default), e.g. carried over from an earlier limiter. */
+  tokens?: number;
 }
 
 function assertWhole(name: string, value: number): void {
@@ -34,7 +36,7 @@ export class TokenBucketLimiter implements RateLimiter {
     this.capacity = options.burst ?? options.perMinute;
     assertWhole('burst', this.capacity);
     this.ratePerMs = options.perMinute / MINUTE_MS;
-    this.#tokens = this.capacity;
+    this.#tokens = Math.min(this.capacity, options.tokens ?? this.capacity);
   }
 
   #refill(now: number): void {
@@ -52,6 +54,12 @@ export class TokenBucketLimiter implements RateLimiter {
       return { ok: true };
     }
     return { ok: false, waitMs: Math.max(1, Math.ceil((1 - this.#tokens) / this.ratePerMs)) };
+  }
+
+  /** Tokens now, fractions included (what a limiter replacing this one carries over). */
+  tokens(now: number): number {
+    this.#refill(now);
+    return this.#tokens;
   }
 
   /** Whole tokens left, capacity, ms until full again. */

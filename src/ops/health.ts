@@ -14,7 +14,7 @@ export interface HealthReport {
 export async function checkHealth(runtime: Runtime): Promise<HealthReport> {
   const config = runtime.config();
   const { ok } = await runtime.store.ping().catch(() => ({ ok: false }));
-  const now = Date.now();
+  const now = runtime.now(); // the clock the breaker opened by
   const webhooks = [];
   for (const t of config.alertTypes.values()) {
     const id = t.webhook?.id;

@@ -14,7 +14,8 @@ export interface RateLimitStatus {
 /** Per alert type, the effective limit of its webhook (shared webhooks: the strictest wins); 0 of 0 for a type whose sends go nowhere. */
 export async function rateLimitStatus(runtime: Runtime): Promise<Record<string, RateLimitStatus>> {
   const config = runtime.config();
-  const now = Date.now();
+  // The clock sends take their tokens by (an injected one too), else the numbers are another time's.
+  const now = runtime.now();
   const out: Record<string, RateLimitStatus> = {};
   for (const t of config.alertTypes.values()) {
     // The queue the type's sends go to: in dry run without webhooks, the unthrottled stand-in's.

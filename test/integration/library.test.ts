@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService, loadConfig } from '../../src/lib.js';
+import type { Clock } from '../../src/delivery/clock.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
+import { virtualClock } from '../helpers/virtual-clock.js';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
 
 let fake: FakeDiscord | undefined;
@@ -16,7 +18,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function setup(env: Record<string, string> = {}) {
+async function setup(env: Record<string, string> = {}, clock?: Clock) {
   fake = await startFakeDiscord({
     webhooks: [
       { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1', name: 'general-hook' },
@@ -28,6 +30,7 @@ async function setup(env: Record<string, string> = {}) {
     yaml: '',
     logger: pino({ level: 'silent' }),
     random: () => 0,
+    ...(clock ? { clock } : {}),
   });
   return { fake, service };
 }
@@ -138,6 +141,19 @@ describe('DiscordNotificationService (the library face)', () => {
     const limits = await service.getRateLimitStatus();
     expect(limits.error).toMatchObject({ limit: 20, remaining: 19 });
     expect(limits.general).toMatchObject({ limit: 20, remaining: 20 });
+  });
+
+  // getRateLimitStatus() read the limiter at Date.now(), not at the service's clock that every send takes
+  // its tokens by: with a clock of its own (an injected one, as tests and simulations use) the numbers
+  // were another time's (a refilled bucket, a `reset` years off) and disagreed with what a send may do.
+  it("getRateLimitStatus() reads the limiter at the service's clock, as sends take from it", async () => {
+    const clock = virtualClock(1_700_000_000_000);
+    const { service } = await setup({ DISCORD_RATE_LIMIT: '20' }, clock);
+    await service.send({ alertType: 'error', title: 't', message: 'm' });
+    const limits = await service.getRateLimitStatus();
+    expect(limits.error).toMatchObject({ limit: 20, remaining: 19 });
+    expect(limits.error?.reset).toBeGreaterThan(clock.now());
+    expect(limits.error?.reset).toBeLessThanOrEqual(clock.now() + 3_000);
   });
 
   it('runs dry without webhooks: send() resolves dry_run', async () => {

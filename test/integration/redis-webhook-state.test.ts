@@ -77,6 +77,33 @@ describe('RedisWebhookState: two replicas act as one', () => {
     expect(await two.acquire(C, window, T0 + 59_999)).toEqual(refused('rate_limit', 1));
   });
 
+  // Each replica rebuilt a full limiter whenever the stored settings were not its own: while a reload has
+  // reached one replica and not the other (or their configs differ), alternating requests had no limit.
+  it('replicas whose settings differ (a reload reaching one first) never let more through than the larger limit', async () => {
+    const [one, two] = [replica(), replica()];
+    const theirs: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 20, burst: 20 };
+    let sent = 0;
+    for (let i = 0; i < 100; i++) {
+      const [state, limits] = i % 2 === 0 ? [one, LIMITS] : [two, theirs];
+      const decision = await state.acquire(A, limits, T0);
+      if (decision.ok) {
+        sent++;
+        await state.onResponse(A, undefined, T0);
+      }
+    }
+    expect(sent).toBeLessThanOrEqual(30);
+    const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 20, burst: 20 };
+    let mixed = 0;
+    for (let i = 0; i < 100; i++) {
+      const [state, limits] = i % 2 === 0 ? [one, LIMITS] : [two, window];
+      if ((await state.acquire(C, limits, T0)).ok) {
+        mixed++;
+        await state.onResponse(C, undefined, T0);
+      }
+    }
+    expect(mixed).toBeLessThanOrEqual(30);
+  });
+
   it('a 429 seen by one pauses the webhook for the other', async () => {
     const [one, two] = [replica(), replica()];
     await one.onThrottle(A, 'webhook', T0 + 1_500, T0);

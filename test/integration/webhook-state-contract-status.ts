@@ -53,7 +53,10 @@ export function runStatusContract(name: string, open: OpenWebhookState): void {
       await drain(state, A, LIMITS, T0);
       expect((await state.status(A, LIMITS, T0)).rateLimit).toEqual({ remaining: 0, limit: 30, resetMs: 60_000 });
       const reloaded: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 10, burst: 10 };
-      expect((await state.status(A, reloaded, T0)).rateLimit).toEqual({ remaining: 10, limit: 10, resetMs: 0 });
+      // What was used stays used: what acquire would allow under the new settings is 0, full in a minute.
+      expect((await state.status(A, reloaded, T0)).rateLimit).toEqual({ remaining: 0, limit: 10, resetMs: 60_000 });
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 40, burst: 40 };
+      expect((await state.status(A, window, T0 + 1_000)).rateLimit).toEqual({ remaining: 10, limit: 40, resetMs: 60_000 });
       expect((await state.status(A, LIMITS, T0)).rateLimit.remaining).toBe(0); // status swapped nothing
     });
   });

@@ -223,15 +223,41 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(await drain(state, A, window, T0 + 60_000)).toBe(3);
     });
 
-    it('changed settings (config reload) rebuild the limiter; the same settings keep it', async () => {
+    it('the same settings keep the limiter', async () => {
       const state = await open();
       expect(await drain(state, A, LIMITS, T0)).toBe(30);
       expect(await state.acquire(A, { ...LIMITS }, T0)).toMatchObject(refused('rate_limit'));
-      const reloaded: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 30, burst: 5 };
-      expect(await drain(state, A, reloaded, T0)).toBe(5);
-      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 2, burst: 2 };
-      expect(await drain(state, A, window, T0)).toBe(2);
-      expect(await state.acquire(A, window, T0 + 1_000)).toEqual(refused('rate_limit', 59_000));
+    });
+
+    // A reload that changed the rate rebuilt a full limiter: 30 sent, a change to 31/min (or down to a
+    // burst of 5) let 31 (5) more out at the same instant; on Redis two replicas whose configs differ
+    // (a reload reaching one first) rebuilt it on every alternation: no limit at all.
+    it('changed settings (config reload) keep what was used: no fresh budget on top of it', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0)).toBe(30);
+      expect(await drain(state, A, { algorithm: 'token_bucket', perMinute: 31, burst: 31 }, T0)).toBe(0);
+      const lowered: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 30, burst: 5 };
+      expect(await state.acquire(A, lowered, T0)).toEqual(refused('rate_limit', 2_000));
+      expect(await drain(state, A, lowered, T0 + 2_000)).toBe(1); // the new rate refills as usual
+      expect(await drain(state, A, lowered, T0 + 60_000)).toBe(5); // up to the new burst
+    });
+
+    it('a sliding window keeps its log across a limit change', async () => {
+      const state = await open();
+      expect(await drain(state, A, { algorithm: 'sliding_window', perMinute: 3, burst: 3 }, T0)).toBe(3);
+      const raised: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 5, burst: 5 };
+      expect(await drain(state, A, raised, T0 + 1_000)).toBe(2);
+      expect(await state.acquire(A, raised, T0 + 59_999)).toEqual(refused('rate_limit', 1));
+      expect(await drain(state, A, raised, T0 + 60_000)).toBe(3);
+    });
+
+    it('a change of algorithm carries what was used over too', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0)).toBe(30);
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 10, burst: 10 };
+      expect(await state.acquire(A, window, T0 + 1_000)).toEqual(refused('rate_limit', 60_000));
+      expect(await drain(state, A, window, T0 + 61_000)).toBe(10);
+      expect(await drain(state, A, LIMITS, T0 + 61_000)).toBe(20); // back: the window's 10 count against 30
     });
   });
 

@@ -9,7 +9,7 @@ import type { RateLimitInfo, ThrottleScope } from '../../delivery/classify.js';
 import { CLOUDFLARE_BAN_MIN_MS } from '../../delivery/classify-throttle.js';
 import { DiscordBucket } from '../../delivery/discord-bucket.js';
 import { GlobalGate } from '../../delivery/global-gate.js';
-import { createRateLimiter } from '../../delivery/rate-limiter.js';
+import { replaceRateLimiter } from '../../delivery/rate-limiter.js';
 import type { RateLimiter } from '../../delivery/rate-limiter.js';
 import type { GateDecision, WebhookState, WebhookStatus } from '../../delivery/webhook-state.js';
 import { sameSettings, webhookStatus } from './webhook-status.js';
@@ -64,12 +64,13 @@ export class MemoryWebhookState implements WebhookState {
   }
 
   /**
-   * The webhook's limiter for `settings`; a new, full one when the settings changed (config reload).
+   * The webhook's limiter for `settings`; when the settings changed (config reload) a new one that keeps
+   * what the old one had used (see `replaceRateLimiter`).
    * @throws RangeError when the settings are not whole numbers ≥ 1 (see `createRateLimiter`).
    */
-  #limiter(entry: WebhookEntry, settings: RateLimitSettings): RateLimiter {
+  #limiter(entry: WebhookEntry, settings: RateLimitSettings, now: number): RateLimiter {
     if (entry.limiter === undefined || !sameSettings(entry.limiter.settings, settings)) {
-      entry.limiter = { settings: { ...settings }, limiter: createRateLimiter(settings) };
+      entry.limiter = { settings: { ...settings }, limiter: replaceRateLimiter(entry.limiter?.limiter, settings, now) };
     }
     return entry.limiter.limiter;
   }
@@ -81,7 +82,7 @@ export class MemoryWebhookState implements WebhookState {
    */
   async acquire(webhookId: string, limits: RateLimitSettings, now: number): Promise<GateDecision> {
     const entry = this.#entry(webhookId);
-    const limiter = this.#limiter(entry, limits);
+    const limiter = this.#limiter(entry, limits, now);
     const refusal = this.#check(entry, limiter, now);
     if (refusal !== undefined) return refusal;
     const globalWait = this.#gate.acquire(now);

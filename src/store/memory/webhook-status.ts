@@ -6,7 +6,7 @@ import type { RateLimitSettings } from '../../config/types.js';
 import type { CircuitBreaker } from '../../delivery/circuit-breaker.js';
 import type { DiscordBucket } from '../../delivery/discord-bucket.js';
 import type { GlobalGateStatus } from '../../delivery/global-gate.js';
-import { createRateLimiter } from '../../delivery/rate-limiter.js';
+import { replaceRateLimiter } from '../../delivery/rate-limiter.js';
 import type { LimiterSnapshot, RateLimiter } from '../../delivery/rate-limiter.js';
 import type { WebhookStatus } from '../../delivery/webhook-state.js';
 
@@ -49,10 +49,10 @@ export function webhookStatus(
   return status;
 }
 
-/** The limiter as `acquire` would see it: a fresh (full) one when none exists yet or the settings changed. */
+/** The limiter as `acquire` would see it: the one `replaceRateLimiter` builds when none exists yet or the settings changed. */
 function limiterSnapshot(entry: WebhookEntry, limits: RateLimitSettings, now: number): LimiterSnapshot {
   const current = entry.limiter;
-  const limiter = current !== undefined && sameSettings(current.settings, limits) ? current.limiter : createRateLimiter(limits);
+  const limiter = current !== undefined && sameSettings(current.settings, limits) ? current.limiter : replaceRateLimiter(current?.limiter, limits, now);
   return limiter.peek(now);
 }
 

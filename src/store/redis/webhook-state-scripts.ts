@@ -18,7 +18,8 @@ local function num(x) return string.format('%.17g', x) end
 -- recorded, else ms until the oldest leaves. Scores never go back (replica clocks may differ a little).
 local function sw_take(key, limit, window_ms, now, member)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - window_ms))
-  if redis.call('ZCARD', key) < limit then
+  local card = redis.call('ZCARD', key)
+  if card < limit then
     local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
     local at = now
     if newest[2] then at = math.max(now, tonumber(newest[2])) end
@@ -26,27 +27,53 @@ local function sw_take(key, limit, window_ms, now, member)
     redis.call('PEXPIRE', key, num(2 * window_ms))
     return 0
   end
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  return math.max(1, tonumber(oldest[2]) + window_ms - now)
-end
-
--- The webhook's limiter from its state hash: a fresh (full) one when the stored settings differ (reload).
-local function limiter_load(state, sig, algo, per_minute, burst)
-  local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'tokensAt')
-  local lim = { sig = sig, algo = algo, fresh = f[1] ~= sig, limit = per_minute }
-  if algo == 'token_bucket' then
-    lim.cap, lim.rate, lim.tokens = burst, per_minute / 60000, burst
-    if not lim.fresh then
-      lim.tokens = tonumber(f[2]) or burst
-      lim.last = tonumber(f[3])
-    end
-  end
-  return lim
+  -- The send whose leaving brings the count below the limit (the oldest, unless a carry-over made more).
+  local freeing = redis.call('ZRANGE', key, card - limit, card - limit, 'WITHSCORES')
+  return math.max(1, tonumber(freeing[2]) + window_ms - now)
 end
 
 local function tb_refill(lim, now)
   if lim.last and now > lim.last then lim.tokens = math.min(lim.cap, lim.tokens + (now - lim.last) * lim.rate) end
   if (not lim.last) or now > lim.last then lim.last = now end
+end
+
+-- Sends in the window log at \`now\`.
+local function sw_count(window, now)
+  return redis.call('ZCOUNT', window, '(' .. num(now - WINDOW_MS), '+inf')
+end
+
+-- The webhook's limiter from its state hash. When the stored settings differ (a reload, or replicas whose
+-- configs differ for a while), what was used stays used, as replaceRateLimiter (rate-limiter.ts) does:
+-- a token bucket keeps its tokens (at most the new burst), a window its log; across algorithms the units
+-- used carry over (a bucket's missing tokens as \`carry\` sends made now; a window's sends as missing
+-- tokens). Neither the log nor the tokens are dropped on a change, so a change and back never adds budget.
+local function limiter_load(state, window, sig, algo, per_minute, burst, now)
+  local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'tokensAt')
+  local lim = { sig = sig, algo = algo, fresh = f[1] ~= sig, limit = per_minute, carry = 0 }
+  local old_algo, old_per, old_burst
+  if f[1] then old_algo, old_per, old_burst = string.match(f[1], '^([%w_]+):([^:]*):([^:]*)$') end
+  local old
+  if old_algo == 'token_bucket' and tonumber(old_per) and tonumber(old_burst) then
+    old = { cap = tonumber(old_burst), rate = tonumber(old_per) / 60000, tokens = tonumber(f[2]) or tonumber(old_burst), last = tonumber(f[3]) }
+    tb_refill(old, now)
+  end
+  if algo == 'token_bucket' then
+    lim.cap, lim.rate, lim.tokens = burst, per_minute / 60000, burst
+    if not lim.fresh then
+      lim.tokens = tonumber(f[2]) or burst
+      lim.last = tonumber(f[3])
+    elseif old then
+      lim.tokens, lim.last = math.min(burst, old.tokens), now
+    elseif f[1] then
+      -- From a window: its sends are missing tokens (and tokens a bucket had before it, refilled, still bound).
+      lim.tokens, lim.last = math.min(burst, tonumber(f[2]) or burst), tonumber(f[3])
+      tb_refill(lim, now)
+      lim.tokens, lim.last = math.min(lim.tokens, math.max(0, burst - sw_count(window, now))), now
+    end
+  elseif lim.fresh and old then
+    lim.carry = math.max(0, math.ceil(old.cap - old.tokens - EPS) - sw_count(window, now))
+  end
+  return lim
 end
 
 -- One unit, or ms until one is there (nothing consumed then).
@@ -63,9 +90,9 @@ local function limiter_take(state, window, lim, now, member)
     return wait
   end
   if lim.fresh then
-    redis.call('DEL', window)
     redis.call('HSET', state, 'limiterSettings', lim.sig)
-    redis.call('HDEL', state, 'tokens', 'tokensAt')
+    for i = 1, lim.carry do redis.call('ZADD', window, num(now), 'carry:' .. member .. ':' .. i) end
+    if lim.carry > 0 then redis.call('PEXPIRE', window, num(2 * WINDOW_MS)) end
   end
   return sw_take(window, lim.limit, WINDOW_MS, now, member)
 end
@@ -78,13 +105,13 @@ local function limiter_peek(window, lim, now)
     if missing > EPS then reset = math.ceil(missing / lim.rate) end
     return { num(math.floor(lim.tokens + EPS)), num(lim.cap), num(reset) }
   end
-  if lim.fresh then return { num(lim.limit), num(lim.limit), '0' } end
-  local count, reset = redis.call('ZCOUNT', window, '(' .. num(now - WINDOW_MS), '+inf'), 0
+  local count, reset = sw_count(window, now), 0
   if count > 0 then
     local newest = redis.call('ZRANGE', window, -1, -1, 'WITHSCORES')
     reset = math.max(0, tonumber(newest[2]) + WINDOW_MS - now)
   end
-  return { num(lim.limit - count), num(lim.limit), num(reset) }
+  if lim.carry > 0 then count, reset = count + lim.carry, math.max(reset, WINDOW_MS) end
+  return { num(math.max(0, lim.limit - count)), num(lim.limit), num(reset) }
 end
 `;
 
@@ -117,7 +144,7 @@ local flight_until = tonumber(flight[2]) or 0
 if flight[1] and flight[1] ~= me and now < flight_until then
   return { 'in_flight', num(math.min(flight_until - now, flight_poll)) }
 end
-local lim = limiter_load(state, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+local lim = limiter_load(state, window, ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), now)
 local wait = limiter_take(state, window, lim, now, ARGV[6])
 if wait > 0 then return { 'rate_limit', num(wait) } end
 if opened then redis.call('HSET', state, 'probeAt', num(now), 'probeId', ARGV[6]) end
@@ -144,7 +171,7 @@ return 1
 
 /** Read-only limiter snapshot for status: KEYS state, window; ARGV now, signature, algorithm, perMinute, burst. */
 const PEEK = `
-local lim = limiter_load(KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
+local lim = limiter_load(KEYS[1], KEYS[2], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[1]))
 return limiter_peek(KEYS[2], lim, tonumber(ARGV[1]))
 `;
 

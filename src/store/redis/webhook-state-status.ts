@@ -52,7 +52,7 @@ export function redisWebhookStatus(parts: StatusParts): WebhookStatus {
       ...optional('remaining', numberField(hash['discordRemaining'])),
       ...optional('bucket', hash['discordBucket']),
     }),
-    // The snapshot was taken for `limits` (fresh when the stored settings differ), so it is the one to show.
+    // The snapshot was taken for `limits` (carried over when the stored settings differ), so it is the one to show.
     limiter: { settings: parts.limits, limiter: { take: () => ({ ok: false, waitMs: 1 }), peek: () => limiter } },
   };
   const since = numberField(hash['brokenSince']);

@@ -53,4 +53,11 @@ describe('SlidingWindowLimiter', () => {
   it('rejects a non-positive window', () => {
     expect(() => new SlidingWindowLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
   });
+
+  it('a log carried over from a larger limit waits until enough sends left, not only the oldest', () => {
+    const window = new SlidingWindowLimiter({ limit: 2, stamps: [T0 + 20_000, T0, T0 + 10_000] });
+    expect(window.peek(T0 + 30_000)).toEqual({ remaining: 0, limit: 2, resetMs: 50_000 });
+    expect(window.take(T0 + 30_000)).toEqual({ ok: false, waitMs: 40_000 }); // T0 + 10 s must leave too
+    expect(window.take(T0 + 70_000).ok).toBe(true);
+  });
 });
