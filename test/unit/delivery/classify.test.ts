@@ -212,6 +212,11 @@ describe('redactUrls', () => {
     [`at https%3A%2F%2Fdiscord.com%2Fapi%2Fwebhooks%2F1%2F${TOKEN} end`, 'at [url redacted] end'],
     [`path /api/v10/webhooks/123/${TOKEN}?wait=true`, 'path /api/v10/webhooks/[redacted]?wait=true'],
     ['connect ECONNREFUSED 127.0.0.1:443', 'connect ECONNREFUSED 127.0.0.1:443'],
+    // A 404 page or proxy echoing the request path encoded (the token leaked into dead letters and /api/status).
+    [`<p>Cannot POST %2Fapi%2Fv10%2Fwebhooks%2F123%2F${TOKEN}%3Fwait%3Dtrue</p>`, '<p>Cannot POST %2Fapi%2Fv10%2Fwebhooks%2F[redacted]%3Fwait%3Dtrue</p>'],
+    [`next=%252Fapi%252Fwebhooks%252F123%252F${TOKEN}`, 'next=%252Fapi%252Fwebhooks%252F[redacted]'],
+    [`{"path":"\\/api\\/v10\\/webhooks\\/123\\/${TOKEN}"}`, '{"path":"\\/api\\/v10\\/webhooks\\/[redacted]"}'],
+    [`Cannot GET &#x2F;api&#x2F;webhooks&#x2F;123&#x2F;${TOKEN}`, 'Cannot GET &#x2F;api&#x2F;webhooks&#x2F;[redacted]'],
   ])('%s', (input, expected) => {
     expect(redactUrls(input)).toBe(expected);
     expect(redactUrls(input)).not.toContain(TOKEN);
