@@ -1,3 +1,5 @@
+import { redactUrls } from '../delivery/detail-text.js';
+
 /** One configuration problem: where (a YAML path like `alert_types.error.webhook`, or an env variable) and what. */
 export interface ConfigIssue {
   path: string;
@@ -14,10 +16,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Converts zod issues to ours, paths dotted (`routes.2.match.0`), with an optional prefix. */
+/**
+ * Converts zod issues to ours, paths dotted (`routes.2.match.0`), with an optional prefix. Zod quotes keys
+ * it does not know (`Unrecognized key: "…"`) and puts record keys in the path: a webhook URL written as a
+ * key (`general: { https://discord.com/api/webhooks/1/TOKEN }`) would be printed, so URLs are redacted.
+ */
 export function fromZodIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix = ''): ConfigIssue[] {
   return issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: i.message,
+    path: redactUrls([prefix, ...i.path.map(String)].filter(Boolean).join('.')) || '(root)',
+    message: redactUrls(i.message),
   }));
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { redactUrls } from '../delivery/detail-text.js';
 import { Secret } from '../lib/secret.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';
@@ -37,6 +38,7 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const env = resolveFileVariables(options.env ?? {}, readFile, issues);
   const envParsed = envSchema.safeParse(env);
   if (!envParsed.success) issues.push(...fromZodIssues(envParsed.error.issues));
+  const envValid = envParsed.success ? envParsed.data : validVariables(env, envParsed.error.issues);
   const named = options.file ?? env.CONFIG_FILE;
   // Only a file someone named must exist: without one, the default file is read when the working directory
   // has it (alertcord's checkout, the image); a program using the library, or the CLI run elsewhere, runs on
@@ -47,16 +49,26 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const raw = readYaml(options.yaml ?? text ?? '', issues);
   const referenced = referencedVariables(raw).filter((name) => !FILE_VARIABLES.includes(name));
   const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
-  if (envParsed.success) applyEnvOverrides(interpolated, envParsed.data, env);
+  if (envValid) applyEnvOverrides(interpolated, envValid, env);
   const parsed = fileSchema.safeParse(interpolated);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
   // Whatever stops the build here, the checks it would make on the parts that are fine are listed too.
   if (!parsed.success || !envParsed.success || issues.length > 0) {
-    return { ok: false, issues: [...issues, ...partialIssues(interpolated, env, envParsed.data)] };
+    return { ok: false, issues: [...issues, ...partialIssues(interpolated, env, envValid)] };
   }
   const built = buildConfig(parsed.data, env, envParsed.data, file);
   if (built.ok && wanted !== undefined && file === undefined) built.warnings.push(`no ${DEFAULT_CONFIG_FILE} in ${process.cwd()} and no CONFIG_FILE: the built-in defaults and the environment apply`);
   return built;
+}
+
+/**
+ * The variables that parse, when some do not: the checks on the rest (webhook URLs, the Redis URL, ingest
+ * secrets) still run. Without it one typo such as `PORT=80a` hid every other problem until the next run.
+ */
+function validVariables(env: Record<string, string | undefined>, bad: readonly { path: readonly PropertyKey[] }[]): EnvConfig | undefined {
+  const names = new Set(bad.map((i) => String(i.path[0])));
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name))));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** loadConfig, throwing a ConfigError listing every problem: the start fails fast. */
@@ -89,7 +101,8 @@ function readYaml(text: string, issues: ConfigIssue[]): Record<string, unknown> 
     else if (typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
     else issues.push({ path: '(root)', message: 'the YAML document must be a mapping' });
   } catch (err) {
-    issues.push({ path: '(yaml)', message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' });
+    // Its first line names no value, but for an unresolved alias (`webhook: *https://…`), which is redacted.
+    issues.push({ path: '(yaml)', message: redactUrls((err as Error).message.split('\n')[0] ?? 'invalid YAML') });
   }
   return {};
 }

@@ -104,6 +104,24 @@ dedupe: { window: 5 minutes }
     expect(JSON.stringify(result.issues)).not.toContain('secret-token-xyz');
   });
 
+  it('a malformed variable (PORT=80a) does not hide the webhook, Redis and ingest problems of the others', () => {
+    const result = load({ PORT: '80a', DISCORD_WEBHOOK_ERRORS: 'https://evil.example.com/api/webhooks/1/tok-xyz', REDIS_URL: 'http://cache:6379', INGEST_TOKEN: 'change-me', GRAFANA_HMAC_HEADER: 'not a header' }, '');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path).sort()).toEqual(['DISCORD_WEBHOOK_ERRORS', 'GRAFANA_HMAC_HEADER', 'INGEST_TOKEN', 'PORT', 'REDIS_URL']);
+    expect(JSON.stringify(result.issues)).not.toContain('tok-xyz');
+  });
+
+  it('never quotes a webhook URL written where a key or an alias goes', () => {
+    const token = 'keyed-token-xyz';
+    const url = `https://discord.com/api/webhooks/1/${token}`;
+    for (const yaml of [`alert_types:\n  general: { ${url} }\n`, `alert_types:\n  ${url}: {}\n`, `alert_types:\n  general:\n    webhook: *${url}\n`]) {
+      const result = load({}, yaml);
+      expect(result.ok, yaml).toBe(false);
+      expect(JSON.stringify(result), yaml).not.toContain(token);
+    }
+  });
+
   it('reports route problems in the same run as a malformed part elsewhere in the file', () => {
     const yaml = `
 server: { port: "eighty" }
