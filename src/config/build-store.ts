@@ -104,7 +104,20 @@ function urlProblem(url: URL, path: UrlSource['path']): string | undefined {
   if (path === 'store.redis.url' && (url.password || url.username)) {
     return 'must not carry credentials: set REDIS_PASSWORD or REDIS_PASSWORD_FILE (or REDIS_URL in the environment)';
   }
+  // ioredis decodes them with decodeURIComponent, which throws on a stray `%`: the start died with a stack trace.
+  if (!decodable(url.username) || !decodable(url.password)) {
+    return 'the user or password has a "%" that is not percent-encoding: write it as %25 (or set REDIS_PASSWORD, which is encoded for you)';
+  }
   return undefined;
+}
+
+function decodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function applyPassword(url: URL, source: UrlSource, password: string | undefined, issues: ConfigIssue[]): void {

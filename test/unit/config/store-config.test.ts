@@ -56,6 +56,13 @@ describe('store selection', () => {
     expect(issuesOf(load({}, 'store:\n  redis:\n    url: redis://:hunter2@127.0.0.1:7000\n'))['store.redis.url']).toMatch(/REDIS_PASSWORD/);
   });
 
+  it('a REDIS_URL password with a stray "%" is a config problem (ioredis threw URIError at start), not quoted', () => {
+    const issues = issuesOf(load({ REDIS_URL: 'redis://:50%off-s3cret@cache:6379' }));
+    expect(issues.REDIS_URL).toMatch(/%25/);
+    expect(JSON.stringify(issues)).not.toContain('s3cret');
+    expect(redis(load({ REDIS_URL: 'redis://:50%25off@cache:6379' })).address).toBe('cache:6379');
+  });
+
   it('warns when store.redis is configured without any URL, and stays on memory', () => {
     const result = load({}, 'store:\n  redis:\n    key_prefix: x\n');
     expect(result.ok && result.config.store.kind).toBe('memory');
