@@ -129,10 +129,17 @@ export function parseField(text: string, option = '--field'): { name: string; va
   return { name: text.slice(0, at), value: text.slice(at + 1) };
 }
 
+/**
+ * The longest --timeout: Node's timers hold at most 2^31-1 ms. Past it `AbortSignal.timeout` threw (reported
+ * as "cannot reach", exit 3) and --direct's setTimeout fired at once (exit 3 before Discord was asked).
+ */
+const MAX_SEND_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SEND_TIMEOUT_S * 1000;
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout expects a positive number of seconds');
+  if (seconds > MAX_SEND_TIMEOUT_S) throw new UsageError(`--timeout is at most ${MAX_SEND_TIMEOUT_S} seconds (about 24 days)`);
   return seconds * 1000;
 }
 
@@ -186,6 +193,8 @@ async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<Exit
 function ingestEndpoint(server: string): URL {
   const endpoint = URL.canParse(server) ? new URL(server) : undefined;
   if (endpoint?.protocol !== 'http:' && endpoint?.protocol !== 'https:') throw new UsageError(`--server must be a URL like ${DEFAULT_SERVER}`);
+  // fetch refuses such a URL with an error quoting it whole, password (the ingest token) included.
+  if (endpoint.username || endpoint.password) throw new UsageError('--server must not carry a user or password: give the ingest token with --token or INGEST_TOKEN');
   endpoint.pathname = `${endpoint.pathname.replace(/\/+$/, '')}/webhook/generic`;
   endpoint.search = '';
   endpoint.hash = '';

@@ -51,6 +51,22 @@ describe('alertcord send --server', () => {
     }
   });
 
+  it('a server URL with user:password is a usage error that does not print the password (fetch quoted the whole URL, exit 3)', async () => {
+    const lines: string[] = [];
+    const run = sendCommand.run(['--server', 'http://alertcord:ingest-s3cret@127.0.0.1:9', '--type', 'general', '--title', 't'], { ...io, err: (line: string) => lines.push(line) });
+    const error = await run.then(() => undefined, (err: unknown) => err as Error);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(`${error?.message}\n${lines.join('\n')}`).not.toContain('ingest-s3cret');
+  });
+
+  it('a --timeout longer than a timer can hold is a usage error, not "cannot reach" (exit 3)', async () => {
+    const server = await recordingServer();
+    for (const timeout of ['99999999999', '2147484']) {
+      await expect(sendCommand.run(['--server', server.origin, '--type', 'general', '--title', 't', '--timeout', timeout], io)).rejects.toThrow(UsageError);
+    }
+    expect(await sendCommand.run(['--server', server.origin, '--type', 'general', '--title', 't', '--timeout', '2147483'], io)).toBe(0);
+  });
+
   it('--server or --token with --direct is a usage error (it would post elsewhere than asked)', async () => {
     for (const extra of [['--server', 'http://127.0.0.1:9'], ['--token', 't']]) {
       await expect(sendCommand.run(['--direct', ...extra, '--type', 'general', '--title', 't'], io)).rejects.toThrow(/only apply without --direct/);
