@@ -1,4 +1,4 @@
-import { redactUrls } from '../delivery/detail-text.js';
+import { redactUrls } from '../lib/redact-urls.js';
 
 /** One configuration problem: where (a YAML path like `alert_types.error.webhook`, or an env variable) and what. */
 export interface ConfigIssue {

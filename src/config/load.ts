@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { redactUrls } from '../delivery/detail-text.js';
+import { redactUrls } from '../lib/redact-urls.js';
 import { Secret } from '../lib/secret.js';
 import { DEFAULT_ROUTES_CONFIG } from '../routing/default-routes.js';
 import { compileRoutes } from '../routing/rules.js';

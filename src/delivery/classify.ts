@@ -13,7 +13,7 @@ import type { HeaderMap, RateLimitInfo } from './rate-limit-headers.js';
 
 export { parseRateLimitHeaders } from './rate-limit-headers.js';
 export type { HeaderMap, RateLimitInfo } from './rate-limit-headers.js';
-export { redactUrls } from './detail-text.js';
+export { redactUrls } from '../lib/redact-urls.js';
 
 /** One attempt's result as the sender saw it: a response (status, headers, body) or a transport error. */
 export interface ClassifyInput {
