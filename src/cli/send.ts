@@ -156,7 +156,7 @@ interface BridgeTarget {
   timeoutMs: number;
 }
 
-/** POSTs to `<server>/webhook/generic`: 202 → 0, 4xx → 1, 503 / unreachable → 3. */
+/** POSTs to `<server>/webhook/generic`: 202 → 0, 4xx → 1, 408 / 429 / 5xx / unreachable → 3. */
 async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<ExitCode> {
   const endpoint = ingestEndpoint(t.server);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -178,11 +178,17 @@ async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<Exit
     return EXIT.ok;
   }
   const retry = res.headers.get('retry-after');
-  t.io.err(`alertcord: ${res.status} ${body.error?.code ?? ''}: ${body.error?.message ?? res.statusText}${retry ? ` (retry after ${retry}s)` : ''}`);
+  const what = [body.error?.code, body.error?.message ?? res.statusText].filter((part) => part !== undefined && part !== '').join(': ');
+  t.io.err(`alertcord: ${res.status}${what ? ` ${what}` : ''}${retry ? ` (retry after ${retry}s)` : ''}`);
   for (const d of Array.isArray(body.error?.details) ? (body.error.details as { path?: string; message?: string }[]) : []) {
     t.io.err(`  - ${d.path || '(body)'}: ${d.message ?? ''}`);
   }
-  return res.status === 503 || res.status === 429 || res.status >= 500 ? EXIT.unavailable : EXIT.failed;
+  return retryLater(res.status) ? EXIT.unavailable : EXIT.failed;
+}
+
+/** Answers a later try may not get (README exit code 3): a proxy's 408 timeout, 429, and every 5xx. */
+function retryLater(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
 }
 
 /**

@@ -45,6 +45,27 @@ describe('alertcord send --server', () => {
     expect(lines.join('\n')).toMatch(/^muted: .*not sent/m);
   });
 
+  // A reverse proxy in front of alertcord answers its own pages: a 408 when the upstream was slow, a 502
+  // with an HTML body. Both are "retry later" (exit 3), and the line reads cleanly without an error code.
+  it('a proxy\'s 408 or plain-text 502 is exit 3, said in one clean line', async () => {
+    for (const [status, text] of [[408, 'Request Timeout'], [502, 'Bad Gateway']] as const) {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(status, { 'content-type': 'text/html' }).end('<html>upstream trouble</html>'));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const lines: string[] = [];
+      try {
+        const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        const code = await sendCommand.run(['--server', origin, '--type', 'general', '--title', 't'], { ...io, err: (line: string) => lines.push(line) });
+        expect(code).toBe(3);
+        expect(lines).toEqual([`alertcord: ${status} ${text}`]);
+      } finally {
+        server.close();
+      }
+    }
+  });
+
   it('a server without http:// or https:// is a usage error, not "unreachable"', async () => {
     for (const server of ['localhost:8080', '127.0.0.1:8080', 'ftp://alertcord:8080']) {
       await expect(sendCommand.run(['--server', server, '--type', 'general', '--title', 't'], io)).rejects.toThrow(UsageError);
