@@ -17,6 +17,9 @@ export const REDACT_PATHS = [
   '*.url',
   '*.token',
   '*.password',
+  // ioredis' ReplyError keeps the failed command: a failed AUTH's arguments are the password.
+  'err.command.args',
+  '*.command.args',
 ];
 
 /**

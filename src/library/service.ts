@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../lib/logger.js';
 import { loadConfigOrThrow } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { DeliveryOutcome } from '../model/outcome.js';
@@ -40,7 +41,7 @@ export class DiscordNotificationService {
     // The library is an entry point like main: the process environment unless the caller gives its own.
     const env = options.env ?? process.env;
     const config = options.config ?? loadConfigOrThrow({ env, yaml: options.yaml }).config;
-    const logger = options.logger ?? pino({ level: config.logLevel });
+    const logger = options.logger ?? createLogger(config.logLevel);
     this.#clock = options.clock ?? systemClock;
     // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
     this.#runtime = createRuntime({ ...options, env, config, logger });
