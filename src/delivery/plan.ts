@@ -85,7 +85,7 @@ function* planning(config: Config, items: readonly QueuedItem[], freeSlots: numb
   return yield* packed(config, ns, now, webhookId);
 }
 
-/** The notifications packed, per forum thread (never sharing a message); a step per thread and level. */
+/** The notifications packed, per forum thread (never sharing a message); steps within each level too. */
 function* packed(config: Config, ns: readonly Notification[], now: (() => number) | undefined, webhookId: string | undefined): Steps<PlannedMessage[]> {
   const byThread = new Map<string, Notification[]>();
   for (const n of ns) {
@@ -96,7 +96,7 @@ function* packed(config: Config, ns: readonly Notification[], now: (() => number
   for (const [threadId, group] of byThread) {
     const candidates: PackedMessage[][] = [];
     for (const packing of packingsByLevel(group, (n) => renderOptionsFor(config, n, now, webhookId))) {
-      candidates.push(packing);
+      if (packing) candidates.push(packing);
       yield;
     }
     plans.push(...bestPacking(candidates).map((p, i, all) => ({

@@ -12,6 +12,7 @@ import { buildPing, mergeMentions } from './mentions.js';
 import { mentionsFor } from './notification.js';
 import type { RenderOptions } from './render-options.js';
 import { isoTimestamp } from './time.js';
+import { runSteps, type Steps } from '../lib/steps.js';
 
 /** One packed message and the notifications (ids, in order) it carries, fully or in part. */
 export interface PackedMessage {
@@ -104,6 +105,22 @@ export function compactTitle(n: Notification, alertType: string): string {
  * fields or the size budget, further embeds titled "(continued)". Every alert stays visible by name.
  */
 export function compactEmbeds(n: Notification, opts: RenderOptions, level: CompactLevel): DiscordEmbed[] {
+  return runSteps(compactEmbedsSteps(n, opts, level, { left: Number.POSITIVE_INFINITY }));
+}
+
+/**
+ * Alerts compacted between pauses while a batch is packed in steps (~15 ms of a storm's batch on the bench
+ * machine): one group of 5,000 alerts held the event loop ~200 ms per packing level in one piece.
+ */
+export const PACK_STEP_ALERTS = 500;
+
+/** Alerts left in the current step, shared by every notification of one packing. */
+interface Pace {
+  left: number;
+}
+
+/** {@link compactEmbeds} as steps: a pause after every {@link PACK_STEP_ALERTS} alerts of the packing. */
+function* compactEmbedsSteps(n: Notification, opts: RenderOptions, level: CompactLevel, pace: Pace): Steps<DiscordEmbed[]> {
   const title = compactTitle(n, opts.alertType);
   const base: DiscordEmbed = { color: statusColor(n.status, opts.color) };
   const ts = isoTimestamp(n.receivedAt);
@@ -124,6 +141,10 @@ export function compactEmbeds(n: Notification, opts: RenderOptions, level: Compa
     } else {
       current.push(f);
       used += size;
+    }
+    if (--pace.left <= 0) {
+      pace.left = PACK_STEP_ALERTS;
+      yield;
     }
   }
   return chunks.map((fields, i) => {
@@ -220,9 +241,9 @@ function toPacked(d: Draft): PackedMessage {
   return { message, notificationIds: d.ids, alertsShown: d.alertsShown };
 }
 
-function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {
+function* packAt(items: readonly Item[], level: CompactLevel, pace: Pace): Steps<PackedMessage[]> {
   const drafts: Draft[] = [];
-  for (const item of items) place(drafts, item, compactEmbeds(item.n, item.opts, level));
+  for (const item of items) place(drafts, item, yield* compactEmbedsSteps(item.n, item.opts, level, pace));
   return drafts.map(toPacked);
 }
 
@@ -236,16 +257,18 @@ function packAt(items: readonly Item[], level: CompactLevel): PackedMessage[] {
  * message. Picks the most detailed `COMPACT_LEVELS` entry that needs no more messages than the tersest one.
  */
 export function packNotifications(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): PackedMessage[] {
-  return bestPacking([...packingsByLevel(ns, optsFor)]);
+  return bestPacking([...packingsByLevel(ns, optsFor)].filter((p): p is PackedMessage[] => Array.isArray(p)));
 }
 
 /**
  * The packings {@link packNotifications} chooses from, one per `COMPACT_LEVELS` entry, each computed when
- * taken: a caller on the event loop lets other work run between them (a storm's batch: 0.1 s+ each).
+ * taken, with nothing (`undefined`) yielded between steps of one (every {@link PACK_STEP_ALERTS} alerts): a caller on the
+ * event loop lets other work run at each (a storm's batch takes 0.1 s+ per level).
  */
-export function* packingsByLevel(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): Generator<PackedMessage[], void, undefined> {
+export function* packingsByLevel(ns: readonly Notification[], optsFor: (n: Notification) => RenderOptions): Generator<PackedMessage[] | void, void, undefined> {
   const items = ns.map((n) => toItem(n, optsFor(n)));
-  for (const level of COMPACT_LEVELS) yield packAt(items, level);
+  const pace: Pace = { left: PACK_STEP_ALERTS };
+  for (const level of COMPACT_LEVELS) yield yield* packAt(items, level, pace);
 }
 
 /** Of the packings by level (detailed first), the most detailed that needs no more messages than any other. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
 import { planMessages, planMessagesAsync } from '../../../src/delivery/plan.js';
 import type { Notification } from '../../../src/model/notification.js';
-import { COMPACT_LEVELS } from '../../../src/render/compact.js';
+import { COMPACT_LEVELS, PACK_STEP_ALERTS } from '../../../src/render/compact.js';
 import type { QueuedItem } from '../../../src/store/types.js';
 import { workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
@@ -67,6 +67,18 @@ describe('planMessagesAsync: the plans of planMessages, the event loop let in be
     pauses = 0;
     await planMessagesAsync(config, batch([{ type: 'general', alerts: 1, resolved: false }]), 0, now, '1', counting);
     expect(pauses).toBe(0);
+  });
+
+  // One group of 5,000 alerts held the event loop ~200 ms per packing level in one piece.
+  it('pauses within a level too, every PACK_STEP_ALERTS alerts, even inside one big group, and plans the same', async () => {
+    let pauses = 0;
+    const counting = async (): Promise<void> => void pauses++;
+    const alerts = 4 * PACK_STEP_ALERTS;
+    const big = batch([{ type: 'general', alerts, resolved: false }]);
+    const plans = await planMessagesAsync(config, big, 0, now, '1', counting);
+    expect(plans).toStrictEqual(planMessages(config, big, 0, now, '1'));
+    // A pause per PACK_STEP_ALERTS alerts compacted, and one after each level.
+    expect(pauses).toBe(COMPACT_LEVELS.length * (alerts / PACK_STEP_ALERTS + 1));
   });
 
   it('lets other work run while a storm batch is planned (by default, a turn of the event loop per pause)', async () => {
