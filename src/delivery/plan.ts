@@ -64,8 +64,9 @@ export function planMessages(config: Config, items: readonly QueuedItem[], freeS
 
 /**
  * {@link planMessages}, the same plans, awaiting `pause` (by default one turn of the event loop) after each
- * packing level: packing a storm's batch takes a quarter of a second or more, during which the process
- * would receive nothing and send nothing, not even another webhook's critical alert.
+ * step of packing (every `PACK_STEP_ALERTS` alerts, and each level): packing a storm's batch takes a
+ * quarter of a second or more per level, during which the process would receive nothing and send nothing,
+ * not even another webhook's critical alert.
  */
 export function planMessagesAsync(config: Config, items: readonly QueuedItem[], freeSlots: number, now?: () => number, webhookId?: string, pause?: () => Promise<void>): Promise<PlannedMessage[]> {
   return runStepsAsync(planning(config, items, freeSlots, now, webhookId), pause);
