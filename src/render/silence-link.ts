@@ -16,16 +16,18 @@ export function withSilenceLink(alert: Alert, n: Pick<Notification, 'source' | '
  * The Alertmanager UI's "new silence" page, filled with one alert's labels as matchers: what its own
  * notification templates link as "Silence" (`__alert_silence_link`), so the one on call can silence from
  * Discord in a click. `externalUrl` is Alertmanager's `externalURL` (checked to be http(s) by the parser).
- * Label values are quoted as its matcher syntax reads them (`\` and `"` escaped, newlines as `\n`).
+ * Label values are quoted as the UI writes and reads them: as JSON strings (its `stringifyMatcher` encodes
+ * them with Elm's `Encode.string`, its filter parser decodes them with `Decode.string`), so a tab or a
+ * carriage return is escaped too: raw, JSON refuses it and the UI would open an empty form.
  * Undefined when the labels cannot be put in a URL.
  */
 export function silenceLink(externalUrl: string, labels: Record<string, string>): string | undefined {
-  const matchers = Object.keys(labels)
-    .sort()
-    .map((name) => `${name}="${labels[name]!.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`);
-  try {
-    return `${externalUrl.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers.join(',')}}`)}`;
-  } catch {
-    return undefined; // a label with a lone surrogate (URIError): no filter could match it, so no link
-  }
+  const names = Object.keys(labels).sort();
+  // A lone surrogate: JSON would escape it, but no label the API stores could match it, so no link.
+  if (names.some((name) => LONE_SURROGATE.test(name) || LONE_SURROGATE.test(labels[name]!))) return undefined;
+  const matchers = names.map((name) => `${name}=${JSON.stringify(labels[name])}`);
+  return `${externalUrl.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers.join(',')}}`)}`;
 }
+
+/** A UTF-16 half without its other half (`encodeURIComponent` throws on one). */
+const LONE_SURROGATE = /\p{Cs}/u;

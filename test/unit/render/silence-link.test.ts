@@ -20,6 +20,17 @@ describe("an Alertmanager alert's Silence link", () => {
     expect(filter).toBe('{alertname="DiskFull",instance="web-1",path="C:\\\\data \\"x\\""}');
   });
 
+  // The UI reads each value as a JSON string (Utils/Filter.elm: Decode.string), which refuses a raw tab or
+  // carriage return: the whole filter then fails and the silence form opens empty.
+  it('escapes every control character in a value as JSON does, so the UI can read the filter back', () => {
+    const odd = { alertname: 'LogLine', line: 'a\tb\r\nc\u0001' };
+    const [url] = silenceUrls(makeNotification([makeAlert({ labels: odd })], { externalUrl: 'https://am.example.com' }));
+    const filter = decodeURIComponent(url!.split('filter=')[1]!);
+    expect(filter).toBe('{alertname="LogLine",line="a\\tb\\r\\nc\\u0001"}');
+    const value = /line=("(?:[^"\\]|\\.)*")/.exec(filter)![1]!;
+    expect(JSON.parse(value)).toBe(odd.line);
+  });
+
   it('none for a resolved alert, another source, no externalURL, or labels no URL can carry', () => {
     expect(silenceUrls(makeNotification([makeAlert({ labels, status: 'resolved' })], { externalUrl: 'https://am.example.com' }))).toEqual([]);
     expect(silenceUrls(makeNotification([makeAlert({ labels, source: 'grafana' })], { source: 'grafana', externalUrl: 'https://grafana.example.com' }))).toEqual([]);
