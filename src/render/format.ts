@@ -1,5 +1,6 @@
 import type { Alert, AlertField, AlertLink, SourceName } from '../model/alert.js';
 import type { Severity } from '../model/severity.js';
+import { parseSeverity } from '../routing/severity.js';
 import type { DiscordEmbedField } from './discord-message.js';
 import { escapeText, inlineCode } from './escape.js';
 import { MAX_FIELD_NAME, MAX_FIELD_VALUE, codePointLength, truncate } from './limits.js';
@@ -20,7 +21,11 @@ const LABEL_VALUE_MAX = 200;
 /** Severity icons: the colour-blind-safe shape is the word next to it. */
 export const SEVERITY_ICONS: Readonly<Record<Severity, string>> = { critical: '🔴', error: '🟠', warning: '🟡', info: '🔵' };
 
-/** Labels that repeat what the severity field already shows. */
+/**
+ * Labels that repeat what the severity field already shows, when their value is a severity synonym
+ * (`P1` shows as critical). One we cannot read (`SEV1`) is shown: the field then holds the source's
+ * default, and hiding the label would leave no trace of what the sender said.
+ */
 const DUPLICATE_LABELS = new Set(['severity']);
 /**
  * Labels that identify an alert and where it comes from, shown first when present. `alertname` leads when
@@ -105,7 +110,7 @@ export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsA
 export function keyLabels(labels: Record<string, string>, title?: string): [string, string][] {
   const aliases = aliasKeys(labels);
   const hidden = (k: string, v: string): boolean =>
-    DUPLICATE_LABELS.has(k) || aliases.has(k) || (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
+    (DUPLICATE_LABELS.has(k) && parseSeverity(v) !== undefined) || aliases.has(k) || (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
   const entries = Object.entries(labels).filter(([k, v]) => typeof v === 'string' && v !== '' && !hidden(k, v));
   const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
   return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

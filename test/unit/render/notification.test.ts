@@ -23,6 +23,14 @@ describe('renderNotification: one alert', () => {
     expect(msg!.allowed_mentions).toEqual({ parse: [] });
   });
 
+  // The Severity field shows the source's default (warning) for a value no synonym reads: hiding the label
+  // as a repeat of that field left no trace of the "SEV1" the rule said.
+  it('shows a severity label it could not read, and hides one the Severity field repeats', () => {
+    const render = (severity: string) => renderNotification(makeNotification([makeAlert({ severity: 'warning', labels: { alertname: 'HighCPU', severity, instance: 'web-1' } })]), makeOptions())[0]!.embeds[0]!.fields!;
+    expect(render('SEV1').map((f) => [f.name, f.value])).toEqual([['Severity', '🟡 warning'], ['instance', '`web-1`'], ['severity', '`SEV1`']]);
+    expect(render('Warning').map((f) => f.name)).toEqual(['Severity', 'instance']);
+  });
+
   it('shows resolved alerts in green with their duration and never pings', () => {
     const alert = makeAlert({ status: 'resolved', startsAt: '2024-05-01T10:00:00Z', endsAt: '2024-05-01T11:23:10Z' });
     const opts = makeOptions({ mentions: { here: true, roles: ['123456789012345678'] } });
