@@ -11,7 +11,7 @@ import { answerAtTurnEnd } from './answer-at-turn-end.js';
 import { sendError } from './errors.js';
 import { grafanaSignatureVerifier } from './grafana-signature.js';
 import { ingestAuth, refuseOtlp, webhookSource } from './ingest-auth.js';
-import { ingestMetrics } from './ingest-metrics.js';
+import { countRefusalsFromZero, ingestMetrics } from './ingest-metrics.js';
 import { requestHeader, setResponseHeader } from './node-headers.js';
 import type { ReadLimits } from './read-json.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -79,7 +79,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', dashboardRoutes());
   app.route('/webhook', ingestRoutes({ intake: deps.intake, limits: deps.limits, onParsed: deps.metrics?.onParsed, verify: { grafana: grafanaSignatureVerifier(() => deps.ingestAuth?.().grafanaHmac) } }));
   app.route('/', otlpRoutes({ intake: deps.intake, limits: deps.limits, minSeverity: deps.otlp?.minSeverity ?? (() => 'warning'), flood: deps.otlp?.flood, onParsed: deps.metrics?.onParsed }));
-  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics.metrics.registry));
+  if (deps.metrics) {
+    app.route('/', metricsRoutes(deps.metrics.metrics.registry));
+    countRefusalsFromZero(deps.metrics.metrics, app, (path) => path.startsWith('/webhook/') || path === '/v1/logs');
+  }
   const api = new Hono();
   api.use('*', adminAuth(deps.adminToken));
   deps.mountAdmin?.(api);

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Metrics } from '../metrics/registry.js';
 
@@ -18,6 +18,16 @@ export function ingestMetrics(metrics: Pick<Metrics, 'ingestDuration' | 'ingestR
     metrics.ingestDuration.observe({ route }, (performance.now() - started) / 1000);
     metrics.ingestRequests.inc({ route, code: String(c.res.status) });
   };
+}
+
+/**
+ * Exports each ingest route's 503 (queue full, store down, stopping) from 0, as `routeLabel` names the route:
+ * a series born at its first refusal is invisible to increase(), so the first refusals of a process (a queue
+ * full for less than a scrape interval: the senders' retries then got in) never fired AlertcordIngestRefused.
+ * Call once every route is mounted; `isIngest` picks the ingest patterns.
+ */
+export function countRefusalsFromZero(metrics: Pick<Metrics, 'ingestRequests'>, app: Hono, isIngest: (path: string) => boolean): void {
+  for (const r of app.routes) if (r.method !== 'ALL' && isIngest(r.path)) metrics.ingestRequests.inc({ route: r.path, code: '503' }, 0);
 }
 
 /** The pattern of the handler that answered (the last matched non-middleware route). */

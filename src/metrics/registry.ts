@@ -102,7 +102,11 @@ function scrapeGauges(registry: Registry, snapshot: () => Promise<ScrapeSnapshot
     help: 'Notifications in the dead-letter store (refused by Discord for good or out of retries), waiting for replay.',
     registers,
     async collect() {
-      this.set((await snapshot()).deadLetters);
+      // Unknown (Redis down) is no sample, as for the per-webhook gauges: a 0 resolved AlertcordDeadLetters
+      // for the length of every store outage (the dead letters were still there) and fired it again after.
+      const count = (await snapshot()).deadLetters;
+      if (count === undefined) this.remove({});
+      else this.set(count);
     },
   });
 }

@@ -9,7 +9,8 @@ import type { Store } from '../store/types.js';
 export interface ScrapeSnapshot {
   queues: { webhook: string; depth: number; oldestAgeSeconds: number }[];
   webhooks: { webhook: string; breaker: BreakerState; broken: boolean; pausedUntilSeconds: number; lastSuccessSeconds: number }[];
-  deadLetters: number;
+  /** Undefined when the store cannot count them (the gauge is left out then, see registry.ts). */
+  deadLetters: number | undefined;
 }
 
 export interface SnapshotDeps {
@@ -50,7 +51,7 @@ async function readSnapshot(deps: SnapshotDeps): Promise<ScrapeSnapshot> {
   const [knownKeys, webhooks, deadLetters] = await Promise.all([
     deps.store.queue.queueKeys().catch((): string[] => []),
     Promise.all([...webhookIds].map((id) => readWebhook(deps, config, id, now))),
-    deps.store.deadLetters.count().catch(() => 0),
+    deps.store.deadLetters.count().catch(() => undefined),
   ]);
   // Queues the store knows that no configured webhook uses (a removed webhook's, dry run's), read once known.
   const others = knownKeys.filter((key) => !webhookIds.has(key)).map((key) => readQueue(deps.store, key, now));
