@@ -29,7 +29,7 @@ const app = createApp({
   adminToken: () => config.admin.token,
   ingestAuth: () => config.ingest,
   isShuttingDown: () => false,
-  metrics: { metrics, onParsed: metricHooks(metrics, { isDryRun: () => false }).onParsed },
+  metrics: { metrics, onParsed: metricHooks(metrics).onParsed },
 });
 await startHttpServer(app, config, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

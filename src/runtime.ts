@@ -100,7 +100,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let shuttingDown = false;
   const startedAt = clock.now();
   const metrics = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state, now: clock.now }), processMetrics: options.processMetrics });
-  const hooks = metricHooks(metrics, { isDryRun: () => config.discord.dryRunReason !== undefined });
+  const hooks = metricHooks(metrics);
   const observe: OutcomeObserver = (n, outcome) => {
     hooks.observe(n, outcome);
     options.observe?.(n, outcome);

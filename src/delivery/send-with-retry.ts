@@ -17,7 +17,7 @@ export type MessageOutcome =
    * `attempts`: requests made, 429s included; `retries`: backoff re-sends after a 5xx, timeout or reset
    * (a 429's wait is not one). `lastFailure`: why the last failed (or throttled) attempt failed, when one did.
    */
-  | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; retries: number; responseTimeMs: number; lastFailure?: FailureReason }
+  | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; retries: number; responseTimeMs: number; lastFailure?: FailureReason; simulated?: true }
   | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number; retries: number }
   | { kind: 'aborted'; attempts: number }
   /** A reload removed the webhook while the message waited or retried: its notifications are judged anew (moved). */
@@ -54,6 +54,8 @@ export interface AttemptInfo {
   webhookId: string;
   status?: number;
   scope?: ThrottleScope;
+  /** The dry-run sender answered: no request reached Discord. */
+  simulated?: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     // A 429's pause first: the response then ends the request (with Redis, other replicas may send again).
     if (result.kind === 'throttle') await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
     await state.onResponse(webhook.id, result.rateLimit, clock.now());
-    ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined });
+    ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined, simulated: raw.simulated });
     // Refused while a reload put another URL in (the operator fixed it mid-request): the answer is about the
     // old URL, so it must not mark the webhook broken again; the loop tries the current one.
     if (result.kind === 'broken' && ctx.target()?.webhook.url.reveal() !== webhook.url.reveal()) continue;
@@ -92,7 +94,9 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
       case 'success':
         // A dry run reached no Discord: "last success" (and the alert rule on it) must not say it did.
         await state.onSuccess(webhook.id, clock.now(), !raw.simulated);
-        return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, retries: failures, responseTimeMs: Math.round(raw.elapsedMs), lastFailure };
+        // `simulated`: whether THIS answer came from the dry-run sender. The config read after the answer may say
+        // otherwise (a reload switched dry-run while the request was out): a real post recorded as a dry run.
+        return { kind: 'sent', messageId: result.messageId, channelId: result.channelId, attempts, retries: failures, responseTimeMs: Math.round(raw.elapsedMs), lastFailure, ...(raw.simulated ? { simulated: true as const } : {}) };
       case 'throttle':
         lastFailure = result.reason;
         break;

@@ -180,8 +180,9 @@ export class WebhookWorker {
       const outcome = await sendWithRetry(this.#context(signal), plan);
       openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
       if (outcome.kind === 'sent') {
-        // Dry-run as the send just saw it (the retry stage asks for the sender per attempt: a reload may have switched it).
-        const status = this.deps.config().discord.dryRunReason ? 'dry_run' : 'sent';
+        // Dry-run as the send just saw it (the retry stage asks for the sender per attempt), not as the config says
+        // now: a reload switching dry-run while the request was out recorded a real post as a dry run, or the reverse.
+        const status = outcome.simulated ? 'dry_run' : 'sent';
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);

@@ -22,23 +22,20 @@ export interface MetricHooks {
   onParsed: (groups: readonly AlertGroup[]) => void;
 }
 
-export interface MetricHooksOptions {
-  /** In dry run no request reaches Discord: attempts are not counted as Discord requests. */
-  isDryRun: () => boolean;
-}
-
 /**
  * Binds the hooks to one runtime's metrics. Per-alert events go to counters, not to info logs
  * (architecture "Rules of the house"); labels are ids, types, reasons and status classes only.
  */
-export function metricHooks(metrics: Metrics, options: MetricHooksOptions): MetricHooks {
+export function metricHooks(metrics: Metrics): MetricHooks {
   return {
     observe(n, outcome) {
       metrics.notifications.inc({ alert_type: n.alertType, outcome: outcome.status });
       if (outcome.status === 'sent') metrics.deliveryLatency.observe(Math.max(0, (outcome.at - n.receivedAt) / 1000));
     },
     onAttempt(kind, _reason, _detail, info: AttemptInfo) {
-      if (options.isDryRun()) return;
+      // A dry-run answer reached no Discord. Asked of the answer, not of the config after it: a reload switching
+      // dry-run while a real request was out hid its 2xx from AlertcordNoSuccessfulDelivery.
+      if (info.simulated) return;
       metrics.discordRequests.inc({ webhook: info.webhookId, class: statusClass(info.status) });
       if (kind === 'throttle') metrics.rateLimited.inc({ scope: info.scope ?? 'webhook' });
     },

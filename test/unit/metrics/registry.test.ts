@@ -58,19 +58,34 @@ describe('createMetrics', () => {
     expect(await m.registry.metrics()).not.toContain('webhook="2"');
     expect(reads).toBe(2);
   });
+
+  it('leaves the dead-letter gauge out while the store cannot count them: a 0 resolved AlertcordDeadLetters during every Redis outage, and it fired again after', async () => {
+    let down = false;
+    const config = { alertTypes: new Map(), discord: {} } as unknown as Config;
+    const store = {
+      queue: { queueKeys: async () => [] },
+      deadLetters: { count: async () => { if (down) throw new Error('redis unreachable'); return 2; } },
+    } as unknown as Store;
+    const m = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state: {} as WebhookState, now: () => 0 }), processMetrics: false });
+    expect(await m.registry.metrics()).toContain('alertcord_dead_letters 2');
+    down = true;
+    const text = await m.registry.metrics();
+    expect(text).toContain('# TYPE alertcord_dead_letters gauge');
+    expect(text).not.toMatch(/^alertcord_dead_letters /m);
+    down = false;
+    expect(await m.registry.metrics()).toContain('alertcord_dead_letters 2');
+  });
 });
 
 describe('metricHooks', () => {
   it('moves notifications, latency, requests, 429s, retries, dedupe hits and received alerts', async () => {
     const m = createMetrics({ snapshot: async () => empty, processMetrics: false });
-    let dry = false;
-    const h = metricHooks(m, { isDryRun: () => dry });
+    const h = metricHooks(m);
     h.observe(notification(), { notificationId: 'n1', status: 'sent', attempts: 1, messageIds: [], at: 3_500 });
     h.onAttempt('success', undefined, undefined, { webhookId: '7', status: 204 });
     h.onAttempt('throttle', 'throttled', 'x', { webhookId: '7', status: 429, scope: 'global' });
     h.onAttempt('retryable', 'timeout', 'x', { webhookId: '7' });
-    dry = true;
-    h.onAttempt('success', undefined, undefined, { webhookId: '7', status: 200 });
+    h.onAttempt('success', undefined, undefined, { webhookId: '7', status: 200, simulated: true });
     h.onRetry('timeout');
     h.onDuplicate(notification({ source: 'alertmanager' }));
     h.onParsed([{ source: 'grafana', truncatedAlerts: 0, alerts: [{ status: 'firing' }, { status: 'resolved' }] as never }]);
