@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
-import { LABEL_NAME_PATTERN, matchesLabel, parseMatchers } from './matchers.js';
+import { SEVERITIES } from '../model/severity.js';
+import { LABEL_NAME_PATTERN, matchValue, matchesLabel, parseMatchers } from './matchers.js';
+import { parseSeverity } from './severity.js';
 import type { Matcher } from './matchers.js';
 import { compileMute, type RouteMute } from './mute.js';
 import type { TimeIntervalCheck } from './time-intervals.js';
@@ -123,9 +125,14 @@ function compileRoute(
   const matchers: Matcher[] = [];
   const texts = typeof config.match === 'string' ? [config.match] : config.match;
   texts.forEach((text, j) => {
+    const at = typeof config.match === 'string' ? `${path}.match` : `${path}.match.${j}`;
     const result = parseMatchers(text);
-    if (result.ok) matchers.push(...result.matchers);
-    else issues.push({ path: typeof config.match === 'string' ? `${path}.match` : `${path}.match.${j}`, message: result.error });
+    if (!result.ok) return void issues.push({ path: at, message: result.error });
+    matchers.push(...result.matchers);
+    for (const m of result.matchers) {
+      const problem = unmeetableSeverity(m);
+      if (problem) issues.push({ path: at, message: problem });
+    }
   });
   let type: string | undefined;
   if (config.type !== undefined) {
@@ -141,6 +148,17 @@ function compileRoute(
       ? { matchers, type, continue: config.continue, ...(mute ? { mute, quiet } : {}) }
       : { matchers, typeFromLabel: config.type_from_label ?? 'alert_type', knownTypes: known, continue: config.continue, ...(mute ? { mute, quiet } : {}) };
   return { route };
+}
+
+/**
+ * Why a `severity` matcher can never match, or undefined: rules see the normalized severity (see
+ * {@link routingLabels}), so `severity="page"` copied from an Alertmanager route silently matched nothing.
+ * Negative matchers always can match, so they pass.
+ */
+function unmeetableSeverity(m: Matcher): string | undefined {
+  if (m.name !== 'severity' || (m.op !== '=' && m.op !== '=~') || SEVERITIES.some((s) => matchValue(m, s))) return undefined;
+  const meant = m.op === '=' ? parseSeverity(m.value) : undefined;
+  return `severity is matched normalized (${SEVERITIES.join(', ')}): "${m.value}" never matches${meant ? `; write severity="${meant}"` : ''}`;
 }
 
 /**

@@ -270,6 +270,26 @@ describe('compileRoutes', () => {
     expect(byPath.get('routes.5.matchers')).toBe('unknown key "matchers"');
   });
 
+  // Rules see the normalized severity: `severity="page"` copied from an Alertmanager route never matched,
+  // and nothing said so (Alertmanager's page alerts silently went to monitoring instead of critical).
+  it('refuses a severity matcher no normalized severity can meet, naming the one it means', () => {
+    const result = compileRoutes(
+      [
+        { match: 'severity="page"', type: 'critical' },
+        { match: ['team="db"', 'severity=~"sev1|sev2"'], type: 'error' },
+        { match: 'severity=~"crit.*|page"', type: 'critical' },
+        { match: 'severity!="page"', type: 'general' },
+        { match: 'severity="warning"', type: 'monitoring' },
+      ],
+      BUILTINS,
+    );
+    if (result.ok) throw new Error('expected issues');
+    expect(result.issues).toEqual([
+      { path: 'routes.0.match', message: 'severity is matched normalized (critical, error, warning, info): "page" never matches; write severity="critical"' },
+      { path: 'routes.1.match.1', message: 'severity is matched normalized (critical, error, warning, info): "sev1|sev2" never matches' },
+    ]);
+  });
+
   it('rejects a non-list, under the path it was given', () => {
     expect(compileRoutes({ type: 'general' }, BUILTINS, 'routing.routes')).toEqual({
       ok: false,
