@@ -2,7 +2,8 @@
  * Alertmanager label matchers: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`, one at a
  * time or as a list (`{a="1", b=~"x|y"}`). The syntax and semantics follow Alertmanager's `pkg/labels`
  * (`parse.go`, `matcher.go`), which our users already write in `alertmanager.yml`:
- * - label names are Prometheus label names (`[a-zA-Z_:][a-zA-Z0-9_:]*`);
+ * - label names are Prometheus label names (`[a-zA-Z_:][a-zA-Z0-9_:]*`), or any name in double quotes
+ *   (Alertmanager 0.27+'s UTF-8 matchers: `"service.name"="x"`);
  * - values may be double-quoted or bare; inside them `\"`, `\\` and `\n` are escapes, any other
  *   backslash is literal; whitespace around each token is ignored;
  * - regexes are fully anchored (`^(?:re)$`), leading Go flags `(?i)`, `(?s)` are honoured, `.` matches
@@ -94,8 +95,12 @@ export function matchValue(m: Matcher, value: string): boolean {
  * Parsing it again yields the same matcher.
  */
 export function formatMatcher(m: Matcher): string {
-  const escaped = m.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `${m.name}${m.op}"${escaped}"`;
+  const name = LABEL_NAME_PATTERN.test(m.name) ? m.name : `"${escapeQuoted(m.name)}"`;
+  return `${name}${m.op}"${escapeQuoted(m.value)}"`;
+}
+
+function escapeQuoted(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function parseList(input: string): MatchersResult {
@@ -151,9 +156,10 @@ function parseToken(token: string, base: number): MatcherResult {
   });
   let i = skipSpace(token, 0);
   if (i === token.length) return fail(i, 'empty matcher');
-  const name = NAME_PREFIX.exec(token.slice(i))?.[0];
-  if (name === undefined) return fail(i, `expected a label name, found ${describeAt(token, i)}`);
-  i = skipSpace(token, i + name.length);
+  const named = labelName(token, i);
+  if (!named.ok) return fail(named.at, named.detail);
+  const name = named.value;
+  i = skipSpace(token, named.end);
   const op = OPS.find((candidate) => token.startsWith(candidate, i));
   if (op === undefined) return fail(i, `expected one of =, !=, =~, !~ after "${name}", found ${describeAt(token, i)}`);
   i = skipSpace(token, i + op.length);
@@ -163,6 +169,21 @@ function parseToken(token: string, base: number): MatcherResult {
   const compiled = compileAnchoredRegex(value.value);
   if (!compiled.ok) return fail(i, `invalid regex ${JSON.stringify(value.value)} (${compiled.error})`);
   return { ok: true, matcher: { name, op, value: value.value, regex: compiled.regex } };
+}
+
+/**
+ * A Prometheus label name, or any non-empty name in double quotes (Alertmanager 0.27+'s UTF-8 matchers:
+ * `"service.name"="checkout"`, the dotted names OpenTelemetry attributes bring), with a value's escapes.
+ */
+function labelName(token: string, at: number): Step<string> {
+  if (token.charAt(at) !== '"') {
+    const name = NAME_PREFIX.exec(token.slice(at))?.[0];
+    return name === undefined ? { ok: false, at, detail: `expected a label name, found ${describeAt(token, at)}` } : { ok: true, value: name, end: at + name.length };
+  }
+  const scanned = unescape(token, at + 1, token.length);
+  if (scanned.end === token.length) return { ok: false, at, detail: 'unterminated quoted label name' };
+  if (scanned.value === '') return { ok: false, at, detail: 'empty label name' };
+  return { ok: true, value: scanned.value, end: scanned.end + 1 };
 }
 
 function quotedValue(token: string, open: number): Step<string> {

@@ -242,6 +242,36 @@ describe('parseMatchers', () => {
   });
 });
 
+// Alertmanager 0.27+ takes UTF-8 label names in double quotes; OpenTelemetry's dotted attribute names
+// (`service.name`) need them. Refused, a route copied from alertmanager.yml failed the config.
+describe('quoted (UTF-8) label names', () => {
+  it.each([
+    ['"service.name"="checkout"', 'service.name', '=', 'checkout'],
+    ['{"k8s.pod.name"=~"api-.*", env="prod"}', 'k8s.pod.name', '=~', 'api-.*'],
+    [' "été" != "x" ', 'été', '!=', 'x'],
+    ['"say \\"hi\\""="1"', 'say "hi"', '=', '1'],
+  ])('%s', (text, name, op, value) => {
+    expect(shape(mustList(text)[0]!)).toEqual({ name, op, value });
+  });
+
+  it('matches the dotted label, and refuses an empty or unterminated quoted name', () => {
+    expect(matches(mustList('"service.name"="checkout"'), { 'service.name': 'checkout' })).toBe(true);
+    expect(matches(mustList('"service.name"="checkout"'), { service_name: 'checkout' })).toBe(false);
+    for (const bad of ['""="x"', '"service.name="x"']) expect(parseMatcher(bad).ok, bad).toBe(false);
+  });
+
+  it('formats a name that is not a Prometheus label name quoted, and round-trips it', () => {
+    const m: Matcher = { name: 'service.name', op: '=', value: 'a' };
+    expect(formatMatcher(m)).toBe('"service.name"="a"');
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string(), (name, value) => {
+        const any: Matcher = { name, op: '!=', value };
+        expect(shape(must(formatMatcher(any)))).toEqual(any);
+      }),
+    );
+  });
+});
+
 describe('formatMatcher', () => {
   it.each([
     ['severity=critical', 'severity="critical"'],
