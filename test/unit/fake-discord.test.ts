@@ -163,6 +163,11 @@ describe('validateDiscordBody: limits at and one over, in code points', () => {
   it('username: 1..80, never "discord" or "clyde" in any case', () => {
     expect(validateDiscordBody({ content: 'c', username: 'Alertcord' })).toEqual({ ok: true });
     expect(errorAt(rejected({ content: 'c', username: '' }), 'username')?.code).toBe('BASE_TYPE_BAD_LENGTH');
+    // Discord trims names first: blank is empty.
+    for (const name of [' ', '  \t ', '\n']) {
+      expect(errorAt(rejected({ content: 'c', username: name }), 'username')?.code, JSON.stringify(name)).toBe('BASE_TYPE_BAD_LENGTH');
+    }
+    expect(validateDiscordBody({ content: 'c', username: ' Alertcord ' })).toEqual({ ok: true });
     for (const name of ['Discord alerts', 'my-DISCORD', 'Clyde', 'cLyDeBot']) {
       expect(errorAt(rejected({ content: 'c', username: name }), 'username')?.code).toBe('USERNAME_INVALID_CONTAINS');
     }
@@ -190,6 +195,17 @@ describe('validateDiscordBody: limits at and one over, in code points', () => {
     expect(errorAt(rejected({ content: 'c', avatar_url: 'javascript:alert(1)' }), 'avatar_url')?.code).toBe(
       'URL_TYPE_INVALID_SCHEME',
     );
+  });
+
+  it('urls must be written out as scheme://host without whitespace (the WHATWG parser accepts more than Discord)', () => {
+    const e = (url: string): unknown => ({ embeds: [{ title: 't', url }] });
+    for (const url of ['https://x.example', 'http://x.example:8080/a/b?c=d#e', 'https://user@x.example/%20a', 'https://x.example/a\\b']) {
+      expect(validateDiscordBody(e(url)), url).toEqual({ ok: true });
+    }
+    for (const url of ['http:x.example', 'https:/x.example', 'https:\\\\x.example', ' https://x.example', 'https://x.example ', 'https://x.example/a b', 'https://x.example/\n']) {
+      expect(errorAt(rejected(e(url)), 'embeds', 0, 'url')?.code, JSON.stringify(url)).toBe('URL_TYPE_INVALID_URL');
+    }
+    expect(errorAt(rejected({ embeds: [{ image: { url: 'https:/x.example/a.png' } }] }), 'embeds', 0, 'image', 'url')?.code).toBe('URL_TYPE_INVALID_URL');
   });
 
   it('flags: only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096)', () => {
@@ -576,6 +592,20 @@ describe('fake Discord: fault injection', () => {
     expect(f.messages).toHaveLength(0);
   });
 
+  it("a 502/503/504 (Cloudflare's HTML page) carries no X-RateLimit headers; a JSON 500 from the API does", async () => {
+    const f = await start();
+    f.inject(A.id, { status: 502 }, { status: 503 }, { status: 500 });
+    for (const status of [502, 503]) {
+      const res = await post(f.apiUrlFor(A.id), ok);
+      expect(res.status).toBe(status);
+      await res.text();
+      for (const [name] of res.headers) expect(name.startsWith('x-ratelimit'), name).toBe(false);
+    }
+    const api = await post(f.apiUrlFor(A.id), ok);
+    expect(api.status).toBe(500);
+    expect(api.headers.get('x-ratelimit-limit')).toBe('5');
+  });
+
   it('429-cloudflare has Retry-After but no X-RateLimit headers, body code 0', async () => {
     const f = await start();
     f.inject(A.id, { kind: '429-cloudflare', retryAfter: 600 });
@@ -631,6 +661,48 @@ describe('fake Discord: fault injection', () => {
     await until(() => f.requests.length === 1);
     await f.close();
     await expect(pending).rejects.toThrow();
+  });
+});
+
+describe('fake Discord: the unversioned path answers like the old default version (v6)', () => {
+  it('a 429 there has retry_after and Retry-After in milliseconds, Reset and Reset-After in whole seconds', async () => {
+    const clock = manualClock(1_700_000_000_250);
+    const f = await start({ now: clock.now });
+    const first = await post(f.urlFor(A.id), ok);
+    expect(first.status).toBe(204);
+    expect(first.headers.get('x-ratelimit-reset-after')).toBe('2');
+    expect(first.headers.get('x-ratelimit-reset')).toBe('1700000003');
+    for (let i = 0; i < 4; i += 1) expect((await post(f.urlFor(A.id), ok)).status).toBe(204);
+    clock.advance(500);
+    const limited = await post(f.urlFor(A.id), ok);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1500');
+    expect(limited.headers.get('x-ratelimit-scope')).toBe('user');
+    expect(await limited.json()).toEqual({ message: 'You are being rate limited.', retry_after: 1500, global: false });
+    // The same request pinned to v10 (or v9) answers in seconds.
+    f.inject(A.id, { kind: '429', retryAfter: 1.5 }, { kind: '429', retryAfter: 1.5 });
+    const v10 = await post(f.apiUrlFor(A.id), ok);
+    expect(v10.headers.get('retry-after')).toBe('2');
+    expect(((await v10.json()) as { retry_after: number }).retry_after).toBe(1.5);
+    const v6 = await post(f.apiUrlFor(A.id, 6), ok);
+    expect(v6.headers.get('retry-after')).toBe('1500');
+    expect(((await v6.json()) as { retry_after: number }).retry_after).toBe(1500);
+  });
+
+  it('an invalid body there is the old flat form error, without code 50035', async () => {
+    const f = await start();
+    const embed = await post(f.urlFor(A.id), { ...ok, embeds: [{ title: 't', color: -1 }] });
+    expect(embed.status).toBe(400);
+    expect(await embed.json()).toEqual({ embeds: ['0'] });
+    const content = await post(f.urlFor(A.id), { content: x(2001) });
+    expect(await content.json()).toEqual({ content: ['Must be 2000 or fewer in length.'] });
+    const text = await post(f.urlFor(A.id), 'hello', { headers: { 'content-type': 'text/plain' } });
+    expect(await text.json()).toEqual({ _misc: [`Expected "Content-Type" header to be one of {'application/json'}.`] });
+    // Errors that always had a JSON code keep it.
+    expect(await (await post(f.urlFor(B.id), {})).json()).toEqual({ message: 'Cannot send an empty message', code: 50006 });
+    expect(await (await post(f.urlFor(A.id).replace(A.token, 'wrong'), ok)).json()).toMatchObject({ code: 50027 });
+    // v9 and v10 answer the nested tree.
+    expect(((await (await post(f.apiUrlFor(A.id, 9), { content: x(2001) })).json()) as { code: number }).code).toBe(50035);
   });
 });
 

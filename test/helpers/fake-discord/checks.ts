@@ -67,10 +67,16 @@ export function checkUrl(tree: ErrorTree, path: FieldPath, value: unknown, requi
       'URL_TYPE_INVALID_SCHEME',
       `Scheme "${scheme}" is not supported. Scheme must be one of ('http', 'https').`,
     );
-  } else if (url.hostname === '') {
+  } else if (url.hostname === '' || !WELL_FORMED_URL.test(value)) {
     tree.add(path, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
   }
 }
+
+/**
+ * What Discord's validator calls well formed: `scheme://host` written out, no whitespace anywhere. The WHATWG
+ * parser is kinder (`http:example.com`, `https:/x`, `https:\\x`, surrounding or inner spaces all parse), Discord is not.
+ */
+const WELL_FORMED_URL = /^https?:\/\/[^\s/\\?#]+(?:[/?#]\S*)?$/i;
 
 /** Checks an optional integer within [min, max]; returns it when valid. */
 export function checkInt(tree: ErrorTree, path: FieldPath, value: unknown, min: number, max: number): number | undefined {

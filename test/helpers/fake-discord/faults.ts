@@ -55,7 +55,9 @@ export function faultReply(
 ): Reply | null {
   if ('status' in fault) {
     const body = fault.body ?? defaultFaultBody(fault.status);
-    return { status: fault.status, headers: { ...bucketHeaders, ...fault.headers }, body };
+    // A text/HTML body is Cloudflare's page (502/503/504), not Discord's API: it has no X-RateLimit-* headers.
+    const rateLimitHeaders = typeof body === 'string' ? {} : bucketHeaders;
+    return { status: fault.status, headers: { ...rateLimitHeaders, ...fault.headers }, body };
   }
   switch (fault.kind) {
     case '429': {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { INVALID_WEBHOOK_TOKEN, REQUEST_TOO_LARGE, UNKNOWN_WEBHOOK } from './discord-errors.js';
 import { executeWebhook } from './execute.js';
+import { asLegacyReply, isLegacyVersion } from './legacy.js';
 import { cloudflareBanReply, faultReply } from './faults.js';
 import { webhookObject } from './message-object.js';
 import type { BucketRoute } from './rate-limits.js';
@@ -56,7 +57,7 @@ function applyFault(state: FakeState, ex: Exchange, fault: Fault): boolean {
   const headers = state.limits.buckets?.headers(bucketRouteOf(ex), bucketKeyOf(ex), now) ?? {};
   const reply = faultReply(fault, headers, now);
   if (reply === null) return false;
-  answer(state, ex.res, ex.record, reply);
+  answer(state, ex.res, ex.record, inVersion(ex, reply));
   return true;
 }
 
@@ -83,10 +84,15 @@ function decide(state: FakeState, ex: Exchange): Reply {
   return executeWebhook(state, ex, webhook, headers, now);
 }
 
+/** A reply as the API version of the request's path words it (the unversioned path is an old version). */
+function inVersion(ex: Exchange, reply: Reply): Reply {
+  return isLegacyVersion(ex.route.apiVersion) ? asLegacyReply(reply) : reply;
+}
+
 function respondNormally(state: FakeState, ex: Exchange): void {
   const reply = decide(state, ex);
   if (isInvalidRequest(reply)) state.limits.invalid?.record(state.now());
-  answer(state, ex.res, ex.record, reply);
+  answer(state, ex.res, ex.record, inVersion(ex, reply));
 }
 
 /** Runs one webhook request: Cloudflare's ban if on, else its next fault if any, else the normal behaviour. */

@@ -64,7 +64,10 @@ export interface FakeDiscordOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** Answer with this status (and body; defaults are Discord's / Cloudflare's real bodies). */
+/**
+ * Answer with this status (and body; defaults are Discord's / Cloudflare's real bodies). A JSON body carries the
+ * bucket's X-RateLimit-* headers; a text/HTML one (Cloudflare's 502/503/504 page) carries none.
+ */
 export interface StatusFault {
   readonly status: number;
   /** A string is sent as text/plain, anything else as JSON. */

@@ -23,10 +23,16 @@ export interface ValidationContext {
 
 const fail = (body: DiscordErrorBody): ValidationResult => ({ ok: false, status: 400, body });
 
-/** `username`: 1..80 code points, never containing "discord" or "clyde". */
+/**
+ * `username`: 1..80 code points, never containing "discord" or "clyde". Discord trims names of leading and
+ * trailing whitespace first (resources/user "Usernames and Nicknames"), so a blank one is too short.
+ */
 function checkUsername(tree: ErrorTree, value: unknown): void {
   const name = checkString(tree, ['username'], value, { min: L.usernameMin, max: L.username });
   if (name === undefined) return;
+  if (name !== '' && name.trim() === '') {
+    tree.add(['username'], 'BASE_TYPE_BAD_LENGTH', `Must be between ${L.usernameMin} and ${L.username} in length.`);
+  }
   const lower = name.toLowerCase();
   for (const word of FORBIDDEN_USERNAME_WORDS) {
     if (lower.includes(word)) tree.add(['username'], 'USERNAME_INVALID_CONTAINS', `Username cannot contain "${word}"`);
