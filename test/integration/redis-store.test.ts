@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
@@ -43,3 +43,25 @@ const makeHistoryStore: MakeHistoryStore = async (now) => {
 };
 runHistoryContract('redis', makeHistoryStore);
 runStatsContract('redis', makeHistoryStore);
+
+describe('RedisHeartbeats: told outages written by hand or by another version', () => {
+  it('reads a field that is not a told outage as none, and a neverHeard that is not true as false', async () => {
+    await admin.flushall();
+    const store = createRedisStore({ url: server.url, ...CONTRACT_STORE_OPTIONS, consumerName: 'told' });
+    try {
+      await admin.hset(keys.watchdogOutages, {
+        garbled: '{not json',
+        text: '{"since":"1700000000000","neverHeard":true}',
+        infinite: '{"since":1e999,"neverHeard":false}',
+        loose: '{"since":5000,"neverHeard":"yes"}',
+      });
+      for (const name of ['garbled', 'text', 'infinite']) expect(await store.heartbeats.toldOutage(name), name).toBeUndefined();
+      expect(await store.heartbeats.toldOutage('loose')).toEqual({ since: 5_000, neverHeard: false });
+      // What setToldOutage writes is that hash's field, under the watchdog's key.
+      await store.heartbeats.setToldOutage('Watchdog', { since: 7_000, neverHeard: true });
+      expect(JSON.parse((await admin.hget(keys.watchdogOutages, 'Watchdog'))!)).toEqual({ since: 7_000, neverHeard: true });
+    } finally {
+      await store.close();
+    }
+  });
+});

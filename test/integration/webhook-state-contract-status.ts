@@ -58,6 +58,10 @@ export function runStatusContract(name: string, open: OpenWebhookState): void {
       const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 40, burst: 40 };
       expect((await state.status(A, window, T0 + 1_000)).rateLimit).toEqual({ remaining: 10, limit: 40, resetMs: 60_000 });
       expect((await state.status(A, LIMITS, T0)).rateLimit.remaining).toBe(0); // status swapped nothing
+      // A window holding more sends than a lowered limit shows 0 left, never a negative count.
+      const wide: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 5, burst: 5 };
+      expect(await drain(state, B, wide, T0)).toBe(5);
+      expect((await state.status(B, { algorithm: 'sliding_window', perMinute: 2, burst: 2 }, T0 + 1_000)).rateLimit).toEqual({ remaining: 0, limit: 2, resetMs: 59_000 });
     });
   });
 

@@ -259,6 +259,42 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(await drain(state, A, window, T0 + 61_000)).toBe(10);
       expect(await drain(state, A, LIMITS, T0 + 61_000)).toBe(20); // back: the window's 10 count against 30
     });
+
+    // A lowered window limit with more sends in the log than the new limit: the wait is until enough left
+    // (here the second of three), not until the oldest leaves (which would let a send out 10 s early).
+    it('a lowered window waits until enough carried sends left the window, not only the oldest', async () => {
+      const state = await open();
+      const three: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 3, burst: 3 };
+      for (const at of [T0, T0 + 10_000, T0 + 20_000]) expect(await state.acquire(A, three, at)).toEqual({ ok: true });
+      const two: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 2, burst: 2 };
+      expect(await state.acquire(A, two, T0 + 30_000)).toEqual(refused('rate_limit', 40_000));
+      expect(await state.acquire(A, two, T0 + 70_000)).toEqual({ ok: true });
+    });
+
+    // A window holding more sends than the new bucket's burst is an empty bucket, not one in debt: the next
+    // token comes at the new rate (1 s at 60/min), not after the excess was paid back too.
+    it('a window with more sends than the new burst becomes an empty bucket, not a negative one', async () => {
+      const state = await open();
+      expect(await drain(state, A, { algorithm: 'sliding_window', perMinute: 10, burst: 10 }, T0)).toBe(10);
+      const bucket: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 60, burst: 5 };
+      expect(await state.acquire(A, bucket, T0 + 1_000)).toEqual(refused('rate_limit', 1_000));
+      expect(await drain(state, A, bucket, T0 + 2_000)).toBe(1);
+    });
+
+    // The bucket's tokens as they are at the change (refilled since its last send), not as last written.
+    it('a bucket becomes a window with the tokens it has at the change, refilled since its last send', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0)).toBe(30);
+      expect(await drain(state, A, { algorithm: 'sliding_window', perMinute: 30, burst: 30 }, T0 + 30_000)).toBe(15);
+    });
+
+    // 40 s after a 9/min bucket was drained it has 6 tokens, 5.999999999999999 in floating point: 3 used, not 4.
+    it('a bucket\'s missing tokens carried into a window are not rounded up over a float error', async () => {
+      const state = await open();
+      const nine: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 9, burst: 9 };
+      expect(await drain(state, A, nine, T0)).toBe(9);
+      expect(await drain(state, A, { algorithm: 'sliding_window', perMinute: 9, burst: 9 }, T0 + 40_000)).toBe(6);
+    });
   });
 
   runStatusContract(name, open);

@@ -66,6 +66,31 @@ describe('alertcord send --server', () => {
     }
   });
 
+  // 429 (rate_limited) is "retry later" (exit 3) like a 408 or a 5xx; any other 4xx is the sender's mistake (exit 1).
+  // An error code that is empty leaves no stray ": " in the line.
+  it('429 is exit 3 and 400 is exit 1; an empty error code leaves a clean line', async () => {
+    const cases = [
+      [429, { error: { code: 'rate_limited', message: 'queue full' } }, 3, 'alertcord: 429 rate_limited: queue full'],
+      [400, { error: { code: '', message: 'title or message is required' } }, 1, 'alertcord: 400 title or message is required'],
+    ] as const;
+    for (const [status, body, exit, line] of cases) {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const lines: string[] = [];
+      try {
+        const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        const code = await sendCommand.run(['--server', origin, '--type', 'general', '--title', 't'], { ...io, err: (l: string) => lines.push(l) });
+        expect(code, String(status)).toBe(exit);
+        expect(lines).toEqual([line]);
+      } finally {
+        server.close();
+      }
+    }
+  });
+
   it('a server without http:// or https:// is a usage error, not "unreachable"', async () => {
     for (const server of ['localhost:8080', '127.0.0.1:8080', 'ftp://alertcord:8080']) {
       await expect(sendCommand.run(['--server', server, '--type', 'general', '--title', 't'], io)).rejects.toThrow(UsageError);
@@ -78,6 +103,15 @@ describe('alertcord send --server', () => {
     const error = await run.then(() => undefined, (err: unknown) => err as Error);
     expect(error).toBeInstanceOf(UsageError);
     expect(`${error?.message}\n${lines.join('\n')}`).not.toContain('ingest-s3cret');
+  });
+
+  it('a server URL with only a user, or only a password, is a usage error too', async () => {
+    for (const server of ['http://:ingest-s3cret@127.0.0.1:9', 'http://ingest-s3cret@127.0.0.1:9']) {
+      const lines: string[] = [];
+      const error = await sendCommand.run(['--server', server, '--type', 'general', '--title', 't'], { ...io, err: (line: string) => lines.push(line) }).then(() => undefined, (err: unknown) => err as Error);
+      expect(error, server).toBeInstanceOf(UsageError);
+      expect(`${error?.message}\n${lines.join('\n')}`).not.toContain('ingest-s3cret');
+    }
   });
 
   it('a --timeout longer than a timer can hold is a usage error, not "cannot reach" (exit 3)', async () => {

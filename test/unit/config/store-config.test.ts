@@ -63,6 +63,11 @@ describe('store selection', () => {
     expect(redis(load({ REDIS_URL: 'redis://:50%25off@cache:6379' })).address).toBe('cache:6379');
   });
 
+  it('a REDIS_URL user with a stray "%" is a config problem too (ioredis decodes the user as it does the password)', () => {
+    expect(issuesOf(load({ REDIS_URL: 'redis://ops%zz:pw@cache:6379' })).REDIS_URL).toMatch(/%25/);
+    expect(redis(load({ REDIS_URL: 'redis://ops%25zz:pw@cache:6379' })).address).toBe('cache:6379');
+  });
+
   it('warns when store.redis is configured without any URL, and stays on memory', () => {
     const result = load({}, 'store:\n  redis:\n    key_prefix: x\n');
     expect(result.ok && result.config.store.kind).toBe('memory');

@@ -217,6 +217,9 @@ describe('redactUrls', () => {
     [`next=%252Fapi%252Fwebhooks%252F123%252F${TOKEN}`, 'next=%252Fapi%252Fwebhooks%252F[redacted]'],
     [`{"path":"\\/api\\/v10\\/webhooks\\/123\\/${TOKEN}"}`, '{"path":"\\/api\\/v10\\/webhooks\\/[redacted]"}'],
     [`Cannot GET &#x2F;api&#x2F;webhooks&#x2F;123&#x2F;${TOKEN}`, 'Cannot GET &#x2F;api&#x2F;webhooks&#x2F;[redacted]'],
+    // Decimal entities too; the token ends where the next escaped slash begins, and what follows it stays.
+    [`Cannot GET &#47;api&#47;webhooks&#47;123&#47;${TOKEN}&#47;slack`, 'Cannot GET &#47;api&#47;webhooks&#47;[redacted]&#47;slack'],
+    [`{"path":"\\/api\\/webhooks\\/123\\/${TOKEN}\\/github"}`, '{"path":"\\/api\\/webhooks\\/[redacted]\\/github"}'],
   ])('%s', (input, expected) => {
     expect(redactUrls(input)).toBe(expected);
     expect(redactUrls(input)).not.toContain(TOKEN);

@@ -38,7 +38,19 @@ describe('OutcomeRecorder: history and statistics that cannot be written', () =>
     failing = 'OOM command not allowed';
     await deliver('e');
     expect(lines).toHaveLength(3);
-    expect(lines[0]!.msg).toMatch(/history/);
+    expect(lines[0]!.err).toBe('history: READONLY You can\'t write against a read only replica.');
     expect((await store.history.get('d'))?.outcome.status).toBe('sent');
+  });
+
+  it('a statistics write that fails is logged too, named as statistics', async () => {
+    const store = createMemoryStore({ queueSize: 10, historyMaxEntries: 100, historyRetentionMs: 86_400_000, now: () => 1_000 });
+    store.stats.record = async () => {
+      throw new Error('OOM command not allowed');
+    };
+    const { logger, lines } = capturingLogger();
+    const recorder = new OutcomeRecorder({ store, now: () => 1_000, logger });
+    await recorder.recordDelivered({ entryId: 'a', notification: workerNotification('a'), enqueuedAt: 0 }, 'sent', { messageIds: ['m'], attempts: 1, retries: 0 });
+    expect(lines.map((l) => l.err)).toEqual(['statistics: OOM command not allowed']);
+    expect((await store.history.get('a'))?.outcome.status).toBe('sent');
   });
 });

@@ -66,4 +66,14 @@ describe('worker: history of a notification with a huge title', () => {
     expect(entry!.title.startsWith('TTTT')).toBe(true);
     expect(entry!.alertNames.map((a) => [...a].length)).toEqual([256]);
   });
+
+  it('a cut title still says how many more alerts the notification carried', async () => {
+    const h = workerHarness();
+    const n = workerNotification('many', 3);
+    n.alerts[0] = { ...n.alerts[0]!, title: 'T'.repeat(100_000) };
+    await h.deliverBatch(n);
+    const entry = await h.store.history.get('many');
+    expect(entry?.title).toBe(`${'T'.repeat(255)}… (+2)`);
+    expect(entry?.alertNames).toEqual(['many-0', 'many-1', 'many-2']);
+  });
 });

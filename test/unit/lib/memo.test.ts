@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoize } from '../../../src/lib/memo.js';
+import { MEMO_MAX_INPUT_LENGTH, memoize } from '../../../src/lib/memo.js';
 
 describe('memoize', () => {
   it('computes each distinct input once, undefined results included', () => {
@@ -34,5 +34,20 @@ describe('memoize', () => {
     const long = 'x'.repeat(11);
     expect([f(long), f(long), f('short'), f('short')]).toEqual([11, 11, 5, 5]);
     expect(calls).toEqual([11, 11, 5]);
+    const edge = 'y'.repeat(10); // exactly the longest kept
+    expect([f(edge), f(edge)]).toEqual([10, 10]);
+    expect(calls).toEqual([11, 11, 5, 10]);
+  });
+
+  it('by default keeps inputs up to MEMO_MAX_INPUT_LENGTH, not longer', () => {
+    const calls: number[] = [];
+    const f = memoize((s: string) => {
+      calls.push(s.length);
+      return s.length;
+    });
+    const kept = 'k'.repeat(MEMO_MAX_INPUT_LENGTH);
+    const long = 'l'.repeat(MEMO_MAX_INPUT_LENGTH + 1);
+    for (const input of [kept, kept, long, long]) f(input);
+    expect(calls).toEqual([MEMO_MAX_INPUT_LENGTH, MEMO_MAX_INPUT_LENGTH + 1, MEMO_MAX_INPUT_LENGTH + 1]);
   });
 });

@@ -18,6 +18,9 @@ describe('alertcord_ingest_requests_total and AlertcordIngestRefused', () => {
     runtime = createRuntime({ config, logger: pino({ level: 'silent' }), processMetrics: false });
     const samples = parseExposition(await (await runtime.app.request('/metrics')).text());
     for (const route of INGEST_ROUTES) expect([route, sampleValue(samples, 'alertcord_ingest_requests_total', { route, code: '503' })]).toEqual([route, 0]);
+    // One series per route that answers, none for a middleware's pattern (`/webhook/*`), which answers nothing.
+    const refusals = samples.filter((s) => s.name === 'alertcord_ingest_requests_total' && s.labels.code === '503').map((s) => s.labels.route);
+    expect(refusals.sort()).toEqual([...INGEST_ROUTES].sort());
     // Only refusals start at 0: other codes are born with their first request, as before.
     expect(samples.filter((s) => s.name === 'alertcord_ingest_requests_total' && s.labels.code !== '503')).toEqual([]);
   });

@@ -4,7 +4,7 @@ import type { WatchdogConfig } from '../../../src/config/watchdog.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { Notification } from '../../../src/model/notification.js';
 import { MAX_TIMER_MS } from '../../../src/delivery/clock.js';
-import { Watchdog, WATCHDOG_RETRY_MS } from '../../../src/ops/watchdog.js';
+import { Watchdog, WATCHDOG_RETRY_MS, WATCHDOG_SHARED_POLL_MS } from '../../../src/ops/watchdog.js';
 import { globalTimers } from '../../../src/ops/watchdog-timers.js';
 import { MemoryHeartbeats } from '../../../src/store/memory/heartbeats.js';
 import type { Heartbeats } from '../../../src/store/types.js';
@@ -358,6 +358,65 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(slow.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
       expect(await shared.toldOutage('Watchdog')).toEqual(newer);
+    });
+
+    it('a resumed outage hears of the heartbeat at another replica through the shared time, and tells "back"', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      const after = setup(config, shared);
+      after.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.watchdog.status().state).toBe('missing');
+      await shared.record('Watchdog', Date.now()); // heard by another replica only
+      await vi.advanceTimersByTimeAsync(WATCHDOG_SHARED_POLL_MS);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(after.posted[0]!.dedupeKey).toBe(down.dedupeKey.replace(':firing:', ':resolved:'));
+      expect(after.watchdog.status().state).toBe('ok');
+    });
+
+    it('a heartbeat arriving while the told outage is being read is that "back": told at once, not a resumed outage', async () => {
+      const shared = new MemoryHeartbeats();
+      await toldThenStopped(shared);
+      const after = setup(config, shared);
+      after.watchdog.start();
+      after.watchdog.consume(alert('Watchdog')); // before the store answered
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(after.watchdog.status().state).toBe('ok');
+    });
+
+    it('a heartbeat at the very instant the outage began counts as its "back"; the next timeout counts from it', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      const since = Date.parse(down.alerts[0]!.startsAt!);
+      await shared.record('Watchdog', since);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const after = setup(config, shared);
+      after.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      // Overdue a timeout after that heartbeat, not a timeout after this start.
+      await vi.advanceTimersByTimeAsync(since + TEN_MIN - Date.now());
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved', 'firing']);
+    });
+
+    it('stopped, or switched to another heartbeat, while the told outage was read: nothing is resumed', async () => {
+      const shared = new MemoryHeartbeats();
+      await toldThenStopped(shared);
+      const stopped = setup(config, shared);
+      stopped.watchdog.start();
+      stopped.watchdog.stop();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(stopped.watchdog.status().state).toBe('waiting');
+      expect(vi.getTimerCount()).toBe(0); // no shared poll outliving the stop
+      const reloaded = setup(config, shared);
+      reloaded.watchdog.start();
+      reloaded.setConfig({ ...config, alertname: 'Heartbeat' });
+      reloaded.watchdog.reconfigure();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reloaded.watchdog.status()).toMatchObject({ alertname: 'Heartbeat', state: 'waiting' });
+      await vi.advanceTimersByTimeAsync(TEN_MIN - 1);
+      expect(reloaded.posted).toEqual([]);
     });
   });
 

@@ -36,5 +36,6 @@ describe("an Alertmanager alert's Silence link", () => {
     expect(silenceUrls(makeNotification([makeAlert({ labels, source: 'grafana' })], { source: 'grafana', externalUrl: 'https://grafana.example.com' }))).toEqual([]);
     expect(silenceUrls(makeNotification([makeAlert({ labels })]))).toEqual([]);
     expect(silenceUrls(makeNotification([makeAlert({ labels: { ...labels, instance: 'web-\uD800' } })], { externalUrl: 'https://am.example.com' }))).toEqual([]);
+    expect(silenceUrls(makeNotification([makeAlert({ labels: { ...labels, 'zone\uDC00': 'eu' } })], { externalUrl: 'https://am.example.com' }))).toEqual([]);
   });
 });
