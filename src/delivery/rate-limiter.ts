@@ -46,22 +46,31 @@ const EPSILON = 1e-9;
  * would let a whole new budget out right after the old one was spent. Never more than the old one left:
  * - token bucket → token bucket: its tokens, at most the new burst; the new rate refills from here.
  * - sliding window → sliding window: its log; the new limit counts the sends already in it.
- * - across algorithms: the units used (a token bucket's missing tokens, rounded up, as sends made `now`;
- *   a window's sends as missing tokens).
+ * - across algorithms: the units used (a token bucket's missing tokens, rounded up, as sends made at its
+ *   last time, `now` unless a clock was behind; a window's sends as missing tokens).
+ * Time stays where the old one had it when `now` is behind (on Redis a replica whose clock is): a new
+ * bucket refills from the old one's last time or newest send, carried sends are stamped at the bucket's
+ * last time, so no stretch of time refills (or leaves the window) twice.
  * Without an old limiter, a fresh one.
  */
 export function replaceRateLimiter(old: RateLimiter | undefined, config: RateLimitConfig, now: number): RateLimiter {
   if (config.algorithm === 'sliding_window') {
     let stamps: number[] = [];
     if (old instanceof SlidingWindowLimiter) stamps = old.stamps(now);
-    else if (old instanceof TokenBucketLimiter) stamps = new Array<number>(Math.ceil(old.capacity - old.tokens(now) - EPSILON)).fill(now);
+    else if (old instanceof TokenBucketLimiter) {
+      const missing = Math.ceil(old.capacity - old.tokens(now) - EPSILON);
+      stamps = new Array<number>(missing).fill(old.updatedAt ?? now);
+    }
     return new SlidingWindowLimiter({ limit: config.perMinute, stamps });
   }
   const burst = config.burst ?? config.perMinute;
-  let tokens: number | undefined;
-  if (old instanceof TokenBucketLimiter) tokens = old.tokens(now);
-  else if (old instanceof SlidingWindowLimiter) tokens = Math.max(0, burst - old.stamps(now).length);
-  return new TokenBucketLimiter({ perMinute: config.perMinute, burst, ...(tokens === undefined ? {} : { tokens }) });
+  let carried: { tokens: number; at: number } | undefined;
+  if (old instanceof TokenBucketLimiter) carried = { tokens: old.tokens(now), at: old.updatedAt ?? now };
+  else if (old instanceof SlidingWindowLimiter) {
+    const stamps = old.stamps(now);
+    carried = { tokens: Math.max(0, burst - stamps.length), at: Math.max(now, stamps.at(-1) ?? now) };
+  }
+  return new TokenBucketLimiter({ perMinute: config.perMinute, burst, ...carried });
 }
 
 /**

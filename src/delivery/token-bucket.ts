@@ -16,6 +16,8 @@ export interface TokenBucketOptions {
   burst?: number;
   /** Tokens at the start (at most `burst`, which is the default), e.g. carried over from an earlier limiter. */
   tokens?: number;
+  /** When `tokens` were counted (epoch ms): refills start there, never at an earlier `now` (a clock behind). */
+  at?: number;
 }
 
 function assertWhole(name: string, value: number): void {
@@ -37,6 +39,7 @@ export class TokenBucketLimiter implements RateLimiter {
     assertWhole('burst', this.capacity);
     this.ratePerMs = options.perMinute / MINUTE_MS;
     this.#tokens = Math.min(this.capacity, options.tokens ?? this.capacity);
+    this.#last = options.at;
   }
 
   #refill(now: number): void {
@@ -60,6 +63,11 @@ export class TokenBucketLimiter implements RateLimiter {
   tokens(now: number): number {
     this.#refill(now);
     return this.#tokens;
+  }
+
+  /** The latest `now` it has seen (what `tokens` are counted at); undefined before the first. */
+  get updatedAt(): number | undefined {
+    return this.#last;
   }
 
   /** Whole tokens left, capacity, ms until full again. */

@@ -215,6 +215,38 @@ describe('RedisWebhookState: two replicas act as one', () => {
   });
 });
 
+// A hash field that is no finite number ('nan', 'inf': another version or a hand edit wrote it) read as one
+// in Lua (tonumber takes both): a token bucket stamped 'nan' never refilled again (rate_limit forever), an
+// 'inf' pause refused forever with a NaN wait (a worker spinning on it), and a 'nan' pause kept every later
+// pause from being written (a Remaining 0 or a 429 ignored). /api/status reads such a field as absent.
+describe('RedisWebhookState: a hash field that is no finite number reads as absent', () => {
+  const stateKey = `${PREFIX}:{wh:${A}}:state`;
+
+  it("the token bucket's time and the Discord pause", async () => {
+    const state = replica();
+    await admin.hset(stateKey, { limiterSettings: `token_bucket:30:30`, tokens: '0', tokensAt: 'nan', pausedUntil: 'inf' });
+    expect((await state.status(A, LIMITS, T0)).pausedUntil).toBeUndefined();
+    expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('rate_limit', 2_000));
+    await state.onResponse(A, undefined, T0);
+    expect(await state.acquire(A, LIMITS, T0 + 2_000)).toEqual({ ok: true });
+    await state.onResponse(A, undefined, T0 + 2_000);
+    await admin.hset(stateKey, 'pausedUntil', 'nan');
+    await state.onThrottle(A, 'webhook', T0 + 5_000, T0 + 2_000);
+    expect(await state.acquire(A, LIMITS, T0 + 2_000)).toEqual(refused('discord_pause', 3_000));
+  });
+
+  it('the breaker: an opened time that is no number neither holds every send as a probe nor keeps the breaker from opening', async () => {
+    const state = replica();
+    await admin.hset(stateKey, { openedAt: 'nan' });
+    expect(await state.acquire(A, WIDE, T0)).toEqual({ ok: true });
+    await state.onResponse(A, undefined, T0);
+    expect(await state.acquire(A, WIDE, T0 + 1)).toEqual({ ok: true });
+    await state.onResponse(A, undefined, T0 + 1);
+    for (let i = 0; i < 5; i++) await state.onFailure(A, 'server_error', 'HTTP 502', T0 + 2);
+    expect(await state.acquire(A, WIDE, T0 + 2)).toEqual(refused('breaker_open', 60_000));
+  });
+});
+
 describe('RedisWebhookState: keys', () => {
   it('names webhooks by id under the prefix, one hash tag per webhook and one for the gate', async () => {
     const state = replica();

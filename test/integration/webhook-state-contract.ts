@@ -288,6 +288,35 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(await drain(state, A, { algorithm: 'sliding_window', perMinute: 30, burst: 30 }, T0 + 30_000)).toBe(15);
     });
 
+    // A change seen at a `now` behind the bucket's last send (on Redis a replica whose clock is 10 s behind, its
+    // reload first): the new bucket started its refill there, so the 10 s the old one had already refilled up
+    // to were refilled a second time when the settings changed back. 10 tokens out of nothing.
+    it('a change at a now behind the last send does not refill the same time twice (clock skew)', async () => {
+      const state = await open();
+      const ten: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 60, burst: 10 };
+      expect(await drain(state, A, ten, T0 + 10_000)).toBe(10);
+      expect(await state.acquire(A, { algorithm: 'token_bucket', perMinute: 60, burst: 11 }, T0)).toMatchObject(refused('rate_limit'));
+      expect(await drain(state, A, ten, T0 + 10_000)).toBe(0);
+      expect(await drain(state, A, ten, T0 + 12_000)).toBe(2);
+      // From a window drained at T0 + 10 s: the bucket's refill starts there too.
+      expect(await drain(state, B, { algorithm: 'sliding_window', perMinute: 10, burst: 10 }, T0 + 10_000)).toBe(10);
+      expect(await state.acquire(B, ten, T0)).toMatchObject(refused('rate_limit'));
+      expect(await drain(state, B, ten, T0 + 10_000)).toBe(0);
+      expect(await drain(state, B, ten, T0 + 12_000)).toBe(2);
+    });
+
+    // The same into a window: the bucket's sends were made by T0 + 10 s, so as carried sends they stay in the
+    // window until T0 + 70 s, not T0 + 60 s (stamped at the lagging `now`, they left 10 s early).
+    it('a bucket carried into a window at a now behind its last send keeps the sends until their own time (clock skew)', async () => {
+      const state = await open();
+      const ten: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 10, burst: 10 };
+      expect(await drain(state, A, ten, T0 + 10_000)).toBe(10);
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 10, burst: 10 };
+      expect(await state.acquire(A, window, T0)).toMatchObject(refused('rate_limit'));
+      expect(await drain(state, A, window, T0 + 60_000)).toBe(0);
+      expect(await drain(state, A, window, T0 + 70_000)).toBe(10);
+    });
+
     // 40 s after a 9/min bucket was drained it has 6 tokens, 5.999999999999999 in floating point: 3 used, not 4.
     it('a bucket\'s missing tokens carried into a window are not rounded up over a float error', async () => {
       const state = await open();

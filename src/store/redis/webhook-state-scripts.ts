@@ -8,11 +8,18 @@
  */
 import type { Redis } from 'ioredis';
 
-/** Helpers shared by the limiter and gate scripts (prepended to them). */
+/** Helpers shared by the scripts (prepended to them). */
 const LIB = `
 local EPS = 1e-9
 local WINDOW_MS = 60000
 local function num(x) return string.format('%.17g', x) end
+-- A finite number from a hash field, else nil: tonumber also takes 'nan' and 'inf' (a field another version
+-- or a hand edit wrote), which would stop a refill or a pause for good. As numberField (webhook-state-status.ts).
+local function fin(x)
+  local n = tonumber(x)
+  if n and n == n and n > -math.huge and n < math.huge then return n end
+  return nil
+end
 
 -- Sliding window log in sorted set \`key\`: at most \`limit\` members in any \`window_ms\`. 0 when \`member\` was
 -- recorded, else ms until the oldest leaves. Scores never go back (replica clocks may differ a little).
@@ -45,33 +52,37 @@ end
 -- The webhook's limiter from its state hash. When the stored settings differ (a reload, or replicas whose
 -- configs differ for a while), what was used stays used, as replaceRateLimiter (rate-limiter.ts) does:
 -- a token bucket keeps its tokens (at most the new burst), a window its log; across algorithms the units
--- used carry over (a bucket's missing tokens as \`carry\` sends made now; a window's sends as missing
+-- used carry over (a bucket's missing tokens as \`carry\` sends made at its last time; a window's sends as missing
 -- tokens). Neither the log nor the tokens are dropped on a change, so a change and back never adds budget.
+-- A \`now\` behind the old limiter's time (a replica whose clock is) keeps that time: the new bucket refills
+-- from it, carried sends are stamped at it, so no stretch of time refills (or leaves the window) twice.
 local function limiter_load(state, window, sig, algo, per_minute, burst, now)
   local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'tokensAt')
   local lim = { sig = sig, algo = algo, fresh = f[1] ~= sig, limit = per_minute, carry = 0 }
   local old_algo, old_per, old_burst
   if f[1] then old_algo, old_per, old_burst = string.match(f[1], '^([%w_]+):([^:]*):([^:]*)$') end
   local old
-  if old_algo == 'token_bucket' and tonumber(old_per) and tonumber(old_burst) then
-    old = { cap = tonumber(old_burst), rate = tonumber(old_per) / 60000, tokens = tonumber(f[2]) or tonumber(old_burst), last = tonumber(f[3]) }
+  if old_algo == 'token_bucket' and fin(old_per) and fin(old_burst) then
+    old = { cap = fin(old_burst), rate = fin(old_per) / 60000, tokens = fin(f[2]) or fin(old_burst), last = fin(f[3]) }
     tb_refill(old, now)
   end
   if algo == 'token_bucket' then
     lim.cap, lim.rate, lim.tokens = burst, per_minute / 60000, burst
     if not lim.fresh then
-      lim.tokens = tonumber(f[2]) or burst
-      lim.last = tonumber(f[3])
+      lim.tokens = fin(f[2]) or burst
+      lim.last = fin(f[3])
     elseif old then
-      lim.tokens, lim.last = math.min(burst, old.tokens), now
+      lim.tokens, lim.last = math.min(burst, old.tokens), old.last
     elseif f[1] then
       -- From a window: its sends are missing tokens (and tokens a bucket had before it, refilled, still bound).
-      lim.tokens, lim.last = math.min(burst, tonumber(f[2]) or burst), tonumber(f[3])
+      lim.tokens, lim.last = math.min(burst, fin(f[2]) or burst), fin(f[3])
       tb_refill(lim, now)
-      lim.tokens, lim.last = math.min(lim.tokens, math.max(0, burst - sw_count(window, now))), now
+      lim.tokens = math.min(lim.tokens, math.max(0, burst - sw_count(window, now)))
+      local newest = redis.call('ZRANGE', window, -1, -1, 'WITHSCORES')
+      if newest[2] then lim.last = math.max(lim.last, tonumber(newest[2])) end
     end
   elseif lim.fresh and old then
-    lim.carry = math.max(0, math.ceil(old.cap - old.tokens - EPS) - sw_count(window, now))
+    lim.carry, lim.carry_at = math.max(0, math.ceil(old.cap - old.tokens - EPS) - sw_count(window, now)), old.last
   end
   return lim
 end
@@ -91,7 +102,7 @@ local function limiter_take(state, window, lim, now, member)
   end
   if lim.fresh then
     redis.call('HSET', state, 'limiterSettings', lim.sig)
-    for i = 1, lim.carry do redis.call('ZADD', window, num(now), 'carry:' .. member .. ':' .. i) end
+    for i = 1, lim.carry do redis.call('ZADD', window, num(lim.carry_at), 'carry:' .. member .. ':' .. i) end
     if lim.carry > 0 then redis.call('PEXPIRE', window, num(2 * WINDOW_MS)) end
   end
   return sw_take(window, lim.limit, WINDOW_MS, now, member)
@@ -110,7 +121,7 @@ local function limiter_peek(window, lim, now)
     local newest = redis.call('ZRANGE', window, -1, -1, 'WITHSCORES')
     reset = math.max(0, tonumber(newest[2]) + WINDOW_MS - now)
   end
-  if lim.carry > 0 then count, reset = count + lim.carry, math.max(reset, WINDOW_MS) end
+  if lim.carry > 0 then count, reset = count + lim.carry, math.max(reset, lim.carry_at + WINDOW_MS - now) end
   return { num(math.max(0, lim.limit - count)), num(lim.limit), num(reset) }
 end
 `;
@@ -132,15 +143,15 @@ local now, cooldown, lease = tonumber(ARGV[1]), tonumber(ARGV[7]), tonumber(ARGV
 local me, flight_lease, flight_poll = ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
 local f = redis.call('HMGET', state, 'brokenSince', 'openedAt', 'probeAt', 'pausedUntil')
 if f[1] then return { 'broken', '0' } end
-local opened, probe = tonumber(f[2]), tonumber(f[3])
+local opened, probe = fin(f[2]), fin(f[3])
 if opened then
   if now < opened + cooldown then return { 'breaker_open', num(opened + cooldown - now) } end
   if probe and now < probe + lease then return { 'breaker_open', num(probe + lease - now) } end
 end
-local paused = tonumber(f[4]) or 0
+local paused = fin(f[4]) or 0
 if now < paused then return { 'discord_pause', num(paused - now) } end
 local flight = redis.call('HMGET', state, 'inFlightBy', 'inFlightUntil')
-local flight_until = tonumber(flight[2]) or 0
+local flight_until = fin(flight[2]) or 0
 if flight[1] and flight[1] ~= me and now < flight_until then
   return { 'in_flight', num(math.min(flight_until - now, flight_poll)) }
 end
@@ -158,7 +169,7 @@ local state, window = KEYS[1], KEYS[2]
 local f = redis.call('HMGET', state, 'limiterSettings', 'tokens', 'probeId')
 if f[1] == ARGV[1] then
   if ARGV[2] == 'token_bucket' then
-    local tokens = tonumber(f[2])
+    local tokens = fin(f[2])
     if tokens then redis.call('HSET', state, 'tokens', num(math.min(tonumber(ARGV[4]), tokens + 1))) end
   else
     redis.call('ZREM', window, ARGV[3])
@@ -185,7 +196,7 @@ return limiter_peek(KEYS[2], lim, tonumber(ARGV[1]))
 const BUCKET = `
 local state = KEYS[1]
 local now, until_ts = tonumber(ARGV[1]), tonumber(ARGV[2])
-if until_ts > (tonumber(redis.call('HGET', state, 'pausedUntil')) or 0) then
+if until_ts > (fin(redis.call('HGET', state, 'pausedUntil')) or 0) then
   redis.call('HSET', state, 'pausedUntil', ARGV[2], 'pauseReason', ARGV[3])
 end
 local names = { 'discordLimit', 'discordRemaining', 'discordBucket' }
@@ -197,7 +208,7 @@ if ARGV[9] ~= '' and redis.call('HGET', state, 'inFlightBy') == ARGV[9] then
 end
 if ARGV[4] == '1' then
   local f = redis.call('HMGET', state, 'openedAt', 'probeAt')
-  local opened = tonumber(f[1])
+  local opened = fin(f[1])
   if opened and f[2] and now >= opened + tonumber(ARGV[5]) then redis.call('HDEL', state, 'probeAt', 'probeId') end
 end
 return 1
@@ -208,7 +219,7 @@ const FAILURE = `
 local state = KEYS[1]
 local now, threshold, cooldown = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local failures = redis.call('HINCRBY', state, 'failures', 1)
-local opened = tonumber(redis.call('HGET', state, 'openedAt'))
+local opened = fin(redis.call('HGET', state, 'openedAt'))
 if (opened and now >= opened + cooldown) or ((not opened) and failures >= threshold) then
   redis.call('HSET', state, 'openedAt', ARGV[1])
   redis.call('HDEL', state, 'probeAt', 'probeId')
@@ -240,7 +251,7 @@ return 1
 const GATE_TAKE = `
 local now = tonumber(ARGV[1])
 local p = redis.call('HMGET', KEYS[1], 'until', 'reason')
-local until_ts = tonumber(p[1]) or 0
+local until_ts = fin(p[1]) or 0
 if now < until_ts then return { 'paused', num(until_ts - now), p[2] or 'global' } end
 local wait = sw_take(KEYS[2], tonumber(ARGV[2]), 1000, now, ARGV[3])
 if wait > 0 then return { 'full', num(wait) } end
@@ -249,7 +260,7 @@ return { 'ok', '0' }
 
 /** KEYS pause; ARGV until, reason ('global' | 'cloudflare'). Only ever extends. */
 const GATE_PAUSE = `
-if tonumber(ARGV[1]) > (tonumber(redis.call('HGET', KEYS[1], 'until')) or 0) then
+if tonumber(ARGV[1]) > (fin(redis.call('HGET', KEYS[1], 'until')) or 0) then
   redis.call('HSET', KEYS[1], 'until', ARGV[1], 'reason', ARGV[2])
 end
 return 1
@@ -260,12 +271,12 @@ export const WEBHOOK_STATE_SCRIPTS = {
   alertcordWebhookAcquire: { lua: LIB + ACQUIRE, numberOfKeys: 2 },
   alertcordWebhookRefund: { lua: LIB + REFUND, numberOfKeys: 2 },
   alertcordWebhookPeek: { lua: LIB + PEEK, numberOfKeys: 2, readOnly: true },
-  alertcordWebhookBucket: { lua: BUCKET, numberOfKeys: 1 },
-  alertcordWebhookFailure: { lua: FAILURE, numberOfKeys: 1 },
+  alertcordWebhookBucket: { lua: LIB + BUCKET, numberOfKeys: 1 },
+  alertcordWebhookFailure: { lua: LIB + FAILURE, numberOfKeys: 1 },
   alertcordWebhookSuccess: { lua: SUCCESS, numberOfKeys: 1 },
   alertcordWebhookBroken: { lua: MARK_BROKEN, numberOfKeys: 1 },
   alertcordGateTake: { lua: LIB + GATE_TAKE, numberOfKeys: 2 },
-  alertcordGatePause: { lua: GATE_PAUSE, numberOfKeys: 1 },
+  alertcordGatePause: { lua: LIB + GATE_PAUSE, numberOfKeys: 1 },
 } as const;
 
 type Arg = string | number;
