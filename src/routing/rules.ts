@@ -48,7 +48,9 @@ export const routeConfigSchema = z
       .string()
       .regex(LABEL_NAME_PATTERN, 'type_from_label must be a label name ([a-zA-Z_:][a-zA-Z0-9_:]*)')
       .optional(),
-    continue: z.boolean().default(false),
+    // `true` / `false` as text too, as config/schema.ts reads every other boolean key: `${ENV}` interpolation
+    // yields text (`continue: ${FANOUT:-false}`).
+    continue: z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v), z.boolean()).default(false),
     mute_time_intervals: z.array(z.string()).optional(),
     active_time_intervals: z.array(z.string()).optional(),
   })

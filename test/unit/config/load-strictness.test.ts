@@ -143,6 +143,14 @@ describe('config: ${ENV} in number and boolean keys', () => {
     expect(alertTypes.get('critical')?.rateLimit.perMinute).toBe(12);
   });
 
+  it("a route's `continue` is a boolean key too: `continue: ${FANOUT:-true}` fans out", () => {
+    const yaml = "routes:\n  - match: ['severity=\"critical\"']\n    type: critical\n    continue: ${FANOUT:-true}\n  - type: general\n    continue: \"${OFF}\"\n";
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, OFF: 'false' }, yaml });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.routes.map((r) => r.continue)).toEqual([true, false]);
+    expect(issuePaths(loadConfig({ env: { C: 'maybe' }, yaml: 'routes:\n  - type: general\n    continue: ${C}\n' }))).toEqual(['routes.0.continue']);
+  });
+
   it('text that is not a number or boolean is still reported with its path', () => {
     const result = loadConfig({ env: { P: 'eighty', D: 'maybe' }, yaml: 'server:\n  port: ${P}\ndiscord:\n  dry_run: ${D}\n' });
     expect(issuePaths(result)).toEqual(expect.arrayContaining(['server.port', 'discord.dry_run']));
