@@ -138,7 +138,7 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   issues.push(...watchdog.issues);
   if (issues.length > 0 || !routes.ok) return { ok: false, issues };
 
-  const dryRunReason = dryRun(types.webhookCount, discord.dry_run, alertTypes, warnings);
+  const dryRunReason = dryRun(types.webhookCount, discord.dry_run && (envConfig.DRY_RUN === true ? 'DRY_RUN' : 'discord.dry_run'), alertTypes, warnings);
 
   const admin = env.ADMIN_TOKEN?.trim();
   return {
@@ -179,8 +179,11 @@ function buildConfig(file: FileConfig, env: Record<string, string | undefined>, 
   };
 }
 
-/** Why alertcord runs dry (no webhook at all, or DRY_RUN), with the loud warnings that go with it. */
-function dryRun(webhookCount: number, forced: boolean, alertTypes: Map<string, AlertTypeConfig>, warnings: string[]): string | undefined {
+/**
+ * Why alertcord runs dry (no webhook at all, or `forcedBy`: the variable or the config key that set it, so
+ * the one to unset is named), with the loud warnings that go with it.
+ */
+function dryRun(webhookCount: number, forcedBy: false | 'DRY_RUN' | 'discord.dry_run', alertTypes: Map<string, AlertTypeConfig>, warnings: string[]): string | undefined {
   for (const t of alertTypes.values()) {
     if (!t.webhook && webhookCount > 0) warnings.push(`alert type "${t.name}" has no webhook and there is no general webhook: its alerts go to dead letters`);
   }
@@ -189,7 +192,7 @@ function dryRun(webhookCount: number, forced: boolean, alertTypes: Map<string, A
     warnings.push(`DRY RUN: ${reason}. Alerts are rendered and logged, not sent.`);
     return reason;
   }
-  if (!forced) return undefined;
-  warnings.push('DRY RUN forced by DRY_RUN: alerts are rendered and logged, not sent.');
-  return 'DRY_RUN is set';
+  if (!forcedBy) return undefined;
+  warnings.push(`DRY RUN forced by ${forcedBy}: alerts are rendered and logged, not sent.`);
+  return forcedBy === 'DRY_RUN' ? 'DRY_RUN is set' : 'discord.dry_run is true in the config file';
 }

@@ -75,6 +75,13 @@ describe('config loading', () => {
     expect(ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: 'false' })).config.discord.dryRunReason).toBeUndefined();
   });
 
+  // The reason names what to unset: "DRY_RUN is set" sent the operator of a YAML dry_run looking for a variable.
+  it('says the config file runs it dry when discord.dry_run is true there and DRY_RUN is not set', () => {
+    const loaded = ok(load({ DISCORD_WEBHOOK_GENERAL: GENERAL }, 'discord:\n  dry_run: true\n'));
+    expect(loaded.config.discord.dryRunReason).toBe('discord.dry_run is true in the config file');
+    expect(loaded.warnings).toContain('DRY RUN forced by discord.dry_run: alerts are rendered and logged, not sent.');
+  });
+
   it('refuses non-Discord hosts unless allowed, and accepts http for allowed hosts', () => {
     const bad = load({ DISCORD_WEBHOOK_GENERAL: 'https://evil.example/api/webhooks/1/tok' });
     expect(bad.ok).toBe(false);
