@@ -40,12 +40,19 @@ export function createStore(config: Config, deps: CreateStoreDeps): Store {
   });
 }
 
+/** What a probe's slot outlasts its request timeout by: the answer's bookkeeping after the request ends. */
+const PROBE_LEASE_MARGIN_MS = 1_000;
+
 /**
  * Rate limits, pauses, breaker and broken marks: shared through Redis when the configured Redis store is in
  * use (every replica then sees one webhook's limits and 429s), in this process otherwise.
  */
 export function createWebhookState(config: Config, store: Store): WebhookState {
-  const breaker = { failureThreshold: config.discord.breaker.failureThreshold, cooldownMs: config.discord.breaker.cooldownMs };
+  const { failureThreshold, cooldownMs } = config.discord.breaker;
+  // A half-open probe's request may be out for the whole request timeout: its slot is held that long (and a
+  // moment more), else a probe hanging past a short cooldown lets a second one through (Redis: another
+  // replica). Taken at start: a reload that lengthens the timeout keeps the lease it started with.
+  const breaker = { failureThreshold, cooldownMs, probeLeaseMs: Math.max(cooldownMs, config.discord.timeoutMs + PROBE_LEASE_MARGIN_MS) };
   if (config.store.kind !== 'redis' || !isRedisStore(store)) return new MemoryWebhookState(breaker);
   return new RedisWebhookState({ redis: store.connection, keyPrefix: config.store.keyPrefix, commandTimeoutMs: config.store.commandTimeoutMs, ...breaker });
 }

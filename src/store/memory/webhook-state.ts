@@ -27,6 +27,8 @@ export interface MemoryWebhookStateOptions {
   failureThreshold?: number;
   /** How long an open breaker refuses before one probe (default 60 s). */
   cooldownMs?: number;
+  /** How long a half-open probe holds its slot with no outcome (default: the cooldown; see `CircuitBreakerOptions`). */
+  probeLeaseMs?: number;
   /** The global gate's requests per second (default Discord's 50). */
   globalPerSecond?: number;
 }
@@ -41,11 +43,11 @@ const refuse = (reason: Extract<GateDecision, { ok: false }>['reason'], waitMs: 
 export class MemoryWebhookState implements WebhookState {
   readonly #entries = new Map<string, WebhookEntry>();
   readonly #gate: GlobalGate;
-  readonly #breakerOptions: { failureThreshold?: number; cooldownMs?: number };
+  readonly #breakerOptions: { failureThreshold?: number; cooldownMs?: number; probeLeaseMs?: number };
 
   /** @throws RangeError on bad breaker or gate options (config bugs). */
   constructor(options: MemoryWebhookStateOptions = {}) {
-    this.#breakerOptions = { failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs };
+    this.#breakerOptions = { failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs, probeLeaseMs: options.probeLeaseMs };
     this.#gate = new GlobalGate(options.globalPerSecond === undefined ? {} : { perSecond: options.globalPerSecond });
     void new CircuitBreaker(this.#breakerOptions); // validate now, not at the first webhook
   }

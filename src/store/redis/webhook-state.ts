@@ -28,6 +28,8 @@ export interface RedisWebhookStateOptions {
   failureThreshold?: number;
   /** How long an open breaker refuses before one probe (default 60 s). */
   cooldownMs?: number;
+  /** How long a half-open probe holds its slot with no outcome (default: the cooldown; see `CircuitBreakerOptions`). */
+  probeLeaseMs?: number;
   /** The global gate's requests per second, for ALL replicas together (default Discord's 50). */
   globalPerSecond?: number;
   /** Longest wait for the connection to be ready before a call rejects (default 1.5 s). */
@@ -74,7 +76,7 @@ export class RedisWebhookState implements WebhookState {
 
   /** @throws RangeError on bad breaker or gate options (config bugs). */
   constructor(options: RedisWebhookStateOptions) {
-    this.#breaker = new CircuitBreaker({ failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs });
+    this.#breaker = new CircuitBreaker({ failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs, probeLeaseMs: options.probeLeaseMs });
     this.#perSecond = new GlobalGate(options.globalPerSecond === undefined ? {} : { perSecond: options.globalPerSecond }).perSecond;
     this.#redis = withWebhookStateScripts(options.redis);
     this.#keys = webhookStateKeys(options.keyPrefix);
