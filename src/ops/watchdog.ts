@@ -23,10 +23,14 @@ export const WATCHDOG_SHARED_POLL_MS = 30_000;
  * of, and one queued before the "down" lands reads, in the channel, as the pipeline still being down.
  */
 interface Outage {
+  /** The heartbeat it is of: its told mark is kept under this name, even after a reload renamed the heartbeat. */
+  alertname: string;
   since: number;
   told: boolean;
   /** No heartbeat was known anywhere when it began (its notices' dedupe key, watchdog-notice.ts). */
   neverHeard: boolean;
+  /** Ended by the heartbeat coming back (not by a reload switching the watchdog off). */
+  back?: boolean;
 }
 
 export interface WatchdogDeps {
@@ -136,6 +140,7 @@ export class Watchdog {
     const outage = this.#outage;
     if (outage !== undefined) {
       this.#outage = undefined;
+      outage.back = true;
       this.#timers.clear(this.#poll);
       this.#deps.logger.info({ watchdog: config.alertname }, 'watchdog: heartbeat is back; the alerting pipeline works again');
       // Not told yet: its "down" notice, once queued, tells this too (#announce).
@@ -165,7 +170,7 @@ export class Watchdog {
     if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#lastSeenAt = elsewhere;
     const last = this.#lastSeenAt ?? this.#armedAt;
     if (this.#deps.now() - last < config.timeoutMs) return this.#arm(config);
-    const outage: Outage = { since: last + config.timeoutMs, told: false, neverHeard: this.#lastSeenAt === undefined };
+    const outage: Outage = { alertname: config.alertname, since: last + config.timeoutMs, told: false, neverHeard: this.#lastSeenAt === undefined };
     this.#outage = outage;
     this.#deps.logger.error(
       { watchdog: config.alertname, lastSeenAt: this.#lastSeenAt, timeout: formatDuration(config.timeoutMs) },
@@ -183,8 +188,12 @@ export class Watchdog {
   async #resume(config: WatchdogConfig): Promise<void> {
     if (!this.#deps.heartbeats) return;
     const [told, elsewhere] = await Promise.all([this.#toldOutages.read(config.alertname), this.#sharedLastSeen(config)]);
-    if (told === undefined || !this.#started || this.#deps.config() !== config || this.#outage !== undefined) return;
-    const outage: Outage = { ...told, told: true };
+    // A reload during the read builds a new watchdog section even when nothing in it changed: only another
+    // heartbeat (or none) makes the outage read not this one's; the settings in force from here are the current ones.
+    const current = this.#deps.config();
+    if (told === undefined || !this.#started || current?.alertname !== config.alertname || this.#outage !== undefined) return;
+    config = current;
+    const outage: Outage = { ...told, alertname: config.alertname, told: true };
     const last = Math.max(this.#lastSeenAt ?? Number.NEGATIVE_INFINITY, elsewhere ?? Number.NEGATIVE_INFINITY);
     if (Number.isFinite(last)) this.#lastSeenAt = last;
     if (last >= told.since) {
@@ -224,9 +233,10 @@ export class Watchdog {
     const queued = await this.#deps.announce(n).catch(() => false);
     if (queued) {
       if (kind === 'firing') outage.told = true;
-      await (kind === 'firing' ? this.#toldOutages.told(config.alertname, outage) : this.#toldOutages.over(config.alertname, outage));
-      // Back while the "down" was being queued: #seen left the "back" to this point, after it.
-      if (kind === 'firing' && this.#outage !== outage && this.#started) void this.#announce('resolved', config, outage);
+      await (kind === 'firing' ? this.#toldOutages.told(outage.alertname, outage) : this.#toldOutages.over(outage.alertname, outage));
+      // Back while the "down" was being queued: #seen left the "back" to this point, after it. (Not when a reload
+      // switched the watchdog off meanwhile: the heartbeat is not back, and the kept mark is resumed when switched on.)
+      if (kind === 'firing' && outage.back === true && this.#started) void this.#announce('resolved', config, outage);
       return;
     }
     if (!this.#started) return;

@@ -228,6 +228,35 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
   });
 
+  it('a reload that switches the watchdog off while the "down" notice is being queued tells no false "back"', async () => {
+    let release: (() => void) | undefined;
+    const posted: Notification[] = [];
+    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+    let current: typeof config | undefined = config;
+    const shared = new MemoryHeartbeats();
+    const watchdog = new Watchdog({
+      config: () => current,
+      now: () => Date.now(),
+      logger: pino({ level: 'silent' }),
+      heartbeats: shared,
+      announce: async (n) => {
+        if (n.status === 'firing') await new Promise<void>((resolve) => (release = resolve));
+        posted.push(n);
+        return true;
+      },
+    });
+    watchdog.start();
+    await vi.advanceTimersByTimeAsync(TEN_MIN);
+    current = undefined; // a reload switched it off; no heartbeat came
+    watchdog.reconfigure();
+    release!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted.map((n) => n.status)).toEqual(['firing']);
+    // The outage stays told, so switching it on again resumes it (and tells "back" when the heartbeat returns).
+    expect(await shared.toldOutage('Watchdog')).toBeDefined();
+    watchdog.stop();
+  });
+
   it('a reload that lengthens the timeout while the heartbeat is missing tells no false "back"', async () => {
     const shared = new MemoryHeartbeats();
     const { watchdog, posted, setConfig } = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
@@ -398,6 +427,47 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       // Overdue a timeout after that heartbeat, not a timeout after this start.
       await vi.advanceTimersByTimeAsync(since + TEN_MIN - Date.now());
       expect(after.posted.map((n) => n.status)).toEqual(['resolved', 'firing']);
+    });
+
+    it('a reload changing nothing of the watchdog while the told outage is read still resumes it: no second "down"', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      await vi.advanceTimersByTimeAsync(2 * 3_600_000); // restarted two hours into the outage
+      const after = setup(config, shared);
+      after.watchdog.start();
+      after.setConfig({ ...config }); // a reload (of a webhook, say): the watchdog section read anew, same settings
+      after.watchdog.reconfigure();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
+      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
+      expect(after.posted).toEqual([]);
+      after.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      after.watchdog.stop();
+    });
+
+    it('a reload renaming the heartbeat during a told outage: its "back" clears the mark the "down" left, so no later start resumes it', async () => {
+      const shared = new MemoryHeartbeats();
+      const renamed = { ...config, alertname: 'Heartbeat' };
+      const { watchdog, posted, setConfig } = setup(config, shared);
+      watchdog.start();
+      watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(await shared.toldOutage('Watchdog')).toBeDefined();
+      setConfig(renamed);
+      watchdog.reconfigure();
+      watchdog.consume(alert('Heartbeat'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+      watchdog.stop();
+      // Told "back": a start under the old name (the rename undone) has no outage to resume.
+      expect(await shared.toldOutage('Watchdog')).toBeUndefined();
+      const next = setup(config, shared);
+      next.watchdog.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(next.watchdog.status().state).toBe('waiting');
+      next.watchdog.stop();
     });
 
     it('stopped, or switched to another heartbeat, while the told outage was read: nothing is resumed', async () => {
