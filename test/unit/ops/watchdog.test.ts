@@ -206,50 +206,45 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(watchdog.status().state).toBe('ok');
   });
 
-  it('a heartbeat back while the "down" notice is being queued is told after it', async () => {
-    let release: (() => void) | undefined;
+  /** A watchdog whose "down" notice waits in `announce` until `release()`. */
+  function downHeld(config: () => WatchdogConfig | undefined, heartbeats?: Heartbeats) {
+    let held: (() => void) | undefined;
     const posted: Notification[] = [];
-    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
     const watchdog = new Watchdog({
-      config: () => config,
+      config,
       now: () => Date.now(),
       logger: pino({ level: 'silent' }),
+      ...(heartbeats ? { heartbeats } : {}),
       announce: async (n) => {
-        if (n.status === 'firing') await new Promise<void>((resolve) => (release = resolve));
+        if (n.status === 'firing') await new Promise<void>((resolve) => (held = resolve));
         posted.push(n);
         return true;
       },
     });
+    return { watchdog, posted, release: () => held!() };
+  }
+
+  it('a heartbeat back while the "down" notice is being queued is told after it', async () => {
+    const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+    const { watchdog, posted, release } = downHeld(() => config);
     watchdog.start();
     await vi.advanceTimersByTimeAsync(TEN_MIN);
     watchdog.consume(alert('Watchdog'));
-    release!();
+    release();
     await vi.advanceTimersByTimeAsync(0);
     expect(posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
   });
 
   it('a reload that switches the watchdog off while the "down" notice is being queued tells no false "back"', async () => {
-    let release: (() => void) | undefined;
-    const posted: Notification[] = [];
     const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
     let current: typeof config | undefined = config;
     const shared = new MemoryHeartbeats();
-    const watchdog = new Watchdog({
-      config: () => current,
-      now: () => Date.now(),
-      logger: pino({ level: 'silent' }),
-      heartbeats: shared,
-      announce: async (n) => {
-        if (n.status === 'firing') await new Promise<void>((resolve) => (release = resolve));
-        posted.push(n);
-        return true;
-      },
-    });
+    const { watchdog, posted, release } = downHeld(() => current, shared);
     watchdog.start();
     await vi.advanceTimersByTimeAsync(TEN_MIN);
     current = undefined; // a reload switched it off; no heartbeat came
     watchdog.reconfigure();
-    release!();
+    release();
     await vi.advanceTimersByTimeAsync(0);
     expect(posted.map((n) => n.status)).toEqual(['firing']);
     // The outage stays told, so switching it on again resumes it (and tells "back" when the heartbeat returns).
