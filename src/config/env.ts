@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logLevelSchema } from './log-level.js';
 import type { ConfigIssue } from './issues.js';
-import { DECIMAL_TEXT } from './schema.js';
+import { DECIMAL_TEXT } from './yaml-scalars.js';
 
 /** The seed's variable for each built-in alert type (note: type `error`, variable `…_ERRORS`). */
 export const WEBHOOK_ENV: Readonly<Record<string, string>> = {

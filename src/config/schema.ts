@@ -6,6 +6,7 @@ import { SNOWFLAKE } from '../render/mentions.js';
 import { parseDuration } from './duration.js';
 import { sourcesSchema } from './ingest-auth.js';
 import { logLevelSchema } from './log-level.js';
+import { yamlBoolean, yamlNumber } from './yaml-scalars.js';
 import { watchdogSchema } from './watchdog.js';
 
 /** A duration as Alertmanager users write it ("30s", "5m", "7d"), or a number of seconds. */
@@ -28,17 +29,6 @@ export const colorSchema = z.union([z.number().int(), z.string()]).transform((v,
   return n;
 });
 
-/** A number written as text, in decimal: not `0x1e`, `0b101` or `1e4`, which `Number()` would also read. */
-export const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
-
-/**
- * A number as YAML writes it, or as text: `${VAR}` interpolation yields strings, so `port: ${PORT:-8080}`
- * reads as 8080. Text that is not a decimal number is left for `check` to report.
- */
-const yamlNumber = (check: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === 'string' && DECIMAL_TEXT.test(v) ? Number(v) : v), check);
-/** A boolean as YAML writes it, or the text `true` / `false` (interpolated, see {@link yamlNumber}). */
-const yamlBoolean = () => z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v), z.boolean());
 
 /**
  * A Discord id, as the renderer pings it (SNOWFLAKE: an id it would skip must not load). Unquoted, YAML reads

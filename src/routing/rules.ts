@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { BUILTIN_ALERT_TYPES } from '../model/alert-type.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
+import { yamlBoolean } from '../config/yaml-scalars.js';
 import { SEVERITIES } from '../model/severity.js';
 import { LABEL_NAME_PATTERN, matchValue, matchesLabel, parseMatchers } from './matchers.js';
 import { parseSeverity } from './severity.js';
@@ -48,9 +49,7 @@ export const routeConfigSchema = z
       .string()
       .regex(LABEL_NAME_PATTERN, 'type_from_label must be a label name ([a-zA-Z_:][a-zA-Z0-9_:]*)')
       .optional(),
-    // `true` / `false` as text too, as config/schema.ts reads every other boolean key: `${ENV}` interpolation
-    // yields text (`continue: ${FANOUT:-false}`).
-    continue: z.preprocess((v) => (typeof v === 'string' && /^(true|false)$/i.test(v.trim()) ? v.trim().toLowerCase() === 'true' : v), z.boolean()).default(false),
+    continue: yamlBoolean().default(false),
     mute_time_intervals: z.array(z.string()).optional(),
     active_time_intervals: z.array(z.string()).optional(),
   })
