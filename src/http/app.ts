@@ -11,7 +11,7 @@ import { answerAtTurnEnd } from './answer-at-turn-end.js';
 import { sendError } from './errors.js';
 import { grafanaSignatureVerifier } from './grafana-signature.js';
 import { ingestAuth, refuseOtlp, webhookSource } from './ingest-auth.js';
-import { countRefusalsFromZero, ingestMetrics } from './ingest-metrics.js';
+import { INGEST_MOUNTS, countRefusalsFromZero, ingestMetrics } from './ingest-metrics.js';
 import { requestHeader, setResponseHeader } from './node-headers.js';
 import type { ReadLimits } from './read-json.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -57,8 +57,7 @@ export function createApp(deps: AppDeps): Hono {
     return deps.logger.isLevelEnabled('debug') ? logRequest(c, next, requestId, deps.logger) : next();
   });
   if (deps.metrics) {
-    app.use('/webhook/*', ingestMetrics(deps.metrics.metrics));
-    app.use('/v1/logs', ingestMetrics(deps.metrics.metrics));
+    for (const mount of INGEST_MOUNTS) app.use(mount, ingestMetrics(deps.metrics.metrics));
   }
   if (deps.ingestAuth) {
     app.use('/webhook/*', ingestAuth({ auth: deps.ingestAuth, source: webhookSource, logger: deps.logger }));
@@ -81,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', otlpRoutes({ intake: deps.intake, limits: deps.limits, minSeverity: deps.otlp?.minSeverity ?? (() => 'warning'), flood: deps.otlp?.flood, onParsed: deps.metrics?.onParsed }));
   if (deps.metrics) {
     app.route('/', metricsRoutes(deps.metrics.metrics.registry));
-    countRefusalsFromZero(deps.metrics.metrics, app, (path) => path.startsWith('/webhook/') || path === '/v1/logs');
+    countRefusalsFromZero(deps.metrics.metrics, app);
   }
   const api = new Hono();
   api.use('*', adminAuth(deps.adminToken));
