@@ -332,6 +332,16 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       return before.posted[0]!;
     }
 
+    /** `after` resumed the outage `down` told: missing since then, no second "down", one "back" when the heartbeat returns. */
+    async function expectResumed(after: ReturnType<typeof setup>, down: Notification) {
+      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
+      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
+      expect(after.posted).toEqual([]);
+      after.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+    }
+
     it('a replica started during a told outage resumes it: no second "down", and "back" when the heartbeat returns', async () => {
       const shared = new MemoryHeartbeats();
       const down = await toldThenStopped(shared);
@@ -339,12 +349,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       const after = setup(config, shared);
       after.watchdog.start();
       await vi.advanceTimersByTimeAsync(0);
-      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
-      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
-      expect(after.posted).toEqual([]);
-      after.watchdog.consume(alert('Watchdog'));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      await expectResumed(after, down);
       expect(after.posted[0]!.dedupeKey).toBe(down.dedupeKey.replace(':firing:', ':resolved:'));
       // Told: the next start has no outage to resume.
       after.watchdog.stop();
@@ -433,12 +438,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       after.setConfig({ ...config }); // a reload (of a webhook, say): the watchdog section read anew, same settings
       after.watchdog.reconfigure();
       await vi.advanceTimersByTimeAsync(0);
-      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
-      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
-      expect(after.posted).toEqual([]);
-      after.watchdog.consume(alert('Watchdog'));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      await expectResumed(after, down);
       after.watchdog.stop();
     });
 
