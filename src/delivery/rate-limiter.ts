@@ -37,9 +37,6 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
   return new TokenBucketLimiter({ perMinute: config.perMinute, ...(config.burst === undefined ? {} : { burst: config.burst }) });
 }
 
-/** Slack for floating-point token sums, as the token bucket's. */
-const EPSILON = 1e-9;
-
 /**
  * The limiter for changed settings (a config reload; on Redis also replicas whose configs differ for a
  * while), built at `now` from the one it replaces so that what was used stays used: a fresh, full limiter
@@ -58,8 +55,7 @@ export function replaceRateLimiter(old: RateLimiter | undefined, config: RateLim
     let stamps: number[] = [];
     if (old instanceof SlidingWindowLimiter) stamps = old.stamps(now);
     else if (old instanceof TokenBucketLimiter) {
-      const missing = Math.ceil(old.capacity - old.tokens(now) - EPSILON);
-      stamps = new Array<number>(missing).fill(old.updatedAt ?? now);
+      stamps = new Array<number>(old.used(now)).fill(old.updatedAt ?? now);
     }
     return new SlidingWindowLimiter({ limit: config.perMinute, stamps });
   }

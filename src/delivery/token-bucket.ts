@@ -65,6 +65,11 @@ export class TokenBucketLimiter implements RateLimiter {
     return this.#tokens;
   }
 
+  /** Whole units used now (missing tokens, rounded up past the float slack): what a sliding window carries over. */
+  used(now: number): number {
+    return Math.max(0, Math.ceil(this.capacity - this.tokens(now) - EPSILON));
+  }
+
   /** The latest `now` it has seen (what `tokens` are counted at); undefined before the first. */
   get updatedAt(): number | undefined {
     return this.#last;
