@@ -121,12 +121,17 @@ it('a replica killed with kill -9 mid-storm: the other claims its pending entrie
   const bodies = stormBodies(GROUPS, GROUP_SIZE);
   const half = GROUPS / 2;
   const first = await postSpread([a.proc, b.proc], bodies.slice(0, half), POST_CONCURRENCY);
-  // Mid-storm: messages are going out and `a` holds entries (a batch waiting on the limits, or in flight).
-  await expect.poll(async () => fake.stats.messages > 0 && ((await pendingByConsumer(prefix)).get(a.consumer) ?? 0) > 0, { timeout: 20_000, interval: 20 }).toBe(true);
+  // Mid-storm: messages are going out. Discord then holds its answers for a moment, so that what `a` holds
+  // (a batch waiting on the limits, or in flight) is still held when it is killed: answered, `a` could
+  // acknowledge it in the instant between looking and killing, and the kill would test nothing.
+  await expect.poll(() => fake.stats.messages > 0, { timeout: 20_000, interval: 20 }).toBe(true);
+  fake.setPaused(true);
+  await expect.poll(async () => ((await pendingByConsumer(prefix)).get(a.consumer) ?? 0) > 0, { timeout: 20_000, interval: 20 }).toBe(true);
   await a.proc.kill();
   const killedAt = Date.now();
   const heldAtKill = (await pendingByConsumer(prefix)).get(a.consumer) ?? 0;
   const heldAlerts = [...new Set((await heldEntriesText(admin, redisKeys(prefix).stream(HOOK.id), a.consumer)).flatMap((t) => t.match(TOKEN_PATTERN) ?? []))];
+  fake.setPaused(false);
   const lastOfA = pair.log.filter((r) => r.tag === a.name).at(-1);
   // The load balancer sends the rest of the storm to the survivor.
   const second = await postSpread([b.proc], bodies.slice(half), POST_CONCURRENCY);
