@@ -5,7 +5,7 @@ import type { DiscordEmbed, DiscordEmbedField } from './discord-message.js';
 import { escapeText, plainText } from './escape.js';
 import { finishEmbed } from './fit.js';
 import {
-  SEVERITY_ICONS, alertFields, alertTimestamp, labelFields, lastedText, linksField, messageRepeatsTitle, sourceLabel, statusMarker,
+  SEVERITY_ICONS, alertFields, alertTimestamp, labelFields, lastedText, linksFields, messageRepeatsTitle, sourceLabel, statusMarker,
 } from './format.js';
 import { MAX_DESCRIPTION, MAX_FIELDS, MAX_TITLE, codePointLength } from './limits.js';
 import type { RenderOptions } from './render-options.js';
@@ -22,21 +22,21 @@ export function alertTitle(alert: Alert): string {
 
 /**
  * The fields of one alert, at most 25: severity, duration (resolved), key labels, the sender's fields
- * (the overflow is announced, never silent), and the Links field last.
+ * (the overflow is announced, never silent), and the Links fields last.
  */
 export function alertEmbedFields(alert: Alert): DiscordEmbedField[] {
   const head: DiscordEmbedField[] = [{ name: 'Severity', value: `${SEVERITY_ICONS[alert.severity] ?? ''} ${alert.severity}`.trim(), inline: true }];
   const lasted = lastedText(alert);
   if (lasted !== undefined) head.push({ name: 'Resolved', value: lasted, inline: true });
   head.push(...labelFields(alert.labels, alert.title));
-  const links = linksField(alert.links);
+  const links = linksFields(alert.links);
   const own = alertFields(alert.fields);
-  const room = MAX_FIELDS - head.length - (links ? 1 : 0);
+  const room = MAX_FIELDS - head.length - links.length;
   const shown = own.length <= room ? own : [
     ...own.slice(0, room - 1),
     { name: '…', value: `+${own.length - (room - 1)} more fields not shown` },
   ];
-  return [...head, ...shown, ...(links ? [links] : [])];
+  return [...head, ...shown, ...links];
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Alert } from '../model/alert.js';
 import { colorForType, statusColor } from './colors.js';
 import type { DiscordEmbed } from './discord-message.js';
 import { plainText } from './escape.js';
-import { alertFields, alertTimestamp, linksField, statusMarker } from './format.js';
+import { alertFields, alertTimestamp, linksFields, statusMarker } from './format.js';
 import type { Track } from './template-types.js';
 import {
   criticalEmbed, errorEmbed, generalEmbed, monitoringEmbed, noFrame, securityEmbed, tracklistEmbed, type EmbedFrame,
@@ -101,9 +101,7 @@ function framed(body: DiscordEmbed, alert: Alert, typeKey: string, options: Rend
     e.title = `${statusMarker(alert)}: ${e.title ?? ''}`;
   }
   e.color = statusColor(alert.status, options.color ?? e.color ?? colorForType(typeKey), p.color);
-  const extra = [...alertFields(alert.fields)];
-  const links = linksField(alert.links);
-  if (links) extra.push(links);
+  const extra = [...alertFields(alert.fields), ...linksFields(alert.links)];
   if (extra.length > 0) e.fields = [...(e.fields ?? []), ...extra];
   if (p.url !== undefined) e.url = p.url;
   if (p.author) e.author = { name: plainText(p.author.name), ...opt('url', p.author.url), ...opt('icon_url', p.author.iconUrl) };

@@ -88,8 +88,10 @@ function withoutOpenLink(cut: string): string {
     let slashes = 0;
     while (cut[i - 1 - slashes] === '\\') slashes++;
     if (slashes % 2 === 1) continue; // "\[": escaped alert text, not a link
-    // Only what is a cut-open link to the end: "[label…" or "[label](url…" (no ")", no line break).
-    if (!/^\[[^\]\n]*(\]\([^)\s]*)?…$/u.test(cut.slice(i))) return cut;
+    // Only what is a cut-open link to the end: "[label…", "[label]…" or "[label](url…" (no ")", no line
+    // break). The label may hold escaped characters ("Logs \[prod\]", perhaps cut after the "\"): an
+    // escaped "]" does not end it.
+    if (!/^\[(?:[^\]\n\\]|\\.)*\\?(?:\](?:\([^)\s]*)?)?…$/u.test(cut.slice(i))) return cut;
     return cut.slice(0, i).replace(/[\s·]+$/u, '') + ELLIPSIS;
   }
   return cut;

@@ -173,24 +173,39 @@ export function alertFields(fields: readonly AlertField[]): DiscordEmbedField[] 
 }
 
 /**
- * A "Links" field of Markdown links (`[Runbook](url)`), http(s) only, whole links while they fit one
- * field value, then "+N more"; undefined when no link is usable.
+ * Links fields an alert may take. One field value (1024) holds a few links, but a Prometheus generator link
+ * carries its PromQL and a Silence link every label: together they pass it, and the Silence link, last,
+ * would be lost. Three fields hold every link of a real alert (source, runbook, dashboard, panel, silence);
+ * a fourth may only say how many more there are.
  */
-export function linksField(links: readonly AlertLink[]): DiscordEmbedField | undefined {
+export const MAX_LINK_FIELDS = 3;
+
+/**
+ * "Links" fields of Markdown links (`[Runbook](url)`), http(s) only, whole and in order, continued in a
+ * further field when one is full (at most {@link MAX_LINK_FIELDS}). A link no field can hold (a URL over
+ * 1024) is skipped, not the links after it; "+N more" ends the last field (or takes one of its own when
+ * that is full) for what is not shown. Empty when no link is usable.
+ */
+export function linksFields(links: readonly AlertLink[]): DiscordEmbedField[] {
   const rendered = links.map((l) => markdownLink(l.title, l.url)).filter((l): l is string => l !== undefined);
-  if (rendered.length === 0) return undefined;
-  const parts: string[] = [];
-  let used = 0;
-  for (const [i, link] of rendered.entries()) {
-    const more = `+${rendered.length - i} more`;
-    const cost = codePointLength(link) + (parts.length > 0 ? 3 : 0);
-    const reserve = i < rendered.length - 1 ? codePointLength(more) + 3 : 0;
-    if (used + cost + reserve > MAX_FIELD_VALUE) {
-      parts.push(more);
-      break;
+  const values: string[] = [];
+  let used = 0; // of the last field
+  let hidden = 0;
+  const fitsLast = (cost: number): boolean => values.length > 0 && used + 3 + cost <= MAX_FIELD_VALUE;
+  const add = (text: string, cost = codePointLength(text)): void => {
+    if (fitsLast(cost)) {
+      values[values.length - 1] += ` · ${text}`;
+      used += 3 + cost;
+    } else {
+      values.push(text);
+      used = cost;
     }
-    parts.push(link);
-    used += cost;
+  };
+  for (const link of rendered) {
+    const cost = codePointLength(link);
+    if (fitsLast(cost) || (cost <= MAX_FIELD_VALUE && values.length < MAX_LINK_FIELDS)) add(link, cost);
+    else hidden++;
   }
-  return { name: 'Links', value: parts.join(' · ') };
+  if (hidden > 0) add(`+${hidden} more`);
+  return values.map((value) => ({ name: 'Links', value }));
 }

@@ -76,4 +76,17 @@ describe('cutting an embed to the 6000 total keeps Markdown links whole', () => 
     expect(value).toMatch(/^(\[[^\]]+\]\(https:[^)\s]+\)( · )?)*…?$/);
     expect(value).toContain('[Source](https://grafana.example/d/source');
   });
+
+  // A link title with brackets is escaped ("Logs \[prod\]"): the "]" of "\]" was taken for the label's end,
+  // so the cut-open link was not recognised and stayed, shown as raw Markdown with half a URL.
+  it('drops a cut-open link whose title has escaped brackets too', () => {
+    const links = ['Logs [prod]', 'Dashboard [prod]', 'Panel [prod]'].map((t, i) => ({
+      title: t, url: `https://grafana.example/d/${i}?orgId=1&viewPanel=4&from=now-6h&to=now&var-env=prod${'&var-pod=api-7d9f8c6b5-x2k4q'.repeat(6)}`,
+    }));
+    const fields = Array.from({ length: 16 }, (_, i) => ({ name: `annotation_${i}`, value: 'v'.repeat(900) }));
+    const [msg] = renderNotification(makeNotification([makeAlert({ message: 'd'.repeat(3000), links, fields })]), makeOptions());
+    expect(validateDiscordBody(JSON.parse(JSON.stringify(msg))).ok).toBe(true);
+    const value = msg!.embeds[0]!.fields!.find((f) => f.name === 'Links')!.value;
+    expect(value).toMatch(/^(\[(?:[^\]\\]|\\.)+\]\(https:[^)\s]+\)( · )?)*…?$/);
+  });
 });

@@ -83,6 +83,27 @@ describe('renderNotification: one alert', () => {
     expect(links?.value).toBe('[Runbook](https://runbooks.example/cpu) · [Graph \\[1\\]](http://prom.example/graph?g0.expr=up%281%29)');
   });
 
+  // Grafana sends Source, Silence (a matcher per label), Dashboard, Panel: a Silence URL too long for the
+  // field hid the short Dashboard and Panel links after it too ("+3 more").
+  it('a link too long for the Links field does not hide the links after it', () => {
+    const silence = `https://grafana.example/alerting/silence/new?alertmanager=grafana${'&matcher=pod%3Dapi-7d9f8c6b5-x2k4q'.repeat(40)}`;
+    const alert = makeAlert({
+      source: 'grafana',
+      links: [
+        { title: 'Source', url: 'https://grafana.example/alerting/grafana/abc/view?orgId=1' },
+        { title: 'Silence', url: silence },
+        { title: 'Dashboard', url: 'https://grafana.example/d/node?orgId=1' },
+        { title: 'Panel', url: 'https://grafana.example/d/node?orgId=1&viewPanel=4' },
+      ],
+    });
+    const [msg] = renderNotification(makeNotification([alert], { source: 'grafana' }), makeOptions());
+    expectSafeMessage(msg!);
+    const links = msg!.embeds[0]!.fields!.filter((f) => f.name === 'Links').map((f) => f.value).join(' · ');
+    expect(links).toContain('[Dashboard](https://grafana.example/d/node?orgId=1)');
+    expect(links).toContain('[Panel](https://grafana.example/d/node?orgId=1&viewPanel=4)');
+    expect(links).toContain('+1 more');
+  });
+
   it('uses presentation hints: image, thumbnail, author, url, footer, colour', () => {
     const alert = makeAlert({
       presentation: {

@@ -38,4 +38,23 @@ describe("an Alertmanager alert's Silence link", () => {
     expect(silenceUrls(makeNotification([makeAlert({ labels: { ...labels, instance: 'web-\uD800' } })], { externalUrl: 'https://am.example.com' }))).toEqual([]);
     expect(silenceUrls(makeNotification([makeAlert({ labels: { ...labels, 'zone\uDC00': 'eu' } })], { externalUrl: 'https://am.example.com' }))).toEqual([]);
   });
+
+  // kube-prometheus: the generator link carries the PromQL, the Silence link every label; together with the
+  // runbook they pass one field value (1024), and the Silence link, last, was replaced by "+1 more".
+  it('stays clickable when the links before it fill one field value', () => {
+    const k8s = {
+      alertname: 'NodeFilesystemSpaceFillingUp', cluster: 'prod-eu-west-1', container: 'node-exporter', device: '/dev/nvme0n1p1',
+      endpoint: 'http-metrics', fstype: 'ext4', instance: '10.0.12.34:9100', job: 'node-exporter', mountpoint: '/var/lib/kubelet',
+      namespace: 'monitoring', pod: 'kube-prometheus-stack-prometheus-node-exporter-x2k4q', service: 'kube-prometheus-stack-prometheus-node-exporter', severity: 'warning',
+    };
+    const expr = '(node_filesystem_avail_bytes{job="node-exporter",fstype!="",mountpoint!=""} / node_filesystem_size_bytes{job="node-exporter",fstype!="",mountpoint!=""} * 100 < 15 and predict_linear(node_filesystem_avail_bytes{job="node-exporter",fstype!="",mountpoint!=""}[6h], 4*60*60) < 0)';
+    const links = [
+      { title: 'Source', url: `http://prometheus.monitoring:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1` },
+      { title: 'Runbook', url: 'https://runbooks.prometheus-operator.dev/runbooks/node/nodefilesystemspacefillingup' },
+    ];
+    const n = makeNotification([makeAlert({ labels: k8s, links })], { externalUrl: 'https://alertmanager.example.com' });
+    const [url] = silenceUrls(n);
+    expect(url).toBeDefined();
+    expect(decodeURIComponent(url!.split('filter=')[1]!)).toContain('mountpoint="/var/lib/kubelet"');
+  });
 });
