@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { describeStore } from '../config/build-store.js';
 import { ConfigError } from '../config/issues.js';
 import { loadConfigOrThrow, type LoadOptions } from '../config/load.js';
+import { sleep } from '../delivery/clock.js';
 import { startHttpServer } from '../http/serve.js';
 import { createLogger } from '../lib/logger.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -47,7 +48,7 @@ export async function runServer(options: ServeOptions): Promise<void> {
     await runtime.stop(0).catch(() => undefined);
     return failListen(err, config.server);
   }
-  const { server, address: info } = listening;
+  const { address: info } = listening;
   // Reload triggers (config file watch, SIGHUP) and the drain on SIGTERM/SIGINT are armed before
   // "listening" is logged: whoever waits for that line (a supervisor, the tests) may change the file or
   // send a signal at once, and a signal without a handler ends the process at once (the OS default).
@@ -69,11 +70,14 @@ export async function runServer(options: ServeOptions): Promise<void> {
       logger.error({ deadlineMs }, `stopping took ${FORCED_EXIT_GRACE_MS / 1000} s longer than server.shutdown_deadline: exiting now`);
       process.exit(1);
     }, deadlineMs + FORCED_EXIT_GRACE_MS).unref();
+    const until = Date.now() + deadlineMs;
     const left = await runtime.stop(deadlineMs);
     const summary = leftoverSummary(left, runtime.store.kind);
     if (summary.drained) logger.info(summary.message);
     else logger.warn({ left }, summary.message);
-    server.close();
+    // A request still in flight (its body arriving as an empty drain ended at once) is answered (503: intake
+    // is closed), not cut off without an answer; within the deadline, as a slow client must not hold the exit.
+    await Promise.race([listening.close(), sleep(until - Date.now())]);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -7,13 +7,19 @@ import type { Config } from '../config/types.js';
 /** Node's own cap on waiting for request headers (its default, `http.Server.headersTimeout`). */
 const MAX_HEADERS_TIMEOUT_MS = 60_000;
 
+/** How often a closing server ends the keep-alive sockets whose last request has been answered. */
+const CLOSE_SWEEP_MS = 50;
+
 /** A listening alertcord HTTP server. */
 export interface HttpServer {
   server: Server;
   address: AddressInfo;
   /** `http://host:port` as bound (IPv6 hosts bracketed). */
   url: string;
-  /** Stops accepting, ends idle keep-alive sockets, resolves once closed. */
+  /**
+   * Stops accepting and resolves once every connection is closed: idle keep-alive sockets end at once,
+   * a request in flight is answered first and its socket ended as soon as it idles.
+   */
   close(): Promise<void>;
 }
 
@@ -63,7 +69,13 @@ export async function startHttpServer(app: Pick<Hono, 'fetch'>, config: Config, 
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Node answers a request in flight with `Connection: keep-alive` and then keeps its socket until
+        // keepAliveTimeout; ended as it idles, the close does not wait for that.
+        const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_SWEEP_MS);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

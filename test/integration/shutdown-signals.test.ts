@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +32,29 @@ async function start(yaml: string, env: Record<string, string> = {}): Promise<Al
 }
 
 describe('stopping a running alertcord (child process)', () => {
+  // The drain of empty queues ends at once, and the process exited with this request's body still arriving:
+  // the sender got its connection dropped, no answer (curl: "Empty reply from server", which --retry does
+  // not retry), instead of the 503 + Retry-After that sends it to another replica.
+  it('answers a request still arriving when the drain ends (503 shutting_down), then exits 0', { timeout: 60_000 }, async () => {
+    const c = await start('');
+    const body = JSON.stringify({ title: 'arriving at SIGTERM' });
+    const socket = connect(Number(new URL(c.url).port), '127.0.0.1');
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    // Node answers "100 Continue" once it has parsed the headers: the request is in the server's hands.
+    socket.write(`POST /webhook/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body.slice(0, 5)}`);
+    await expect.poll(() => response, { timeout: 10_000 }).toContain('100 Continue');
+    c.signal('SIGTERM');
+    await expect.poll(() => c.logs.some((l) => l.msg === 'drained: nothing left in the queues'), { timeout: 10_000 }).toBe(true);
+    socket.write(body.slice(5));
+    await closed;
+    expect(response).toMatch(/\r\n\r\nHTTP\/1\.1 503 /);
+    expect(response).toContain('"code":"shutting_down"');
+    expect(await c.exited).toBe(0);
+  });
+
   it('a second SIGTERM while draining exits at once (143), not after the drain deadline', { timeout: 60_000 }, async () => {
     const c = await start('server: { shutdown_deadline: 60s }\n');
     fake!.setPaused(true); // Discord holds the request: the drain would wait for it up to the deadline

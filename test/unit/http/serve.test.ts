@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
@@ -30,6 +31,34 @@ describe('startHttpServer', () => {
     } finally {
       await http.close();
     }
+    expect(http.server.listening).toBe(false);
+  });
+
+  // A stopping alertcord closes its server after the drain; a request in flight then was answered with
+  // `Connection: keep-alive` and its socket kept until keepAliveTimeout, so the close waited on it.
+  it('close() lets a request in flight be answered, then ends its keep-alive socket instead of waiting for keepAliveTimeout', async () => {
+    const { config } = loadConfigOrThrow({ env: {}, yaml: '' });
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const app = new Hono().post('/slow', async (c) => {
+      arrived();
+      return c.text(`got ${(await c.req.text()).length}`);
+    });
+    const http = await startHttpServer(app, config, { host: '127.0.0.1', port: 0 });
+    // Longer than the test may run (nor does the idle timeout end the socket): only the close's ending it does.
+    http.server.keepAliveTimeout = 10 * 60_000;
+    http.server.setTimeout(0);
+    const socket = connect(http.address.port, '127.0.0.1');
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
+    const socketClosed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab');
+    await inFlight;
+    const closed = http.close();
+    socket.write('cd');
+    await closed;
+    await socketClosed;
+    expect(response).toMatch(/^HTTP\/1\.1 200 [\s\S]*got 4$/);
     expect(http.server.listening).toBe(false);
   });
 });
