@@ -29,6 +29,16 @@ export function setToken(token) {
 }
 
 /**
+ * The token as the UTF-8 bytes curl, Alertmanager and Grafana send, one character per byte: fetch takes
+ * only Latin-1 header values (a token with `ł` or `€` threw before anything was sent), and the bridge reads
+ * such a value back as UTF-8.
+ * @param {string} text
+ */
+function headerBytes(text) {
+  return Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('');
+}
+
+/**
  * @typedef {{ ok: true, status: number, data: any } | { ok: false, status: number, code: string, message: string }} ApiResult
  */
 
@@ -42,7 +52,7 @@ export function setToken(token) {
 export async function api(path, options = {}) {
   const token = options.token ?? getToken();
   const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (token) headers.Authorization = `Bearer ${headerBytes(token)}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {

@@ -65,7 +65,10 @@ export function relative(value, now = Date.now()) {
   if (ms === undefined) return '—';
   const diff = Math.round((ms - now) / 1000);
   const abs = Math.abs(diff);
-  const text = abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.round(abs / 60)} min` : abs < 172800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  // Each unit is chosen by the rounded value it would show, so 59 min 45 s reads "1 h", not "60 min".
+  const min = Math.round(abs / 60);
+  const hours = Math.round(abs / 3600);
+  const text = abs < 60 ? `${abs} s` : min < 60 ? `${min} min` : hours < 48 ? `${hours} h` : `${Math.round(abs / 86400)} d`;
   if (abs < 2) return 'just now';
   return diff < 0 ? `${text} ago` : `in ${text}`;
 }
@@ -92,8 +95,10 @@ export function duration(seconds) {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  // Rounded to minutes first, so 1 h 59 min 50 s carries into "2 h 0 min" instead of reading "1 h 60 min".
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 /** A number, or "—". */

@@ -121,6 +121,23 @@ describe('dashboard (headless Chromium)', () => {
     expectCleanPage(tab, bridge.url);
   });
 
+  // fetch() takes only Latin-1 header values: with a token like this one it threw before sending anything,
+  // and the page said "Offline: alertcord did not answer" for good (curl, Alertmanager and Grafana send UTF-8).
+  it('unlocks with an ADMIN_TOKEN beyond Latin-1 (a passphrase), sent as the UTF-8 the bridge reads', { timeout: 90_000 }, async () => {
+    const token = 'Łódź-żółw-€-пароль';
+    bridge = await startBridge({ env: { ADMIN_TOKEN: token } });
+    await bridge.post('/webhook/generic', { title: 'Replica lag above 30 s' });
+    await bridge.fake.waitForMessages(1);
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    await page.getByRole('textbox', { name: 'Admin token' }).fill(token);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Replica lag above 30 s' }).waitFor(WAIT);
+    expect(await page.locator('#live').getAttribute('data-state')).toBe('live');
+    expectCleanPage(tab, bridge.url);
+  });
+
   it("shows Discord's error for a refused delivery as given, wrapped inside its cell: recent deliveries fit their card", { timeout: 90_000 }, async () => {
     bridge = await startBridge();
     // What Discord answers to an embed description over 4096 characters (50035 and its error tree).
