@@ -61,6 +61,14 @@ it('the admin data routes answer 503 with Retry-After (the store is down), not 5
   }
 });
 
+// Discord answers the GET-webhook call, but the broken mark it would clear lives in Redis: the dashboard's
+// "Validate webhooks" then said "internal error" (500) and the log got an "unhandled error" stack.
+it('POST /api/validate answers 503 unavailable with Retry-After (the marks cannot be changed), not 500', { timeout: 60_000 }, async () => {
+  const res = await fetch(`${bridge.url}/api/validate`, { method: 'POST' });
+  const body = (await res.json()) as { error: { code: string } };
+  expect({ status: res.status, code: body.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, code: 'unavailable', retryAfter: '10' });
+});
+
 it('stop() does not add a command timeout per webhook to its deadline, and reports the queues as uncounted, not drained', { timeout: 60_000 }, async () => {
   const started = performance.now();
   const left = await bridge.runtime.stop(500);

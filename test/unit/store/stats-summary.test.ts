@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { historyRoutes } from '../../../src/http/routes/admin/history.js';
 import { limitParam, parseInstant } from '../../../src/http/routes/admin/query-params.js';
+import type { History, HistoryQuery } from '../../../src/store/types.js';
 import { daysInWindow, FIELD } from '../../../src/store/stats-counters.js';
 import { quantile } from '../../../src/store/stats-summary.js';
 
@@ -40,8 +42,18 @@ describe('parseInstant', () => {
     expect(parseInstant('2026-01-10T14:00:00.5+02:00')).toBe(Date.UTC(2026, 0, 10, 12, 0, 0, 500));
     expect(parseInstant('2026-01-10')).toBe(Date.UTC(2026, 0, 10));
   });
+  // `curl '…/api/history?since=2026-01-10T14:00:00+02:00'`: a query string decodes an unencoded `+` as a space
+  // (Hono, as URLSearchParams), so the offset README documents arrived as " 02:00" and was refused with 400.
+  it("reads an offset whose '+' the query string turned into a space, through the route too", async () => {
+    expect(parseInstant('2026-01-10T14:00:00 02:00')).toBe(Date.UTC(2026, 0, 10, 12));
+    expect(parseInstant('2026-01-10T14:00 02:00')).toBe(Date.UTC(2026, 0, 10, 12));
+    let asked: HistoryQuery | undefined;
+    const app = historyRoutes({ history: { list: async (q: HistoryQuery) => ((asked = q), []) } as unknown as History });
+    expect((await app.request('/history?since=2026-01-10T14:00:00+02:00')).status).toBe(200);
+    expect(asked?.since).toBe(Date.UTC(2026, 0, 10, 12));
+  });
   it('refuses what is neither, a zone-less time, and days that do not exist', () => {
-    for (const bad of ['', 'yesterday', '-5', '1.5', '2026-01-10T12:00:00', '2026-02-30', '2026-13-01', '2026-01-10T25:00Z', '99999999999999999']) {
+    for (const bad of ['', 'yesterday', '-5', '1.5', '2026-01-10T12:00:00', '2026-01-10 12:00:00', '2026-01-10T12:00:00 ', '2026-01-10T12:00:00  02:00', '2026-02-30', '2026-13-01', '2026-01-10T25:00Z', '99999999999999999']) {
       expect(parseInstant(bad), bad).toBeUndefined();
     }
   });

@@ -6,12 +6,19 @@ import { sendError, type ErrorDetail } from '../../errors.js';
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
 
 /**
+ * A time's positive offset whose `+` a query string decoded as a space (`?since=…T12:00:00+02:00` typed
+ * unencoded, as in a curl command line): a space there cannot mean anything else.
+ */
+const SPACED_OFFSET = /(T[\d:.]+) (\d{2}:\d{2})$/i;
+
+/**
  * An instant given as epoch milliseconds (digits only) or ISO 8601 (a date, UTC midnight; or a date-time
  * with its zone, since a zone-less time would depend on the server's). Undefined when it is neither, or
  * names a day that does not exist (V8 would roll 2026-02-30 over to March).
  */
-export function parseInstant(text: string): number | undefined {
-  if (/^\d{1,15}$/.test(text)) return Number(text);
+export function parseInstant(given: string): number | undefined {
+  if (/^\d{1,15}$/.test(given)) return Number(given);
+  const text = given.replace(SPACED_OFFSET, '$1+$2');
   const parts = ISO_8601.exec(text);
   if (!parts) return undefined;
   const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { TestSendResult } from '../../../ops/test-notification.js';
 import type { WebhookValidation } from '../../../ops/validate-webhooks.js';
 import { sendError } from '../../errors.js';
+import { fromStore } from './from-store.js';
 
 export interface WebhookActionDeps {
   /** Queues a test notification for an alert type (see ops/test-notification.ts). */
@@ -13,7 +14,8 @@ export interface WebhookActionDeps {
 /**
  * `POST /test/:type` queues a test notification and answers 202 with its id (follow it in history;
  * 404 for an unknown type, 503 + Retry-After when it cannot be queued). `POST /validate` checks every
- * webhook and answers 200 with one entry per webhook and `valid` when there is one and all are.
+ * webhook and answers 200 with one entry per webhook and `valid` when there is one and all are; 503 when
+ * the store that keeps the broken marks it sets and clears is down (Redis), as the other admin routes answer.
  */
 export function webhookActionRoutes(deps: WebhookActionDeps): Hono {
   const app = new Hono();
@@ -24,7 +26,9 @@ export function webhookActionRoutes(deps: WebhookActionDeps): Hono {
     return sendError(c, { status: 503, code: result.reason, message: result.message, headers: { 'Retry-After': '10' } });
   });
   app.post('/validate', async (c) => {
-    const webhooks = await deps.validate();
+    const read = await fromStore(c, () => deps.validate());
+    if (!read.ok) return read.response;
+    const webhooks = read.value;
     // No webhook at all is not "valid" (nothing can be delivered), as the CLI's validate-webhooks exits 1.
     return c.json({ valid: webhooks.length > 0 && webhooks.every((w) => w.valid), webhooks });
   });
