@@ -60,8 +60,8 @@ export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp }
  * The pattern in JavaScript's spelling. Go's `.` excludes only "\n" where JavaScript's also excludes "\r",
  * U+2028 and U+2029, so outside classes it becomes `[^\n]` (unless `(?s)`). In Unicode mode, `\x{…}`
  * becomes `\u{…}`, a script (`\p{Greek}`, which JavaScript names `\p{Script=Greek}`) or RE2's negation
- * `\p{^…}` is spelled out, and escaped punctuation that mode refuses (`\-`, `\:`) becomes `\xHH`; anything
- * else is copied, escapes as they are.
+ * `\p{^…}` is spelled out, and escaped punctuation that mode refuses (`\-`, `\:`) becomes `\xHH`. A `]` first
+ * in a class, a literal in Go, is escaped. Anything else is copied, escapes as they are.
  */
 function toJavaScript(pattern: string, dotAll: boolean, unicode: boolean): string {
   let out = '';
@@ -75,7 +75,16 @@ function toJavaScript(pattern: string, dotAll: boolean, unicode: boolean): strin
       continue;
     }
     if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
+    else if (c === '[') {
+      inClass = true;
+      // Go reads a `]` first in a class (`[]a]`, `[^]]`) as a literal; JavaScript as the end of `[]` / `[^]`.
+      const open = pattern.startsWith('^', i + 1) ? '[^' : '[';
+      if (pattern.charAt(i + open.length) === ']') {
+        out += `${open}\\]`;
+        i += open.length;
+        continue;
+      }
+    }
     out += c === '.' && !inClass && !dotAll ? '[^\\n]' : c;
   }
   return out;

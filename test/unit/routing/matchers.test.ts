@@ -134,6 +134,11 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
     ['msg=~"[.]"', 'x', false],
     ['msg=~"\\."', 'x', false],
     ['msg=~"[ab].c"', 'a\rc', true], // a `.` after a class is Go's `.` again
+    // In Go a `]` first in a class (after `[` or `[^`) is a literal; JavaScript reads `[]` / `[^]` as a class.
+    ['tag=~"[]a]+"', 'a]a', true],
+    ['tag=~"[^]]+"', 'abc', true],
+    ['tag=~"[^]]+"', 'ab]', false],
+    ['tag=~"x[]]."', 'x]\r', true],
     // Scripts (`\p{Greek}`, negated `\P{…}` or `\p{^…}`) and `\x{…}`, which JavaScript spells otherwise.
     ['city=~"\\p{Han}+"', '東京', true],
     ['city=~"\\p{Greek}+"', 'αθήνα', true],
