@@ -65,10 +65,12 @@ export function createIntake(deps: IntakeDeps): Intake {
         for (const [alertType, alerts] of routed?.byType ?? []) {
           const n = toNotification(group, alertType, alerts, newId(), at);
           const queueKey = queueKeyFor(config, alertType);
+          // The other state's claims under every type: a resolve may be routed elsewhere than its firing.
+          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, config.alertTypes.keys(), alerts));
           let status;
           try {
-            const replaces = counterpartDedupeKeys(group, alertType, alerts);
-            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces.length > 0 ? { replaces } : {}) });
+            const replaces = counterparts.get(queueKey);
+            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) });
           } catch (err) {
             deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done: done(index) };
@@ -82,6 +84,8 @@ export function createIntake(deps: IntakeDeps): Intake {
           } else {
             result.notifications.push(n.id);
             deps.onQueued?.(n, queueKey);
+            counterparts.delete(queueKey);
+            if (counterparts.size > 0) await dropClaimsElsewhere(counterparts, deps);
           }
         }
         result.accepted += group.alerts.length;
@@ -93,6 +97,29 @@ export function createIntake(deps: IntakeDeps): Intake {
       return result;
     },
   };
+}
+
+/** Counterpart claims (per alert type) grouped by the queue that holds them: types may share a webhook. */
+function counterpartsByQueue(config: Config, byType: ReadonlyMap<string, string[]>): Map<string, string[]> {
+  const byQueue = new Map<string, string[]>();
+  for (const [alertType, keys] of byType) {
+    const queueKey = queueKeyFor(config, alertType);
+    byQueue.set(queueKey, [...(byQueue.get(queueKey) ?? []), ...keys]);
+  }
+  return byQueue;
+}
+
+/**
+ * Drops the other state's claims held on other webhooks' queues, once this notification is queued (its own
+ * queue's went with the enqueue): a resolve routed elsewhere than its firing. Not atomic with the enqueue;
+ * a failure is logged, not answered 5xx: the notification is queued, and the sender's retry would be a
+ * duplicate that drops nothing. Left behind, a claim only takes a flap within the window for a repeat.
+ */
+async function dropClaimsElsewhere(byQueue: ReadonlyMap<string, string[]>, deps: Pick<IntakeDeps, 'queue' | 'logger'>): Promise<void> {
+  // Side by side: one round trip to Redis, not one per webhook, for each notification of a script.
+  const dropped = await Promise.allSettled([...byQueue].map(([queueKey, keys]) => deps.queue.dropClaims(queueKey, keys)));
+  const failed = dropped.find((d) => d.status === 'rejected');
+  if (failed) deps.logger.warn({ err: String(failed.reason) }, 'store unavailable: cannot drop the dedupe claims of the other state');
 }
 
 /** Tells of the alerts muted routes kept back (hook, debug log); how many they were. */

@@ -13,34 +13,42 @@ import { SEVERITIES } from '../model/severity.js';
  * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
  */
 export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[]): string {
-  const prefix = `${group.source}:${alertType}`;
-  if (group.dedupeKey) return `${prefix}:k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
+  return `${group.source}:${alertType}:${identity(group, alerts)}`;
+}
+
+/** The part of a dedupe key after source and type: what was sent, whichever type it went to. */
+function identity(group: AlertGroup, alerts: Alert[]): string {
+  if (group.dedupeKey) return `k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
   if (group.source === 'otlp') {
     const a = alerts[0];
-    return `${prefix}:${shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.title, a?.message]), 32)}`;
+    return shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.title, a?.message]), 32);
   }
   if (group.groupKey !== undefined) {
     const members = alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`).sort();
-    return `${prefix}:${shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32)}`;
+    return shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32);
   }
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
-  return `${prefix}:${shortHash(stableStringify(content), 32)}`;
+  return shortHash(stableStringify(content), 32);
 }
 
 /**
- * The dedupe keys of the same alerts in the other state (firing ↔ resolved), whose claims a notification
- * replaces: without them, a state that comes back within the window (firing → resolved → firing: a flapping
- * script) would be taken for a repeat of the first. One key per severity, because a script's key holds the
- * severity (an escalation is news) and its resolve rarely repeats the one it fired with (`send --status
- * resolved` names none, so it is info), and an escalated incident holds claims at several. Every alert
- * takes the same severity: exact for the one-alert groups scripts send. Empty where that cannot happen: a
- * keyed group whose alerts carry their start time (Alertmanager, Grafana: a new firing has a new start,
- * hence a new key), OTLP (records never resolve), or alerts that do not share one status.
+ * The dedupe keys of the same alerts in the other state (firing ↔ resolved), by alert type, whose claims a
+ * notification replaces: without them, a state that comes back within the window (firing → resolved →
+ * firing: a flapping script) would be taken for a repeat of the first. One key per severity, because a
+ * script's key holds the severity (an escalation is news) and its resolve rarely repeats the one it fired
+ * with (`send --status resolved` names none, so it is info), and an escalated incident holds claims at
+ * several. Under each of `alertTypes`, because the severity often picks the type: the shipped routes send a
+ * critical firing to critical and its resolve without a severity to general, and the page that comes back
+ * must go out. Every alert takes the same severity: exact for the one-alert groups scripts send. Empty
+ * where that cannot happen: a keyed group whose alerts carry their start time (Alertmanager, Grafana: a new
+ * firing has a new start, hence a new key), OTLP (records never resolve), or alerts that do not share one
+ * status.
  */
-export function counterpartDedupeKeys(group: AlertGroup, alertType: string, alerts: Alert[]): string[] {
+export function counterpartDedupeKeys(group: AlertGroup, alertTypes: Iterable<string>, alerts: Alert[]): Map<string, string[]> {
   const status = alerts[0]?.status;
-  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return [];
-  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return [];
+  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return new Map();
+  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return new Map();
   const other = status === 'firing' ? 'resolved' : 'firing';
-  return SEVERITIES.map((severity) => dedupeKey(group, alertType, alerts.map((a) => ({ ...a, status: other, severity }))));
+  const identities = SEVERITIES.map((severity) => identity(group, alerts.map((a) => ({ ...a, status: other, severity }))));
+  return new Map([...alertTypes].map((type) => [type, identities.map((id) => `${group.source}:${type}:${id}`)]));
 }

@@ -29,6 +29,12 @@ export interface DedupeClaim {
  */
 export interface NotificationQueue {
   enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus>;
+  /**
+   * Drops dedupe claims of this queue (keys as `enqueue` took them; absent ones are fine): `replaces` for a
+   * notification queued on another queue, when the other state of the same thing went to this one (a resolve
+   * routed elsewhere than its firing).
+   */
+  dropClaims(queueKey: string, keys: readonly string[]): Promise<void>;
   /** Up to `max` entries not yet handed out, oldest first; waits up to `blockMs` for the first one. */
   read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]>;
   /** Delivered or dead-lettered: gone for good. */

@@ -174,6 +174,17 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.queue.enqueue(Q, notification('e2'), escalated)).toBe('queued');
       });
 
+      it('dropClaims drops the given claims of one queue only (another webhook\'s resolve), absent ones too', async () => {
+        const firing = { key: 'k-dropped', windowMs: 60_000 };
+        expect(await store.queue.enqueue(Q, notification('f1'), firing)).toBe('queued');
+        expect(await store.queue.enqueue('other-webhook', notification('o1'), { key: 'k-kept', windowMs: 60_000 })).toBe('queued');
+        await store.queue.dropClaims(Q, ['k-dropped', 'k-never-claimed']);
+        await store.queue.dropClaims(Q, []);
+        expect(await store.queue.enqueue(Q, notification('f2'), firing)).toBe('queued');
+        expect(await store.queue.enqueue(Q, notification('f3'), firing)).toBe('duplicate');
+        expect(await store.queue.enqueue('other-webhook', notification('o2'), { key: 'k-kept', windowMs: 60_000 })).toBe('duplicate');
+      });
+
       it('a delivered notification still dedupes within its window', async () => {
         const dedupe = { key: 'k', windowMs: 60_000 };
         await store.queue.enqueue(Q, notification('a'), dedupe);

@@ -37,6 +37,7 @@ function recordingQueue(into: Map<string, QueuedItem[]>): NotificationQueue {
       into.set(key, items);
       return 'queued';
     },
+    dropClaims: async () => undefined,
     read: async () => [],
     ack: async () => undefined,
     release: async () => undefined,

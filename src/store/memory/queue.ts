@@ -72,6 +72,10 @@ export class MemoryQueue implements NotificationQueue {
     return 'queued';
   }
 
+  async dropClaims(_queueKey: string, keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.#dedupe.delete(key);
+  }
+
   async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
     let ready = this.#take(queueKey, max);
     if (ready.length > 0 || blockMs <= 0 || signal?.aborted) return ready;

@@ -90,6 +90,23 @@ describe('dedupe keeps what is new', () => {
       expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).duplicates).toBe(0);
     }
   });
+
+  // With the shipped routes the severity picks the type: the critical firing went to critical's webhook, its
+  // resolve (no severity: info, README "Sending alerts") to general's. The page that comes back is news.
+  it('a resolve routed to another type than its firing still drops that firing\'s claim', async () => {
+    const h = appHarness({ DISCORD_WEBHOOK_CRITICAL: 'https://discord.com/api/webhooks/2/critical-token' });
+    for (const keyed of [{}, { dedupe_key: 'db-primary' }]) {
+      const firing = { title: 'DB primary down', message: 'db-1', severity: 'critical', ...keyed };
+      expect((await post(h, '/webhook/generic', firing)).notifications).toHaveLength(1);
+      const resolve = { ...firing, severity: undefined, status: 'resolved' };
+      expect((await post(h, '/webhook/generic', resolve)).duplicates).toBe(0);
+      expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(0); // it fires again: a page
+      expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(1); // a plain repeat still is not
+      expect((await post(h, '/webhook/generic', resolve)).duplicates).toBe(0); // and resolves again
+    }
+    expect((await h.store.queue.read('2', 100, 0)).map((q) => q.notification.status)).toEqual(['firing', 'firing', 'firing', 'firing']);
+    expect((await h.store.queue.read('1', 100, 0)).map((q) => q.notification.status)).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);
+  });
 });
 
 /** An OTLP request of one error record of service "checkout", with `fields` added to the record. */
