@@ -50,7 +50,18 @@ export class AofDurability {
     const support = await this.support();
     if (support.mode !== 'waitaof') return;
     const timeoutMs = Math.max(1, this.options.commandTimeoutMs - WAITAOF_MARGIN_MS);
-    const reply = await this.redis.call('waitaof', 1, 0, timeoutMs);
+    let reply: unknown;
+    try {
+      reply = await this.redis.call('waitaof', 1, 0, timeoutMs);
+    } catch (err) {
+      // A refusal (ERR: the AOF turned off since the connect, CONFIG SET appendonly no; NOPERM: an ACL) is
+      // the same for every enqueue: rethrown, every alert got 503 until a restart, while /readyz said ready.
+      // Unmet instead, warned, like a refused detection; a reconnect detects again. A passing state (BUSY,
+      // LOADING …) or no answer fails this enqueue only.
+      if (!(err instanceof Error && err.name === 'ReplyError' && /^(ERR|NOPERM)\b/.test(err.message))) throw err;
+      this.#support = Promise.resolve(this.#warnUnmet({ mode: 'unmet', reason: `durability: fsync: this Redis refused WAITAOF (${err.message}); falling back to the server's own policy until the next reconnect.` }));
+      return;
+    }
     const local = Array.isArray(reply) ? Number(reply[0]) : 0;
     if (local < 1) throw new StoreUnavailableError(`WAITAOF: the append-only file was not fsynced within ${timeoutMs} ms`);
   }
@@ -58,19 +69,22 @@ export class AofDurability {
   /** What the connected server supports (detected once per connection). */
   support(): Promise<DurabilitySupport> {
     this.#support ??= detect(this.redis).catch(refusedDetection).then(
-      (support) => {
-        if (support.mode === 'unmet' && support.reason !== this.#warned) {
-          this.#warned = support.reason;
-          this.options.onWarning(support.reason);
-        }
-        return support;
-      },
+      (support) => this.#warnUnmet(support),
       (err: unknown) => {
         this.#support = undefined;
         throw err;
       },
     );
     return this.#support;
+  }
+
+  /** Warns once per reason when `fsync` cannot be honoured. */
+  #warnUnmet(support: DurabilitySupport): DurabilitySupport {
+    if (support.mode === 'unmet' && support.reason !== this.#warned) {
+      this.#warned = support.reason;
+      this.options.onWarning(support.reason);
+    }
+    return support;
   }
 }
 

@@ -11,6 +11,8 @@ interface FakeServer {
   waitaof: boolean;
   /** What WAITAOF answers: [numlocal, numreplicas]. */
   fsynced: number;
+  /** WAITAOF answers this error instead (Redis' own words). */
+  refuseWaitaof?: string;
 }
 
 /** Just what AofDurability calls on its connection, recording commands. */
@@ -30,7 +32,10 @@ function fakeRedis(server: FakeServer): { redis: Redis; calls: unknown[][]; emit
       const [command] = args;
       if (command === 'config') return ['appendfsync', server.appendfsync];
       if (command === 'command') return server.waitaof ? [['waitaof', 4]] : [null];
-      if (command === 'waitaof') return [server.fsynced, 0];
+      if (command === 'waitaof') {
+      if (server.refuseWaitaof) throw Object.assign(new Error(server.refuseWaitaof), { name: 'ReplyError' });
+      return [server.fsynced, 0];
+    }
       throw new Error(`unexpected ${String(command)}`);
     },
   };
@@ -86,6 +91,34 @@ describe('durability: fsync', () => {
     await expect(durability.confirm()).rejects.toThrow('Command timed out');
     await durability.confirm();
     expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  // As with a refused detection: an error answer is the same for every enqueue, and rethrown it was a 503 for
+  // every alert (while /readyz said ready) until the process restarted.
+  it('a server that refuses WAITAOF itself (the AOF turned off since the connect, an ACL denying it): warned once, and ingest goes on', async () => {
+    const s = server();
+    const { redis } = fakeRedis(s);
+    const warnings: string[] = [];
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await durability.confirm();
+    s.aof = false; // CONFIG SET appendonly no
+    s.refuseWaitaof = 'ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.';
+    await durability.confirm();
+    await durability.confirm();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('appendonly is disabled');
+  });
+
+  it('a passing refusal of WAITAOF (BUSY: a long script runs) fails that enqueue only (503), and durability stays', async () => {
+    const s = server({ refuseWaitaof: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.' });
+    const { redis, calls } = fakeRedis(s);
+    const warnings: string[] = [];
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await expect(durability.confirm()).rejects.toThrow('BUSY');
+    s.refuseWaitaof = undefined;
+    await durability.confirm();
+    expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(2);
     expect(warnings).toEqual([]);
   });
 });
