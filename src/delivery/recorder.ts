@@ -58,7 +58,9 @@ export class OutcomeRecorder {
   async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; retries?: number; lastFailureReason?: FailureReason; webhookId?: string; messageIds?: string[] }): Promise<void> {
     const n = item.notification;
     await this.deps.store.deadLetters.add({ id: n.id, notification: n, reason: failure.reason, error: failure.detail, webhookId: failure.webhookId, at: this.deps.now() });
-    await this.deps.store.queue.ack(queueKey, [item.entryId]);
+    // A failed ack may have been done all the same (a slow Redis, its answer late): the entry never comes
+    // back then, so the outcome is recorded before the error goes up (as the worker does for a delivery).
+    const ackFailed = await this.deps.store.queue.ack(queueKey, [item.entryId]).then(() => undefined, (err: unknown) => ({ err }));
     await this.#finish(n, {
       notificationId: n.id,
       status: 'dead_lettered',
@@ -68,6 +70,7 @@ export class OutcomeRecorder {
       error: failure.detail,
       at: this.deps.now(),
     }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.lastFailureReason ?? (failure.attempts > 0 ? failure.reason : undefined) });
+    if (ackFailed) throw ackFailed.err;
   }
 
   /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */

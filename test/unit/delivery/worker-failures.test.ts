@@ -152,6 +152,46 @@ describe('worker: an error in the middle of a batch', () => {
     expect(failures).toBeLessThan(0); // the failure did happen
   });
 
+  it("an ack Redis carried out but whose answer was lost (a slow Redis) still records the delivery: history says sent, a waiting send() learns it, nothing is posted twice", async () => {
+    const h = workerHarness();
+    const ack = h.store.queue.ack.bind(h.store.queue);
+    let lost = 1;
+    h.store.queue.ack = async (key, ids) => {
+      await ack(key, ids); // done in the store …
+      if (lost-- > 0) throw new Error('Command timed out'); // … but the answer did not come in time
+    };
+    await h.store.queue.enqueue(h.queueKey, workerNotification('a'));
+    const outcome = h.recorder.waitFor('a');
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(async () => (await h.store.history.list({ outcome: 'sent' })).map((e) => e.id), { timeout: 5_000 }).toEqual(['a']);
+    await expect(outcome).resolves.toMatchObject({ status: 'sent' });
+    stop.abort();
+    await running;
+    expect(lost).toBe(0); // the lost answer did happen
+    expect(h.posts).toHaveLength(1);
+  });
+
+  it('the same for a dead letter: its ack done but its answer lost, history says dead_lettered and a waiting send() learns it', async () => {
+    const h = workerHarness(() => invalidBodyAnswer);
+    const ack = h.store.queue.ack.bind(h.store.queue);
+    let lost = 1;
+    h.store.queue.ack = async (key, ids) => {
+      await ack(key, ids);
+      if (lost-- > 0) throw new Error('Command timed out');
+    };
+    await h.store.queue.enqueue(h.queueKey, workerNotification('a'));
+    const outcome = h.recorder.waitFor('a');
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(async () => (await h.store.history.list({ outcome: 'dead_lettered' })).map((e) => e.id), { timeout: 5_000 }).toEqual(['a']);
+    await expect(outcome).resolves.toMatchObject({ status: 'dead_lettered' });
+    stop.abort();
+    await running;
+    expect(lost).toBe(0);
+    expect(await h.deadLetterIds()).toEqual(['a']);
+  });
+
   it("an outcome observer that throws does not fail the delivery it is told about", async () => {
     const h = workerHarness(undefined, () => {
       throw new Error('observer bug');
