@@ -299,6 +299,25 @@ describe('redis queue: outages and persistence', () => {
     await server.restart();
   });
 
+  it('entries a stalled Redis hands over after the client gave up on its blocked read are not held back until the visibility timeout', async () => {
+    // A live, idle replica; another one would take its entries over only after this (long) timeout.
+    const store = open('replica-a', { visibilityTimeoutMs: 60_000, commandTimeoutMs: 200 });
+    await store.queue.read(Q, 10, 0);
+    const reading = store.queue.read(Q, 10, 100).catch(() => []); // gives up at BLOCK + the command timeout
+    await sleep(30);
+    // Redis stalls for a second (a slow fsync, a fork, a long script) right after an enqueue: the blocked read
+    // is answered with the entry when the stall ends, long after the client stopped waiting for it.
+    const stall = `redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 't', ARGV[2])
+local t = redis.call('TIME')
+local start = t[1] * 1000000 + t[2]
+repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 1000000
+return 0`;
+    await admin.eval(stall, 1, redisKeys('alertcord').stream(Q), JSON.stringify(notification('late')), Date.now());
+    let got = (await reading).map((i) => i.notification.id); // [] (given up on), unless this machine is slower than the stall
+    await eventually(async () => (got = [...got, ...(await store.queue.read(Q, 10, 100).catch(() => [])).map((i) => i.notification.id)]).length > 0, 5_000);
+    expect(got).toEqual(['late']);
+  });
+
   it('queued entries and dedupe claims survive a graceful restart (AOF)', async () => {
     const store = open('replica-a');
     for (const id of ['n1', 'n2', 'n3']) await store.queue.enqueue(Q, notification(id), { key: `k-${id}`, windowMs: 60_000 });

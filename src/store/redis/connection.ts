@@ -68,11 +68,11 @@ function reconnectWhenDemoted(): (err: Error) => boolean {
 
 /**
  * A connection for blocking reads (XREADGROUP BLOCK). It has no `commandTimeout` (that would cut every long
- * block short); instead ioredis' `blockingTimeout` resolves a block that outlives its BLOCK argument plus a
- * grace period with "nothing", which covers a connection that died silently.
+ * block short); the reader bounds each block itself (see blocking-reader.ts), which covers a connection
+ * that died silently.
  */
-export function duplicateForBlocking(main: Redis, commandTimeoutMs: number): Redis {
-  const conn = main.duplicate({ commandTimeout: undefined, blockingTimeout: commandTimeoutMs, blockingTimeoutGrace: commandTimeoutMs, reconnectOnError: reconnectWhenDemoted() });
+export function duplicateForBlocking(main: Redis): Redis {
+  const conn = main.duplicate({ commandTimeout: undefined, reconnectOnError: reconnectWhenDemoted() });
   conn.on('error', () => undefined);
   return conn;
 }

@@ -215,7 +215,7 @@ export class RedisQueue implements NotificationQueue {
     const head = ['GROUP', CONSUMER_GROUP, this.options.consumerName, 'COUNT', max];
     let raw: unknown;
     if (blockMs > 0) {
-      raw = await this.#reader(queueKey).read([...head, 'BLOCK', Math.ceil(blockMs), ...tail], signal);
+      raw = await this.#reader(queueKey).read(Math.ceil(blockMs), [...head, ...tail], signal);
     } else {
       await this.#ready();
       raw = await this.redis.call('xreadgroup', ...head, ...tail);
@@ -255,8 +255,23 @@ export class RedisQueue implements NotificationQueue {
 
   #reader(queueKey: string): BlockingReader {
     let reader = this.#readers.get(queueKey);
-    if (!reader) this.#readers.set(queueKey, (reader = new BlockingReader(this.redis, this.options.commandTimeoutMs)));
+    if (!reader) this.#readers.set(queueKey, (reader = new BlockingReader(this.redis, this.options.commandTimeoutMs, (raw) => this.#handBack(queueKey, raw))));
     return reader;
+  }
+
+  /**
+   * Entries Redis handed to a read this process had given up on (Redis stalled past the read's bound): held
+   * under this consumer, yet no batch has them. Released, the next read here or in another replica takes them
+   * at once, instead of after the visibility timeout. Should that fail, the timeout still frees them.
+   */
+  #handBack(queueKey: string, raw: unknown): void {
+    let ids: string[];
+    try {
+      ids = parseReadGroup(raw).map((e) => e.id);
+    } catch {
+      return;
+    }
+    if (ids.length > 0) this.release(queueKey, ids).catch(() => undefined);
   }
 
   #ready(): Promise<void> {
