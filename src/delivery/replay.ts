@@ -1,4 +1,5 @@
 import type { Config } from '../config/types.js';
+import { isNotification } from '../model/notification.js';
 import type { Store } from '../store/types.js';
 import { queueKeyFor } from './queue-key.js';
 
@@ -6,8 +7,18 @@ import { queueKeyFor } from './queue-key.js';
 export interface ReplayResult {
   replayed: string[];
   failed: string[];
+  /** Why each `failed` id was kept (present when some failed). */
+  reasons?: Record<string, string>;
   missing?: string[];
 }
+
+/** Why a dead letter is kept: a store reply carries no more than these. */
+const KEPT_BECAUSE = {
+  unreadable: 'not a notification this version can send (written by hand or by another version)',
+  full: 'queue full',
+  duplicate: 'duplicate',
+  unavailable: 'store unavailable',
+} as const;
 
 /**
  * Puts dead letters back on the queue of their alert type's (current) webhook, attempts reset, so a fixed
@@ -26,18 +37,29 @@ export async function replayDeadLetters(
   const taken = await store.deadLetters.take(ids);
   const replayed: string[] = [];
   const failed: string[] = [];
+  const reasons: Record<string, string> = {};
+  const keep = (id: string, why: keyof typeof KEPT_BECAUSE): void => {
+    failed.push(id);
+    reasons[id] = KEPT_BECAUSE[why];
+  };
   try {
     for (const [i, entry] of taken.entries()) {
+      // Queue entries are checked on read; a dead letter is checked here, where its shape is relied on. One
+      // written by hand or by another version stays for the operator to see; the rest are still replayed.
+      if (!isNotification(entry.notification)) {
+        keep(entry.id, 'unreadable');
+        continue;
+      }
       const key = queueKeyFor(config, entry.notification.alertType);
       const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, retries: undefined, lastFailureReason: undefined, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
       if (status === 'unavailable') {
         // The store is gone: every further enqueue would wait out its command timeout (10,000 entries: hours
         // of a hanging request). The rest stay dead letters; the answer says so at once.
-        failed.push(...taken.slice(i).map((e) => e.id));
+        for (const e of taken.slice(i)) keep(e.id, 'unavailable');
         break;
       }
       if (status !== 'queued') {
-        failed.push(entry.id);
+        keep(entry.id, status);
         continue;
       }
       replayed.push(entry.id);
@@ -51,5 +73,5 @@ export async function replayDeadLetters(
   }
   const found = new Set(taken.map((e) => e.id));
   const missing = ids?.filter((id) => !found.has(id)) ?? [];
-  return { replayed, failed, ...(missing.length > 0 ? { missing } : {}) };
+  return { replayed, failed, ...(failed.length > 0 ? { reasons } : {}), ...(missing.length > 0 ? { missing } : {}) };
 }

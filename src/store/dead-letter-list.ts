@@ -12,3 +12,20 @@ export function latestOfEachId(newestFirst: DeadLetter[]): DeadLetter[] {
     return true;
   });
 }
+
+/**
+ * A dead letter read back from a store, under the id the store keeps it by (Redis: the entry's `id` field,
+ * which its hold and settle go by). One written by hand or by a version with another shape stays a dead
+ * letter to list and keep, not a crash of the list: its fields pass as stored (a body that is no JSON object
+ * becomes an error text), and a replay checks its notification before queueing it (delivery/replay.ts).
+ */
+export function readDeadLetter(id: string, json: string): DeadLetter {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const fields = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { error: 'unreadable dead letter: not a JSON object' };
+  return { ...(fields as Omit<DeadLetter, 'id'>), id };
+}

@@ -61,7 +61,11 @@ export interface NotificationQueue {
   forget(queueKey: string): Promise<boolean>;
 }
 
-/** A notification Discord refused for good, or that ran out of retries: kept for inspection and replay. */
+/**
+ * A notification Discord refused for good, or that ran out of retries: kept for inspection and replay. Read
+ * back as stored: one written by hand or by another version may lack fields (store/dead-letter-list.ts); a
+ * replay checks `notification` before queueing it.
+ */
 export interface DeadLetter {
   id: string;
   notification: Notification;

@@ -82,9 +82,28 @@ describe('replaying dead letters from Redis', () => {
     for (let i = 0; i < 3; i++) await a.deadLetters.add(letter(`d${i}`));
     const enqueue = a.queue.enqueue.bind(a.queue);
     a.queue.enqueue = async (key, n, dedupe) => (n.id === 'd1' ? 'full' : enqueue(key, n, dedupe));
-    expect(await replayDeadLetters(a, config, ['d0', 'd1', 'd2', 'nope'], () => undefined)).toEqual({ replayed: ['d0', 'd2'], failed: ['d1'], missing: ['nope'] });
+    expect(await replayDeadLetters(a, config, ['d0', 'd1', 'd2', 'nope'], () => undefined)).toEqual({ replayed: ['d0', 'd2'], failed: ['d1'], reasons: { d1: 'queue full' }, missing: ['nope'] });
     expect((await a.deadLetters.list(10)).map((d) => d.id)).toEqual(['d1']);
     expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
     expect(await admin.zcard(keys.deadLettersHeldAt)).toBe(0);
+  });
+
+  // Written by hand (redis-cli) or by a version with another shape: listed, kept by a replay that says why,
+  // and the others are replayed. A replay used to throw at the first one and stop "Replay all" there.
+  it('lists and keeps dead letters written by hand or by another version, reports them in failed, and replays the rest', async () => {
+    const a = open();
+    await admin.xadd(keys.deadLetters, '*', 'id', 'no-notification', 'd', JSON.stringify({ id: 'no-notification', reason: 'invalid_body', error: 'x', at: 1 }));
+    await admin.xadd(keys.deadLetters, '*', 'id', 'no-id-inside', 'd', JSON.stringify({ notification: notification('n1'), reason: 'invalid_body', error: 'x', at: 2 }));
+    await admin.xadd(keys.deadLetters, '*', 'id', 'not-json', 'd', '{oops');
+    await admin.xadd(keys.deadLetters, '*', 'id', 'null', 'd', 'null');
+    await a.deadLetters.add(letter('good'));
+    const odd = ['no-notification', 'no-id-inside', 'not-json', 'null'];
+    expect((await a.deadLetters.list(10)).map((d) => d.id)).toEqual(['good', ...odd.slice().reverse()]);
+    const result = await replayDeadLetters(a, config, undefined, () => undefined);
+    expect(result.replayed).toEqual(['no-id-inside', 'good']); // oldest first; the stream's id field names an entry
+    expect(result.failed).toEqual(['no-notification', 'not-json', 'null']);
+    expect(result.reasons).toEqual(Object.fromEntries(result.failed.map((id) => [id, expect.stringMatching(/not a notification/)])));
+    expect((await a.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['no-notification', 'not-json', 'null']);
+    expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { latestOfEachId } from '../dead-letter-list.js';
+import { latestOfEachId, readDeadLetter } from '../dead-letter-list.js';
 import { DEAD_LETTER_HOLD_MS, type DeadLetter, type DeadLetters } from '../types.js';
 import { whenReady } from './connection.js';
 import type { ScriptCommands } from './scripts.js';
@@ -36,7 +36,11 @@ export class RedisDeadLetters implements DeadLetters {
     await this.#ready();
     await this.#returnStaleHolds();
     const entries = parseEntries(await this.redis.call('xrevrange', this.key, '+', '-', 'COUNT', limit));
-    return latestOfEachId(entries.map((e) => parseDeadLetter(e.fields.get('d'))).filter((d): d is DeadLetter => d !== undefined));
+    // Entries without an id or a body are skipped here and dropped by the next take (TAKE_DEAD_LETTERS).
+    return latestOfEachId(entries.flatMap(({ fields }) => {
+      const [id, body] = [fields.get('id'), fields.get('d')];
+      return id !== undefined && body !== undefined ? [readDeadLetter(id, body)] : [];
+    }));
   }
 
   /** See `DeadLetters.take`: moved to the hold in one atomic step, oldest first. */
@@ -46,8 +50,10 @@ export class RedisDeadLetters implements DeadLetters {
     const args = ids ? ['ids', ...ids] : ['all'];
     const now = this.now();
     const reply = await this.redis.alertcordTakeDeadLetters(this.key, this.hold.entries, this.hold.takenAt, now, now - DEAD_LETTER_HOLD_MS, ...args);
-    const bodies = Array.isArray(reply) ? reply.map(String) : [];
-    return bodies.map(parseDeadLetter).filter((d): d is DeadLetter => d !== undefined);
+    const flat = Array.isArray(reply) ? reply.map(String) : []; // id, body, id, body, …
+    const taken: DeadLetter[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) taken.push(readDeadLetter(flat[i]!, flat[i + 1]!));
+    return taken;
   }
 
   async settle(outcome: { queued?: string[]; kept?: string[] }): Promise<void> {
@@ -76,14 +82,5 @@ export class RedisDeadLetters implements DeadLetters {
 
   #ready(): Promise<void> {
     return whenReady(this.redis, this.commandTimeoutMs);
-  }
-}
-
-function parseDeadLetter(json: string | undefined): DeadLetter | undefined {
-  if (json === undefined) return undefined;
-  try {
-    return JSON.parse(json) as DeadLetter;
-  } catch {
-    return undefined;
   }
 }

@@ -108,7 +108,8 @@ return 0
  * one step: two replicas replaying at once never both get the same entry, and an entry is in Redis at every
  * moment. An id already held by another replay stays in the list for a later one; a second entry of an id
  * this take holds (the notification was dead-lettered twice: its ack was lost) is dropped, or replaying it
- * later would deliver it again. Entries without an id or a body are dropped. Returns the JSON bodies, oldest first.
+ * later would deliver it again. Entries without an id or a body are dropped. Returns id, JSON body, id, … (the
+ * id the hold goes by, whatever the body says), oldest first.
  */
 const TAKE_DEAD_LETTERS = `${RETURN_STALE_HOLDS}
 local wanted = nil
@@ -134,6 +135,7 @@ while true do
         redis.call('ZADD', KEYS[3], ARGV[1], id)
         redis.call('XDEL', KEYS[1], entry[1])
         took[id] = true
+        out[#out + 1] = id
         out[#out + 1] = body
       end
     end

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
 import { replayDeadLetters } from '../../../src/delivery/replay.js';
 import { createMemoryStore } from '../../../src/store/memory/index.js';
+import type { DeadLetter } from '../../../src/store/types.js';
 import { workerNotification } from '../../helpers/worker-harness.js';
 
 const config = loadConfigOrThrow({
@@ -37,5 +38,20 @@ describe('replaying dead letters (memory store)', () => {
     expect(await replayDeadLetters(store, config, undefined, () => undefined)).toEqual({ replayed: ['g1'], failed: [] });
     expect((await store.queue.read('1', 10, 0)).map((i) => i.notification.id)).toEqual(['g1']);
     expect(await store.deadLetters.count()).toBe(0);
+  });
+
+  // Queue entries are checked on read (isNotification) and dropped with a report; a dead letter written by
+  // hand, or by a version with another shape, used to throw in the middle of "Replay all" and stop it there.
+  it('keeps a dead letter without a readable notification, reports it in failed with why, and replays the rest', async () => {
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000 });
+    const foreign = { id: 'x1', reason: 'invalid_body', error: 'written by another version', at: 1 } as unknown as DeadLetter;
+    const oddShape = { id: 'x2', notification: { id: 'x2', title: 'old shape' }, reason: 'invalid_body', error: '', at: 2 } as unknown as DeadLetter;
+    await store.deadLetters.add(foreign);
+    await store.deadLetters.add(oddShape);
+    await store.deadLetters.add({ id: 'g1', notification: workerNotification('g1'), reason: 'broken_webhook', error: 'no usable webhook for general', webhookId: '1', at: 3 });
+    const result = await replayDeadLetters(store, config, undefined, () => undefined);
+    expect(result).toEqual({ replayed: ['g1'], failed: ['x1', 'x2'], reasons: { x1: expect.stringMatching(/not a notification/), x2: expect.stringMatching(/not a notification/) } });
+    expect((await store.queue.read('1', 10, 0)).map((i) => i.notification.id)).toEqual(['g1']);
+    expect((await store.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['x1', 'x2']);
   });
 });
