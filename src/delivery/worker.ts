@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
+import { FailureStreak } from '../lib/failure-streak.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
@@ -42,9 +43,12 @@ export interface WorkerDeps {
 export class WebhookWorker {
   /** The current batch's lease (a fresh one per batch; `deliver` called alone uses the last). */
   #lease: BatchLease;
+  /** Failed reads, logged when they start, when their error changes and when they work again. */
+  readonly #reads: FailureStreak;
 
   constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {
     this.#lease = new BatchLease(deps.store.queue, queueKey, deps.logger);
+    this.#reads = new FailureStreak(deps.logger, deps.clock.now, { fields: { queue: queueKey }, failing: 'queue read failed; retrying every second (logged again when the error changes)', recovered: 'queue read works again' });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -53,10 +57,11 @@ export class WebhookWorker {
       try {
         items = await this.deps.store.queue.read(this.queueKey, READ_BATCH, READ_BLOCK_MS, signal);
       } catch (err) {
-        this.deps.logger.warn({ queue: this.queueKey, err: String(err) }, 'queue read failed; retrying');
+        this.#reads.failed(err);
         await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
         continue;
       }
+      this.#reads.succeeded();
       if (items.length > 0) await this.#deliverOrRelease(items, signal);
       else if (await this.#retired()) return;
     }
