@@ -6,6 +6,7 @@
 import { api, getToken, itemsOf, setToken } from './api.js';
 import { clock } from './dom.js';
 import { renderCharts, renderDeadLetters, renderHistory } from './render-lists.js';
+import { replayNotice } from './replay-notice.js';
 import { channelState, renderChannels, renderStoreProblem, renderSummary, renderWatchdog, storeProblem, watchdogState } from './render-status.js';
 
 /** Poll interval: fresh enough to watch a replay drain, light enough for a Redis-backed bridge. */
@@ -170,9 +171,8 @@ async function replay(ids, button) {
   const r = await withBusy(ids ? `replay:${ids.join(',')}` : 'replay:all', button, () => api('dead-letter/replay', { method: 'POST', body: ids ? { ids } : undefined }));
   if (!r) return;
   if (!r.ok) return notify(`Replay failed: ${r.message} (${r.status || 'no answer'})`, 'error');
-  const replayed = Array.isArray(r.data?.replayed) ? r.data.replayed.length : 0;
-  const failed = Array.isArray(r.data?.failed) ? r.data.failed.length : 0;
-  notify(`Replayed ${replayed} dead letter${replayed === 1 ? '' : 's'}${failed ? `; ${failed} could not be queued` : ''}.`, failed ? 'error' : 'ok');
+  const { text, kind } = replayNotice(r.data);
+  notify(text, kind);
 }
 
 /**

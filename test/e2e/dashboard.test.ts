@@ -231,4 +231,27 @@ describe('dashboard (headless Chromium)', () => {
     expect(bridge.fake.messages.filter((m) => m.webhookId === HOOK_IDS.security)).toHaveLength(0); // validating posts nothing
     expectCleanPage(tab, bridge.url);
   });
+
+  // Another tab (or another replica's dashboard) replayed it between the page's refreshes: the API answers
+  // it as missing, and the page said "Replayed 0 dead letters." in green, as if all had gone well.
+  it('a Replay of a dead letter someone else replayed meanwhile says so, not "Replayed 0" in green', { timeout: 90_000 }, async () => {
+    bridge = await startBridge();
+    bridge.fake.inject(HOOK_IDS.general!, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: {} } });
+    await bridge.post('/webhook/generic', { title: 'Queue depth above 10k' });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    await page.locator('#dead-letters tbody tr[data-id]', { hasText: 'Queue depth above 10k' }).waitFor(WAIT);
+    // The other tab's replay lands just before this page's own.
+    await page.route('**/api/dead-letter/replay', async (route) => {
+      const other = await fetch(`${bridge!.url}/api/dead-letter/replay`, { method: 'POST' });
+      expect(((await other.json()) as { replayed: string[] }).replayed).toHaveLength(1);
+      await route.continue();
+    });
+    await page.getByRole('button', { name: /^Replay "Queue depth above 10k/ }).click();
+    await page.getByText(/already replayed/).waitFor(WAIT);
+    expect(await page.locator('#notice').getAttribute('data-kind')).not.toBe('ok');
+    expect(await page.locator('#notice').textContent()).not.toMatch(/Replayed 0/);
+    expectCleanPage(tab, bridge.url);
+  });
 });
