@@ -13,16 +13,31 @@ export interface WebhookValidation {
 }
 
 /**
- * Checks each configured webhook with Discord's GET-webhook call (no auth, posts nothing). A valid answer
- * clears a broken mark (the webhook was fixed); 401/403/404 marks it broken. Asks Discord even in dry-run:
- * the dry-run sender would call every webhook valid (and clear broken marks) without asking anyone.
+ * Webhooks asked about at once: each is its own webhook (its own rate-limit bucket), and a few requests are
+ * far below Discord's global 50 per second (discord.md); no more than the dispatcher's sockets per origin (8,
+ * delivery/dispatcher.ts), or the rest would wait for one inside their own timeout.
+ */
+const VALIDATE_CONCURRENCY = 8;
+
+/**
+ * Checks each configured webhook with Discord's GET-webhook call (no auth, posts nothing), several at once:
+ * one after another, a Discord that hangs made each wait out `discord.timeout` in turn (six webhooks, a
+ * minute) while the dashboard gives up after 10 s. Results in the configured order. A valid answer clears a
+ * broken mark (the webhook was fixed); 401/403/404 marks it broken. Asks Discord even in dry-run: the
+ * dry-run sender would call every webhook valid (and clear broken marks) without asking anyone.
  */
 export async function validateWebhooks(runtime: WebhookChecker): Promise<WebhookValidation[]> {
-  const results: WebhookValidation[] = [];
-  for (const [id, { types, webhook }] of configuredWebhooks(runtime.config())) {
-    const found = await checkWebhook(runtime, id, webhook);
-    results.push(found.ok ? { webhookId: id, alertTypes: types, valid: true, name: found.name, channelId: found.channelId } : { webhookId: id, alertTypes: types, valid: false, error: found.detail });
-  }
+  const webhooks = [...configuredWebhooks(runtime.config())];
+  const results: WebhookValidation[] = new Array(webhooks.length);
+  let next = 0;
+  const checkNext = async (): Promise<void> => {
+    for (let i = next++; i < webhooks.length; i = next++) {
+      const [id, { types, webhook }] = webhooks[i]!;
+      const found = await checkWebhook(runtime, id, webhook);
+      results[i] = found.ok ? { webhookId: id, alertTypes: types, valid: true, name: found.name, channelId: found.channelId } : { webhookId: id, alertTypes: types, valid: false, error: found.detail };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(VALIDATE_CONCURRENCY, webhooks.length) }, checkNext));
   return results;
 }
 
