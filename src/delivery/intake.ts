@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import { FailureStreak } from '../lib/failure-streak.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
@@ -40,6 +41,7 @@ export const STORE_DOWN_RETRY_AFTER_S = 10;
 export function createIntake(deps: IntakeDeps): Intake {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
+  const refusing = fullQueueLog(deps.logger, now);
   return {
     async accept(groups: AlertGroup[]): Promise<IntakeResult> {
       const config = deps.config();
@@ -78,10 +80,12 @@ export function createIntake(deps: IntakeDeps): Intake {
           if (status === 'full') {
             refusedGroups.add(group);
             if (!full.includes(alertType)) full.push(alertType);
+            refusing.full(queueKey, alertType);
           } else if (status === 'duplicate') {
             result.duplicates++;
             deps.onDuplicate?.(n);
           } else {
+            refusing.took(queueKey);
             result.notifications.push(n.id);
             deps.onQueued?.(n, queueKey);
             counterparts.delete(queueKey);
@@ -95,6 +99,27 @@ export function createIntake(deps: IntakeDeps): Intake {
         return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later`, done: done(groups.length) };
       }
       return result;
+    },
+  };
+}
+
+/**
+ * A full queue in the log: its refusals (503 to every sender with alerts for it) are counted per request
+ * (`alertcord_ingest_requests_total`), the log says when a queue starts refusing and when it takes again.
+ */
+function fullQueueLog(logger: Logger, now: () => number): { full(queueKey: string, alertType: string): void; took(queueKey: string): void } {
+  const streaks = new Map<string, FailureStreak>(); // per webhook queue: bounded by the config
+  return {
+    full(queueKey, alertType) {
+      let streak = streaks.get(queueKey);
+      if (!streak) {
+        streak = new FailureStreak(logger, now, { fields: { queue: queueKey }, failing: 'queue full (DISCORD_QUEUE_SIZE): ingest answers 503 for its alerts; Discord takes fewer than arrive, see /api/status', recovered: 'queue takes notifications again' });
+        streaks.set(queueKey, streak);
+      }
+      streak.failed(`alert type "${alertType}"`, 'full');
+    },
+    took(queueKey) {
+      streaks.get(queueKey)?.succeeded();
     },
   };
 }

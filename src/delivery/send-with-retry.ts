@@ -47,6 +47,8 @@ export interface SendContext {
   onAttempt?: (kind: string, reason: string | undefined, detail: string | undefined, info: AttemptInfo) => void;
   /** Told before each backoff retry (5xx, timeout, reset), with the classifier's reason (metrics). */
   onRetry?: (reason: FailureReason) => void;
+  /** Told when Discord's answer marked the webhook broken, with that answer (the log). */
+  onBroken?: (detail: string) => void;
 }
 
 /** Which webhook an attempt went to and what came back: HTTP status (absent for transport errors), 429 scope. */
@@ -116,6 +118,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         return { kind: 'permanent', reason: result.reason, detail: result.detail, attempts, retries: failures };
       case 'broken':
         await state.markBroken(webhook.id, result.detail, clock.now());
+        ctx.onBroken?.(result.detail);
         return { kind: 'broken', reason: result.reason, detail: result.detail, attempts, retries: failures };
     }
   }

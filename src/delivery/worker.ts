@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import { FailureStreak } from '../lib/failure-streak.js';
+import { AttemptLog } from './attempt-log.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
@@ -45,10 +46,13 @@ export class WebhookWorker {
   #lease: BatchLease;
   /** Failed reads, logged when they start, when their error changes and when they work again. */
   readonly #reads: FailureStreak;
+  /** Discord failing, pausing everything or refusing the webhook: logged when that starts, changes and ends. */
+  readonly #attempts: AttemptLog;
 
   constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {
     this.#lease = new BatchLease(deps.store.queue, queueKey, deps.logger);
     this.#reads = new FailureStreak(deps.logger, deps.clock.now, { fields: { queue: queueKey }, failing: 'queue read failed; retrying every second (logged again when the error changes)', recovered: 'queue read works again' });
+    this.#attempts = new AttemptLog(deps.logger, deps.clock.now, queueKey);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -302,8 +306,12 @@ export class WebhookWorker {
       clock: this.deps.clock,
       random: this.deps.random,
       signal,
-      onAttempt: this.deps.onAttempt,
+      onAttempt: (...args) => {
+        this.deps.onAttempt?.(...args);
+        this.#attempts.attempt(...args);
+      },
       onRetry: this.deps.onRetry,
+      onBroken: this.#attempts.broken,
     };
   }
 }

@@ -16,12 +16,15 @@ export class FailureStreak {
     private readonly about: { fields: Record<string, unknown>; failing: string; recovered: string },
   ) {}
 
-  failed(err: unknown): void {
-    const error = String(err);
+  /**
+   * `key`: what makes two errors the same one (default: their text). An answer whose text differs each time
+   * (a Cloudflare error page names a Ray ID per request, a 429 its own wait) gives a steadier key.
+   */
+  failed(err: unknown, key = String(err)): void {
     this.#since ??= this.now();
-    if (error === this.#error) return;
-    this.#error = error;
-    this.logger.warn({ ...this.about.fields, err: error }, this.about.failing);
+    if (key === this.#error) return;
+    this.#error = key;
+    this.logger.warn({ ...this.about.fields, err: String(err) }, this.about.failing);
   }
 
   succeeded(): void {

@@ -63,5 +63,11 @@ describe("README's operator sections against the code", () => {
     for (const text of ['muted: accepted, not sent', 'ingest request refused: %s credential (401)', "'request'", 'redis unreachable', 'redis refuses writes: ', 'store unavailable: cannot enqueue']) expect(code, text).toContain(text);
     const t = section('troubleshooting');
     for (const text of ['muted: accepted, not sent', 'ingest request refused: missing credential (401)', 'redis unreachable', 'redis refuses writes: READONLY', 'store unavailable: cannot enqueue']) expect(t, text).toContain(text);
+    // What the log says of Discord's side (delivery/attempt-log.ts), quoted in step 3.
+    const delivery = ['delivery/attempt-log.ts', 'delivery/intake.ts'].map(source).join('\n');
+    for (const text of ['Discord requests fail', 'Discord answers again', 'Discord paused every webhook', 'Discord takes requests again after its pause', 'Discord refused the webhook', 'queue full', 'queue takes notifications again']) {
+      expect(delivery, text).toContain(text);
+      expect(t, text).toContain(text);
+    }
   });
 });
