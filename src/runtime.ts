@@ -19,7 +19,7 @@ import { readLimitsOf } from './http/read-json.js';
 import { mountAdminRoutes } from './http/routes/admin/ops.js';
 import type { Readiness } from './http/routes/health.js';
 import { metricHooks } from './metrics/hooks.js';
-import { createMetrics, type Metrics } from './metrics/registry.js';
+import { createMetrics, recordReload, type Metrics } from './metrics/registry.js';
 import { createSnapshot } from './metrics/snapshot.js';
 import { reloadConfig, type ReloadResult } from './ops/reload.js';
 import { recheckBrokenWebhooks } from './ops/validate-webhooks.js';
@@ -99,7 +99,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sender = () => (config.discord.dryRunReason ? drySender : realSender);
   let shuttingDown = false;
   const startedAt = clock.now();
-  const metrics = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state, now: clock.now }), processMetrics: options.processMetrics });
+  const metrics = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state, now: clock.now }), processMetrics: options.processMetrics, now: clock.now });
   const hooks = metricHooks(metrics);
   const observe: OutcomeObserver = (n, outcome) => {
     hooks.observe(n, outcome);
@@ -184,7 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     now: clock.now,
     reload(trigger) {
       const run = reloading.then(() =>
-        reloadConfig({ source: options.configSource, current: () => config, swap, state, delivery, logger, onResult: (result) => metrics.configReloads.inc({ result }) }, trigger),
+        reloadConfig({ source: options.configSource, current: () => config, swap, state, delivery, logger, onResult: (result) => recordReload(metrics, result, clock.now()) }, trigger),
       );
       reloading = run.catch(() => undefined);
       return run;

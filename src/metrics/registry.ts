@@ -21,6 +21,8 @@ export interface MetricsOptions {
   snapshot: () => Promise<ScrapeSnapshot>;
   /** prom-client's default process metrics (CPU, memory, event loop, GC), prefixed `alertcord_`. */
   processMetrics?: boolean;
+  /** Epoch ms (the runtime's clock): the start's load time. */
+  now?: () => number;
 }
 
 /**
@@ -42,8 +44,11 @@ export interface Metrics {
   deliveryLatency: Histogram;
   ingestDuration: Histogram<'route'>;
   ingestRequests: Counter<'route' | 'code'>;
-  /** `result` is `ok` or `failed`; moved by config reload (a later stage). */
+  /** `result` is `ok` or `failed`; moved by config reload (see {@link recordReload}). */
   configReloads: Counter<'result'>;
+  /** 1 while the config file last read loaded, 0 after a failed reload: the running config is older than the file. */
+  configLastReloadSuccessful: Gauge;
+  configLastReloadSuccessTimestamp: Gauge;
 }
 
 /** Creates a registry and every alertcord metric in it. */
@@ -65,8 +70,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     ingestDuration: new Histogram({ name: n('ingest_duration_seconds'), help: 'Time to answer an ingest request (read, parse, route, enqueue), by route.', labelNames: ['route'], buckets: INGEST_BUCKETS, registers }),
     ingestRequests: new Counter({ name: n('ingest_requests_total'), help: 'Ingest requests by route and HTTP status code.', labelNames: ['route', 'code'], registers }),
     configReloads: new Counter({ name: n('config_reloads_total'), help: 'Configuration reloads by result (ok, failed).', labelNames: ['result'], registers }),
+    // Named as Prometheus and Alertmanager name theirs, so dashboards and rules written for those read it alike.
+    configLastReloadSuccessful: new Gauge({ name: n('config_last_reload_successful'), help: 'Whether the last configuration load (the start, or a reload) succeeded: 0 means the running config is older than the file, and a restart would fail to start.', registers }),
+    configLastReloadSuccessTimestamp: new Gauge({ name: n('config_last_reload_success_timestamp_seconds'), help: 'Unix time of the last successful configuration load (the start, or a reload).', registers }),
   };
   for (const result of ['ok', 'failed']) metrics.configReloads.inc({ result }, 0);
+  // The process started on a config that loaded: that is its first successful load.
+  recordLoad(metrics, 'ok', options.now?.() ?? Date.now());
   // From 0, not born at 1 on the first 429: increase() cannot see a series' first sample, so the first
   // global or Cloudflare 429 of a process (the one that matters) never fired AlertcordDiscordGlobalRateLimit.
   for (const scope of THROTTLE_SCOPES) metrics.rateLimited.inc({ scope }, 0);
@@ -109,4 +119,15 @@ function scrapeGauges(registry: Registry, snapshot: () => Promise<ScrapeSnapshot
       else this.set(count);
     },
   });
+}
+
+/** A config reload's result: counted, and the last-reload gauges set (the success time only on success). */
+export function recordReload(metrics: Metrics, result: 'ok' | 'failed', now: number): void {
+  metrics.configReloads.inc({ result });
+  recordLoad(metrics, result, now);
+}
+
+function recordLoad(metrics: Metrics, result: 'ok' | 'failed', now: number): void {
+  metrics.configLastReloadSuccessful.set(result === 'ok' ? 1 : 0);
+  if (result === 'ok') metrics.configLastReloadSuccessTimestamp.set(now / 1000);
 }

@@ -51,6 +51,9 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
     expect(v('alertcord_ingest_requests_total', { route: '/webhook/generic', code: '202' })).toBe(4);
     expect(v('alertcord_config_reloads_total', { result: 'ok' })).toBe(0);
     expect(v('alertcord_config_reloads_total', { result: 'failed' })).toBe(0);
+    // The start's load counts as the first success.
+    expect(v('alertcord_config_last_reload_successful')).toBe(1);
+    expect(v('alertcord_config_last_reload_success_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
   });
 
   it('counts alerts a muted route kept back, by alert type, and sends none of them', async () => {
@@ -116,6 +119,8 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
       alertcord_delivery_retries_total: 'counter',
       alertcord_dedupe_hits_total: 'counter',
       alertcord_config_reloads_total: 'counter',
+      alertcord_config_last_reload_successful: 'gauge',
+      alertcord_config_last_reload_success_timestamp_seconds: 'gauge',
       alertcord_ingest_requests_total: 'counter',
       alertcord_delivery_latency_seconds: 'histogram',
       alertcord_ingest_duration_seconds: 'histogram',

@@ -59,6 +59,12 @@ describe('reload triggers on a running alertcord (child process)', () => {
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toMatch(/^alertcord_config_reloads_total\{result="failed"\} 1$/m);
     expect(metrics).toMatch(/^alertcord_config_reloads_total\{result="ok"\} 1$/m);
+    // The file on disk would fail a restart: the gauge AlertcordConfigReloadFailed watches says so, and the
+    // last success is the good reload's time.
+    expect(metrics).toMatch(/^alertcord_config_last_reload_successful 0$/m);
+    const lastOk = Number(/^alertcord_config_last_reload_success_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(lastOk * 1000).toBeGreaterThanOrEqual(Number(reloads(c, 'file')[0]!.time) - 1000);
+    expect(lastOk * 1000).toBeLessThanOrEqual(Number(failed.time));
     // Still running on the last good config.
     expect((await (await c.post('/webhook/generic', { type: 'database', title: 'STILL-DATABASE' })).status)).toBe(202);
     await expect.poll(() => fake.messagesFor(HOOK_IDS.security!).length, { timeout: 10_000 }).toBe(1);
