@@ -10,10 +10,9 @@ export const LOOPBACK_ENV = { incoming: { socket: { remoteAddress: '127.0.0.1' }
 export const REMOTE_ENV = { incoming: { socket: { remoteAddress: '203.0.113.9' } } };
 
 /** An app over the memory store and the real intake, for `app.request` tests (no sockets). `now`: intake's clock. */
-export function appHarness(env: Record<string, string> = {}, yaml = '', now?: () => number) {
+export function appHarness(env: Record<string, string> = {}, yaml = '', now?: () => number, logger = pino({ level: 'silent' })) {
   const config: Config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token', ...env }, yaml }).config;
   const store = createMemoryStore({ queueSize: config.discord.queueSize, historyMaxEntries: 100, historyRetentionMs: 86_400_000 });
-  const logger = pino({ level: 'silent' });
   let shuttingDown = false;
   const intake = createIntake({ config: () => config, queue: store.queue, logger, now });
   const app = createApp({

@@ -36,6 +36,16 @@ async function eventually(check: () => Promise<boolean>, withinMs: number): Prom
   }
 }
 
+/** Enqueues `id` on Q and keeps Redis busy for `ms` (a slow fsync, a fork, a long script) in one script. */
+async function enqueueAndStall(id: string, ms: number): Promise<void> {
+  const stall = `redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 't', ARGV[2])
+local t = redis.call('TIME')
+local start = t[1] * 1000000 + t[2]
+repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > tonumber(ARGV[3])
+return 0`;
+  await admin.eval(stall, 1, redisKeys('alertcord').stream(Q), JSON.stringify(notification(id)), Date.now(), ms * 1000);
+}
+
 beforeAll(async () => {
   // `always`: the outage tests SIGKILL redis-server and count on every acknowledged write (see the option).
   server = await startRedis({ appendfsync: 'always' });
@@ -243,6 +253,20 @@ describe('redis queue: consumers and leases', () => {
     expect(names).toEqual(['pod-of-last-deploy', 'pod-of-this-deploy']); // n1 is still pending under its reader
   });
 
+  // Only what a read had given up on is handed back: entries a blocked read returns are the worker's, and
+  // released they would go to another replica too (sent twice).
+  it('entries a blocked read returns in time stay held: another replica cannot take them', async () => {
+    const a = open('replica-a', { visibilityTimeoutMs: 60_000 });
+    const b = open('replica-b', { visibilityTimeoutMs: 60_000 });
+    await a.queue.read(Q, 10, 0);
+    const reading = a.queue.read(Q, 10, 2_000);
+    await sleep(50);
+    await b.queue.enqueue(Q, notification('n1'));
+    expect((await reading).map((i) => i.notification.id)).toEqual(['n1']);
+    await a.queue.depth(Q); // after anything the read set off on a's connection
+    expect(await b.queue.read(Q, 10, 0)).toEqual([]);
+  });
+
   it('a blocked read does not delay enqueues on the same store', async () => {
     const a = open('replica-a');
     const reading = a.queue.read('idle-queue', 10, 2_000);
@@ -307,15 +331,24 @@ describe('redis queue: outages and persistence', () => {
     await sleep(30);
     // Redis stalls for a second (a slow fsync, a fork, a long script) right after an enqueue: the blocked read
     // is answered with the entry when the stall ends, long after the client stopped waiting for it.
-    const stall = `redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 't', ARGV[2])
-local t = redis.call('TIME')
-local start = t[1] * 1000000 + t[2]
-repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 1000000
-return 0`;
-    await admin.eval(stall, 1, redisKeys('alertcord').stream(Q), JSON.stringify(notification('late')), Date.now());
+    await enqueueAndStall('late', 1_000);
     let got = (await reading).map((i) => i.notification.id); // [] (given up on), unless this machine is slower than the stall
     await eventually(async () => (got = [...got, ...(await store.queue.read(Q, 10, 100).catch(() => [])).map((i) => i.notification.id)]).length > 0, 5_000);
     expect(got).toEqual(['late']);
+  });
+
+  // The connection's answer may never come (Redis stalled, a connection that died silently): the read ends at
+  // its BLOCK time plus the command timeout, and the worker goes on, instead of waiting on Redis for good.
+  it('a blocked read that Redis does not answer gives up at its bound instead of waiting for the answer', async () => {
+    const store = open('replica-a', { visibilityTimeoutMs: 60_000, commandTimeoutMs: 200 });
+    await store.queue.read(Q, 10, 0);
+    const settled: string[] = [];
+    const reading = store.queue.read(Q, 10, 100).then((items) => settled.push(`read ${items.length}`), () => settled.push('read failed'));
+    await sleep(30);
+    await enqueueAndStall('late', 3_000);
+    settled.push('stall over');
+    await reading;
+    expect(settled).toEqual([expect.stringMatching(/^read (0|failed)$/), 'stall over']);
   });
 
   it('queued entries and dedupe claims survive a graceful restart (AOF)', async () => {

@@ -55,6 +55,22 @@ describe('stopping a running alertcord (child process)', () => {
     expect(await c.exited).toBe(0);
   });
 
+  // Answering what is in flight is bounded by the deadline: a client whose body never comes (a stalled proxy,
+  // slowloris within request_timeout) held the exit until the forced exit, an error and exit code 1.
+  it('a request whose body never comes does not hold the exit past the deadline: exits 0', { timeout: 60_000 }, async () => {
+    const c = await start('server: { shutdown_deadline: 1s }\n');
+    const socket = connect(Number(new URL(c.url).port), '127.0.0.1');
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.write('POST /webhook/generic HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n{"ti');
+    await expect.poll(() => response, { timeout: 10_000 }).toContain('100 Continue');
+    c.signal('SIGTERM');
+    expect(await c.exited).toBe(0);
+    expect(c.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([]);
+    socket.destroy();
+  });
+
   it('a second SIGTERM while draining exits at once (143), not after the drain deadline', { timeout: 60_000 }, async () => {
     const c = await start('server: { shutdown_deadline: 60s }\n');
     fake!.setPaused(true); // Discord holds the request: the drain would wait for it up to the deadline

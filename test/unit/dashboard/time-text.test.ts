@@ -11,10 +11,14 @@ describe('dashboard durations and relative times', () => {
     expect(duration(3_590)).toBe('1 h 0 min');
     expect(duration(7_190)).toBe('2 h 0 min');
     expect(duration(7_500)).toBe('2 h 5 min');
+    expect(duration(5_400)).toBe('1 h 30 min'); // whole hours, the rest in minutes
     const now = Date.UTC(2026, 0, 10, 12);
     expect(relative(now - 3_585_000, now)).toBe('1 h ago');
     expect(relative(now + 600_000, now)).toBe('in 10 min');
     expect(relative(now - 30_000, now)).toBe('30 s ago');
     expect(relative(now - 3 * 86_400_000, now)).toBe('3 d ago');
+    // Hours up to 47, then days: 47 h 48 min rounds to 48 h, which reads "2 d", as 48 h does.
+    expect(relative(now - 47 * 3_600_000, now)).toBe('47 h ago');
+    expect(relative(now - 172_080_000, now)).toBe('2 d ago');
   });
 });

@@ -53,4 +53,18 @@ describe('OutcomeRecorder: history and statistics that cannot be written', () =>
     expect(lines.map((l) => l.err)).toEqual(['statistics: OOM command not allowed']);
     expect((await store.history.get('a'))?.outcome.status).toBe('sent');
   });
+
+  // The ack of a dead letter may fail after Redis did it (its answer late): the outcome is recorded all the
+  // same, and the error still goes up, so the worker releases what the ack may not have done.
+  it('a dead letter whose ack fails is recorded and told, and the ack\'s error goes up', async () => {
+    const store = createMemoryStore({ queueSize: 10, historyMaxEntries: 100, historyRetentionMs: 86_400_000, now: () => 1_000 });
+    store.queue.ack = () => Promise.reject(new Error('Command timed out'));
+    const recorder = new OutcomeRecorder({ store, now: () => 1_000, logger: capturingLogger().logger });
+    const waited = recorder.waitFor('a');
+    const item = { entryId: 'e-a', notification: workerNotification('a'), enqueuedAt: 0 };
+    await expect(recorder.deadLetter('1', item, { reason: 'invalid_body', detail: '400', attempts: 1 })).rejects.toThrow('Command timed out');
+    await expect(waited).resolves.toMatchObject({ status: 'dead_lettered' });
+    expect((await store.history.list({ outcome: 'dead_lettered' })).map((e) => e.id)).toEqual(['a']);
+    expect((await store.deadLetters.list(10)).map((d) => d.id)).toEqual(['a']);
+  });
 });

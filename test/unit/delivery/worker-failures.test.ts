@@ -168,6 +168,26 @@ describe('worker: an error in the middle of a batch', () => {
     expect(await h.deadLetterIds()).toEqual(['a']);
   });
 
+  // An ack that failed may not have been done: then the entry is still held by this worker, and only the
+  // error going up releases it (with Redis, rather than a visibility timeout later; in memory, at all).
+  it('an ack that failed and was not done does not leave its entry held: the error releases it and the queue drains', async () => {
+    const h = workerHarness();
+    const ack = h.store.queue.ack.bind(h.store.queue);
+    let failing = 1;
+    h.store.queue.ack = async (key, ids) => {
+      if (failing-- > 0) throw new Error('Connection is closed.');
+      await ack(key, ids);
+    };
+    await h.store.queue.enqueue(h.queueKey, workerNotification('a'));
+    const stop = new AbortController();
+    const running = h.worker.run(stop.signal);
+    await expect.poll(() => h.store.queue.depth(h.queueKey), { timeout: 5_000 }).toBe(0);
+    stop.abort();
+    await running;
+    expect(failing).toBeLessThan(0); // the failed ack did happen
+    expect((await h.store.history.list({ outcome: 'sent' })).map((e) => e.id)).toEqual(['a']);
+  });
+
   it("an outcome observer that throws does not fail the delivery it is told about", async () => {
     const h = workerHarness(undefined, () => {
       throw new Error('observer bug');

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { appHarness } from '../../helpers/app-harness.js';
 import { fixtureBody } from '../../helpers/fixtures.js';
@@ -61,6 +62,16 @@ describe('dedupe keeps what is new', () => {
     expect((await post(h, '/webhook/alertmanager', refired)).duplicates).toBe(0);
   });
 
+  // An HA pair: the second Alertmanager's copy of the firing may arrive after the first one's resolve. Its
+  // resolve names the same starts, so it drops no claim: the late copy is the repeat it is, not a new page.
+  it('alertmanager: an HA peer\'s late copy of the firing after the resolve is still a duplicate', async () => {
+    const h = appHarness();
+    const firing = fixtureBody('alertmanager/firing-two-alerts.json');
+    await post(h, '/webhook/alertmanager', firing);
+    expect((await post(h, '/webhook/alertmanager', fixtureBody('alertmanager/resolved-two-alerts.json'))).duplicates).toBe(0);
+    expect((await post(h, '/webhook/alertmanager', firing)).duplicates).toBe(1);
+  });
+
   it('a state that comes back within the window is new: firing → resolved → firing from a script', async () => {
     const h = appHarness();
     const firing = { title: 'Backup late', severity: 'warning' };
@@ -106,6 +117,19 @@ describe('dedupe keeps what is new', () => {
     }
     expect((await h.store.queue.read('2', 100, 0)).map((q) => q.notification.status)).toEqual(['firing', 'firing', 'firing', 'firing']);
     expect((await h.store.queue.read('1', 100, 0)).map((q) => q.notification.status)).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);
+  });
+
+  // The claim on the firing's queue is dropped after the resolve is queued: a failure then (Redis gone in
+  // between) is logged, and the queued resolve answered 202, since a 5xx would make the sender post it again.
+  it('a resolve routed elsewhere is accepted, and the failure logged, when dropping the firing\'s claim there fails', async () => {
+    const lines: { msg: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const h = appHarness({ DISCORD_WEBHOOK_CRITICAL: 'https://discord.com/api/webhooks/2/critical-token' }, '', undefined, logger);
+    const firing = { title: 'DB primary down', severity: 'critical' };
+    await post(h, '/webhook/generic', firing);
+    h.store.queue.dropClaims = () => Promise.reject(new Error('connection lost'));
+    expect((await post(h, '/webhook/generic', { ...firing, severity: undefined, status: 'resolved' })).notifications).toHaveLength(1);
+    expect(lines.map((l) => l.msg)).toEqual(['store unavailable: cannot drop the dedupe claims of the other state']);
   });
 });
 

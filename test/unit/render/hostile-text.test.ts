@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, escapeText } from '../../../src/render/escape.js';
+import { fitEmbed } from '../../../src/render/fit.js';
 import { labelLine } from '../../../src/render/format.js';
 import { pingSummary } from '../../../src/render/notification.js';
 import { packNotifications } from '../../../src/render/compact.js';
@@ -88,5 +89,15 @@ describe('cutting an embed to the 6000 total keeps Markdown links whole', () => 
     expect(validateDiscordBody(JSON.parse(JSON.stringify(msg))).ok).toBe(true);
     const value = msg!.embeds[0]!.fields!.find((f) => f.name === 'Links')!.value;
     expect(value).toMatch(/^(\[(?:[^\]\\]|\\.)+\]\(https:[^)\s]+\)( · )?)*…?$/);
+  });
+
+  // Wherever the cut falls (after the "\" of an escaped bracket, right after the label's "]", in the URL), what
+  // is left is whole links, never a half-open one.
+  it('drops a cut-open link wherever the cut falls in it', () => {
+    const value = '[Runbook](https://r.example/a) · [Logs \\[prod\\]](https://l.example/b)';
+    for (let budget = 'Links'.length + 1; budget <= 'Links'.length + value.length; budget++) {
+      const cut = fitEmbed({ fields: [{ name: 'Links', value }] }, budget).fields![0]!.value;
+      expect(cut, `budget ${budget}`).toMatch(/^(\[(?:[^\]\\]|\\.)+\]\(https:[^)\s]+\)( · )?)*[ ·]*…?$/);
+    }
   });
 });

@@ -104,6 +104,42 @@ describe('renderNotification: one alert', () => {
     expect(links).toContain('+1 more');
   });
 
+  // Links continue in up to three fields: a field holds what fits of 1024 (the " · " between links counted),
+  // a short link joins the last field, and what no field can hold is counted there ("+N more"), never a fourth.
+  describe('Links fields', () => {
+    /** A link whose Markdown (`[T](url)`) is `length` characters long. */
+    const link = (title: string, length: number) => ({ title, url: `https://links.example/${'a'.repeat(length - title.length - 26)}` });
+    const md = (l: { title: string; url: string }) => `[${l.title}](${l.url})`;
+    const render = (over: Partial<Parameters<typeof makeAlert>[0]>) => renderNotification(makeNotification([makeAlert(over)]), makeOptions())[0]!;
+    const linkValues = (links: { title: string; url: string }[]) => render({ links }).embeds[0]!.fields!.filter((f) => f.name === 'Links').map((f) => f.value);
+
+    it('at most three, a short link joining the last and the rest counted in it', () => {
+      const [a, b, c, d, e] = [link('A', 600), link('B', 600), link('C', 600), link('D', 40), link('E', 600)];
+      expect(md(a!)).toHaveLength(600);
+      expect(linkValues([a!, b!, c!, d!, e!])).toEqual([md(a!), md(b!), `${md(c!)} · ${md(d!)} · +1 more`]);
+    });
+
+    it('a field holds exactly 1024 with the separators counted', () => {
+      const thirds = [link('A', 340), link('B', 340), link('C', 340)];
+      expect(linkValues(thirds)).toEqual([`${md(thirds[0]!)} · ${md(thirds[1]!)}`, md(thirds[2]!)]);
+      const halves = [link('A', 510), link('B', 511)];
+      expect(linkValues(halves)).toEqual([`${md(halves[0]!)} · ${md(halves[1]!)}`]);
+      const whole = link('A', 1024);
+      expect(linkValues([whole])).toEqual([md(whole)]);
+    });
+
+    it('stay last, after the sender\'s fields, and within 25 fields', () => {
+      const links = [link('A', 600), link('B', 600), link('C', 600)];
+      const fields = Array.from({ length: 30 }, (_, i) => ({ name: `f${i}`, value: 'v' }));
+      const msg = render({ links, fields });
+      expectSafeMessage(msg);
+      const out = msg.embeds[0]!.fields!;
+      expect(out).toHaveLength(25);
+      expect(out.slice(-3).map((f) => [f.name, f.value])).toEqual(links.map((l) => ['Links', md(l)]));
+      expect(out[21]).toMatchObject({ name: '…', value: '+12 more fields not shown' });
+    });
+  });
+
   it('uses presentation hints: image, thumbnail, author, url, footer, colour', () => {
     const alert = makeAlert({
       presentation: {

@@ -124,6 +124,15 @@ describe('renderTemplate', () => {
     expect(fieldMap(e.fields)).toMatchObject({ Metric: 'disk\\_used', 'Current value': '97 %', Threshold: '90 %', host: 'db-1' });
   });
 
+  // As in the default embed, links continue in further Links fields: the last of three long ones is not lost.
+  it('adds every Links field after the template\'s own', () => {
+    const links = ['Source', 'Runbook', 'Silence'].map((title) => ({ title, url: `https://links.example/${title}/${'a'.repeat(600)}` }));
+    const e = renderTemplate(makeAlert({ links, presentation: { template: { metric_name: 'disk_used' } } }), 'monitoring');
+    const linkFields = e.fields!.filter((f) => f.name === 'Links');
+    expect(linkFields.map((f) => f.value)).toEqual(links.map((l) => `[${l.title}](${l.url})`));
+    expect(e.fields!.slice(-3)).toEqual(linkFields);
+  });
+
   it('reads only own keys, so __proto__ in data is harmless', () => {
     const template = JSON.parse('{"__proto__": "x", "traceback": "boom"}') as Record<string, string>;
     const e = renderTemplate(makeAlert({ presentation: { template } }), 'error');

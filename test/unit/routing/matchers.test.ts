@@ -136,6 +136,7 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
     ['msg=~"[ab].c"', 'a\rc', true], // a `.` after a class is Go's `.` again
     // In Go a `]` first in a class (after `[` or `[^`) is a literal; JavaScript reads `[]` / `[^]` as a class.
     ['tag=~"[]a]+"', 'a]a', true],
+    ['tag=~"[]a]+"', 'a[', false], // the class is "]" and "a" only, not its "["
     ['tag=~"[^]]+"', 'abc', true],
     ['tag=~"[^]]+"', 'ab]', false],
     ['tag=~"x[]]."', 'x]\r', true],

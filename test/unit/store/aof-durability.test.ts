@@ -110,6 +110,20 @@ describe('durability: fsync', () => {
     expect(warnings[0]).toContain('appendonly is disabled');
   });
 
+  // An ACL may deny alertcord's user WAITAOF while COMMAND INFO still lists it: refused alike every time, so the
+  // server's own policy until the next reconnect, not a WAITAOF (and a 503) per enqueue.
+  it('an ACL denying WAITAOF (NOPERM): warned once, no more WAITAOF, and ingest goes on', async () => {
+    const s = server({ refuseWaitaof: "NOPERM User alertcord has no permissions to run the 'waitaof' command" });
+    const { redis, calls } = fakeRedis(s);
+    const warnings: string[] = [];
+    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    await durability.confirm();
+    await durability.confirm();
+    expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('NOPERM');
+  });
+
   it('a passing refusal of WAITAOF (BUSY: a long script runs) fails that enqueue only (503), and durability stays', async () => {
     const s = server({ refuseWaitaof: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.' });
     const { redis, calls } = fakeRedis(s);
