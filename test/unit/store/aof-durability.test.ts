@@ -47,8 +47,7 @@ const server = (over: Partial<FakeServer> = {}): FakeServer => ({ version: '7.2.
 describe('durability: fsync', () => {
   it('waits with WAITAOF 1 0 on a server that has it, below the command timeout', async () => {
     const { redis, calls } = fakeRedis(server());
-    const warnings: string[] = [];
-    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(redis);
     await durability.confirm();
     expect(calls.filter((c) => c[0] === 'waitaof')).toEqual([['waitaof', 1, 0, 1_300]]);
     expect(warnings).toEqual([]);
@@ -66,8 +65,7 @@ describe('durability: fsync', () => {
     expect(always.calls.some((c) => c[0] === 'waitaof')).toBe(false);
 
     const old = fakeRedis(server({ version: '7.0.15', waitaof: false }));
-    const warnings: string[] = [];
-    const durability = new AofDurability(old.redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(old.redis);
     await durability.confirm();
     await durability.confirm();
     old.emit('ready'); // a reconnect detects again, without a second warning for the same reason
@@ -86,8 +84,7 @@ describe('durability: fsync', () => {
       if (timeouts-- > 0) throw new Error('Command timed out');
       return info(section);
     };
-    const warnings: string[] = [];
-    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(redis);
     await expect(durability.confirm()).rejects.toThrow('Command timed out');
     await durability.confirm();
     expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(1);
@@ -99,8 +96,7 @@ describe('durability: fsync', () => {
   it('a server that refuses WAITAOF itself (the AOF turned off since the connect, an ACL denying it): warned once, and ingest goes on', async () => {
     const s = server();
     const { redis } = fakeRedis(s);
-    const warnings: string[] = [];
-    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(redis);
     await durability.confirm();
     s.aof = false; // CONFIG SET appendonly no
     s.refuseWaitaof = 'ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.';
@@ -115,8 +111,7 @@ describe('durability: fsync', () => {
   it('an ACL denying WAITAOF (NOPERM): warned once, no more WAITAOF, and ingest goes on', async () => {
     const s = server({ refuseWaitaof: "NOPERM User alertcord has no permissions to run the 'waitaof' command" });
     const { redis, calls } = fakeRedis(s);
-    const warnings: string[] = [];
-    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(redis);
     await durability.confirm();
     await durability.confirm();
     expect(calls.filter((c) => c[0] === 'waitaof')).toHaveLength(1);
@@ -127,8 +122,7 @@ describe('durability: fsync', () => {
   it('a passing refusal of WAITAOF (BUSY: a long script runs) fails that enqueue only (503), and durability stays', async () => {
     const s = server({ refuseWaitaof: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.' });
     const { redis, calls } = fakeRedis(s);
-    const warnings: string[] = [];
-    const durability = new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+    const { durability, warnings } = watched(redis);
     await expect(durability.confirm()).rejects.toThrow('BUSY');
     s.refuseWaitaof = undefined;
     await durability.confirm();
@@ -136,3 +130,9 @@ describe('durability: fsync', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+/** A durability check on `redis` whose warnings are kept. */
+function watched(redis: ConstructorParameters<typeof AofDurability>[0]): { durability: AofDurability; warnings: string[] } {
+  const warnings: string[] = [];
+  return { durability: new AofDurability(redis, { commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) }), warnings };
+}
