@@ -42,6 +42,9 @@ export function createIntake(deps: IntakeDeps): Intake {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const refusing = fullQueueLog(deps.logger, now);
+  // A store outage refuses every request alike (503, the sender retries): said when it starts, when its error
+  // changes and when the store takes again, not once per request for the length of the outage.
+  const storeDown = new FailureStreak(deps.logger, now, { fields: {}, failing: 'store unavailable: cannot enqueue; ingest answers 503 until it is back (logged again when the error changes)', recovered: 'store takes notifications again', level: 'error' });
   return {
     async accept(groups: AlertGroup[]): Promise<IntakeResult> {
       const config = deps.config();
@@ -74,9 +77,10 @@ export function createIntake(deps: IntakeDeps): Intake {
             const replaces = counterparts.get(queueKey);
             status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) });
           } catch (err) {
-            deps.logger.error({ err: String(err) }, 'store unavailable: cannot enqueue');
+            storeDown.failed(err);
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done: done(index) };
           }
+          storeDown.succeeded();
           if (status === 'full') {
             refusedGroups.add(group);
             if (!full.includes(alertType)) full.push(alertType);

@@ -12,8 +12,8 @@ export class FailureStreak {
   constructor(
     private readonly logger: Logger,
     private readonly now: () => number,
-    /** Bound into every line (`{ queue }`), and the two messages. */
-    private readonly about: { fields: Record<string, unknown>; failing: string; recovered: string },
+    /** Bound into every line (`{ queue }`), the two messages, and the failing line's level (default warn). */
+    private readonly about: { fields: Record<string, unknown>; failing: string; recovered: string; level?: 'warn' | 'error' },
   ) {}
 
   /**
@@ -24,7 +24,7 @@ export class FailureStreak {
     this.#since ??= this.now();
     if (key === this.#error) return;
     this.#error = key;
-    this.logger.warn({ ...this.about.fields, err: String(err) }, this.about.failing);
+    this.logger[this.about.level ?? 'warn']({ ...this.about.fields, err: String(err) }, this.about.failing);
   }
 
   succeeded(): void {

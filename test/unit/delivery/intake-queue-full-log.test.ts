@@ -48,3 +48,34 @@ describe('intake: a full queue in the log (scenario: DISCORD_QUEUE_SIZE reached 
     expect(lines[1]!.failedForMs).toBe(4_000);
   });
 });
+
+describe('intake: a store outage in the log (scenario: Redis down for minutes while Alertmanager retries)', () => {
+  // Every request is refused alike (503, the sender retries): one error line per request flooded the log
+  // for the length of the outage. Now one when it starts, one when the error changes, one when it is back.
+  it('logs the outage once, again when its error changes, and once when the store takes notifications again', async () => {
+    const config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' }, yaml: '' }).config;
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 86_400_000 });
+    const errors = ['redis unreachable', 'redis unreachable', 'redis unreachable', 'Command timed out', 'Command timed out'];
+    const enqueue = store.queue.enqueue.bind(store.queue);
+    store.queue.enqueue = async (...args) => {
+      const err = errors.shift();
+      if (err) throw new Error(err);
+      return enqueue(...args);
+    };
+    const lines: Line[] = [];
+    let now = 1_800_000_000_000;
+    const intake = createIntake({ config: () => config, queue: store.queue, logger: createLogger('info', { write: (l: string) => void lines.push(JSON.parse(l) as Line) }), now: () => now });
+    const answers = [];
+    for (let i = 0; i < 7; i++) {
+      answers.push(await intake.accept(groupsOf({ title: `A${i}`, message: 'm' })));
+      now += 1_000;
+    }
+    expect(answers.map((a) => (a.ok ? 'ok' : a.reason))).toEqual(['unavailable', 'unavailable', 'unavailable', 'unavailable', 'unavailable', 'ok', 'ok']);
+    expect(lines.map((l) => [l.level >= 50 ? 'error' : l.level >= 40 ? 'warn' : 'info', l.msg, l.err])).toEqual([
+      ['error', expect.stringContaining('store unavailable: cannot enqueue'), 'Error: redis unreachable'],
+      ['error', expect.stringContaining('store unavailable: cannot enqueue'), 'Error: Command timed out'],
+      ['info', 'store takes notifications again', undefined],
+    ]);
+    expect(lines[2]!.failedForMs).toBe(5_000);
+  });
+});
