@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Webhook } from '../config/webhook-url.js';
 import type { DiscordMessage } from '../render/discord-message.js';
-import { requestSignal } from './request-signal.js';
+import { requestSignal, whenAborted } from './request-signal.js';
 
 /** What came back from one POST, before classification. */
 export interface RawResponse {
@@ -36,7 +36,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * Executes webhooks with undici: `?wait=true` so a message that fails to save is reported (discord.md),
- * a hard timeout per request, and no redirect following (a webhook must not be able to send us elsewhere).
+ * a hard timeout per request (connecting included), and no redirect following (a webhook must not be able to send us elsewhere).
  * Never throws: transport failures come back as `error` for the one classifier to judge, with the status
  * and headers too when they had arrived before the body failed.
  */
@@ -48,7 +48,7 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
     const limit = requestSignal(signal, options.timeoutMs);
     let answered: Pick<RawResponse, 'status' | 'headers'> = {};
     try {
-      const res = await request(url, {
+      const pending = request(url, {
         method,
         body,
         headers,
@@ -57,6 +57,8 @@ export function createDiscordSender(options: SenderOptions): DiscordSender {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
+      pending.catch(() => undefined); // its late rejection, once the race below is lost, is expected
+      const res = await Promise.race([pending, whenAborted(limit.signal)]);
       answered = { status: res.statusCode, headers: res.headers };
       const text = await readCapped(res.body);
       return { ...answered, body: parseBody(text), elapsedMs: now() - started };

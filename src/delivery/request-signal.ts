@@ -19,3 +19,17 @@ export function requestSignal(outer: AbortSignal | undefined, timeoutMs: number)
     },
   };
 }
+
+/**
+ * Rejects with `signal`'s reason once it aborts. undici only acts on an abort once the request has a
+ * connection: until then it just notes the reason, so a connect or proxy CONNECT that never completes
+ * would outlive the timeout (by undici's 10 s connect timeout, or a proxy's 300 s headers timeout).
+ * Raced against the request, it makes the timeout hold from the first byte; undici still drops the noted
+ * request when a connection comes, so nothing is sent late.
+ */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

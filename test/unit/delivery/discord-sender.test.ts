@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify } from '../../../src/delivery/classify.js';
@@ -43,6 +43,23 @@ describe('the Discord sender', () => {
     expect(result.kind).toBe('success');
     // The headers that came with it still pause the bucket at Remaining 0.
     expect(result.rateLimit).toMatchObject({ remaining: 0, resetAfterMs: 2000 });
+  });
+
+  it('ends at the timeout while still connecting (a TLS handshake that never completes), not at undici’s 10 s connect timeout', { timeout: 8_000 }, async () => {
+    const held: Socket[] = [];
+    const silent: TcpServer = createTcpServer((s) => held.push(s)); // accepts TCP, never answers the ClientHello
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    agent = new Agent();
+    try {
+      const sender = createDiscordSender({ dispatcher: agent, timeoutMs: 200 });
+      const raw = await sender.post({ id: '42', url: new Secret(`https://127.0.0.1:${port}/api/v10/webhooks/42/tok`) }, message);
+      expect((raw.error as Error).name).toBe('TimeoutError');
+      expect(classify(raw)).toMatchObject({ kind: 'retryable', reason: 'timeout' });
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
   });
 
   it('keeps a 404 as a 404 when its body is cut off (the webhook is gone, not the network)', async () => {
