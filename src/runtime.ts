@@ -26,7 +26,7 @@ import { recheckBrokenWebhooks } from './ops/validate-webhooks.js';
 import { Watchdog } from './ops/watchdog.js';
 import type { WatchdogTimers } from './ops/watchdog-timers.js';
 import { registerWatchdogMetrics } from './ops/watchdog-metrics.js';
-import { WATCHDOG_NOTICE_DEDUPE_MS } from './ops/watchdog-notice.js';
+import { watchdogNoticeDedupeMs } from './ops/watchdog-notice.js';
 import { createOtlpFloodControl } from './sources/otlp/flood.js';
 import { createFloodFlusher } from './sources/otlp/flood-flusher.js';
 import { createStore, createWebhookState } from './store/create-store.js';
@@ -117,9 +117,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     timers: options.watchdogTimers,
     onHeartbeat: registerWatchdogMetrics(metrics.registry, () => watchdog.status()).onHeartbeat,
     heartbeats: store.heartbeats,
-    announce: async (n) => {
+    announce: async (n, watchdogConfig) => {
       const key = queueKeyFor(config, n.alertType);
-      const status = await store.queue.enqueue(key, n, { key: n.dedupeKey, windowMs: Math.max(config.dedupe.windowMs, WATCHDOG_NOTICE_DEDUPE_MS) });
+      const status = await store.queue.enqueue(key, n, { key: n.dedupeKey, windowMs: Math.max(config.dedupe.windowMs, watchdogNoticeDedupeMs(watchdogConfig)) });
       if (status === 'full') return false;
       if (status === 'queued') queued(n, key);
       return true; // queued, or already queued by another replica for the same outage

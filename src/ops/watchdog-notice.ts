@@ -8,11 +8,21 @@ import type { Notification } from '../model/notification.js';
 export const WATCHDOG_NOTICE_ALERTNAME = 'AlertcordWatchdogMissing';
 
 /**
- * The least time a notice's dedupe key is held, whatever `dedupe.window` says (it may be short, or 0s: off).
- * Every replica tells the same outage under one key, the last up to a shared-time poll (30 s), a retry or a
- * restart's first check later than the first; the key names the outage, so holding it long hides no other.
+ * The least time a notice's dedupe key is held beyond the watchdog's timeout, whatever `dedupe.window` says
+ * (it may be short, or 0s: off). Every replica tells the same outage under one key, the last up to a
+ * shared-time poll (30 s), a retry or a restart's first check later than the first; the key names the
+ * outage, so holding it long hides no other.
  */
 export const WATCHDOG_NOTICE_DEDUPE_MS = 3_600_000;
+
+/**
+ * How long a notice's dedupe key is held. A replica started just before the outage was told (no told mark
+ * to resume yet) finds it at its own first check, up to a timeout later: with a timeout over an hour (a
+ * `repeat_interval` left at 4h), an hour alone let that check tell a second "down".
+ */
+export function watchdogNoticeDedupeMs(config: WatchdogConfig): number {
+  return config.timeoutMs + WATCHDOG_NOTICE_DEDUPE_MS;
+}
 
 /** What the watchdog knows when it tells the channel. */
 export interface WatchdogNoticeFacts {

@@ -4,7 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import type { WatchdogConfig } from '../config/watchdog.js';
 import type { Alert } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
-import type { Heartbeats } from '../store/types.js';
+import { HEARTBEAT_CLOCK_SLACK_MS, type Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
 import { watchdogStatus, type WatchdogStatus } from './watchdog-status.js';
 import { globalTimers, type WatchdogTimers } from './watchdog-timers.js';
@@ -36,8 +36,8 @@ interface Outage {
 export interface WatchdogDeps {
   config: () => WatchdogConfig | undefined;
   now: () => number;
-  /** Queues a notice through the normal queue; false when it could not be queued. */
-  announce: (n: Notification) => Promise<boolean>;
+  /** Queues a notice (of the watchdog `config`) through the normal queue; false when it could not be queued. */
+  announce: (n: Notification, config: WatchdogConfig) => Promise<boolean>;
   logger: Logger;
   timers?: WatchdogTimers;
   newId?: () => string;
@@ -70,6 +70,8 @@ export class Watchdog {
   #retry: unknown;
   #poll: unknown;
   #enabled = false;
+  /** A told outage is being read (#resume). */
+  #resuming = false;
 
   constructor(deps: WatchdogDeps) {
     this.#deps = deps;
@@ -131,12 +133,20 @@ export class Watchdog {
     this.#deps.heartbeats?.record(config.alertname, now).catch((err: unknown) => {
       this.#deps.logger.warn({ watchdog: config.alertname, err: String(err) }, 'watchdog: could not share the heartbeat with other replicas');
     });
+    const knewOfOutage = this.#outage !== undefined;
     this.#seen(config, now);
+    // None known here: another replica may have told one this one never had (started just before that "down",
+    // its own first check still to come) and be gone since; its kept mark makes this heartbeat that "back".
+    if (!knewOfOutage) void this.#resume(config);
   }
 
-  /** The heartbeat arrived at `at` (here, or at another replica): a missing pipeline is back. */
+  /**
+   * The heartbeat arrived at `at` (here, or at another replica): a missing pipeline is back. `at` replaces the
+   * time known even when that is later: it was stamped while this clock was ahead (set right since), and
+   * kept, it would hold the deadline off until that time came.
+   */
   #seen(config: WatchdogConfig, at: number): void {
-    this.#lastSeenAt = Math.max(at, this.#lastSeenAt ?? at);
+    this.#lastSeenAt = at;
     const outage = this.#outage;
     if (outage !== undefined) {
       this.#outage = undefined;
@@ -163,6 +173,9 @@ export class Watchdog {
   async #check(): Promise<void> {
     const config = this.#deps.config();
     if (!config || !this.#started || this.#outage !== undefined) return;
+    // Heard while this clock was ahead, and none since it was set right: when is unknown, but not later than
+    // now. Counted from now, the heartbeat missing since is told a timeout later, not once that time came.
+    if (this.#lastSeenAt !== undefined && this.#lastSeenAt > this.#deps.now() + HEARTBEAT_CLOCK_SLACK_MS) this.#lastSeenAt = this.#deps.now();
     if (this.#deps.now() - (this.#lastSeenAt ?? this.#armedAt) < config.timeoutMs) return this.#arm(config);
     const elsewhere = await this.#sharedLastSeen(config);
     // The world may have moved during the read: a reload, a stop, a heartbeat here.
@@ -181,12 +194,22 @@ export class Watchdog {
   }
 
   /**
-   * Switched on (a start, or a reload): an outage told before (by this replica before a restart, or by one
-   * since gone) and not over is resumed, so the channel still hears "back"; a heartbeat since it began is
-   * that "back", told at once.
+   * Switched on (a start, or a reload), or a heartbeat with no outage known here: an outage told before (by
+   * this replica before a restart, or by one since gone) and not over is resumed, so the channel still hears
+   * "back"; a heartbeat since it began is that "back", told at once. One read at a time: one in flight reads
+   * the heartbeat times after its answer, so it sees a heartbeat that came meanwhile (and tells one "back").
    */
   async #resume(config: WatchdogConfig): Promise<void> {
-    if (!this.#deps.heartbeats) return;
+    if (!this.#deps.heartbeats || this.#resuming) return;
+    this.#resuming = true;
+    try {
+      await this.#resumeTold(config);
+    } finally {
+      this.#resuming = false;
+    }
+  }
+
+  async #resumeTold(config: WatchdogConfig): Promise<void> {
     const [told, elsewhere] = await Promise.all([this.#toldOutages.read(config.alertname), this.#sharedLastSeen(config)]);
     // A reload during the read builds a new watchdog section even when nothing in it changed: only another
     // heartbeat (or none) makes the outage read not this one's; the settings in force from here are the current ones.
@@ -222,15 +245,20 @@ export class Watchdog {
     }, Math.min(WATCHDOG_SHARED_POLL_MS, config.timeoutMs));
   }
 
-  /** When any replica last heard the heartbeat; undefined when unknown (never, or the store is down). */
+  /**
+   * When any replica last heard the heartbeat; undefined when unknown (never, the store is down, or a time
+   * ahead of this clock by more than the slack: stamped by a wrong clock, it would keep every replica quiet
+   * until that time came; the next heartbeat replaces it, store/types.ts).
+   */
   async #sharedLastSeen(config: WatchdogConfig): Promise<number | undefined> {
-    return this.#deps.heartbeats?.lastSeen(config.alertname).catch(() => undefined);
+    const at = await this.#deps.heartbeats?.lastSeen(config.alertname).catch(() => undefined);
+    return at !== undefined && at <= this.#deps.now() + HEARTBEAT_CLOCK_SLACK_MS ? at : undefined;
   }
 
   /** Queues the notice; when it cannot be queued, tries again later while it is still true. */
   async #announce(kind: 'firing' | 'resolved', config: WatchdogConfig, outage: Outage): Promise<void> {
     const n = watchdogNotice({ kind, config, id: (this.#deps.newId ?? randomUUID)(), now: this.#deps.now(), lastSeenAt: this.#lastSeenAt, missingSince: outage.since, neverHeard: outage.neverHeard, startedAt: this.#armedAt });
-    const queued = await this.#deps.announce(n).catch(() => false);
+    const queued = await this.#deps.announce(n, config).catch(() => false);
     if (queued) {
       if (kind === 'firing') outage.told = true;
       await (kind === 'firing' ? this.#toldOutages.told(outage.alertname, outage) : this.#toldOutages.over(outage.alertname, outage));

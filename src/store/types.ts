@@ -146,12 +146,24 @@ export interface Stats {
 }
 
 /**
+ * How far a heartbeat time may be ahead of a clock and still be taken as true: replicas' clocks differ by
+ * that little, and writes from one replica arrive late by no more. Further ahead, it was stamped by a clock
+ * that was wrong (a VM restored, an RTC wrong until NTP set it): no heartbeat time at all.
+ */
+export const HEARTBEAT_CLOCK_SLACK_MS = 60_000;
+
+/**
  * When the watchdog's heartbeat last arrived, at any replica (Redis: shared). Alertmanager keeps its
  * connection to one replica, so the others may never see the heartbeat themselves: without this, each of
  * them would declare the pipeline down after every timeout while it works.
  */
 export interface Heartbeats {
-  /** Records that the heartbeat `name` arrived at `at` (epoch ms); a time earlier than the one kept is ignored. */
+  /**
+   * Records that the heartbeat `name` arrived at `at` (epoch ms). A time earlier than the one kept is ignored
+   * (a slower replica's older beat), unless the kept one is more than {@link HEARTBEAT_CLOCK_SLACK_MS} ahead
+   * of it: stamped by a clock that was ahead and was set right since, which kept would hide every outage
+   * until that time came.
+   */
   record(name: string, at: number): Promise<void>;
   /** When the heartbeat `name` last arrived, at any replica; undefined when never. */
   lastSeen(name: string): Promise<number | undefined>;

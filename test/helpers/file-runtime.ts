@@ -8,6 +8,7 @@ import { startHttpServer, type HttpServer } from '../../src/http/serve.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { WatchdogTimers } from '../../src/ops/watchdog-timers.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
+import type { Store } from '../../src/store/types.js';
 import { HOOK_IDS } from './bridge.js';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord/index.js';
 
@@ -36,6 +37,8 @@ export interface FileRuntimeOptions {
   env?: Record<string, string>;
   clock?: Clock;
   watchdogTimers?: WatchdogTimers;
+  /** A store shared with other runtimes (replicas); the config's own by default. */
+  store?: Store;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function startFileRuntime(options: FileRuntimeOptions): Promise<Fil
   });
   const { config } = loadConfigOrThrow(source);
   const logger = createLogger('info', sink);
-  const runtime = createRuntime({ config, logger, configSource: source, random: () => 0, processMetrics: false, clock: options.clock ?? { now: () => Date.now(), sleep }, watchdogTimers: options.watchdogTimers });
+  const runtime = createRuntime({ config, logger, configSource: source, random: () => 0, processMetrics: false, clock: options.clock ?? { now: () => Date.now(), sleep }, watchdogTimers: options.watchdogTimers, ...(options.store ? { store: options.store } : {}) });
   await runtime.start();
   const server = await startHttpServer(runtime.app, config, { host: '127.0.0.1', port: 0 });
   return {

@@ -218,6 +218,15 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.heartbeats.lastSeen('Other')).toBe(5_000);
       });
 
+      it('replaces a kept time stamped far ahead (by a clock set right since) with the next, older one', async () => {
+        const day = 86_400_000;
+        await store.heartbeats.record('Watchdog', 10 * day + 5_000); // a clock a day ahead
+        await store.heartbeats.record('Watchdog', 9 * day); // set right: the next heartbeat
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBe(9 * day);
+        await store.heartbeats.record('Watchdog', 9 * day - 2_000); // a slower replica's older beat still loses
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBe(9 * day);
+      });
+
       it('keeps the told outage per name until it is cleared', async () => {
         expect(await store.heartbeats.toldOutage('Watchdog')).toBeUndefined();
         await store.heartbeats.setToldOutage('Watchdog', { since: 3_000, neverHeard: false });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/delivery/clock.js';
 import type { WatchdogTimers } from '../../src/ops/watchdog-timers.js';
 import { RESOLVED_COLOR } from '../../src/render/colors.js';
+import { createMemoryStore } from '../../src/store/memory/index.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -221,6 +222,48 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     expect((await b.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
     await expect.poll(() => b.fake.messagesFor(HOOK_IDS.critical!).length).toBe(1);
     expect(JSON.stringify(b.fake.messagesFor(HOOK_IDS.critical!)[0]!.body)).toContain('Alerting pipeline back');
+  });
+});
+
+describe('dead man\'s switch with two replicas on one store whose dedupe claims follow the virtual clock', () => {
+  const replicas: FileRuntime[] = [];
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((r) => r.close()));
+  });
+
+  it('a timeout longer than an hour (repeat_interval left at 4h): a replica started just before the outage was told tells no second "down" at its own first check', async () => {
+    const HOUR = 60 * 60_000;
+    let skew = 0;
+    const clock = { now: () => Date.now() + skew, sleep };
+    // Redis claims expire in Redis' real time; the memory store's follow the runtime clock, so hours can pass here.
+    const store = createMemoryStore({ queueSize: 1_000, historyMaxEntries: 1_000, historyRetentionMs: 86_400_000, now: clock.now });
+    const start = async (timers: ReturnType<typeof manualTimers>) => {
+      const r = await startFileRuntime({
+        yaml: (hook) => `alert_types:\n  general: { webhook: "${hook('general')}" }\n  critical: { webhook: "${hook('critical')}" }\nwatchdog: { alertname: Watchdog, timeout: 5h }\n`,
+        clock,
+        watchdogTimers: timers,
+        store,
+      });
+      replicas.push(r);
+      return r;
+    };
+    const timersA = manualTimers();
+    const a = await start(timersA);
+    expect((await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
+    // The pipeline breaks; four hours later, nothing told yet (the timeout is 5h), b starts: a rolling deploy.
+    skew += 4 * HOUR;
+    const timersB = manualTimers();
+    const b = await start(timersB);
+    skew += HOUR + 1_000;
+    timersA.fireAll(); // five hours without the heartbeat: a tells it
+    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].map((m) => JSON.stringify(m.body));
+    await expect.poll(() => critical().length).toBe(1);
+    // b's own first check, five hours after its start: the same outage, told four hours before.
+    skew += 4 * HOUR;
+    timersB.fireAll();
+    await expect.poll(() => b.runtime.watchdog.status().state).toBe('missing');
+    await sleep(500);
+    expect(critical().map((m) => (m.includes('Alerting pipeline down') ? 'down' : 'back'))).toEqual(['down']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Heartbeats, ToldOutage } from '../types.js';
+import { HEARTBEAT_CLOCK_SLACK_MS, type Heartbeats, type ToldOutage } from '../types.js';
 
 /** Heartbeat times in this process: with the memory store there is one replica, so nothing to share. */
 export class MemoryHeartbeats implements Heartbeats {
@@ -6,7 +6,8 @@ export class MemoryHeartbeats implements Heartbeats {
   readonly #told = new Map<string, ToldOutage>();
 
   async record(name: string, at: number): Promise<void> {
-    if (at > (this.#lastSeen.get(name) ?? Number.NEGATIVE_INFINITY)) this.#lastSeen.set(name, at);
+    const kept = this.#lastSeen.get(name);
+    if (kept === undefined || at > kept || kept > at + HEARTBEAT_CLOCK_SLACK_MS) this.#lastSeen.set(name, at);
   }
 
   async lastSeen(name: string): Promise<number | undefined> {

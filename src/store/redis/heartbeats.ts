@@ -1,16 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { Heartbeats, ToldOutage } from '../types.js';
+import { HEARTBEAT_CLOCK_SLACK_MS, type Heartbeats, type ToldOutage } from '../types.js';
+import type { ScriptCommands } from './scripts.js';
 import { whenReady } from './connection.js';
 
 /**
- * Heartbeat times shared by every replica: one sorted set (heartbeat name → epoch ms). `ZADD GT` keeps the
- * latest time whichever replica writes last, in one command (Redis ≥ 6.2). The set holds one member per
+ * Heartbeat times shared by every replica: one sorted set (heartbeat name → epoch ms). A script keeps the
+ * latest time whichever replica writes last, in one step (scripts.ts, RECORD_HEARTBEAT). The set holds one member per
  * configured heartbeat name, so it needs no expiry; a time that survives a restart is what the watchdog
  * should count from. Told outages are a hash beside it (name → JSON), one field per heartbeat name too.
  */
 export class RedisHeartbeats implements Heartbeats {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis & ScriptCommands,
     private readonly key: string,
     private readonly outagesKey: string,
     private readonly commandTimeoutMs: number,
@@ -18,7 +19,7 @@ export class RedisHeartbeats implements Heartbeats {
 
   async record(name: string, at: number): Promise<void> {
     await whenReady(this.redis, this.commandTimeoutMs);
-    await this.redis.zadd(this.key, 'GT', at, name);
+    await this.redis.alertcordRecordHeartbeat(this.key, at, name, HEARTBEAT_CLOCK_SLACK_MS);
   }
 
   async lastSeen(name: string): Promise<number | undefined> {

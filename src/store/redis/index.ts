@@ -109,7 +109,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, { entries: keys.deadLettersHeld, takenAt: keys.deadLettersHeldAt }, commandTimeoutMs, now),
     history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     stats: new RedisStats(redis, { keys, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
-    heartbeats: new RedisHeartbeats(redis, keys.heartbeats, keys.watchdogOutages, commandTimeoutMs),
+    heartbeats: new RedisHeartbeats(scripted, keys.heartbeats, keys.watchdogOutages, commandTimeoutMs),
     async ping() {
       try {
         await whenReady(redis, commandTimeoutMs);

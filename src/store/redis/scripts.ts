@@ -183,6 +183,19 @@ end
 return forgotten
 `;
 
+/**
+ * A watchdog heartbeat (heartbeats.ts): KEYS[1] the sorted set; ARGV time (ms), heartbeat name, clock slack
+ * (ms). Kept: the latest time, like ZADD GT, except that a kept time more than the slack ahead of this one
+ * was stamped by a clock that was wrong, and is replaced (store/types.ts, HEARTBEAT_CLOCK_SLACK_MS).
+ */
+const RECORD_HEARTBEAT = `
+local at = tonumber(ARGV[1])
+local kept = redis.call('ZSCORE', KEYS[1], ARGV[2])
+if kept and tonumber(kept) >= at and tonumber(kept) <= at + tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], at, ARGV[2])
+return 1
+`;
+
 /** Script commands added to each connection; the key count is given per call where it varies. */
 export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
@@ -192,6 +205,7 @@ export const REDIS_SCRIPTS = {
   alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordForgetIdleConsumers: { lua: FORGET_IDLE_CONSUMERS, numberOfKeys: 1 },
+  alertcordRecordHeartbeat: { lua: RECORD_HEARTBEAT, numberOfKeys: 1 },
 } as const;
 
 type Arg = string | number;
@@ -205,4 +219,5 @@ export interface ScriptCommands {
   alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordForgetIdleConsumers(stream: string, ...args: Arg[]): Promise<unknown>;
+  alertcordRecordHeartbeat(heartbeats: string, ...args: Arg[]): Promise<unknown>;
 }

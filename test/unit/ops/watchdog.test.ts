@@ -372,6 +372,31 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(after.watchdog.status().state).toBe('ok');
     });
 
+    it('a replica started just before another told the outage, which then died, tells "back" when the heartbeat returns to it before its own first check', async () => {
+      const shared = new MemoryHeartbeats();
+      const teller = setup(config, shared);
+      teller.watchdog.start();
+      teller.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      const late = setup(config, shared); // a deploy: no outage told yet, nothing to resume
+      late.watchdog.start();
+      await vi.advanceTimersByTimeAsync(5 * 60_000 + 1_000);
+      expect(teller.posted.map((n) => n.status)).toEqual(['firing']);
+      teller.watchdog.stop(); // the replica that told it goes away
+      await vi.advanceTimersByTimeAsync(60_000);
+      late.watchdog.consume(alert('Watchdog')); // back, at the only replica left, before its own check came
+      await vi.advanceTimersByTimeAsync(0);
+      expect(late.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(late.posted[0]!.dedupeKey).toBe(teller.posted[0]!.dedupeKey.replace(':firing:', ':resolved:'));
+      expect(await shared.toldOutage('Watchdog')).toBeUndefined();
+      // The heartbeat goes on: nothing more is told.
+      for (let i = 0; i < 3; i++) {
+        late.watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      expect(late.posted.map((n) => n.status)).toEqual(['resolved']);
+    });
+
     it('a late "back" of an earlier outage does not clear the mark of a newer one', async () => {
       const shared = new MemoryHeartbeats();
       const slow = setup(config, shared);
@@ -482,6 +507,56 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(reloaded.watchdog.status()).toMatchObject({ alertname: 'Heartbeat', state: 'waiting' });
       await vi.advanceTimersByTimeAsync(TEN_MIN - 1);
       expect(reloaded.posted).toEqual([]);
+    });
+  });
+
+  describe('a clock stepped ahead and set right again (a VM restored, an RTC wrong until NTP)', () => {
+    const DAY = 86_400_000;
+    /** Heartbeats each minute; one of them stamped a day ahead by a wrong clock; then they stop. */
+    async function heardWhileTheClockWasAhead(watchdog: Watchdog) {
+      watchdog.start();
+      watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      const right = Date.now();
+      vi.setSystemTime(right + DAY);
+      watchdog.consume(alert('Watchdog'));
+      vi.setSystemTime(right);
+      for (let i = 0; i < 3; i++) {
+        await vi.advanceTimersByTimeAsync(60_000);
+        watchdog.consume(alert('Watchdog'));
+      }
+      return Date.now(); // the last heartbeat, by the right clock
+    }
+
+    it('the pipeline down after it is told a timeout after the last heartbeat, not a day later', async () => {
+      const shared = new MemoryHeartbeats();
+      const { watchdog, posted } = setup(undefined, shared);
+      const last = await heardWhileTheClockWasAhead(watchdog);
+      expect(watchdog.status().lastSeenAt).toBe(new Date(last).toISOString());
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(posted.map((n) => n.status)).toEqual(['firing']);
+    });
+
+    it('the clock set right after the last heartbeat (stamped a day ahead): told within two timeouts, not a day later', async () => {
+      const { watchdog, posted } = setup(undefined, new MemoryHeartbeats());
+      watchdog.start();
+      const right = Date.now();
+      vi.setSystemTime(right + DAY);
+      watchdog.consume(alert('Watchdog'));
+      vi.setSystemTime(right);
+      await vi.advanceTimersByTimeAsync(2 * TEN_MIN + 1_000);
+      expect(posted.map((n) => n.status)).toEqual(['firing']);
+    });
+
+    it('a replica hearing no heartbeat itself is not kept quiet by the stamp a day ahead either', async () => {
+      const shared = new MemoryHeartbeats();
+      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
+      const heard = setup(config, shared);
+      const deaf = setup(config, shared);
+      deaf.watchdog.start();
+      await heardWhileTheClockWasAhead(heard.watchdog);
+      await vi.advanceTimersByTimeAsync(TEN_MIN + WATCHDOG_SHARED_POLL_MS);
+      expect(deaf.posted.map((n) => n.status)).toEqual(['firing']);
     });
   });
 
