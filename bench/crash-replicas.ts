@@ -14,6 +14,8 @@ import type { Metric, ScenarioOutput } from './types.js';
 /** Short, so the survivor takes over what the killed replica held within seconds (default 60 s). */
 const VISIBILITY_MS = 3_000;
 const POST_CONCURRENCY = 20;
+/** Between two looks at what the victim holds: the same count twice is what it holds at the kill. */
+const STEADY_MS = 250;
 /** Longest wait for the moment to kill (messages going out, the victim holding entries). */
 const ARM_MS = 20_000;
 const CAP_MS = 60_000;
@@ -73,12 +75,18 @@ async function crash(fake: FakeDiscord, client: Redis, a: ChildServer, b: ChildS
   const started = Date.now();
   const first = await pool(half, POST_CONCURRENCY, (i) => postJson(ingest(i % 2 === 0 ? a : b), bodies[i]!).catch(() => 0));
   const held = async (): Promise<number> => (await pendingByConsumer(client, stream)).get(victim) ?? 0;
-  // Mid-storm (a message stored), Discord holds its answers while a is watched and killed, as in the replicas
-  // test: answered, a could acknowledge what it held in the instant between looking and killing, and the
-  // kill would show no takeover (one run measured 0 entries held at the kill).
+  // Mid-storm (a message stored), Discord holds its answers while a is watched and killed: answered, a could
+  // acknowledge what it held in the instant between looking and killing, and the kill would show no takeover
+  // (one run measured 0 entries held at the kill). What a holds settles once the answers given before the
+  // pause are acknowledged (15 entries then 7, in one run): killed when its count holds still.
   for (const deadline = Date.now() + ARM_MS; fake.stats.messages === 0 && Date.now() < deadline; await sleep(20));
   fake.setPaused(true);
-  for (const deadline = Date.now() + ARM_MS; (await held()) === 0 && Date.now() < deadline; await sleep(20));
+  let holding = -1;
+  for (const deadline = Date.now() + ARM_MS; Date.now() < deadline; await sleep(STEADY_MS)) {
+    const now = await held();
+    if (now > 0 && now === holding) break;
+    holding = now;
+  }
   const armed = fake.stats.messages > 0 && (await held()) > 0;
   const sentByVictim = await discordRequests2xx(a.url);
   await a.stop(); // SIGKILL
