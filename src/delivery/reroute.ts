@@ -49,7 +49,9 @@ export class Rerouter {
     for (const item of items) {
       const n = item.notification;
       if (usable && (await this.#move(general.id, fromKey, item, { ...n, reroutedFrom: label }))) continue;
-      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'broken_webhook', detail: `no usable webhook for ${label}`, ...triesOf(n), webhookId: fromKey });
+      // Said as it is: "no usable webhook" sent the operator looking at a general webhook that works.
+      const detail = usable ? `the general webhook's queue is full (DISCORD_QUEUE_SIZE): ${label} could not be rerouted there` : `no usable webhook for ${label}`;
+      await this.deps.recorder.deadLetter(fromKey, item, { reason: 'broken_webhook', detail, ...triesOf(n), webhookId: fromKey });
     }
   }
 
@@ -75,7 +77,10 @@ export class Rerouter {
         moved++;
         continue;
       }
-      const detail = fromKey === NO_WEBHOOK_QUEUE ? `alert type "${n.alertType}" has no webhook and there is no general webhook` : `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`;
+      const detail =
+        to !== undefined ? `webhook ${to}'s queue is full (DISCORD_QUEUE_SIZE): "${n.alertType}" could not be moved there`
+        : fromKey === NO_WEBHOOK_QUEUE ? `alert type "${n.alertType}" has no webhook and there is no general webhook`
+        : `webhook ${fromKey} is no longer configured and no other webhook can take "${n.alertType}"`;
       await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail, ...triesOf(n), webhookId: fromKey });
     }
     if (fromKey !== NO_WEBHOOK_QUEUE) this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');

@@ -144,3 +144,29 @@ describe('reroute of a broken webhook: history counts the request that found it 
     expect(entry).toMatchObject({ retries: 0, lastFailureReason: 'broken_webhook' });
   });
 });
+
+describe('reroute into a full queue', () => {
+  // Dead-lettered as before (replayable), but said as it is: "no usable webhook" sent the operator looking at a
+  // general webhook that works.
+  it("a broken webhook's notification that general's full queue cannot take is dead-lettered saying so", async () => {
+    const h = workerHarness(undefined, undefined, withError);
+    await h.state.markBroken(ERROR, 'unknown webhook', h.clock.now());
+    const enqueue = h.store.queue.enqueue.bind(h.store.queue);
+    h.store.queue.enqueue = async (key, n, dedupe) => (key === GENERAL && n.source !== 'alertcord' ? 'full' : enqueue(key, n, dedupe));
+    await h.store.queue.enqueue(ERROR, errorAlert('a'));
+    await deliverQueue(h, ERROR);
+    const letters = await h.store.deadLetters.list(10);
+    expect(letters).toEqual([expect.objectContaining({ id: 'a', reason: 'broken_webhook', error: expect.stringContaining("the general webhook's queue is full (DISCORD_QUEUE_SIZE)") })]);
+  });
+
+  it("a removed webhook's notification that its type's new webhook cannot take (queue full) is dead-lettered naming that queue", async () => {
+    const h = workerHarness(); // no error webhook: webhook 9 held error's queue before a reload removed it
+    const removed = '9';
+    await h.store.queue.enqueue(removed, errorAlert('a'));
+    const enqueue = h.store.queue.enqueue.bind(h.store.queue);
+    h.store.queue.enqueue = async (key, n, dedupe) => (key === GENERAL ? 'full' : enqueue(key, n, dedupe));
+    await deliverQueue(h, removed);
+    const letters = await h.store.deadLetters.list(10);
+    expect(letters).toEqual([expect.objectContaining({ id: 'a', reason: 'no_webhook', error: expect.stringContaining(`webhook ${GENERAL}'s queue is full`) })]);
+  });
+});
