@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import { FailureStreak } from '../lib/failure-streak.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
-import { FailureStreak } from '../lib/failure-streak.js';
 import { AttemptLog } from './attempt-log.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
