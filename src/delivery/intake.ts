@@ -8,6 +8,7 @@ import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
 import { routeGroup, type Routed } from '../routing/route-group.js';
 import type { NotificationQueue } from '../store/types.js';
 import type { Intake, IntakeResult } from './intake-types.js';
+import { counterpartsByQueue, dropClaimsElsewhere } from './counterpart-claims.js';
 import { queueKeyFor } from './queue-key.js';
 
 export interface IntakeDeps {
@@ -126,29 +127,6 @@ function fullQueueLog(logger: Logger, now: () => number): { full(queueKey: strin
       streaks.get(queueKey)?.succeeded();
     },
   };
-}
-
-/** Counterpart claims (per alert type) grouped by the queue that holds them: types may share a webhook. */
-function counterpartsByQueue(config: Config, byType: ReadonlyMap<string, string[]>): Map<string, string[]> {
-  const byQueue = new Map<string, string[]>();
-  for (const [alertType, keys] of byType) {
-    const queueKey = queueKeyFor(config, alertType);
-    byQueue.set(queueKey, [...(byQueue.get(queueKey) ?? []), ...keys]);
-  }
-  return byQueue;
-}
-
-/**
- * Drops the other state's claims held on other webhooks' queues, once this notification is queued (its own
- * queue's went with the enqueue): a resolve routed elsewhere than its firing. Not atomic with the enqueue;
- * a failure is logged, not answered 5xx: the notification is queued, and the sender's retry would be a
- * duplicate that drops nothing. Left behind, a claim only takes a flap within the window for a repeat.
- */
-async function dropClaimsElsewhere(byQueue: ReadonlyMap<string, string[]>, deps: Pick<IntakeDeps, 'queue' | 'logger'>): Promise<void> {
-  // Side by side: one round trip to Redis, not one per webhook, for each notification of a script.
-  const dropped = await Promise.allSettled([...byQueue].map(([queueKey, keys]) => deps.queue.dropClaims(queueKey, keys)));
-  const failed = dropped.find((d) => d.status === 'rejected');
-  if (failed) deps.logger.warn({ err: String(failed.reason) }, 'store unavailable: cannot drop the dedupe claims of the other state');
 }
 
 /** Tells of the alerts muted routes kept back (hook, debug log); how many they were. */
