@@ -24,14 +24,28 @@ export function severityFromNumber(n: number): Severity | undefined {
 }
 
 /**
+ * Level names of logging libraries that are not general severity synonyms, as the logs data model's
+ * Appendix B ("SeverityNumber example mappings") maps them: java.util.logging SEVERE → ERROR, zap DPanic →
+ * ERROR2 and Panic → ERROR3. A record carrying only such a text would otherwise be info, and dropped.
+ */
+const LOG_LEVEL_NAMES: Readonly<Record<string, Severity>> = Object.freeze({ severe: 'error', dpanic: 'error', panic: 'error' });
+
+/**
  * A record's severity: from its number, else (0 or missing) from `severityText` through our synonyms
- * (routing/severity.ts; "WARN2"-style suffixes tolerated), else info.
+ * (routing/severity.ts) or a logging library's level name, tolerating the suffixes of in-between levels
+ * ("WARN2" as the data model writes them, "ERROR+2" as Go's slog does), else info.
  */
 export function recordSeverity(severityNumber: number, severityText: string | null | undefined): Severity {
   const fromNumber = severityFromNumber(severityNumber);
   if (fromNumber) return fromNumber;
   const text = severityText?.trim() ?? '';
-  return parseSeverity(text) ?? parseSeverity(text.replace(/[1-4]$/, '')) ?? 'info';
+  return textSeverity(text) ?? textSeverity(text.replace(/(?:[1-4]|[+-]\d+)$/, '')) ?? 'info';
+}
+
+/** One severity text: a general synonym, else a logging library's level name; undefined when neither. */
+function textSeverity(text: string): Severity | undefined {
+  const name = text.toLowerCase();
+  return parseSeverity(text) ?? (Object.hasOwn(LOG_LEVEL_NAMES, name) ? LOG_LEVEL_NAMES[name] : undefined);
 }
 
 /** A value as text: strings as they are, scalars in their JSON form, kvlist/array as compact JSON, null as "". */

@@ -91,6 +91,16 @@ describe('parseOtlpLogs: severity', () => {
     expect(alerts(parseOtlpLogs(request(records), ALL)).map((a) => a.severity)).toEqual([expected, expected]);
   });
 
+  // Logging libraries' own level names, sent as text alone (a log shipper told only where the level is): the
+  // logs data model's Appendix B maps java.util.logging SEVERE to ERROR, zap DPanic and Panic to ERROR2/ERROR3;
+  // Go's slog writes levels between its four as "ERROR+2", "WARN+1". None of them may be dropped as info.
+  it.each([
+    ['SEVERE', 'error'], ['DPanic', 'error'], ['panic', 'error'], ['ERROR+2', 'error'], ['WARN+1', 'warning'], ['INFO+2', 'info'],
+  ] as const)('severityText %s alone (a logging library\'s level name) → %s, and passes the default minimum when it is one', (severityText, expected) => {
+    expect(only(parseOtlpLogs(request([{ severityText, body: { stringValue: 'x' } }]), ALL)).severity).toBe(expected);
+    if (expected !== 'info') expect(alerts(parseOtlpLogs(request([{ severityText, body: { stringValue: 'x' } }])))).toHaveLength(1);
+  });
+
   it('prefers severityNumber over severityText and accepts the enum name', () => {
     const list = alerts(parseOtlpLogs(request([{ severityNumber: 9, severityText: 'FATAL', body: { stringValue: 'a' } }, { severityNumber: 'SEVERITY_NUMBER_ERROR2', body: { stringValue: 'b' } }]), ALL));
     expect(list.map((a) => a.severity)).toEqual(['info', 'error']);
