@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { AM_FAST_ROUTE, checkAlertmanagerConfig, startAlertmanager, type AlertmanagerProcess } from '../helpers/alertmanager.js';
 import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
+import { freeFixedPort } from '../helpers/processes.js';
+import { startHttpServer } from '../../src/http/serve.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const TOKEN = 'readme-ingest-token';
@@ -188,5 +190,20 @@ describe("what Alertmanager does with alertcord's answers", () => {
     bridge.fake.setPaused(false);
     const text = () => bridge.fake.messagesFor(HOOK_IDS.monitoring!).map((m) => JSON.stringify(m.body)).join('\n');
     await expect.poll(() => text().includes('retried after 503'), WAIT).toBe(true);
+  });
+
+  it('a refused connection (alertcord restarting) is retried with backoff, and the alert goes through', async () => {
+    const bridge = await startBridge({ env: { INGEST_TOKEN: TOKEN } });
+    stops.push(() => bridge.close());
+    // alertcord's port, not listening yet: Alertmanager's first attempts are refused.
+    const port = await freeFixedPort();
+    const am = await startAlertmanager({ config: amYaml(readmeReceiver(`http://127.0.0.1:${port}`, tokenFile), { group_interval: '1h' }) });
+    stops.push(() => am.stop());
+    await am.pushAlerts([{ labels: { alertname: 'WhileDown', severity: 'warning' }, annotations: { summary: 'sent while alertcord was down' } }]);
+    await expect.poll(() => am.logs(), WAIT).toMatch(/connection refused/);
+    const server = await startHttpServer(bridge.runtime.app, bridge.runtime.config(), { host: '127.0.0.1', port });
+    stops.push(() => server.close());
+    // Within the same flush (group_interval is 1 h): nothing waits for a next one.
+    await expect.poll(() => bridge.fake.messagesFor(HOOK_IDS.monitoring!).some((m) => JSON.stringify(m.body).includes('sent while alertcord was down')), WAIT).toBe(true);
   });
 });
