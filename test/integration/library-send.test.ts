@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordNotificationService } from '../../src/lib.js';
@@ -208,4 +210,32 @@ describe('send() of a message that routes to two alert types (continue: true)', 
       await service.close();
     }
   });
+});
+
+describe('a program that ends without close()', () => {
+  // A cron script that sends and returns (the seed's scripts did) hung forever: the memory queue's idle wait
+  // is a timer, re-armed by its worker for as long as the process lives.
+  it('exits once its sends are delivered (memory store): the library holds the process only while work is pending', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    const lib = fileURLToPath(new URL('../../src/lib.ts', import.meta.url));
+    const program = `
+      const { DiscordNotificationService } = await import(${JSON.stringify(lib)});
+      const discord = new DiscordNotificationService({ yaml: '' });
+      void discord.enqueue({ alertType: 'general', title: 'queued, never awaited', message: 'm' });
+      const result = await discord.send({ alertType: 'general', title: 'nightly', message: 'm' });
+      console.log(JSON.stringify(result));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+      env: { PATH: process.env.PATH ?? '', DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(killer);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'sent' });
+    expect(code).toBe(0); // null: it never exited and was killed
+    // What was queued without waiting went out before the exit, as the awaited send did.
+    expect(fake.messages.map((m) => JSON.stringify(m.body)).join()).toContain('queued, never awaited');
+  }, 40_000);
 });

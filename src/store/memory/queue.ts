@@ -152,7 +152,11 @@ export class MemoryQueue implements NotificationQueue {
         signal?.removeEventListener('abort', done);
         resolve();
       };
+      // Waiting on an empty queue is idleness, not work: it must not keep the process alive (a library
+      // program that ends without close() would never exit). Work in progress holds it: a request in
+      // flight, a retry's backoff, a rate-limit wait.
       const timer = setTimeout(done, ms);
+      timer.unref?.();
       set.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
