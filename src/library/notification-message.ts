@@ -1,3 +1,4 @@
+import { mentionsSchema } from '../config/schema.js';
 import type { AlertType } from '../model/alert-type.js';
 import type { Track } from '../render/template-types.js';
 
@@ -93,4 +94,16 @@ function wireTimestamp(t: NotificationMessage['timestamp']): string | undefined 
   if (t === undefined || typeof t === 'string') return t;
   const date = t instanceof Date ? t : new Date(t);
   return Number.isNaN(date.getTime()) ? `invalid time ${String(t)}` : date.toISOString();
+}
+
+/**
+ * The message's `mentions` checked as the YAML's are (snowflake ids, numbers taken as text), since they
+ * bypass the generic source's schema: from plain JavaScript, `roles: '123'` was queued and then failed to
+ * render, or pinged roles 1, 2 and 3 once packed in a batch; an id that is not one was dropped unsaid.
+ */
+export function parseMentions(m: NotificationMessage): { ok: true; mentions: NotificationMessage['mentions'] } | { ok: false; error: string } {
+  if (m.mentions === undefined) return { ok: true, mentions: undefined };
+  const parsed = mentionsSchema.safeParse(m.mentions);
+  if (parsed.success) return { ok: true, mentions: parsed.data };
+  return { ok: false, error: parsed.error.issues.map((i) => `${['mentions', ...i.path].join('.')}: ${i.message}`).join('; ') };
 }

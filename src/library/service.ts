@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { createLogger } from '../lib/logger.js';
 import { loadConfigOrThrow } from '../config/load.js';
@@ -9,7 +10,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js'
 import { parseGeneric } from '../sources/generic/parse.js';
 import { checkHealth, type HealthReport } from '../ops/health.js';
 import type { DeliveryResult, NotificationMessage } from './notification-message.js';
-import { toGenericWire } from './notification-message.js';
+import { parseMentions, toGenericWire } from './notification-message.js';
 import { rateLimitStatus, type RateLimitStatus } from '../ops/rate-limit-status.js';
 import { validateWebhooks, type WebhookValidation } from '../ops/validate-webhooks.js';
 
@@ -46,6 +47,9 @@ export class DiscordNotificationService {
     // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
     this.#runtime = createRuntime({ ...options, env, config, logger });
     this.#started = this.#runtime.start();
+    // Every waiting send listens here until it settles (then it stops): more than Node's default 10 is a
+    // busy program, not a leak, and must not print "MaxListenersExceededWarning" on its stderr.
+    setMaxListeners(0, this.#closing.signal);
   }
 
   /** Sends and resolves when Discord answered, or when the last retry failed. Never throws for Discord problems. */
@@ -145,13 +149,17 @@ export class DiscordNotificationService {
     // "unavailable, retry later": neither is true, so say closed.
     if (this.#closed) return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: 'the service is closed (close() was called); nothing was queued' } };
     await this.#started;
-    const parsed = parseGeneric(toGenericWire(message));
+    // Plain JavaScript may pass anything: no object at all is refused by the parser, like a bad field.
+    const isObject = typeof message === 'object' && message !== null;
+    const parsed = parseGeneric(isObject ? toGenericWire(message) : message);
     if (!parsed.ok) {
       return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: parsed.issues.map((i) => `${i.path || 'message'}: ${i.message}`).join('; ') } };
     }
+    const mentions = parseMentions(message);
+    if (!mentions.ok) return { ids: [], result: { success: false, status: 'failed', attempts: 0, error: mentions.error } };
     // Library sends are deliberate: unless the caller names its own key, a unique one, so two equal sends are
     // two messages.
-    const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: g.dedupeKey ?? randomUUID(), mentions: message.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
+    const groups = parsed.groups.map((g) => ({ ...g, source: 'library' as const, dedupeKey: g.dedupeKey ?? randomUUID(), mentions: mentions.mentions, alerts: g.alerts.map((a) => ({ ...a, source: 'library' as const })) }));
     const result = await this.#runtime.intake.accept(groups);
     if (!result.ok) return { ids: [], result: { success: false, status: 'rate_limited', attempts: 0, error: result.message } };
     // An alert type that is not configured (a typo in plain JavaScript) is routed as if unnamed: said, not hidden.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService, loadConfig } from '../../src/lib.js';
+import { AlertTypes, DiscordEmbedBuilder, DiscordNotificationService, loadConfig, type DeliveryResult } from '../../src/lib.js';
 import type { Clock } from '../../src/delivery/clock.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { virtualClock } from '../helpers/virtual-clock.js';
@@ -111,6 +111,25 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(result.status).toBe('failed');
   });
 
+  // `mentions` skipped the checks every other field gets: from plain JavaScript, `roles: '123'` was queued
+  // ("queued"), then failed to render ("unexpected", an error log with a stack) or, packed in a batch, pinged
+  // roles 1, 2 and 3; an id that is not a snowflake was dropped without a word. And `send(null)` threw a
+  // TypeError where README promises a `failed` result for an invalid message.
+  it('an invalid message (wrong-typed mentions, no object at all) answers failed with the reason, and nothing is queued', async () => {
+    const { fake, service } = await setup();
+    const js = service as unknown as { send(m: unknown): Promise<DeliveryResult>; enqueue(m: unknown): Promise<DeliveryResult> };
+    const queued = await js.enqueue({ alertType: 'general', title: 'deploy', message: 'm', mentions: { roles: '123' } });
+    expect(queued).toMatchObject({ success: false, status: 'failed' });
+    expect(queued.error).toMatch(/^mentions\.roles/);
+    expect(await js.send({ alertType: 'general', title: 'deploy', message: 'm', mentions: { users: ['@bob'] } })).toMatchObject({ success: false, status: 'failed', error: expect.stringMatching(/^mentions\.users\.0/) });
+    expect(await js.send(null)).toMatchObject({ success: false, status: 'failed' });
+    expect(await js.send(undefined)).toMatchObject({ success: false, status: 'failed' });
+    // Valid ones still ping, numbers as ids included (as the YAML takes them).
+    expect(await js.send({ alertType: 'general', title: 'deploy', message: 'm', mentions: { roles: [123] } })).toMatchObject({ status: 'sent' });
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]?.body).toMatchObject({ content: expect.stringContaining('<@&123>'), allowed_mentions: { roles: ['123'] } });
+  });
+
   it('enqueue() resolves at once as queued', async () => {
     const { fake, service } = await setup();
     const result = await service.enqueue({ alertType: 'general', title: 'later', message: 'm' });
@@ -160,6 +179,24 @@ describe('DiscordNotificationService (the library face)', () => {
     service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
     const result = await service.send({ alertType: 'general', title: 'nowhere', message: 'm' });
     expect(result).toMatchObject({ success: true, status: 'dry_run' });
+  });
+
+  // Each waiting send listens on the service's close signal: the 11th concurrent send (a Promise.all over a
+  // list of hosts) printed Node's "MaxListenersExceededWarning: Possible EventTarget memory leak detected"
+  // on the program's stderr, though every listener is removed once its send settles.
+  it('many concurrent sends settle without a "possible memory leak" warning', async () => {
+    service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const results = await Promise.all(Array.from({ length: 25 }, (_, i) => service!.send({ alertType: 'general', title: `host ${i}`, message: 'm' })));
+      expect(results.every((r) => r.status === 'dry_run')).toBe(true);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   // Dry run (no webhook) renders and logs through an unthrottled stand-in queue: a caller that checks
