@@ -268,9 +268,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
 
   describe('several replicas sharing the heartbeat time (Redis)', () => {
     it('a replica that never hears the heartbeat itself stays quiet while another replica hears it', async () => {
-      const shared = new MemoryHeartbeats();
-      const heard = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
-      const deaf = setup({ alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' }, shared);
+      const [heard, deaf] = replicasSharing(new MemoryHeartbeats());
       heard.watchdog.start();
       deaf.watchdog.start();
       // Alertmanager keeps its connection to one replica: every heartbeat lands on `heard`.
@@ -283,10 +281,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     });
 
     it('when the heartbeat stops, every replica tells the same outage (one dedupe key); back at one replica, all tell it is back', async () => {
-      const shared = new MemoryHeartbeats();
-      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
-      const a = setup(config, shared);
-      const b = setup(config, shared);
+      const [a, b] = replicasSharing(new MemoryHeartbeats());
       a.watchdog.start();
       b.watchdog.start();
       a.watchdog.consume(alert('Watchdog'));
@@ -302,10 +297,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     });
 
     it('replicas started at different times, none ever hearing the heartbeat, tell one outage (one dedupe key), and one comeback', async () => {
-      const shared = new MemoryHeartbeats();
-      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
-      const a = setup(config, shared);
-      const b = setup(config, shared);
+      const [a, b] = replicasSharing(new MemoryHeartbeats());
       a.watchdog.start();
       await vi.advanceTimersByTimeAsync(2 * 60_000); // a rolling deploy: b starts two minutes later
       b.watchdog.start();
@@ -549,10 +541,7 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     });
 
     it('a replica hearing no heartbeat itself is not kept quiet by the stamp a day ahead either', async () => {
-      const shared = new MemoryHeartbeats();
-      const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
-      const heard = setup(config, shared);
-      const deaf = setup(config, shared);
+      const [heard, deaf] = replicasSharing(new MemoryHeartbeats());
       deaf.watchdog.start();
       await heardWhileTheClockWasAhead(heard.watchdog);
       await vi.advanceTimersByTimeAsync(TEN_MIN + WATCHDOG_SHARED_POLL_MS);
@@ -569,3 +558,8 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     expect(fired).toHaveBeenCalledTimes(1); // early, once: the watchdog's check re-arms for the rest
   });
 });
+
+/** Two replicas with the default watchdog sharing one heartbeat store. */
+function replicasSharing(shared: Heartbeats): [ReturnType<typeof setup>, ReturnType<typeof setup>] {
+  return [setup(undefined, shared), setup(undefined, shared)];
+}
