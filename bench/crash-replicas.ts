@@ -36,9 +36,9 @@ const METRICS: readonly Metric[] = [
 ];
 
 /**
- * Scenario 5: the storm into two replicas sharing Redis (visibility timeout 3 s); once messages go out and
- * replica a holds entries, a is killed with SIGKILL and the rest of the storm goes to b, which must claim
- * what a held (after the visibility timeout) and deliver every acknowledged alert. Skipped without redis-server.
+ * Scenario 5: the storm into two replicas sharing Redis (visibility timeout 3 s); once messages go out, the
+ * replica holding entries is killed with SIGKILL and the rest of the storm goes to the other, which must claim
+ * what it held (after the visibility timeout) and deliver every acknowledged alert. Skipped without redis-server.
  */
 export async function runCrashReplicas(): Promise<ScenarioOutput[] | { skip: string }> {
   const redis = await benchRedis();
@@ -71,32 +71,39 @@ async function crash(fake: FakeDiscord, client: Redis, a: ChildServer, b: ChildS
   const half = bodies.length / 2;
   const ingest = (server: ChildServer) => `${server.url}/webhook/alertmanager`;
   const stream = queueStream(WEBHOOK.id);
-  const victim = `${hostname()}-${a.pid}`;
+  const consumerOf = (r: ChildServer) => `${hostname()}-${r.pid}`;
   const started = Date.now();
   const first = await pool(half, POST_CONCURRENCY, (i) => postJson(ingest(i % 2 === 0 ? a : b), bodies[i]!).catch(() => 0));
-  const held = async (): Promise<number> => (await pendingByConsumer(client, stream)).get(victim) ?? 0;
-  // Mid-storm (a message stored), Discord holds its answers while a is watched and killed: answered, a could
-  // acknowledge what it held in the instant between looking and killing, and the kill would show no takeover
-  // (one run measured 0 entries held at the kill). What a holds settles once the answers given before the
-  // pause are acknowledged (15 entries then 7, in one run): killed when its count holds still.
+  // Mid-storm (a message stored), Discord holds its answers while the replicas are watched and one is killed:
+  // answered, the victim could acknowledge what it held in the instant between looking and killing, and the
+  // kill would show no takeover (one run measured 0 entries held at the kill). What a replica holds settles
+  // once the answers given before the pause are acknowledged (15 entries then 7, in one run): the victim is
+  // the replica whose count holds still above 0 across two looks (either one: both read the shared queue,
+  // and at times one holds it all, so waiting for a given one kept Discord paused past its timeout).
   for (const deadline = Date.now() + ARM_MS; fake.stats.messages === 0 && Date.now() < deadline; await sleep(20));
   fake.setPaused(true);
-  let holding = -1;
-  for (const deadline = Date.now() + ARM_MS; Date.now() < deadline; await sleep(STEADY_MS)) {
-    const now = await held();
-    if (now > 0 && now === holding) break;
-    holding = now;
+  let chosen: [ChildServer, ChildServer] | undefined;
+  let last = new Map<string, number>();
+  for (const deadline = Date.now() + ARM_MS; !chosen && Date.now() < deadline; await sleep(STEADY_MS)) {
+    const now = await pendingByConsumer(client, stream);
+    for (const [r, other] of [[a, b], [b, a]] as const) {
+      const count = now.get(consumerOf(r)) ?? 0;
+      if (!chosen && count > 0 && count === last.get(consumerOf(r))) chosen = [r, other];
+    }
+    last = now;
   }
-  const armed = fake.stats.messages > 0 && (await held()) > 0;
-  const sentByVictim = await discordRequests2xx(a.url);
-  await a.stop(); // SIGKILL
+  const armed = chosen !== undefined && fake.stats.messages > 0;
+  const [killed, survivor] = chosen ?? [a, b];
+  const victim = consumerOf(killed);
+  const sentByVictim = await discordRequests2xx(killed.url);
+  await killed.stop(); // SIGKILL
   const killedAt = Date.now();
-  // What a held at its death: its pending list stays as it was until b claims it (after the visibility timeout).
+  // What it held at its death: its pending list stays as it was until the survivor claims it (after the visibility timeout).
   const heldTexts = await heldEntriesText(client, stream, victim);
   const heldAtKill = heldTexts.length;
   const heldTokens = new Set(heldTexts.flatMap((t) => t.match(TOKEN_PATTERN) ?? []));
   fake.setPaused(false);
-  const second = await pool(bodies.length - half, POST_CONCURRENCY, (i) => postJson(ingest(b), bodies[half + i]!).catch(() => 0));
+  const second = await pool(bodies.length - half, POST_CONCURRENCY, (i) => postJson(ingest(survivor), bodies[half + i]!).catch(() => 0));
   const statuses = [...first, ...second];
   const acknowledgedGroups = groups.filter((_, i) => statuses[i] === 202);
   const tracker = new DeliveryTracker(fake, expectedTokens(acknowledgedGroups));
@@ -134,8 +141,8 @@ async function crash(fake: FakeDiscord, client: Redis, a: ChildServer, b: ChildS
     }],
     notes: [
       `Two replicas, ${ALERTCORD_CHILD}; the shipped config plus store.redis visibility_timeout ${seconds(VISIBILITY_MS)} (command_timeout 1 s: the lease must exceed twice it), REDIS_URL; Redis ${version}: ${REDIS_NOTE}; the strict fake Discord with its default limits.`,
-      `The storm's first ${half} groups POSTed alternately to both replicas (${first.filter((s) => s === 202).length} × 202); ${armed ? `once a message was stored, Discord then holding its answers until a was killed, and replica a held entries (${seconds(killedAt - started)} after the first POST)` : `no moment with a message stored and a holding entries within ${seconds(ARM_MS)}: killed anyway`}, a was killed with SIGKILL (its /metrics just before: ${sentByVictim} requests answered 2xx); the other ${bodies.length - half} groups went to b (${second.filter((s) => s === 202).length} × 202).`,
-      `Duplicates come from the message a had in flight, or answered but not yet acknowledged, at the kill (at most one: one request at a time per webhook); entries still pending on a at the end: ${leftPending}. 429s by scope: ${counts(rateLimitsByScope(fake))}.`,
+      `The storm's first ${half} groups POSTed alternately to both replicas (${first.filter((s) => s === 202).length} × 202); ${armed ? `once a message was stored, Discord then holding its answers until the kill, the replica holding entries (${killed === a ? 'a' : 'b'}) was killed with SIGKILL ${seconds(killedAt - started)} after the first POST` : `no moment with a message stored and a replica holding entries within ${seconds(ARM_MS)}: a was killed anyway with SIGKILL`} (its /metrics just before: ${sentByVictim} requests answered 2xx); the other ${bodies.length - half} groups went to the survivor (${second.filter((s) => s === 202).length} × 202).`,
+      `Duplicates come from the message the killed replica had in flight, or answered but not yet acknowledged, at the kill (at most one: one request at a time per webhook); entries still pending on it at the end: ${leftPending}. 429s by scope: ${counts(rateLimitsByScope(fake))}.`,
     ],
   };
 }
