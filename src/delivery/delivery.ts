@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Store } from '../store/types.js';
@@ -34,6 +35,10 @@ export class Delivery {
   readonly #abort = new AbortController();
 
   constructor(private readonly deps: DeliveryDeps) {
+    // Every worker listens on this signal while it waits (a read, a request, a backoff), a few listeners
+    // per webhook queue: more than Node's default 10 is a deployment with many webhooks, not a leak, and
+    // must not print "MaxListenersExceededWarning" on the server's stderr.
+    setMaxListeners(0, this.#abort.signal);
     this.recorder = new OutcomeRecorder({ store: deps.store, now: deps.clock.now, observe: deps.observe, logger: deps.logger });
     this.rerouter = new Rerouter({ store: deps.store, state: deps.state, recorder: this.recorder, logger: deps.logger, now: deps.clock.now, onQueued: (k) => this.ensureWorker(k) });
   }

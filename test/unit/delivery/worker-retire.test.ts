@@ -54,3 +54,32 @@ describe('worker: a queue no configured webhook uses any more', () => {
     await delivery.stop(0);
   });
 });
+
+describe('workers of many webhooks', () => {
+  // Each waiting worker listens on the one stop signal they share: twelve webhooks printed a false
+  // "possible memory leak" warning on the server's stderr.
+  it('wait side by side without a MaxListenersExceededWarning', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => String(100000000000000001n + BigInt(i)));
+    const yaml = `alert_types:\n${ids.map((id, i) => `  team${i}: { webhook: "https://discord.com/api/webhooks/${id}/token-${i}" }\n`).join('')}`;
+    const h = workerHarness(undefined, undefined, {}, yaml);
+    const delivery = new Delivery({ config: () => h.config, store: h.store, state: h.state, sender: () => ({ post: async () => ({ status: 200, headers: {}, body: { id: 'm' }, elapsedMs: 1 }), get: async () => ({ status: 200, headers: {}, body: {}, elapsedMs: 1 }) }), clock: h.clock, random: () => 0.5, logger: pino({ level: 'silent' }) });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const read = h.store.queue.read.bind(h.store.queue);
+    let waiting = 0;
+    h.store.queue.read = async (...args) => {
+      waiting++;
+      return read(...args);
+    };
+    try {
+      for (const id of ids) delivery.ensureWorker(id);
+      await expect.poll(() => waiting, { timeout: 5_000 }).toBeGreaterThanOrEqual(ids.length);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+      await delivery.stop(0);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
