@@ -3,6 +3,7 @@ import type { Notification } from '../model/notification.js';
 import type { DeliveryOutcome, FailureReason, OutcomeStatus } from '../model/outcome.js';
 import { MAX_TITLE, truncate } from '../render/limits.js';
 import type { HistoryEntry, QueuedItem, Store } from '../store/types.js';
+import { ackThenRecord } from './ack-then-record.js';
 
 /** Observers of final outcomes (metrics, logs); never required for delivery to work. */
 export interface OutcomeObserver {
@@ -58,10 +59,7 @@ export class OutcomeRecorder {
   async deadLetter(queueKey: string, item: QueuedItem, failure: { reason: FailureReason; detail: string; attempts: number; retries?: number; lastFailureReason?: FailureReason; webhookId?: string; messageIds?: string[] }): Promise<void> {
     const n = item.notification;
     await this.deps.store.deadLetters.add({ id: n.id, notification: n, reason: failure.reason, error: failure.detail, webhookId: failure.webhookId, at: this.deps.now() });
-    // A failed ack may have been done all the same (a slow Redis, its answer late): the entry never comes
-    // back then, so the outcome is recorded before the error goes up (as the worker does for a delivery).
-    const ackFailed = await this.deps.store.queue.ack(queueKey, [item.entryId]).then(() => undefined, (err: unknown) => ({ err }));
-    await this.#finish(n, {
+    await ackThenRecord(this.deps.store.queue.ack(queueKey, [item.entryId]), () => this.#finish(n, {
       notificationId: n.id,
       status: 'dead_lettered',
       attempts: failure.attempts,
@@ -69,8 +67,7 @@ export class OutcomeRecorder {
       reason: failure.reason,
       error: failure.detail,
       at: this.deps.now(),
-    }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.lastFailureReason ?? (failure.attempts > 0 ? failure.reason : undefined) });
-    if (ackFailed) throw ackFailed.err;
+    }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.lastFailureReason ?? (failure.attempts > 0 ? failure.reason : undefined) }));
   }
 
   /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */

@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import { FailureStreak } from '../lib/failure-streak.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
+import { ackThenRecord } from './ack-then-record.js';
 import { AttemptLog } from './attempt-log.js';
 import { BatchLease } from './batch-lease.js';
 import type { DiscordSender } from './discord-sender.js';
@@ -209,16 +210,16 @@ export class WebhookWorker {
         // Ack everything this message completed in one call right after Discord's 200, before any
         // bookkeeping: a crash in between would send the whole (packed) message again.
         // (A part that completes nothing, the first of a split notification, has nothing to ack.)
-        // A failed ack may have been done all the same (a slow Redis did it, its answer came too late): the
-        // entries are then gone and never come back to be recorded. Discord has the message either way, so
-        // history, statistics and a waiting `send()` are told now; then the error releases the batch's rest.
-        const ackFailed = done.length > 0 ? await this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId)).then(() => undefined, (err: unknown) => ({ err })) : undefined;
-        for (const id of done) {
-          const acc = sentIds.get(id)!;
-          await this.deps.recorder.recordDelivered(byId.get(id)!, status, { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
-          byId.delete(id);
-        }
-        if (ackFailed) throw ackFailed.err;
+        // Discord has the message whatever the ack's answer: recorded either way; a failed ack's error then
+        // releases the batch's rest.
+        const ack = done.length > 0 ? this.deps.store.queue.ack(this.queueKey, done.map((id) => byId.get(id)!.entryId)) : Promise.resolve();
+        await ackThenRecord(ack, async () => {
+          for (const id of done) {
+            const acc = sentIds.get(id)!;
+            await this.deps.recorder.recordDelivered(byId.get(id)!, status, { messageIds: acc.messageIds, attempts: acc.attempts, responseTimeMs: acc.ms, retries: acc.retries, lastFailureReason: acc.lastFailure });
+            byId.delete(id);
+          }
+        });
         continue;
       }
       // (Unconfigured: released, the next batch moves them to wherever the new config sends their types.)
