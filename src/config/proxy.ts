@@ -16,6 +16,20 @@ export function proxySettings(env: Record<string, string | undefined>): ProxySet
   return { httpProxy: pick('HTTP_PROXY'), httpsProxy: pick('HTTPS_PROXY'), noProxy: pick('NO_PROXY') };
 }
 
+/**
+ * NO_PROXY as undici's `EnvHttpProxyAgent` reads it. undici takes the text after an entry's last colon as a
+ * port and compares hosts as URLs write them, so an IPv6 address written bare (`::1`, as curl accepts it)
+ * became host `:` port 1 and never matched: requests to `http://[::1]:…` went through the proxy. Bare IPv6
+ * entries are bracketed; a port after one cannot be told from its last group, so only `[addr]:port` has one.
+ */
+export function noProxyForUndici(noProxy: string): string {
+  return noProxy
+    .split(/[,\s]+/)
+    .filter((entry) => entry !== '')
+    .map((entry) => (!entry.startsWith('[') && entry.split(':').length > 2 ? `[${entry}]` : entry))
+    .join(',');
+}
+
 /** A proxy URL for logs: scheme, host and port only (credentials and path dropped); unparsable ones say so. */
 export function describeProxy(url: string): string {
   try {

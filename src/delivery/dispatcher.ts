@@ -1,7 +1,7 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/issues.js';
-import { describeProxy, proxyIssues, proxySettings } from '../config/proxy.js';
+import { describeProxy, noProxyForUndici, proxyIssues, proxySettings } from '../config/proxy.js';
 import { tunnelPool } from './proxy-tunnel.js';
 
 /** Connection pool of the default dispatcher: a few sockets per origin, kept alive between messages. */
@@ -25,5 +25,5 @@ export function createDispatcher(env: Record<string, string | undefined>, logger
     'outbound proxy: Discord requests go through the proxy (HTTPS_PROXY / HTTP_PROXY, except NO_PROXY hosts)',
   );
   // Empty strings (not undefined) stop undici from falling back to process.env.
-  return new EnvHttpProxyAgent({ ...POOL, clientFactory: tunnelPool, httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '', noProxy: proxy.noProxy ?? '' });
+  return new EnvHttpProxyAgent({ ...POOL, clientFactory: tunnelPool, httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '', noProxy: noProxyForUndici(proxy.noProxy ?? '') });
 }

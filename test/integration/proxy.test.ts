@@ -1,7 +1,9 @@
-import { Agent, EnvHttpProxyAgent } from 'undici';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, EnvHttpProxyAgent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/issues.js';
-import { describeProxy, proxyIssues, proxySettings } from '../../src/config/proxy.js';
+import { describeProxy, noProxyForUndici, proxyIssues, proxySettings } from '../../src/config/proxy.js';
 import { createDispatcher } from '../../src/delivery/dispatcher.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFileRuntime, type FileRuntime } from '../helpers/file-runtime.js';
@@ -41,6 +43,25 @@ describe('outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY)', () => {
     await r.post('/webhook/generic', { title: 'DIRECT' });
     await expect.poll(() => r.fake.messagesFor(HOOK_IDS.general!).length).toBe(1);
     expect(proxy.count()).toBe(0);
+  });
+
+  it('goes direct to an IPv6 host written bare in NO_PROXY (as curl takes it), and to one bracketed with its port', async () => {
+    proxy = await startForwardProxy();
+    const target = createServer((_req, res) => res.end('direct'));
+    await new Promise<void>((resolve) => target.listen(0, '::1', resolve));
+    const { port } = target.address() as AddressInfo;
+    try {
+      for (const noProxy of ['localhost,::1', `[::1]:${port}`]) {
+        const dispatcher = createDispatcher({ HTTP_PROXY: proxy.url, NO_PROXY: noProxy });
+        const res = await request(`http://[::1]:${port}/`, { dispatcher });
+        expect(await res.body.text()).toBe('direct');
+        await dispatcher.close();
+      }
+      expect(proxy.count()).toBe(0);
+      expect(noProxyForUndici(' ::1, fd00::2 ,.example.com,[::1]:80, 10.0.0.1:8080')).toBe('[::1],[fd00::2],.example.com,[::1]:80,10.0.0.1:8080');
+    } finally {
+      await new Promise((resolve) => target.close(resolve));
+    }
   });
 
   it('uses a plain agent without proxy variables, reads lower-case ones first, rejects a proxy that is not a URL', () => {
