@@ -81,8 +81,12 @@ export class DiscordNotificationService {
     return this.#closed ? { ...report, healthy: false } : report;
   }
 
-  /** GETs each configured webhook (Discord's no-auth webhook lookup); posts nothing. */
+  /**
+   * GETs each configured webhook (Discord's no-auth webhook lookup); posts nothing. Rejects once `close()` was
+   * called: the closed service's sockets would fail every lookup, which read as "every webhook is invalid".
+   */
   validateConfiguration(): Promise<WebhookValidation[]> {
+    if (this.#closed) return Promise.reject(new Error('the service is closed (close() was called); no webhook was checked'));
     return validateWebhooks(this.#runtime);
   }
 

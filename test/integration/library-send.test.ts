@@ -70,6 +70,10 @@ describe('a closed service', () => {
     expect(await service.enqueue({ alertType: 'general', title: 'after', message: 'm' })).toMatchObject(closed);
     expect(await service.send({ alertType: 'general', title: 'after', message: 'm' })).toMatchObject(closed);
     expect((await service.healthCheck()).healthy).toBe(false);
+    // Before the fix, every webhook was reported invalid (the closed sockets failed each lookup).
+    const lookups = fake.requests.length;
+    await expect(service.validateConfiguration()).rejects.toThrow(/closed.*no webhook was checked/);
+    expect(fake.requests.length).toBe(lookups);
     // A second close() has nothing to drain: it must not wait out the shutdown deadline (8 s by default).
     expect(await settledWithin(service.close(), 1000)).toBe('settled');
     expect(fake.messages).toHaveLength(1);
