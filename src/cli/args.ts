@@ -49,6 +49,32 @@ export function usageErrors<T>(parse: () => T): T {
   }
 }
 
+/** What {@link withOptionValues} needs of parseArgs' option table. */
+type OptionTable = Readonly<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
+
+/**
+ * `args` with the value of each string option glued to it (`--message x` → `--message=x`, `-m x` →
+ * `--message=x`), so the argument after an option that takes a value is that value even when it starts
+ * with a dash, as getopt reads it. Strict parseArgs refuses such a value as "ambiguous", and a script's
+ * `--message "$(tail -n 1 job.log)"` reading "-bash: pg_dump: command not found" (or a list, "- db-1
+ * down", or "-5%") exited 2 without sending the alert it was about. Nothing after `--` is touched.
+ */
+export function withOptionValues(args: readonly string[], options: OptionTable): string[] {
+  const byShort = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const name = arg.startsWith('--') ? arg.slice(2) : /^-[^-]$/.test(arg) ? byShort.get(arg.slice(1)) : undefined;
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && i + 1 < args.length) {
+      out.push(`--${name}=${args[++i]!}`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** A required string option, or a UsageError naming it. */
 export function required(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`${flag} is required`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigIssue } from '../config/issues.js';
 import { parseArgs } from 'node:util';
-import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, required, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
+import { EXIT, EXIT_CODES_HELP, usageErrors, HELP_OPTION, required, UsageError, withOptionValues, type CliIo, type Command, type ExitCode } from './args.js';
 
 /** Where `send` posts without --server: a bridge on this machine, default port. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
@@ -75,7 +75,8 @@ Examples:
 
 ${EXIT_CODES_HELP}`,
   async run(args: string[], io: CliIo) {
-    const { values } = usageErrors(() => parseArgs({ args, options: OPTIONS, strict: true }));
+    // Alert text is often command output, which may start with a dash: see withOptionValues.
+    const { values } = usageErrors(() => parseArgs({ args: withOptionValues(args, OPTIONS), options: OPTIONS, strict: true }));
     if (values.help) {
       io.out(sendCommand.help);
       return EXIT.ok;

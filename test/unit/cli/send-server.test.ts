@@ -13,16 +13,21 @@ describe('alertcord send --server', () => {
   afterEach(() => close?.());
 
   /** A stand-in alertcord that answers 202 and records the paths it was asked for. */
-  async function recordingServer(answer: object = { accepted: 1, notifications: ['n1'] }): Promise<{ origin: string; paths: string[] }> {
+  async function recordingServer(answer: object = { accepted: 1, notifications: ['n1'] }): Promise<{ origin: string; paths: string[]; bodies: Record<string, unknown>[] }> {
     const paths: string[] = [];
+    const bodies: Record<string, unknown>[] = [];
     const server = createServer((req, res) => {
       paths.push(req.url ?? '');
-      req.resume();
-      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     close = () => server.close();
-    return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, paths };
+    return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, paths, bodies };
   }
 
   const io = { env: {}, out: () => undefined, err: () => undefined };
@@ -36,6 +41,19 @@ describe('alertcord send --server', () => {
       expect(code).toBe(0);
     },
   );
+
+  // A script passes command output: `--message "$(tail -n 1 backup.log)"` whose line reads "-bash: pg_dump:
+  // command not found", a list ("- db-1"), a negative number. node:util's strict parseArgs refused such a value
+  // as "ambiguous" (exit 2, usage error): the alert about the failed backup was never sent.
+  it('sends a title, message or field that starts with a dash: the argument after its option is its value', async () => {
+    const server = await recordingServer();
+    const code = await sendCommand.run(
+      ['--server', server.origin, '--type', 'error', '--title', '--- backup FAILED ---', '-m', '-bash: pg_dump: command not found', '--field', '-delta=-5%', '--severity', 'error'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(server.bodies).toEqual([expect.objectContaining({ title: '--- backup FAILED ---', message: '-bash: pg_dump: command not found', fields: [{ name: '-delta', value: '-5%' }] })]);
+  });
 
   it('an alert a muted route kept back says so (it printed nothing at all: neither queued nor duplicate)', async () => {
     const server = await recordingServer({ accepted: 1, notifications: [], duplicates: 0, skipped: 0, muted: 1 });
