@@ -8,6 +8,8 @@ title="${2:?title required}"
 message="${3:-}"
 severity="${4:-}"
 url="${ALERTCORD_URL:-http://localhost:8080}"
+# Without its trailing slashes: "http://alertcord:8080/" made the path //webhook/generic, a 404.
+url=$(printf '%s' "$url" | sed -e 's:/*$::')
 # jq would be nicer; plain printf with escaping keeps this script dependency-free.
 # JSON strings may not hold raw control characters (RFC 8259), and command output often does (tabs,
 # CRLF, colour codes): a raw one makes the request invalid JSON, refused with a 400. So: drop control

@@ -14,9 +14,11 @@ const SCRIPT = new URL('../../../config/examples/send-alert.sh', import.meta.url
 let server: Server;
 let url: string;
 const bodies: string[] = [];
+const paths: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    paths.push(req.url ?? '');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -44,5 +46,20 @@ describe('send-alert.sh builds valid JSON from any text', () => {
       message: 'db-1\tFAILED\r\nC:\\backup "nightly"\nbell esc[31mred',
       severity: 'error',
     });
+  });
+});
+
+describe('send-alert.sh finds the server', () => {
+  // ALERTCORD_URL copied with its trailing slash made the path //webhook/generic: a 404, the script failed
+  // and the alert was lost. `alertcord send --server` takes either spelling; so does the script.
+  it('posts to <ALERTCORD_URL>/webhook/generic whether or not the URL ends with a slash, keeping its path', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.ALERTCORD_TOKEN;
+    delete env.INGEST_TOKEN;
+    paths.length = 0;
+    for (const base of [url, `${url}/`, `${url}//`, `${url}/alertcord/`]) {
+      await run('bash', [SCRIPT, 'general', 'Deploy done'], { env: { ...env, ALERTCORD_URL: base } });
+    }
+    expect(paths).toEqual(['/webhook/generic', '/webhook/generic', '/webhook/generic', '/alertcord/webhook/generic']);
   });
 });
