@@ -16,6 +16,8 @@ export interface SendRequest {
   severity?: string;
   status?: string;
   url?: string;
+  /** The alert's identity across runs (generic `dedupe_key`): a resolve with it clears its firing whatever the text. */
+  dedupeKey?: string;
   fields: { name: string; value: string }[];
   /** Seed template data for the type's template (error `traceback`, critical `impact` …). */
   template: Record<string, string>;
@@ -30,6 +32,7 @@ const OPTIONS = {
   field: { type: 'string', short: 'f', multiple: true },
   template: { type: 'string', multiple: true },
   url: { type: 'string' },
+  'dedupe-key': { type: 'string' },
   server: { type: 'string' },
   token: { type: 'string' },
   direct: { type: 'boolean' },
@@ -60,6 +63,9 @@ Options:
                          action_required; monitoring metric_name, current_value, threshold, unit;
                          security event, source, details; tracklist tracks; repeat for more
       --url URL          link of the title
+      --dedupe-key KEY   the alert's identity: sent once per dedupe.window, and a --status resolved
+                         with the same key clears its firing whatever either text says (without a
+                         key, only a resolve with the same title, message and fields does)
       --server URL       the running alertcord (default ${DEFAULT_SERVER})
       --token TOKEN      ingest token (Authorization: Bearer); default $INGEST_TOKEN
       --direct           send straight to Discord instead of through a running alertcord
@@ -72,6 +78,8 @@ Examples:
   alertcord send -t general --title 'Deploy done' --url https://ci.example.com/run/42 --server http://alertcord:8080 --token "$INGEST_TOKEN"
   alertcord send --direct --type critical --title 'Disk full' --severity critical --field mount=/var
   alertcord send --type error --title 'Nightly job failed' --template traceback="$(tail -n 20 job.log)"
+  alertcord send --type error --title 'Backup failed' --message "$err" --dedupe-key backup-db1
+  alertcord send --type error --title 'Backup OK' --status resolved --dedupe-key backup-db1
 
 ${EXIT_CODES_HELP}`,
   async run(args: string[], io: CliIo) {
@@ -88,6 +96,7 @@ ${EXIT_CODES_HELP}`,
       severity: values.severity,
       status: values.status,
       url: values.url,
+      dedupeKey: values['dedupe-key'],
       fields: (values.field ?? []).map((f) => parseField(f, '--field')),
       template: Object.fromEntries((values.template ?? []).map((t) => parseField(t, '--template')).map(({ name, value }) => [name, value])),
     };
@@ -96,6 +105,8 @@ ${EXIT_CODES_HELP}`,
     const timeoutMs = parseTimeout(values.timeout);
     // Options of the other path are refused, not ignored: `--direct --server …` would post somewhere else than asked.
     if (values.direct && (values.server !== undefined || values.token !== undefined)) throw new UsageError('--server and --token only apply without --direct (--direct posts to the webhooks of its own config)');
+    // Each --direct run starts with an empty memory: a key there could never match an earlier send.
+    if (values.direct && request.dedupeKey !== undefined) throw new UsageError('--dedupe-key only applies without --direct (the running alertcord remembers keys; a --direct run has nothing to match)');
     // The library (runtime, store, undici) loads only for --direct: the bridge path stays light.
     if (values.direct) return (await import('./send-direct.js')).sendDirect(request, { io, file: values.config, timeoutMs });
     if (values.config !== undefined) throw new UsageError('--config only applies with --direct (a running alertcord uses its own config)');
@@ -147,7 +158,7 @@ function parseTimeout(text: string | undefined): number {
 /** The generic source's wire shape (the friendly one: type, severity, status, fields, url, template). */
 export function toGenericBody(r: SendRequest): Record<string, unknown> {
   const template = Object.keys(r.template).length > 0 ? r.template : undefined;
-  return { type: r.type, title: r.title, message: r.message, severity: r.severity, status: r.status?.toLowerCase(), url: r.url, fields: r.fields.length > 0 ? r.fields : undefined, template };
+  return { type: r.type, title: r.title, message: r.message, severity: r.severity, status: r.status?.toLowerCase(), url: r.url, dedupe_key: r.dedupeKey, fields: r.fields.length > 0 ? r.fields : undefined, template };
 }
 
 interface BridgeTarget {

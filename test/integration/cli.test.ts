@@ -168,6 +168,25 @@ describe('alertcord send', () => {
     expect(unreachable.stderr).toContain('cannot reach');
   });
 
+  // Without a key a resolve clears only a firing of the same text: "Backup OK" did not clear "Backup failed:
+  // exit 2", and the same failure again within dedupe.window was answered "duplicate", nobody paged.
+  it('--dedupe-key: a resolve with the firing\'s key clears it whatever the text, so the same failure again is sent', SLOW, async () => {
+    bridge = await startBridge();
+    const b = bridge;
+    const send = (...rest: string[]) => runCliProcess(['send', '--server', b.url, '--type', 'error', '--severity', 'error', '--dedupe-key', 'backup-db1', ...rest]);
+    const fired = await send('--title', 'KEYED-BACKUP failed', '--message', 'exit 2');
+    expect(fired.code).toBe(0);
+    expect((await send('--title', 'KEYED-BACKUP ok', '--status', 'resolved')).code).toBe(0);
+    const again = await send('--title', 'KEYED-BACKUP failed', '--message', 'exit 2');
+    expect(again.stdout).toMatch(/^queued: notification /m);
+    expect(again.stdout).not.toContain('duplicate');
+    const texts = (await b.fake.waitForMessages(3, 10_000)).map((m) => JSON.stringify(m.body));
+    expect(texts.filter((t) => t.includes('KEYED-BACKUP failed'))).toHaveLength(2);
+    const direct = await runCliProcess(['send', '--direct', '--type', 'error', '--title', 'x', '--dedupe-key', 'k']);
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toContain('--dedupe-key only applies without --direct');
+  });
+
   it('--direct: sends from the process with the library and prints the DeliveryResult; refused → 1', SLOW, async () => {
     const f = await startFake();
     const sent = await runCliProcess(['send', '--direct', '--type', 'error', '--title', 'DIRECT-SEND', '--field', 'job=nightly', '--template', 'traceback=DIRECT-TRACE'], fakeEnv(f));
