@@ -18,6 +18,16 @@ import type { WebhookState } from './webhook-state.js';
 
 /** Notifications read per batch: enough to pack a storm into full messages, few enough to stay responsive. */
 export const READ_BATCH = 100;
+/**
+ * Most notification JSON (UTF-8 bytes) one batch holds, besides {@link READ_BATCH}: Alertmanager groups of
+ * thousands of alerts (`max_alerts: 0`) are hundreds of KB each, and 100 groups of 1,000 read as one batch
+ * held the event loop for seconds (a critical alert on another webhook waited 5 s for its 202) and hundreds
+ * of MB of heap until their ~1,300 messages had drained at 30 a minute; 40 groups of 5,000 ran a 512 MB
+ * heap out of memory (with Redis, again on every restart: the same batch is read again). 1 MiB is 1,000–2,000
+ * alerts, a few dozen packed messages (more than a minute of a channel's budget), so packing loses
+ * nothing. A notification bigger than this goes alone.
+ */
+export const READ_BATCH_BYTES = 1024 * 1024;
 /** How often a waiting worker looks for a free slot and for more work to pack. */
 export const GATHER_POLL_MS = 100;
 /** How long one blocking read waits for work before looping (to notice stop). */
@@ -60,7 +70,7 @@ export class WebhookWorker {
     while (!signal.aborted) {
       let items: QueuedItem[];
       try {
-        items = await this.deps.store.queue.read(this.queueKey, READ_BATCH, READ_BLOCK_MS, signal);
+        items = await this.deps.store.queue.read(this.queueKey, READ_BATCH, READ_BLOCK_MS, signal, { maxBytes: READ_BATCH_BYTES });
       } catch (err) {
         this.#reads.failed(err);
         await this.deps.clock.sleep(1_000, signal).catch(() => undefined);
@@ -159,7 +169,10 @@ export class WebhookWorker {
       const free = s.pausedUntil && s.pausedUntil > now ? 0 : Math.min(s.rateLimit.remaining, discordLeft);
       if (free > 0 || signal.aborted || s.broken || s.breaker.state === 'open' || this.deps.config() !== config) return free;
       await this.deps.clock.sleep(GATHER_POLL_MS, signal).catch(() => undefined);
-      if (items.length < READ_BATCH) items.push(...(await this.deps.store.queue.read(this.queueKey, READ_BATCH - items.length, 0)));
+      const held = items.reduce((sum, i) => sum + (i.bytes ?? 0), 0);
+      if (items.length < READ_BATCH && held < READ_BATCH_BYTES) {
+        items.push(...(await this.deps.store.queue.read(this.queueKey, READ_BATCH - items.length, 0, undefined, { maxBytes: READ_BATCH_BYTES, heldBytes: held })));
+      }
     }
   }
 

@@ -7,6 +7,24 @@ export interface QueuedItem {
   entryId: string;
   notification: Notification;
   enqueuedAt: number;
+  /** UTF-8 bytes of its stored JSON: what a {@link ReadBudget} counts (set by the stores' reads). */
+  bytes?: number;
+}
+
+/**
+ * A bound on a read besides the entry count: a storm's groups of thousands of alerts are hundreds of KB each,
+ * and a reader takes no more than it can parse, hold and plan at once. Counts the UTF-8 bytes of the
+ * notifications' JSON, as both stores keep it.
+ */
+export interface ReadBudget {
+  /** Most bytes the reader holds once the read is done. */
+  maxBytes: number;
+  /**
+   * Bytes the reader holds already (read earlier into the same batch; default 0). An entry larger than
+   * `maxBytes` by itself goes, alone, to a reader that holds nothing: it fits no read, and must not stay
+   * first in line forever.
+   */
+  heldBytes?: number;
 }
 
 export type EnqueueStatus = 'queued' | 'duplicate' | 'full';
@@ -35,8 +53,11 @@ export interface NotificationQueue {
    * routed elsewhere than its firing).
    */
   dropClaims(queueKey: string, keys: readonly string[]): Promise<void>;
-  /** Up to `max` entries not yet handed out, oldest first; waits up to `blockMs` for the first one. */
-  read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]>;
+  /**
+   * Up to `max` entries not yet handed out, oldest first; waits up to `blockMs` for the first one. With a
+   * `budget`, stops before the entry that would not fit it (never skipping it for a later, smaller one).
+   */
+  read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]>;
   /** Delivered or dead-lettered: gone for good. */
   ack(queueKey: string, entryIds: string[]): Promise<void>;
   /** Hands entries back (not delivered, e.g. at shutdown or reroute) so they are read again. */

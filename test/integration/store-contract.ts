@@ -127,6 +127,49 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('queue: reads bounded by size (a storm of huge groups)', () => {
+      // What `maxBytes` counts: the UTF-8 bytes of a notification's JSON, as both stores keep it.
+      const bytes = (n: Notification): number => Buffer.byteLength(JSON.stringify(n));
+      const sized = (id: string, text: string): Notification => notification(id, { alerts: [{ ...notification(id).alerts[0]!, message: text }] });
+
+      it('hands out entries, oldest first, while their JSON stays within maxBytes; a lone bigger one to a reader that holds nothing', async () => {
+        // c and d are mostly two-byte characters: counted in UTF-16 units instead of bytes, both would fit below.
+        const [a, b, c, d] = [sized('a', 'x'), sized('b', 'y'.repeat(5_000)), sized('c', 'é'.repeat(300)), sized('d', 'é'.repeat(300))];
+        for (const n of [a, b, c, d]) expect(await store.queue.enqueue(Q, n)).toBe('queued');
+        // b would take the batch past the bound: the read stops there, it does not skip ahead to c.
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(a) + bytes(c) }))).toEqual(['a']);
+        // Larger than any bound asked: it comes alone, to a reader that holds nothing yet, or it would never go.
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(a) }))).toEqual(['b']);
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(c) + bytes(d) - 1 }))).toEqual(['c']);
+        // A reader that holds some already (gathering into its batch) gets nothing that does not fit beside it.
+        expect(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(d), heldBytes: 1 })).toEqual([]);
+        const last = await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(d) + 1, heldBytes: 1 });
+        expect(ids(last)).toEqual(['d']);
+        // What a read left behind is neither lost nor held: every entry was handed out once, and acks settle them.
+        expect(await store.queue.read(Q, 10, 0)).toEqual([]);
+        expect(await store.queue.depth(Q)).toBe(4);
+      });
+
+      it('a blocking read hands the first arrival whatever its size, then what fits beside it', async () => {
+        const [a, b, c] = [sized('a', 'y'.repeat(5_000)), sized('b', 'x'), sized('c', 'y'.repeat(5_000))];
+        const reading = store.queue.read(Q, 10, 15_000, undefined, { maxBytes: bytes(b) });
+        await sleep(100);
+        for (const n of [a, b, c]) expect(await store.queue.enqueue(Q, n)).toBe('queued');
+        expect(ids(await reading)).toEqual(['a']);
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(b) + bytes(c) - 1 }))).toEqual(['b']);
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(b) }))).toEqual(['c']);
+      });
+
+      it('a released entry that no longer fits stays first in line', async () => {
+        const [a, b] = [sized('a', 'y'.repeat(5_000)), sized('b', 'x')];
+        for (const n of [a, b]) expect(await store.queue.enqueue(Q, n)).toBe('queued');
+        const first = await store.queue.read(Q, 10, 0);
+        await store.queue.release(Q, first.map((i) => i.entryId));
+        expect(ids(await store.queue.read(Q, 10, 100, undefined, { maxBytes: bytes(b) }))).toEqual(['a']);
+        expect(ids(await store.queue.read(Q, 10, 100, undefined, { maxBytes: bytes(b) }))).toEqual(['b']);
+      });
+    });
+
     describe('queue full', () => {
       it("answers 'full', queues nothing and keeps no dedupe key, so the same retry is queued once there is room", async () => {
         for (let i = 1; i <= CONTRACT_STORE_OPTIONS.queueSize; i++) {

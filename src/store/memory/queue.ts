@@ -1,6 +1,7 @@
 import { compressSync, uncompressSync } from 'lz4-napi';
 import type { Notification } from '../../model/notification.js';
-import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
+import { fitsBudget } from '../read-budget.js';
+import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget } from '../types.js';
 
 /**
  * A queued notification kept as its JSON text: a storm of 100,000 alerts as strings costs a fraction of
@@ -11,6 +12,8 @@ interface Entry {
   entryId: string;
   /** The notification's JSON; undefined while packed in `block`. */
   json: string | undefined;
+  /** UTF-8 bytes of the JSON, what a read's budget counts (as in Redis): known while the text is packed. */
+  bytes: number;
   block: Block | undefined;
   enqueuedAt: number;
   inFlight: boolean;
@@ -65,7 +68,8 @@ export class MemoryQueue implements NotificationQueue {
       this.#remember(dedupe.key, now + dedupe.windowMs, now);
       for (const replaced of dedupe.replaces ?? []) this.#dedupe.delete(replaced);
     }
-    const entry: Entry = { entryId: `${now}-${++this.#seq}`, json: JSON.stringify(notification), block: undefined, enqueuedAt: now, inFlight: false };
+    const json = JSON.stringify(notification);
+    const entry: Entry = { entryId: `${now}-${++this.#seq}`, json, bytes: Buffer.byteLength(json), block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);
     this.#wakeSoon(queueKey);
@@ -76,11 +80,11 @@ export class MemoryQueue implements NotificationQueue {
     for (const key of keys) this.#dedupe.delete(key);
   }
 
-  async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
-    let ready = this.#take(queueKey, max);
+  async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]> {
+    let ready = this.#take(queueKey, max, budget);
     if (ready.length > 0 || blockMs <= 0 || signal?.aborted) return ready;
     await this.#wait(queueKey, blockMs, signal);
-    ready = this.#take(queueKey, max);
+    ready = this.#take(queueKey, max, budget);
     return ready;
   }
 
@@ -115,14 +119,17 @@ export class MemoryQueue implements NotificationQueue {
     return true;
   }
 
-  #take(queueKey: string, max: number): QueuedItem[] {
+  #take(queueKey: string, max: number, budget: ReadBudget | undefined): QueuedItem[] {
     const out: QueuedItem[] = [];
+    let held = budget?.heldBytes ?? 0;
     for (const e of this.#list(queueKey)) {
       if (out.length >= max) break;
       if (e.inFlight) continue;
+      if (!fitsBudget(budget, held, e.bytes)) break; // first in line stays first: no skipping ahead
+      held += e.bytes;
       e.inFlight = true;
       if (e.block) unpack(e.block);
-      out.push({ entryId: e.entryId, notification: JSON.parse(e.json!) as Notification, enqueuedAt: e.enqueuedAt });
+      out.push({ entryId: e.entryId, notification: JSON.parse(e.json!) as Notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
     }
     return out;
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Notification } from '../../model/notification.js';
-import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem } from '../types.js';
+import { fitsBudget } from '../read-budget.js';
+import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget } from '../types.js';
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
 import type { RedisKeys } from './keys.js';
@@ -127,16 +128,16 @@ export class RedisQueue implements NotificationQueue {
     return true;
   }
 
-  async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+  async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]> {
     if (max <= 0) return [];
     try {
-      return await this.#read(queueKey, max, blockMs, signal);
+      return await this.#read(queueKey, max, blockMs, signal, budget);
     } catch (err) {
       if (!isNoGroupError(err)) throw err;
       // The stream vanished under us (FLUSHALL, manual DEL): create it and its group again, then retry once.
       this.#groups.forget(queueKey);
       this.#cursors.delete(queueKey);
-      return this.#read(queueKey, max, blockMs, signal);
+      return this.#read(queueKey, max, blockMs, signal, budget);
     }
   }
 
@@ -181,46 +182,44 @@ export class RedisQueue implements NotificationQueue {
     this.#readers.clear();
   }
 
-  async #read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+  async #read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]> {
     await this.#groups.prepare(queueKey);
-    const claimed = await this.#claimStale(queueKey, max);
-    if (claimed.length > 0 || signal?.aborted) return claimed;
-    const fresh = await this.#readNew(queueKey, max, blockMs, signal);
-    if (fresh.length > 0 || blockMs <= 0 || signal?.aborted) return fresh;
+    const ready = await this.#readWithin(queueKey, max, budget);
+    if (ready.length > 0 || blockMs <= 0 || signal?.aborted) return ready;
+    // Nothing waiting: block for the first arrival alone (a blocking read cannot be bounded by size), then
+    // take what fits beside it.
+    const [first] = await this.#readNew(queueKey, blockMs, signal);
     // Nothing new during the block: entries may have gone stale or been released meanwhile.
-    return this.#claimStale(queueKey, max);
-  }
-
-  /** XAUTOCLAIM: entries idle past the visibility timeout (a dead consumer's, or released), oldest first. */
-  async #claimStale(queueKey: string, max: number): Promise<QueuedItem[]> {
-    const stream = this.options.keys.stream(queueKey);
-    const start = this.#cursors.get(queueKey) ?? '0-0';
-    const claim = async (from: string): Promise<StreamEntry[]> => {
-      const reply = parseAutoClaim(
-        await this.redis.call('xautoclaim', stream, CONSUMER_GROUP, this.options.consumerName, this.options.visibilityTimeoutMs, from, 'COUNT', max),
-      );
-      this.#cursors.set(queueKey, reply.cursor);
-      return reply.entries;
-    };
-    await this.#ready();
-    let entries = await claim(start);
-    // A scan resumed mid-list may miss stale entries before the cursor: look from the start once more.
-    if (entries.length === 0 && start !== '0-0') entries = await claim('0-0');
-    return this.#toItems(queueKey, entries);
-  }
-
-  /** XREADGROUP `>`: entries never handed out; blocks on the queue's own connection when `blockMs > 0`. */
-  async #readNew(queueKey: string, max: number, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
-    const tail = ['STREAMS', this.options.keys.stream(queueKey), '>'];
-    const head = ['GROUP', CONSUMER_GROUP, this.options.consumerName, 'COUNT', max];
-    let raw: unknown;
-    if (blockMs > 0) {
-      raw = await this.#reader(queueKey).read(Math.ceil(blockMs), [...head, ...tail], signal);
-    } else {
-      await this.#ready();
-      raw = await this.redis.call('xreadgroup', ...head, ...tail);
+    if (first === undefined) return signal?.aborted ? [] : this.#readWithin(queueKey, max, budget);
+    const held = budget?.heldBytes ?? 0;
+    if (!fitsBudget(budget, held, first.bytes ?? 0)) {
+      await this.release(queueKey, [first.entryId]);
+      return [];
     }
-    return this.#toItems(queueKey, parseReadGroup(raw));
+    if (max === 1 || signal?.aborted) return [first];
+    // The first is this reader's already: should the rest fail to come, it still goes (the next read reports the error).
+    const rest = await this.#readWithin(queueKey, max - 1, budget && { ...budget, heldBytes: held + (first.bytes ?? 0) }).catch(() => []);
+    return [first, ...rest];
+  }
+
+  /**
+   * Without blocking: stale entries (a dead consumer's, or released) from the claim cursor, then new ones,
+   * up to `max` and within `budget` (the READ_WITHIN script).
+   */
+  async #readWithin(queueKey: string, max: number, budget: ReadBudget | undefined): Promise<QueuedItem[]> {
+    await this.#ready();
+    const start = this.#cursors.get(queueKey) ?? '0-0';
+    const { consumerName, visibilityTimeoutMs } = this.options;
+    const raw = await this.redis.alertcordReadWithin(this.options.keys.stream(queueKey), CONSUMER_GROUP, consumerName, visibilityTimeoutMs, start, max, budget?.maxBytes ?? -1, budget?.heldBytes ?? 0, RELEASED_IDLE_MS);
+    const reply = parseAutoClaim(raw);
+    this.#cursors.set(queueKey, reply.cursor);
+    return this.#toItems(queueKey, reply.entries);
+  }
+
+  /** XREADGROUP `>` BLOCK: the next entry never handed out, on the queue's own connection. */
+  async #readNew(queueKey: string, blockMs: number, signal?: AbortSignal): Promise<QueuedItem[]> {
+    const args = ['GROUP', CONSUMER_GROUP, this.options.consumerName, 'COUNT', 1, 'STREAMS', this.options.keys.stream(queueKey), '>'];
+    return this.#toItems(queueKey, parseReadGroup(await this.#reader(queueKey).read(Math.ceil(blockMs), args, signal)));
   }
 
   async #lease(queueKey: string, entryIds: string[], idleMs: number): Promise<string[]> {

@@ -5,6 +5,8 @@
  * atomically: no other command sees half of it.
  */
 
+import { READ_WITHIN } from './read-within-script.js';
+
 /**
  * Claim-and-enqueue (architecture.md "Dedupe"): KEYS[1] stream, KEYS[2] dedupe key (optional), KEYS[3…] the
  * claims this one replaces (optional: the other state of the same thing, dropped once this one is queued);
@@ -206,6 +208,7 @@ export const REDIS_SCRIPTS = {
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordForgetIdleConsumers: { lua: FORGET_IDLE_CONSUMERS, numberOfKeys: 1 },
   alertcordRecordHeartbeat: { lua: RECORD_HEARTBEAT, numberOfKeys: 1 },
+  alertcordReadWithin: { lua: READ_WITHIN, numberOfKeys: 1 },
 } as const;
 
 type Arg = string | number;
@@ -220,4 +223,5 @@ export interface ScriptCommands {
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordForgetIdleConsumers(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordRecordHeartbeat(heartbeats: string, ...args: Arg[]): Promise<unknown>;
+  alertcordReadWithin(stream: string, ...args: Arg[]): Promise<unknown>;
 }

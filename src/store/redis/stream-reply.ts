@@ -66,7 +66,7 @@ export function toQueuedItem(entry: StreamEntry): QueuedItem | undefined {
   try {
     const value: unknown = JSON.parse(json);
     if (!isNotification(value)) return undefined;
-    return { entryId: entry.id, notification: value, enqueuedAt: enqueuedAt(entry) };
+    return { entryId: entry.id, notification: value, enqueuedAt: enqueuedAt(entry), bytes: Buffer.byteLength(json) };
   } catch {
     return undefined;
   }
