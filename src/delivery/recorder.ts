@@ -111,6 +111,13 @@ interface RetryDetail {
 }
 
 /**
+ * Most alert names and fingerprints one history entry lists (the title says how many alerts there were).
+ * History keeps up to `history.max_entries` (10,000) entries for the whole retention: with every fingerprint
+ * of Alertmanager groups of thousands of alerts (`max_alerts: 0`), a storm's history alone held hundreds of MB.
+ */
+export const HISTORY_LIST_MAX = 100;
+
+/**
  * Titles and alert names are cut to Discord's title limit, as the message showed them: a summary
  * annotation is not bounded by anything but the body limit, and history keeps (and the dashboard reads
  * 500 of) its entries for the whole retention, long after the queue let the notification go.
@@ -124,8 +131,8 @@ function historyEntry(n: Notification, outcome: DeliveryOutcome, retry: RetryDet
     alertType: n.alertType,
     source: n.source,
     status: n.status,
-    alertNames: [...new Set(n.alerts.map((a) => truncate(a.labels.alertname ?? a.title, MAX_TITLE)))],
-    fingerprints: n.alerts.map((a) => a.fingerprint),
+    alertNames: [...new Set(n.alerts.map((a) => truncate(a.labels.alertname ?? a.title, MAX_TITLE)))].slice(0, HISTORY_LIST_MAX),
+    fingerprints: n.alerts.slice(0, HISTORY_LIST_MAX).map((a) => a.fingerprint),
     receivedAt: n.receivedAt,
     outcome,
     retries: retry.retries,

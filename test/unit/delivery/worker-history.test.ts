@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../../src/delivery/discord-sender.js';
+import { HISTORY_LIST_MAX } from '../../../src/delivery/recorder.js';
 import { invalidBodyAnswer, okAnswer, workerHarness, workerNotification } from '../../helpers/worker-harness.js';
 
 const throttled: RawResponse = {
@@ -75,5 +76,19 @@ describe('worker: history of a notification with a huge title', () => {
     const entry = await h.store.history.get('many');
     expect(entry?.title).toBe(`${'T'.repeat(255)}… (+2)`);
     expect(entry?.alertNames).toEqual(['many-0', 'many-1', 'many-2']);
+  });
+});
+
+describe('worker: history of a notification of thousands of alerts', () => {
+  // Kept for the whole retention, up to 10,000 entries: every fingerprint of groups of thousands of alerts
+  // (Alertmanager max_alerts 0) made a storm's history alone hundreds of MB.
+  it(`lists at most ${HISTORY_LIST_MAX} alert names and fingerprints, the first ones, and the title counts them all`, async () => {
+    const h = workerHarness();
+    await h.deliverBatch(workerNotification('storm', 1_000));
+    const entry = await h.store.history.get('storm');
+    expect(entry?.outcome.status).toBe('sent');
+    expect(entry?.fingerprints).toEqual(Array.from({ length: HISTORY_LIST_MAX }, (_, i) => `storm-${i}`));
+    expect(entry?.alertNames).toHaveLength(HISTORY_LIST_MAX);
+    expect(entry?.title).toMatch(/\(\+999\)$/);
   });
 });
