@@ -66,6 +66,13 @@ export interface PostableAlert {
 export interface StartAlertmanagerOptions {
   /** The whole `alertmanager.yml`, as YAML text. */
   config: string;
+  /**
+   * HA mode: gossip on this loopback port (from `freeFixedPort()`) with these peers (`127.0.0.1:<port>`) and
+   * `peerTimeout` (Alertmanager's default 15 s) between the peers' sends. `lagging`: gossip and state syncs
+   * so rare that a peer's notification log reaches the other only after it has sent too (a slow or lossy
+   * network), so both post the same notification. Omitted: single node, gossip off.
+   */
+  cluster?: { port: number; peers: string[]; peerTimeout?: string; lagging?: boolean };
 }
 
 /** A running Alertmanager child process. */
@@ -212,7 +219,7 @@ export async function startAlertmanager(opts: StartAlertmanagerOptions): Promise
         `--storage.path=${dataDir}`,
         `--web.listen-address=127.0.0.1:${port}`,
         `--web.external-url=${url}`,
-        '--cluster.listen-address=',
+        ...clusterArgs(opts.cluster),
         '--log.level=warn',
       ]);
       child = proc.child;
@@ -307,6 +314,27 @@ export async function alertmanagerVersion(): Promise<string> {
   const match = /version (\S+)/.exec(text);
   if (!match?.[1]) throw new Error(`cannot read the Alertmanager version from: ${text.trim()}`);
   return match[1];
+}
+
+/**
+ * The gossip flags: none but an empty listen address (gossip off) for a single node. For a pair, a loopback
+ * listener and its peers; the pair waits to settle (three equal member counts one push-pull interval apart)
+ * before its first notification, for at most `settle-timeout` (1 m by default, 5 s here). Prompt: a 200 ms
+ * push-pull settles it within a second and syncs each notification log as fast. Lagging: 10 s gossip and
+ * probes, a 1 m push-pull (the pair starts sending after the 5 s settle timeout).
+ */
+function clusterArgs(cluster: StartAlertmanagerOptions['cluster']): string[] {
+  if (!cluster) return ['--cluster.listen-address='];
+  const timing = cluster.lagging ? { gossip: '10s', probe: '10s', pushPull: '1m' } : { gossip: '50ms', probe: '1s', pushPull: '200ms' };
+  return [
+    `--cluster.listen-address=127.0.0.1:${cluster.port}`,
+    ...cluster.peers.map((peer) => `--cluster.peer=${peer}`),
+    `--cluster.peer-timeout=${cluster.peerTimeout ?? '15s'}`,
+    `--cluster.gossip-interval=${timing.gossip}`,
+    `--cluster.probe-interval=${timing.probe}`,
+    `--cluster.pushpull-interval=${timing.pushPull}`,
+    '--cluster.settle-timeout=5s',
+  ];
 }
 
 interface Spawned {
