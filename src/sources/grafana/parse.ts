@@ -22,6 +22,26 @@ const SPECIAL_ALERTNAME_NOTES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * The annotation in which Grafana says why an alert is in its state when that is not its condition
+ * (ngalert `StateReasonAnnotation`): a rule whose no-data or error handling is set to "Alerting" fires under
+ * its own name, with `NoData` or `Error` here (`NoData, KeepLast` with "keep last state"). Without a note
+ * "CPU above 90%" reads as CPU being high when the query returned nothing or failed.
+ */
+const STATE_REASON = 'grafana_state_reason';
+const STATE_REASON_NOTES: ReadonlyMap<string, string> = new Map([
+  ['nodata', NO_DATA_NOTE],
+  ['error', ERROR_NOTE],
+]);
+
+function stateReasonNote(reason: string | undefined): string | undefined {
+  for (const part of (reason ?? '').split(',')) {
+    const note = STATE_REASON_NOTES.get(part.trim().toLowerCase());
+    if (note) return note;
+  }
+  return undefined;
+}
+
+/**
  * Parses a Grafana webhook body, unified (version "1", has `alerts`) or legacy (Grafana ≤ 10,
  * `ruleName`/`evalMatches`), into one alert group. pending/paused alerts are counted in `skipped`.
  */
@@ -76,7 +96,7 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   if (isTestAlert(alert.labels)) alert.isTest = true;
   const special = SPECIAL_ALERTNAME_NOTES.get(alert.labels['alertname'] ?? '');
   // Only while it fires: resolved, the data (or the datasource) is back, and "RESOLVED (no data)" says otherwise.
-  const stateNote = delivery.stateNote ?? (alert.status === 'firing' ? special : undefined);
+  const stateNote = delivery.stateNote ?? (alert.status === 'firing' ? (special ?? stateReasonNote(alert.annotations[STATE_REASON])) : undefined);
   if (stateNote) alert.stateNote = stateNote;
   // "DatasourceError" says which state, not which rule: without a summary, the rule's name is the title.
   const ruleName = nonBlank(alert.labels['rulename']);

@@ -88,6 +88,16 @@ describe('parseGrafana: unified alerting', () => {
     expect(alert.fields).toContainEqual({ name: 'Error', value: 'query timed out' });
   });
 
+  // A rule whose no-data / error handling is "Alerting" fires under its own name: only this annotation says the
+  // condition was never met ("CPU above 90%" while the query returned nothing).
+  it('notes no data or error from grafana_state_reason on a firing alert, not on a resolved one nor for other reasons', () => {
+    const payload = fixtureObject('grafana/firing-unified.json');
+    const base = payload['alerts'][0];
+    const withReason = (grafana_state_reason: string, status = 'firing') => ({ ...base, status, annotations: { ...base.annotations, grafana_state_reason } });
+    payload['alerts'] = [withReason('NoData'), withReason('Error'), withReason('NoData, KeepLast'), withReason('MissingSeries', 'resolved'), withReason('NoData', 'resolved'), withReason('Updated')];
+    expect(onlyGroup(parseGrafana(payload)).alerts.map((a) => a.stateNote)).toEqual(['no data', 'error', 'no data', undefined, undefined, undefined]);
+  });
+
   it('reports bad shapes with paths', () => {
     expect(issuePaths(parseGrafana({ status: 'firing' }))).toEqual(['alerts']);
     const payload = fixtureObject('grafana/firing-unified.json');
