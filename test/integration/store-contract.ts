@@ -160,6 +160,18 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(b) }))).toEqual(['c']);
       });
 
+      it('a blocking read woken by a new arrival hands what was released meanwhile first: queue order', async () => {
+        // A replica shutting down hands back its batch (the firing) while this one waits; the resolve arrives
+        // next: posted in one message as resolve then firing, the channel would say it still fires.
+        await store.queue.enqueue(Q, notification('firing'));
+        const held = await store.queue.read(Q, 10, 0);
+        await sleep(50); // (the memory store's wake-up for that enqueue is past)
+        const reading = store.queue.read(Q, 10, 15_000, undefined, { maxBytes: 1024 * 1024 });
+        await sleep(100);
+        await Promise.all([store.queue.release(Q, held.map((i) => i.entryId)), store.queue.enqueue(Q, notification('resolved'))]);
+        expect(ids(await reading)).toEqual(['firing', 'resolved']);
+      });
+
       it('a released entry that no longer fits stays first in line', async () => {
         const [a, b] = [sized('a', 'y'.repeat(5_000)), sized('b', 'x')];
         for (const n of [a, b]) expect(await store.queue.enqueue(Q, n)).toBe('queued');

@@ -7,7 +7,7 @@ import { isNoGroupError, whenReady } from './connection.js';
 import type { RedisKeys } from './keys.js';
 import { CONSUMER_GROUP, IDS_PER_CALL, QueueGroups, type QueueGroupOptions } from './queue-groups.js';
 import type { ScriptCommands } from './scripts.js';
-import { enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
+import { compareIds, enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
 
 /**
  * Idle time a released entry gets: far beyond any visibility timeout, so the next XAUTOCLAIM of any reader
@@ -199,7 +199,9 @@ export class RedisQueue implements NotificationQueue {
     if (max === 1 || signal?.aborted) return [first];
     // The first is this reader's already: should the rest fail to come, it still goes (the next read reports the error).
     const rest = await this.#readWithin(queueKey, max - 1, budget && { ...budget, heldBytes: held + (first.bytes ?? 0) }).catch(() => []);
-    return [first, ...rest];
+    // What was released or went stale during the block (a replica shutting down hands back its batch) is
+    // older than the arrival that ended it: queue order puts it first, or a resolve went out before its firing.
+    return [first, ...rest].sort((a, b) => compareIds(a.entryId, b.entryId));
   }
 
   /**

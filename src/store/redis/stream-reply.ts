@@ -53,6 +53,13 @@ export function idTime(id: string): number {
   return Number(id.split('-', 1)[0]);
 }
 
+/** Orders stream ids as Redis does (`1700000000000-1` before `1700000000000-2` before `1700000000001-0`): queue order. */
+export function compareIds(a: string, b: string): number {
+  const [aTime = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bTime = 0, bSeq = 0] = b.split('-').map(Number);
+  return aTime - bTime || aSeq - bSeq;
+}
+
 /** When a queue entry was enqueued: its `t` field, else the time in its id. */
 export function enqueuedAt(entry: StreamEntry): number {
   const t = Number(entry.fields.get('t'));
