@@ -132,7 +132,11 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** True for Redis' NOGROUP error: the stream or its group vanished (FLUSHALL, manual DEL). */
+/**
+ * True for Redis' NOGROUP error: the stream or its group vanished (FLUSHALL, manual DEL). Raised inside a
+ * script (the queue's reads), Redis before 7 wraps it: "ERR Error running script (call to f_…):
+ * @user_script:41: NOGROUP No such key …".
+ */
 export function isNoGroupError(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOGROUP');
+  return err instanceof Error && /(?:^|: )NOGROUP /.test(err.message);
 }
