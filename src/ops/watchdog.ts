@@ -6,6 +6,7 @@ import type { Alert } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { HEARTBEAT_CLOCK_SLACK_MS, type Heartbeats } from '../store/types.js';
 import { watchdogNotice } from './watchdog-notice.js';
+import { SharedHeartbeats } from './watchdog-shared.js';
 import { watchdogStatus, type WatchdogStatus } from './watchdog-status.js';
 import { globalTimers, type WatchdogTimers } from './watchdog-timers.js';
 import { ToldOutages } from './watchdog-told.js';
@@ -61,6 +62,7 @@ export class Watchdog {
   readonly #deps: WatchdogDeps;
   readonly #timers: WatchdogTimers;
   readonly #toldOutages: ToldOutages;
+  readonly #shared: SharedHeartbeats;
   #started = false;
   #armedAt = 0;
   #lastSeenAt: number | undefined;
@@ -69,6 +71,7 @@ export class Watchdog {
   #timer: unknown;
   #retry: unknown;
   #poll: unknown;
+  #resumeAgain: unknown;
   #enabled = false;
   /** A told outage is being read (#resume). */
   #resuming = false;
@@ -77,6 +80,7 @@ export class Watchdog {
     this.#deps = deps;
     this.#timers = deps.timers ?? globalTimers;
     this.#toldOutages = new ToldOutages(deps.heartbeats, deps.logger);
+    this.#shared = new SharedHeartbeats({ heartbeats: deps.heartbeats, timers: this.#timers, now: deps.now, logger: deps.logger });
   }
 
   /** Intake's filter: true when `alert` is the heartbeat (recorded here, not delivered). */
@@ -130,9 +134,7 @@ export class Watchdog {
     const now = this.#deps.now();
     this.#heartbeats++;
     this.#deps.onHeartbeat?.();
-    this.#deps.heartbeats?.record(config.alertname, now).catch((err: unknown) => {
-      this.#deps.logger.warn({ watchdog: config.alertname, err: String(err) }, 'watchdog: could not share the heartbeat with other replicas');
-    });
+    this.#shared.record(config.alertname, now);
     const knewOfOutage = this.#outage !== undefined;
     this.#seen(config, now);
     // None known here: another replica may have told one this one never had (started just before that "down",
@@ -159,11 +161,17 @@ export class Watchdog {
     this.#arm(config);
   }
 
-  #arm(config: WatchdogConfig): void {
+  /** The check comes when the heartbeat is due, or in `inMs` (the shared time must be read again). */
+  #arm(config: WatchdogConfig, inMs?: number): void {
     if (!this.#started) return;
     this.#timers.clear(this.#timer);
     const due = (this.#lastSeenAt ?? this.#armedAt) + config.timeoutMs;
-    this.#timer = this.#timers.set(() => void this.#check(), Math.max(0, due - this.#deps.now()));
+    this.#timer = this.#timers.set(() => void this.#check(), inMs ?? Math.max(0, due - this.#deps.now()));
+  }
+
+  /** A shared heartbeat time later than the last one known here: heard at another replica since. */
+  #isNews(at: number | undefined): at is number {
+    return at !== undefined && at > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY);
   }
 
   /**
@@ -177,12 +185,15 @@ export class Watchdog {
     // now. Counted from now, the heartbeat missing since is told a timeout later, not once that time came.
     if (this.#lastSeenAt !== undefined && this.#lastSeenAt > this.#deps.now() + HEARTBEAT_CLOCK_SLACK_MS) this.#lastSeenAt = this.#deps.now();
     if (this.#deps.now() - (this.#lastSeenAt ?? this.#armedAt) < config.timeoutMs) return this.#arm(config);
-    const elsewhere = await this.#sharedLastSeen(config);
+    const shared = await this.#shared.read(config.alertname);
     // The world may have moved during the read: a reload, a stop, a heartbeat here.
     if (this.#deps.config() !== config || !this.#started || this.#outage !== undefined) return;
-    if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#lastSeenAt = elsewhere;
+    if (this.#isNews(shared.at)) this.#lastSeenAt = shared.at;
     const last = this.#lastSeenAt ?? this.#armedAt;
     if (this.#deps.now() - last < config.timeoutMs) return this.#arm(config);
+    // Unknown is not missing: the store is down, or just back while the replica that heard the heartbeat
+    // meanwhile still writes it. Told now, the "down" would be false, and queued once the store is back.
+    if (!shared.sure) return this.#arm(config, shared.recheckMs);
     const outage: Outage = { alertname: config.alertname, since: last + config.timeoutMs, told: false, neverHeard: this.#lastSeenAt === undefined };
     this.#outage = outage;
     this.#deps.logger.error(
@@ -202,31 +213,43 @@ export class Watchdog {
   async #resume(config: WatchdogConfig): Promise<void> {
     if (!this.#deps.heartbeats || this.#resuming) return;
     this.#resuming = true;
+    let again: number | undefined;
     try {
-      await this.#resumeTold(config);
+      again = await this.#resumeTold(config);
     } finally {
       this.#resuming = false;
     }
+    if (again === undefined || !this.#started) return;
+    this.#timers.clear(this.#resumeAgain);
+    this.#resumeAgain = this.#timers.set(() => {
+      const current = this.#deps.config();
+      if (current) void this.#resume(current);
+    }, again);
   }
 
-  async #resumeTold(config: WatchdogConfig): Promise<void> {
-    const [told, elsewhere] = await Promise.all([this.#toldOutages.read(config.alertname), this.#sharedLastSeen(config)]);
+  /** Resumes the told outage, if any; answers when to read again (the store could not be read), else undefined. */
+  async #resumeTold(config: WatchdogConfig): Promise<number | undefined> {
+    const [told, shared] = await Promise.all([this.#toldOutages.read(config.alertname), this.#shared.read(config.alertname)]);
     // A reload during the read builds a new watchdog section even when nothing in it changed: only another
     // heartbeat (or none) makes the outage read not this one's; the settings in force from here are the current ones.
     const current = this.#deps.config();
-    if (told === undefined || !this.#started || current?.alertname !== config.alertname || this.#outage !== undefined) return;
+    if (!this.#started || current?.alertname !== config.alertname || this.#outage !== undefined) return undefined;
+    // None read while the store was down (started with it down): there may be one. Read again, sooner than this
+    // replica's own check can find the heartbeat missing (it waits for the store to settle): else a second "down".
+    if (told === undefined) return shared.sure ? undefined : shared.recheckMs;
     config = current;
     const outage: Outage = { ...told, alertname: config.alertname, told: true };
-    const last = Math.max(this.#lastSeenAt ?? Number.NEGATIVE_INFINITY, elsewhere ?? Number.NEGATIVE_INFINITY);
+    const last = Math.max(this.#lastSeenAt ?? Number.NEGATIVE_INFINITY, shared.at ?? Number.NEGATIVE_INFINITY);
     if (Number.isFinite(last)) this.#lastSeenAt = last;
     if (last >= told.since) {
       this.#arm(config);
       void this.#announce('resolved', config, outage);
-      return;
+      return undefined;
     }
     this.#outage = outage;
     this.#timers.clear(this.#timer);
     this.#pollShared(config);
+    return undefined;
   }
 
   /** While missing: the heartbeat may come back at another replica only; its shared time says so. */
@@ -236,23 +259,13 @@ export class Watchdog {
     this.#poll = this.#timers.set(async () => {
       const current = () => this.#started && this.#outage !== undefined && this.#deps.config() === config;
       if (!current()) return;
-      const elsewhere = await this.#sharedLastSeen(config);
+      const { at } = await this.#shared.read(config.alertname);
       // Stopped during the read: no new poll (it would outlive the closed store).
       if (!current()) return;
       // Newer than the last heartbeat known here (not `since − timeout`: a reload may have changed the timeout).
-      if (elsewhere !== undefined && elsewhere > (this.#lastSeenAt ?? Number.NEGATIVE_INFINITY)) this.#seen(config, elsewhere);
+      if (this.#isNews(at)) this.#seen(config, at);
       else this.#pollShared(config);
     }, Math.min(WATCHDOG_SHARED_POLL_MS, config.timeoutMs));
-  }
-
-  /**
-   * When any replica last heard the heartbeat; undefined when unknown (never, the store is down, or a time
-   * ahead of this clock by more than the slack: stamped by a wrong clock, it would keep every replica quiet
-   * until that time came; the next heartbeat replaces it, store/types.ts).
-   */
-  async #sharedLastSeen(config: WatchdogConfig): Promise<number | undefined> {
-    const at = await this.#deps.heartbeats?.lastSeen(config.alertname).catch(() => undefined);
-    return at !== undefined && at <= this.#deps.now() + HEARTBEAT_CLOCK_SLACK_MS ? at : undefined;
   }
 
   /** Queues the notice; when it cannot be queued, tries again later while it is still true. */
@@ -269,20 +282,40 @@ export class Watchdog {
     }
     if (!this.#started) return;
     this.#deps.logger.error({ watchdog: config.alertname, kind }, `watchdog: could not queue the ${kind} notice; trying again in ${WATCHDOG_RETRY_MS / 1000}s`);
+    this.#retryLater(kind, config, outage, WATCHDOG_RETRY_MS);
+  }
+
+  #retryLater(kind: 'firing' | 'resolved', config: WatchdogConfig, outage: Outage, ms: number): void {
     this.#timers.clear(this.#retry);
-    this.#retry = this.#timers.set(() => {
-      // A "down" only while this outage lasts; a "back" unless the heartbeat went missing again since.
-      const stillTrue = kind === 'firing' ? this.#outage === outage : this.#outage === undefined;
-      if (this.#started && stillTrue) void this.#announce(kind, config, outage);
-    }, WATCHDOG_RETRY_MS);
+    this.#retry = this.#timers.set(() => void this.#retryAnnounce(kind, config, outage), ms);
+  }
+
+  /**
+   * A "down" only while this outage lasts, and as the shared time, read again, still says (the store that could
+   * not queue it may have been down, the heartbeat heard meanwhile at a replica that writes it only now); a
+   * "back" unless the heartbeat went missing again since.
+   */
+  async #retryAnnounce(kind: 'firing' | 'resolved', config: WatchdogConfig, outage: Outage): Promise<void> {
+    const stillTrue = () => this.#started && (kind === 'firing' ? this.#outage === outage : this.#outage === undefined);
+    if (!stillTrue()) return;
+    if (kind === 'firing') {
+      const shared = await this.#shared.read(config.alertname);
+      if (!stillTrue()) return;
+      if (this.#isNews(shared.at)) return this.#seen(config, shared.at);
+      if (!shared.sure) return this.#retryLater(kind, config, outage, shared.recheckMs);
+    }
+    void this.#announce(kind, config, outage);
   }
 
   #clearTimers(): void {
+    this.#shared.stop();
     this.#timers.clear(this.#timer);
     this.#timers.clear(this.#retry);
     this.#timers.clear(this.#poll);
+    this.#timers.clear(this.#resumeAgain);
     this.#timer = undefined;
     this.#retry = undefined;
     this.#poll = undefined;
+    this.#resumeAgain = undefined;
   }
 }

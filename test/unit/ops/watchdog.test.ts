@@ -311,6 +311,107 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     });
   });
 
+  describe('through a store outage (Redis down longer than the timeout)', () => {
+    it('the heartbeat arriving at one replica all along: no replica tells "down" when the store is back', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = replicaOn(shared);
+      const deaf = replicaOn(shared);
+      heard.watchdog.start();
+      deaf.watchdog.start();
+      // Alertmanager keeps its connection to `heard`: a heartbeat every 5 minutes. Redis is down from minute 12 to 37.
+      for (let minute = 0; minute < 60; minute++) {
+        if (minute === 12) [heard, deaf].forEach((r) => r.storeDown(true));
+        if (minute === 37) [heard, deaf].forEach((r) => r.storeDown(false));
+        if (minute % 5 === 0) heard.watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(60_000);
+        // Unread is unknown, not missing: /api/status and alertcord_watchdog_missing do not cry wolf meanwhile.
+        expect(deaf.watchdog.status().state, `minute ${minute}`).not.toBe('missing');
+      }
+      expect([...heard.posted, ...deaf.posted]).toEqual([]);
+      expect(deaf.watchdog.status().state).toBe('ok');
+    });
+
+    it('the deaf replica reconnects first: its first read after the outage, before the other wrote what it heard, is no "down"', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = replicaOn(shared);
+      const deaf = replicaOn(shared);
+      heard.watchdog.start();
+      deaf.watchdog.start();
+      for (let minute = 0; minute < 60; minute++) {
+        if (minute === 12) [heard, deaf].forEach((r) => r.storeDown(true));
+        if (minute === 37) {
+          // Each connection reconnects on its own: `heard`'s only once `deaf` has read the (old) shared time.
+          deaf.storeDown(false);
+          deaf.afterRead(() => heard.storeDown(false));
+        }
+        if (minute % 5 === 0) heard.watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      expect([...heard.posted, ...deaf.posted]).toEqual([]);
+      expect(deaf.watchdog.status().state).toBe('ok');
+    });
+
+    it('a "down" that could not be queued is not queued later when the heartbeat came back meanwhile (heard elsewhere, written late)', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = replicaOn(shared);
+      const deaf = replicaOn(shared);
+      deaf.watchdog.start(); // its check comes first
+      heard.watchdog.start();
+      heard.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0); // the reads at start
+      // The pipeline stops; `deaf` finds it missing with the store up, which goes down before the "down" is queued.
+      deaf.afterRead(() => [heard, deaf].forEach((r) => r.storeDown(true)));
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(deaf.watchdog.status().state).toBe('missing');
+      await vi.advanceTimersByTimeAsync(60_000);
+      heard.watchdog.consume(alert('Watchdog')); // back, at `heard`, which cannot write it
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      deaf.storeDown(false);
+      deaf.afterRead(() => heard.storeDown(false));
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      expect([...heard.posted, ...deaf.posted]).toEqual([]);
+      expect(deaf.watchdog.status().state).toBe('ok');
+    });
+
+    it('a real outage during the store outage is told once the store is back (one outage, one key), and its "back" too', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = replicaOn(shared);
+      const deaf = replicaOn(shared);
+      heard.watchdog.start();
+      deaf.watchdog.start();
+      heard.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      heard.watchdog.consume(alert('Watchdog')); // the last one: the pipeline stops after it (overdue at 00:15)
+      await vi.advanceTimersByTimeAsync(7 * 60_000);
+      [heard, deaf].forEach((r) => r.storeDown(true));
+      await vi.advanceTimersByTimeAsync(25 * 60_000);
+      expect([...heard.posted, ...deaf.posted]).toEqual([]);
+      [heard, deaf].forEach((r) => r.storeDown(false));
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      const downs = [...heard.posted, ...deaf.posted];
+      expect(downs.map((n) => n.status)).toEqual(['firing', 'firing']);
+      expect(new Set(downs.map((n) => n.dedupeKey)).size).toBe(1);
+      expect(downs[0]!.alerts[0]!.startsAt).toBe('2026-01-01T00:15:00.000Z');
+      expect(deaf.watchdog.status().state).toBe('missing');
+      heard.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(WATCHDOG_SHARED_POLL_MS);
+      expect(heard.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+      expect(deaf.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
+    });
+
+    it('stop() while a heartbeat waits to be written leaves no timer behind', async () => {
+      const shared = new MemoryHeartbeats();
+      const heard = replicaOn(shared);
+      heard.watchdog.start();
+      heard.storeDown(true);
+      heard.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      heard.watchdog.stop();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+
   describe('restarts during an outage (the told outage is kept in the store)', () => {
     const config = { alertname: 'Watchdog', timeoutMs: TEN_MIN, alertType: 'critical' };
     /** One replica tells the outage, then stops (a deploy, a crash): what it told is in `shared`. */
@@ -349,6 +450,24 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       next.watchdog.start();
       await vi.advanceTimersByTimeAsync(0);
       expect(next.watchdog.status().state).toBe('waiting');
+    });
+
+    it('a replica started while the store is down resumes the told outage once it is back: no second "down", one "back"', async () => {
+      const shared = new MemoryHeartbeats();
+      const down = await toldThenStopped(shared);
+      await vi.advanceTimersByTimeAsync(2 * 3_600_000); // two hours into it: past the notices' dedupe hold
+      const after = replicaOn(shared);
+      after.storeDown(true); // e.g. a node lost: alertcord and Redis restart together
+      after.watchdog.start();
+      await vi.advanceTimersByTimeAsync(60_000);
+      after.storeDown(false);
+      await vi.advanceTimersByTimeAsync(2 * TEN_MIN);
+      expect(after.posted).toEqual([]);
+      expect(after.watchdog.status()).toMatchObject({ state: 'missing', missingSince: down.alerts[0]!.startsAt });
+      after.watchdog.consume(alert('Watchdog'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(after.posted.map((n) => n.status)).toEqual(['resolved']);
+      expect(await shared.toldOutage('Watchdog')).toBeUndefined();
     });
 
     it('the heartbeat heard again before the restart (by a replica that died before telling) is told "back" at start', async () => {
@@ -562,4 +681,35 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
 /** Two replicas with the default watchdog sharing one heartbeat store. */
 function replicasSharing(shared: Heartbeats): [ReturnType<typeof setup>, ReturnType<typeof setup>] {
   return [setup(undefined, shared), setup(undefined, shared)];
+}
+
+/**
+ * A replica with its own connection to the shared heartbeat store: while the store is down every call fails and
+ * no notice can be queued (the queue is in the same Redis). `afterRead` runs once, after its next read that worked.
+ */
+function replicaOn(shared: Heartbeats) {
+  let down = false;
+  let afterRead: (() => void) | undefined;
+  const call = <T>(f: () => Promise<T>): Promise<T> => (down ? Promise.reject(new Error('connect ECONNREFUSED')) : f());
+  const heartbeats: Heartbeats = {
+    record: (name, at) => call(() => shared.record(name, at)),
+    lastSeen: async (name) => {
+      const at = await call(() => shared.lastSeen(name));
+      const then = afterRead;
+      afterRead = undefined;
+      then?.();
+      return at;
+    },
+    toldOutage: (name) => call(() => shared.toldOutage(name)),
+    setToldOutage: (name, outage) => call(() => shared.setToldOutage(name, outage)),
+  };
+  const replica = setup(undefined, heartbeats);
+  return {
+    ...replica,
+    storeDown(v: boolean) {
+      down = v;
+      replica.refuse(v);
+    },
+    afterRead: (fn: () => void) => (afterRead = fn),
+  };
 }
