@@ -49,6 +49,30 @@ export function usageErrors<T>(parse: () => T): T {
   }
 }
 
+/** The process's own environment, stdout and stderr (src/cli/main.ts and src/main.ts). */
+export function processIo(): CliIo {
+  return {
+    env: process.env,
+    out: (text) => void process.stdout.write(`${text}\n`),
+    err: (text) => void process.stderr.write(`${text}\n`),
+  };
+}
+
+/**
+ * Runs `command` with `args`; a usage problem prints one line plus a pointer to its --help: exit 2. Shared by
+ * the CLI and `npm start` (src/main.ts), which is `alertcord serve` and so takes serve's options: it read none,
+ * and `npm start -- --config prod.yaml` ran config/alertcord.yaml without a word.
+ */
+export async function runCommand(command: Command, args: string[], io: CliIo): Promise<ExitCode | undefined> {
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`alertcord ${command.name}: ${err.message}\nSee: alertcord ${command.name} --help`);
+    return EXIT.usage;
+  }
+}
+
 /** What {@link withOptionValues} needs of parseArgs' option table. */
 type OptionTable = Readonly<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { EXIT, EXIT_CODES_HELP, UsageError, type CliIo, type Command, type ExitCode } from './args.js';
+import { EXIT, EXIT_CODES_HELP, processIo, runCommand, type CliIo, type Command, type ExitCode } from './args.js';
 
 /** A subcommand as listed: its module loads only when it is used, so `--help` and one-shot commands start fast. */
 export interface CommandEntry {
@@ -70,14 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode | unde
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) return unknownCommand(name, io);
-  const command = await entry.load();
-  try {
-    return await command.run(rest, io);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err(`alertcord ${command.name}: ${err.message}\nSee: alertcord ${command.name} --help`);
-    return EXIT.usage;
-  }
+  return runCommand(await entry.load(), rest, io);
 }
 
 function unknownCommand(name: string, io: CliIo): ExitCode {
@@ -85,13 +78,7 @@ function unknownCommand(name: string, io: CliIo): ExitCode {
   return EXIT.usage;
 }
 
-const io: CliIo = {
-  env: process.env,
-  out: (text) => void process.stdout.write(`${text}\n`),
-  err: (text) => void process.stderr.write(`${text}\n`),
-};
-
-runCli(process.argv.slice(2), io).then(
+runCli(process.argv.slice(2), processIo()).then(
   (code) => {
     if (code === undefined) return;
     process.exitCode = code;

@@ -33,11 +33,12 @@ export interface AlertcordProcess {
 }
 
 /**
- * Starts alertcord with exactly `env` (plus PATH/HOME), `PORT=0` on 127.0.0.1, and resolves once it logged
- * "alertcord listening" with its port. Rejects with its output when it exits or does not listen in time.
+ * Starts alertcord with exactly `env` (plus PATH/HOME), `PORT=0` on 127.0.0.1, and `args` on its command line
+ * (`npm start -- ARGS`), and resolves once it logged "alertcord listening" with its port. Rejects with its
+ * output when it exits or does not listen in time.
  */
-export async function startAlertcordProcess(env: Record<string, string>): Promise<AlertcordProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export async function startAlertcordProcess(env: Record<string, string>, args: readonly string[] = []): Promise<AlertcordProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
