@@ -17,7 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The default config; mount your own at /etc/alertcord/alertcord.yaml (read-only is fine).
+# The default config; mount the directory of your own over /etc/alertcord (read-only is fine), not the file
+# alone: a single-file bind mount keeps showing the old file after an editor's save, so nothing reloads.
 COPY config/alertcord.yaml /etc/alertcord/alertcord.yaml
 USER node
 EXPOSE 8080

@@ -1,10 +1,34 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { checkAlertmanagerConfig } from '../helpers/alertmanager.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+/**
+ * The packages src/ loads at run time (what dist/ imports): every import and export `from`, side-effect and
+ * dynamic import of a bare specifier, but `import type` / `export type` (erased). `import { type X }` counts:
+ * with verbatimModuleSyntax it stays as `import {} from`.
+ */
+function runtimePackages(): Set<string> {
+  const files = (readdirSync(new URL('../../src', import.meta.url), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  const names = new Set<string>();
+  for (const file of files) {
+    const code = read(`src/${file}`);
+    const specifiers = [
+      ...[...code.matchAll(/^\s*(?:import|export)\s+(type\s)?[^;'"]*?\sfrom\s+'([^']+)'/gm)].filter((m) => !m[1]).map((m) => m[2]!),
+      ...[...code.matchAll(/^\s*import\s+'([^']+)'/gm)].map((m) => m[1]!),
+      ...[...code.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
+    ];
+    for (const spec of specifiers) {
+      if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+      names.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+    }
+  }
+  return names;
+}
 
 describe('packaging files (no Docker engine here: checked as files)', () => {
   const compose = parse(read('docker-compose.yml')) as { services: Record<string, Record<string, unknown>> };
@@ -29,6 +53,29 @@ describe('packaging files (no Docker engine here: checked as files)', () => {
     expect(result.ok).toBe(true);
     const prom = parse(read('config/compose/prometheus.yml')) as { rule_files: string[]; scrape_configs: { job_name: string }[] };
     expect(prom.scrape_configs[0]?.job_name).toBe('alertcord');
+  });
+
+  // The image installs `npm ci --omit=dev` and runs dist/: a package src/ imports that is only a devDependency
+  // builds and passes every test here, and the container dies at start (ERR_MODULE_NOT_FOUND).
+  it('every package src/ imports at run time is a production dependency (the image has no others)', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const used = runtimePackages();
+    expect(used.size).toBeGreaterThan(5);
+    expect([...used].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
+    expect(read('Dockerfile')).toMatch(/npm ci --omit=dev/);
+  });
+
+  // README's Docker section: mount your config's directory over the image's CONFIG_FILE directory (a single-file
+  // mount misses an editor's save, so nothing reloads), as the Dockerfile says too.
+  it("README's docker run mounts a directory over the directory of the image's CONFIG_FILE", () => {
+    const configFile = /CONFIG_FILE=(\S+)/.exec(read('Dockerfile'))?.[1];
+    expect(configFile).toBe('/etc/alertcord/alertcord.yaml');
+    const dir = configFile!.slice(0, configFile!.lastIndexOf('/'));
+    const readme = read('README.md');
+    const docker = readme.slice(readme.indexOf('With Docker'), readme.indexOf('`docker-compose.yml` runs'));
+    expect(docker).toContain(`\`${configFile}\``);
+    expect(docker).toContain(`-v "$PWD/my-config:${dir}:ro"`);
+    expect(read('Dockerfile')).toContain(`mount the directory of your own over ${dir}`);
   });
 
   it('the Dockerfile is multi-stage, non-root, with a HEALTHCHECK on /healthz', () => {
