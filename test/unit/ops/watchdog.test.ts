@@ -312,43 +312,42 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
   });
 
   describe('through a store outage (Redis down longer than the timeout)', () => {
-    it('the heartbeat arriving at one replica all along: no replica tells "down" when the store is back', async () => {
+    /**
+     * Two replicas on one store; Alertmanager keeps its connection to `heard` (a heartbeat every 5 minutes), and
+     * the store is down from minute 12 to 37, when `reconnect` brings each replica's connection back. Runs an hour.
+     */
+    type Replica = ReturnType<typeof replicaOn>;
+    async function heartbeatsThroughOutage(reconnect: (heard: Replica, deaf: Replica) => void, eachMinute?: (deaf: Replica, minute: number) => void) {
       const shared = new MemoryHeartbeats();
       const heard = replicaOn(shared);
       const deaf = replicaOn(shared);
       heard.watchdog.start();
       deaf.watchdog.start();
-      // Alertmanager keeps its connection to `heard`: a heartbeat every 5 minutes. Redis is down from minute 12 to 37.
       for (let minute = 0; minute < 60; minute++) {
         if (minute === 12) [heard, deaf].forEach((r) => r.storeDown(true));
-        if (minute === 37) [heard, deaf].forEach((r) => r.storeDown(false));
+        if (minute === 37) reconnect(heard, deaf);
         if (minute % 5 === 0) heard.watchdog.consume(alert('Watchdog'));
         await vi.advanceTimersByTimeAsync(60_000);
-        // Unread is unknown, not missing: /api/status and alertcord_watchdog_missing do not cry wolf meanwhile.
-        expect(deaf.watchdog.status().state, `minute ${minute}`).not.toBe('missing');
+        eachMinute?.(deaf, minute);
       }
       expect([...heard.posted, ...deaf.posted]).toEqual([]);
       expect(deaf.watchdog.status().state).toBe('ok');
+    }
+
+    it('the heartbeat arriving at one replica all along: no replica tells "down" when the store is back', async () => {
+      await heartbeatsThroughOutage(
+        (heard, deaf) => [heard, deaf].forEach((r) => r.storeDown(false)),
+        // Unread is unknown, not missing: /api/status and alertcord_watchdog_missing do not cry wolf meanwhile.
+        (deaf, minute) => expect(deaf.watchdog.status().state, `minute ${minute}`).not.toBe('missing'),
+      );
     });
 
     it('the deaf replica reconnects first: its first read after the outage, before the other wrote what it heard, is no "down"', async () => {
-      const shared = new MemoryHeartbeats();
-      const heard = replicaOn(shared);
-      const deaf = replicaOn(shared);
-      heard.watchdog.start();
-      deaf.watchdog.start();
-      for (let minute = 0; minute < 60; minute++) {
-        if (minute === 12) [heard, deaf].forEach((r) => r.storeDown(true));
-        if (minute === 37) {
-          // Each connection reconnects on its own: `heard`'s only once `deaf` has read the (old) shared time.
-          deaf.storeDown(false);
-          deaf.afterRead(() => heard.storeDown(false));
-        }
-        if (minute % 5 === 0) heard.watchdog.consume(alert('Watchdog'));
-        await vi.advanceTimersByTimeAsync(60_000);
-      }
-      expect([...heard.posted, ...deaf.posted]).toEqual([]);
-      expect(deaf.watchdog.status().state).toBe('ok');
+      // Each connection reconnects on its own: `heard`'s only once `deaf` has read the (old) shared time.
+      await heartbeatsThroughOutage((heard, deaf) => {
+        deaf.storeDown(false);
+        deaf.afterRead(() => heard.storeDown(false));
+      });
     });
 
     it('a "down" that could not be queued is not queued later when the heartbeat came back meanwhile (heard elsewhere, written late)', async () => {
