@@ -5,7 +5,7 @@ import { severityRank, type Severity } from '../../model/severity.js';
 import { formatPath, parseWith } from '../issues.js';
 import type { ParseIssue } from '../types.js';
 import { objectDepth } from './depth.js';
-import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire } from './schema.js';
+import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire, type OtlpLogsRequestWire } from './schema.js';
 import { attributeLabels, firstLine, nanosToIso, recordSeverity, valueText } from './values.js';
 
 /** Options of {@link parseOtlpLogs}. */
@@ -41,6 +41,25 @@ export type OtlpParseResult =
   | { ok: true; groups: AlertGroup[]; rejected: number; dropped: number; rejectedMessage?: string }
   | { ok: false; issues: ParseIssue[] };
 
+/**
+ * Log records one request may hold. Each costs an alert (~1 KB and tens of µs) however few bytes it took on the
+ * wire (4 in protobuf: 8 MiB held two million, ~2.7 GB and a minute of a blocked event loop). Above the
+ * Collector's default batch (8,192); its batching is capped with `send_batch_max_size` / `sending_queue.batch.max_size`.
+ */
+export const MAX_OTLP_RECORDS = 10_000;
+
+/**
+ * Attributes a resource may have: they are copied into the labels of each of its records, so a wide resource
+ * over many records multiplied (1,000 × 5,000 records, 72 KB, took 5 s). OpenTelemetry's own default
+ * attribute count limit (SDK spec "Attribute Limits": 128).
+ */
+export const MAX_OTLP_RESOURCE_ATTRIBUTES = 128;
+
+/** The issue of a request holding more than {@link MAX_OTLP_RECORDS} records (both encodings say the same). */
+export function tooManyRecords(count: number): ParseIssue {
+  return { path: '', message: `at most ${MAX_OTLP_RECORDS} log records per request, got ${count}: send smaller batches` };
+}
+
 /** At most this many record issues are quoted in `partialSuccess.errorMessage`. */
 const QUOTED_ISSUES = 3;
 
@@ -60,12 +79,14 @@ export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): Ot
   const minRank = severityRank(opts.minSeverity ?? 'warning');
   const envelope = parseWith(logsRequestSchema, request);
   if (!envelope.ok) return envelope;
+  const count = recordCount(envelope.data);
+  if (count > MAX_OTLP_RECORDS) return { ok: false, issues: [tooManyRecords(count)] };
   const groups: AlertGroup[] = [];
   const issues: ParseIssue[] = [];
   let rejected = 0;
   let dropped = 0;
   envelope.data.resourceLogs?.forEach((rl, i) => {
-    const resource = parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource'], opts.maxDepth);
+    const resource = tooWide(parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource'], opts.maxDepth), i);
     if (!resource.ok) {
       // A resource that fails its schema takes its records with it: they are rejected, the rest go on.
       rejected += (rl.scopeLogs ?? []).reduce((n, sl) => n + (sl.logRecords?.length ?? 0), 0);
@@ -93,6 +114,20 @@ export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): Ot
     });
   });
   return rejected > 0 ? { ok: true, groups, rejected, dropped, rejectedMessage: rejectionMessage(rejected, issues) } : { ok: true, groups, rejected, dropped };
+}
+
+/** Records in a request, whatever their severity or shape. */
+function recordCount(request: OtlpLogsRequestWire): number {
+  let n = 0;
+  for (const rl of request.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;
+  return n;
+}
+
+/** A parsed resource over {@link MAX_OTLP_RESOURCE_ATTRIBUTES} as an issue: its records are rejected with it. */
+function tooWide<T extends ReturnType<typeof parseWith<typeof resourceSchema>>>(resource: T, index: number): T | { ok: false; issues: ParseIssue[] } {
+  const n = resource.ok ? (resource.data?.attributes.length ?? 0) : 0;
+  if (n <= MAX_OTLP_RESOURCE_ATTRIBUTES) return resource;
+  return { ok: false, issues: [{ path: formatPath(['resourceLogs', index, 'resource', 'attributes']), message: `at most ${MAX_OTLP_RESOURCE_ATTRIBUTES} attributes per resource, got ${n}` }] };
 }
 
 /**
