@@ -30,9 +30,19 @@ export function parseWith<S extends z.ZodType>(
  */
 export const MAX_REPORTED_ISSUES = 100;
 
+/**
+ * Issues one parse collects before it stops looking (each array and map of a body stops there, see
+ * `boundedArray`): zod records every issue (~750 bytes each) before any could be trimmed, and a body of tiny
+ * bad elements (`{"alerts":[{},{},…]}`) held millions. 600 KB of them took 260 MB and 3 s; 8 MiB ran the
+ * process out of memory, every sender's alerts with it.
+ */
+export const MAX_COLLECTED_ISSUES = 1000;
+
 /** A failed {@link ParseResult}: the first {@link MAX_REPORTED_ISSUES} issues, then one saying how many more. */
 export function rejected(issues: ParseIssue[]): ParseResult {
   if (issues.length <= MAX_REPORTED_ISSUES) return { ok: false, issues };
   const listed = issues.slice(0, MAX_REPORTED_ISSUES);
-  return { ok: false, issues: [...listed, { path: '', message: `${issues.length - MAX_REPORTED_ISSUES} more problems not listed; fix these first` }] };
+  const more = issues.length - MAX_REPORTED_ISSUES;
+  const count = issues.length >= MAX_COLLECTED_ISSUES ? `at least ${more}` : String(more);
+  return { ok: false, issues: [...listed, { path: '', message: `${count} more problems not listed; fix these first` }] };
 }

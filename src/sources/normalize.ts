@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { memoize } from '../lib/memo.js';
 import type { AlertLink } from '../model/alert.js';
 import { parseTime } from '../lib/parse-time.js';
+import { MAX_COLLECTED_ISSUES } from './issues.js';
 
 /**
  * Wire values shared by every source: text that may arrive as a number or null, label maps, links,
@@ -36,13 +37,40 @@ export const stringMap = z
       ctx.addIssue({ code: 'custom', message: 'expected an object of strings', input: raw });
       return z.NEVER;
     }
-    for (const [key, value] of Object.entries(raw)) {
+    let issues = 0;
+    for (const key of Object.keys(raw)) {
+      const value = (raw as Record<string, unknown>)[key];
       if (value != null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         ctx.addIssue({ code: 'custom', message: 'expected a string, number or boolean', path: [key], input: value });
+        if (++issues >= MAX_COLLECTED_ISSUES) break;
       }
     }
     return z.NEVER;
   });
+
+/**
+ * `z.array(item)` that stops looking once {@link MAX_COLLECTED_ISSUES} issues are found (zod's array checks
+ * every element and keeps every issue: a body of tiny bad elements ran the process out of memory). The same
+ * result and issue paths otherwise.
+ */
+export function boundedArray<T extends z.ZodType>(item: T) {
+  return z.array(z.unknown()).transform((values, ctx): z.output<T>[] => {
+    const out: z.output<T>[] = [];
+    let issues = 0;
+    for (let i = 0; i < values.length; i++) {
+      const parsed = item.safeParse(values[i]);
+      if (parsed.success) {
+        out.push(parsed.data);
+        continue;
+      }
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path], input: values[i] });
+        if (++issues >= MAX_COLLECTED_ISSUES) return z.NEVER;
+      }
+    }
+    return issues > 0 ? z.NEVER : out;
+  });
+}
 
 /**
  * {@link stringMap}'s result without zod, or undefined where it would report an issue (then let it). Copied

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { plainStringMap, stringMap, wireText } from '../normalize.js';
+import { boundedArray, plainStringMap, stringMap, wireText } from '../normalize.js';
 
 /**
  * Alertmanager webhook payload, version "4" (prometheus/alertmanager `notify/webhook`). Only the fields
@@ -30,7 +30,7 @@ export const alertmanagerPayloadSchema = z.object({
   externalURL: wireText,
   /** Alerts cut by the receiver's `max_alerts`. */
   truncatedAlerts: z.number().int().nonnegative().nullish(),
-  alerts: z.array(alertmanagerAlertSchema),
+  alerts: boundedArray(alertmanagerAlertSchema),
 });
 
 export type AlertmanagerAlertWire = z.output<typeof alertmanagerAlertSchema>;

@@ -2,7 +2,7 @@ import type { Alert, AlertGroup, AlertPresentation } from '../../model/alert.js'
 import { shortHash, stableStringify } from '../../lib/hash.js';
 import type { Severity } from '../../model/severity.js';
 import { severityFromLabels } from '../../routing/severity.js';
-import { formatPath, parseWith, rejected } from '../issues.js';
+import { formatPath, MAX_COLLECTED_ISSUES, parseWith, rejected } from '../issues.js';
 import { nonBlank } from '../normalize.js';
 import type { ParseIssue, ParseResult } from '../types.js';
 import { genericAlertSchema, type GenericAlertWire } from './schema.js';
@@ -44,10 +44,15 @@ export function parseGeneric(body: unknown, opts: GenericParseOptions = {}): Par
     if (body.length > MAX_GENERIC_ALERTS) {
       return rejected([{ path: '', message: `at most ${MAX_GENERIC_ALERTS} alerts per request, got ${body.length}: send them in smaller batches` }]);
     }
-    const results = body.map((item: unknown, index) => parseOne(item, [index], override));
-    const issues = results.flatMap((r) => (r.ok ? [] : r.issues));
-    if (issues.length > 0) return rejected(issues);
-    return { ok: true, groups: results.flatMap((r) => (r.ok ? [r.group] : [])) };
+    const groups: AlertGroup[] = [];
+    const issues: ParseIssue[] = [];
+    // Stops looking once MAX_COLLECTED_ISSUES are found: a thousand alerts of bad labels each held a million.
+    for (let index = 0; index < body.length && issues.length < MAX_COLLECTED_ISSUES; index++) {
+      const one = parseOne(body[index], [index], override);
+      if (one.ok) groups.push(one.group);
+      else issues.push(...one.issues);
+    }
+    return issues.length > 0 ? rejected(issues) : { ok: true, groups };
   }
   const one = parseOne(body, [], override);
   return one.ok ? { ok: true, groups: [one.group] } : rejected(one.issues);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Severity } from '../../model/severity.js';
 import { parseSeverity } from '../../routing/severity.js';
-import { httpUrl, nonBlank, requiredText, stringMap, wireText } from '../normalize.js';
+import { boundedArray, httpUrl, nonBlank, requiredText, stringMap, wireText } from '../normalize.js';
 import { parseTime } from '../../lib/parse-time.js';
+import { MAX_COLLECTED_ISSUES } from '../issues.js';
 
 /**
  * The generic JSON scripts post: the seed's NotificationMessage (`alert_type`, `title`, `message`,
@@ -138,14 +139,28 @@ export const genericFieldSchema = z.object({
  * absent. An alert with template data renders through its type's template.
  */
 const templateSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())]).nullable())
+  .unknown()
   .nullish()
-  .transform((raw): Record<string, string> | undefined => {
-    if (!raw) return undefined;
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(raw)) {
-      if (value !== null) Object.defineProperty(out, key, { value: Array.isArray(value) ? JSON.stringify(value) : String(value), enumerable: true, writable: true, configurable: true });
+  .transform((raw, ctx): Record<string, string> | undefined => {
+    if (raw == null) return undefined;
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an object of template values', input: raw });
+      return z.NEVER;
     }
+    const out: Record<string, string> = {};
+    let issues = 0;
+    for (const key of Object.keys(raw)) {
+      const value = (raw as Record<string, unknown>)[key];
+      if (value == null) continue;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value)) {
+        Object.defineProperty(out, key, { value: Array.isArray(value) ? JSON.stringify(value) : String(value), enumerable: true, writable: true, configurable: true });
+      } else {
+        ctx.addIssue({ code: 'custom', message: 'expected a string, number, boolean or array', path: [key], input: value });
+        // Checked by hand, not with zod's record: it kept an issue for every bad value (see MAX_COLLECTED_ISSUES).
+        if (++issues >= MAX_COLLECTED_ISSUES) break;
+      }
+    }
+    if (issues > 0) return z.NEVER;
     return Object.keys(out).length > 0 ? out : undefined;
   });
 
@@ -160,7 +175,7 @@ export const genericAlertSchema = z.object({
   status: statusSchema,
   labels: stringMap,
   url: urlSchema,
-  fields: z.array(genericFieldSchema).nullish(),
+  fields: boundedArray(genericFieldSchema).nullish(),
   dedupe_key: wireText,
   color: colorSchema,
   timestamp: timestampSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertmanagerAlertSchema } from '../alertmanager/schema.js';
-import { stringMap, wireText } from '../normalize.js';
+import { boundedArray, stringMap, wireText } from '../normalize.js';
 
 /**
  * Grafana webhook contact point payloads. Grafana's Test button and unlinked rules send `""` and `null`
@@ -29,7 +29,7 @@ export const grafanaUnifiedSchema = z.object({
   groupKey: wireText,
   externalURL: wireText,
   truncatedAlerts: z.number().int().nonnegative().nullish(),
-  alerts: z.array(grafanaUnifiedAlertSchema),
+  alerts: boundedArray(grafanaUnifiedAlertSchema),
 });
 
 /** One series that matched a legacy rule's condition. */
@@ -51,7 +51,7 @@ export const grafanaLegacySchema = z.object({
   message: wireText,
   imageUrl: wireText,
   tags: stringMap,
-  evalMatches: z.array(grafanaEvalMatchSchema).nullish(),
+  evalMatches: boundedArray(grafanaEvalMatchSchema).nullish(),
 });
 
 export type GrafanaUnifiedAlertWire = z.output<typeof grafanaUnifiedAlertSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedArray } from '../normalize.js';
 
 /**
  * OTLP/HTTP logs in the OTLP JSON mapping (opentelemetry-proto `logs/v1/logs.proto`,
@@ -98,8 +99,8 @@ export const anyValueSchema: z.ZodType<OtlpValue> = z.lazy(() =>
       boolValue: z.boolean().nullish(),
       intValue: int64Schema.nullish(),
       doubleValue: doubleSchema.nullish(),
-      arrayValue: z.object({ values: z.array(anyValueSchema).nullish() }).nullish(),
-      kvlistValue: z.object({ values: z.array(keyValueSchema).nullish() }).nullish(),
+      arrayValue: z.object({ values: boundedArray(anyValueSchema).nullish() }).nullish(),
+      kvlistValue: z.object({ values: boundedArray(keyValueSchema).nullish() }).nullish(),
       bytesValue: z.string().nullish(),
     })
     .nullish()
@@ -112,8 +113,7 @@ export const keyValueSchema: z.ZodType<[string, OtlpValue]> = z.lazy(() =>
 );
 
 /** `repeated KeyValue attributes`; missing or null is empty. */
-export const attributesSchema = z
-  .array(keyValueSchema)
+export const attributesSchema = boundedArray(keyValueSchema)
   .nullish()
   .transform((v): OtlpAttributes => v ?? []);
 
@@ -170,14 +170,12 @@ export const logRecordSchema = z.object({
 
 /** The envelope of an `ExportLogsServiceRequest`; resources and records are parsed one by one. */
 export const logsRequestSchema = z.object({
-  resourceLogs: z
-    .array(
-      z.object({
-        resource: z.unknown().optional(),
-        scopeLogs: z.array(z.object({ scope: z.unknown().optional(), logRecords: z.array(z.unknown()).nullish() })).nullish(),
-      }),
-    )
-    .nullish(),
+  resourceLogs: boundedArray(
+    z.object({
+      resource: z.unknown().optional(),
+      scopeLogs: boundedArray(z.object({ scope: z.unknown().optional(), logRecords: z.array(z.unknown()).nullish() })).nullish(),
+    }),
+  ).nullish(),
 });
 
 export type OtlpLogRecordWire = z.output<typeof logRecordSchema>;
