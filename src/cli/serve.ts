@@ -37,6 +37,9 @@ export async function runServer(options: ServeOptions): Promise<void> {
   } catch (err) {
     return failStart(err);
   }
+  // Reload triggers are armed before the start: it may wait seconds for Redis, and a SIGHUP meanwhile met
+  // Node's default for the signal (the process ended), a save meanwhile was never seen.
+  const watcher = reloadTriggers(runtime, config.source.file, logger);
   logger.info(config.store.kind === 'redis' ? { address: config.store.address } : {}, `store: ${describeStore(config.store)}`);
   await runtime.start();
   // Same server options as the socket tests (bridge.ts): request/headers timeouts against slow clients.
@@ -49,10 +52,9 @@ export async function runServer(options: ServeOptions): Promise<void> {
     return failListen(err, config.server);
   }
   const { address: info } = listening;
-  // Reload triggers (config file watch, SIGHUP) and the drain on SIGTERM/SIGINT are armed before
-  // "listening" is logged: whoever waits for that line (a supervisor, the tests) may change the file or
-  // send a signal at once, and a signal without a handler ends the process at once (the OS default).
-  const watcher = reloadTriggers(runtime, config.source.file, logger);
+  // The drain on SIGTERM/SIGINT is armed before "listening" is logged: whoever waits for that line (a
+  // supervisor, the tests) may send a signal at once, and a signal without a handler ends the process at
+  // once (the OS default).
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -32,12 +32,17 @@ export interface AlertcordProcess {
   readonly exited: Promise<number | null>;
 }
 
+export interface StartOptions {
+  /** Each log line as it arrives, before "listening" too (to signal a process that is still starting). */
+  onLog?: (line: LogLine, child: ChildProcess) => void;
+}
+
 /**
  * Starts alertcord with exactly `env` (plus PATH/HOME), `PORT=0` on 127.0.0.1, and `args` on its command line
  * (`npm start -- ARGS`), and resolves once it logged "alertcord listening" with its port. Rejects with its
  * output when it exits or does not listen in time.
  */
-export async function startAlertcordProcess(env: Record<string, string>, args: readonly string[] = []): Promise<AlertcordProcess> {
+export async function startAlertcordProcess(env: Record<string, string>, args: readonly string[] = [], options: StartOptions = {}): Promise<AlertcordProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -56,7 +61,11 @@ export async function startAlertcordProcess(env: Record<string, string>, args: r
     output += text;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) logs.push(parseLine(line));
+    for (const line of lines) {
+      const parsed = parseLine(line);
+      logs.push(parsed);
+      options.onLog?.(parsed, child);
+    }
   });
   const port = await listeningPort(child, logs, () => output);
   const url = `http://127.0.0.1:${port}`;

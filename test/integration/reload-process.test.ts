@@ -1,4 +1,5 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,4 +91,33 @@ describe('reload triggers on a running alertcord (child process)', () => {
     expect(reloads(c, 'file')).toHaveLength(0);
     expect((await fetch(`${c.url}/healthz`)).status).toBeLessThan(500);
   });
+
+  // A SIGHUP while alertcord is still starting (Redis not answering yet: the start waits on it for the command
+  // timeout) met Node's default for the signal, which ends the process: `systemctl reload` or a config
+  // reloader right after a restart killed the service it meant to reload.
+  it('a SIGHUP while it is still starting (Redis down) reloads instead of ending the process', { timeout: 60_000 }, async () => {
+    const redisPort = await closedPort();
+    let signalled = false;
+    const file = join(dir, 'alertcord.yaml');
+    writeFileSync(file, v1());
+    child = await startAlertcordProcess({ CONFIG_FILE: file, DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, REDIS_URL: `redis://127.0.0.1:${redisPort}` }, [], {
+      onLog: (line, proc) => {
+        if (signalled || !String(line.msg).startsWith('store: redis')) return;
+        signalled = true;
+        proc.kill('SIGHUP');
+      },
+    });
+    expect(signalled).toBe(true);
+    await expect.poll(() => reloads(child!, 'SIGHUP').length, { timeout: 10_000 }).toBe(1);
+    expect((await fetch(`${child.url}/healthz`)).status).toBeLessThan(500);
+  });
 });
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
