@@ -40,6 +40,16 @@ describe('packaging files (no Docker engine here: checked as files)', () => {
     expect((compose.services.alertcord?.environment as Record<string, string>).REDIS_URL).toMatch(/^redis:\/\/redis:6379/);
   });
 
+  // README "Hot reload": log level, rate limits, dry run … are live, read from the mounted config. A variable
+  // set in the compose file wins over the file without a word (the environment overrides it), so the operator
+  // who sets log_level: debug in config/compose/alertcord.yaml at 3 a.m. and saves saw "config reloaded" and
+  // nothing change. Only the secrets, the store and where the config is may come from compose's environment.
+  it("compose's alertcord environment pins no setting of the mounted config (a reload must be able to change it)", () => {
+    const environment = Object.keys(compose.services.alertcord?.environment as Record<string, string>);
+    const pinning = ['HOST', 'PORT', 'LOG_LEVEL', 'DRY_RUN', 'DISCORD_RATE_LIMIT', 'DISCORD_QUEUE_SIZE', 'DISCORD_RETRY_ATTEMPTS', 'DISCORD_TIMEOUT_SECONDS', 'DISCORD_ALLOWED_HOSTS'];
+    expect(environment.filter((name) => pinning.includes(name))).toEqual([]);
+  });
+
   it('the compose Alertmanager config passes amtool check-config and posts to alertcord with bearer auth', async () => {
     const yaml = read('config/compose/alertmanager.yml');
     const result = await checkAlertmanagerConfig(yaml.replace('/etc/alertmanager/alertcord-token', new URL('../../config/compose/secrets/ingest_token', import.meta.url).pathname));
