@@ -21,7 +21,7 @@ import type { Readiness } from './http/routes/health.js';
 import { metricHooks } from './metrics/hooks.js';
 import { createMetrics, recordReload, type Metrics } from './metrics/registry.js';
 import { createSnapshot } from './metrics/snapshot.js';
-import { reloadConfig, type ReloadResult } from './ops/reload.js';
+import { reloadConfig, reloadSource, type ReloadResult } from './ops/reload.js';
 import { recheckBrokenWebhooks } from './ops/validate-webhooks.js';
 import { Watchdog } from './ops/watchdog.js';
 import type { WatchdogTimers } from './ops/watchdog-timers.js';
@@ -134,6 +134,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     watchdog.reconfigure();
   };
   let reloading: Promise<unknown> = Promise.resolve();
+  const source = options.configSource && reloadSource(options.configSource, options.config.source.file);
   const readiness = () => readinessOf(store, config, shuttingDown);
   let discoveryTimer: NodeJS.Timeout | undefined;
   // OTLP flood control, one per runtime (otlp.flood; a restart applies a changed one). /v1/logs flushes it on
@@ -184,7 +185,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     now: clock.now,
     reload(trigger) {
       const run = reloading.then(() =>
-        reloadConfig({ source: options.configSource, current: () => config, swap, state, delivery, logger, onResult: (result) => recordReload(metrics, result, clock.now()) }, trigger),
+        reloadConfig({ source, current: () => config, swap, state, delivery, logger, onResult: (result) => recordReload(metrics, result, clock.now()) }, trigger),
       );
       reloading = run.catch(() => undefined);
       return run;

@@ -22,8 +22,9 @@ export interface ConfigWatchOptions {
  * that save by writing a new file and renaming it over the old one (vim, many IDEs) and Kubernetes
  * ConfigMaps (a `..data` symlink swapped) replace the inode a file watch would follow. Every event in the
  * directory is debounced, then the file is read and hashed: only a real change of content reloads, and a
- * file caught mid-save (missing, unreadable, empty) is looked at again on the next event; SIGHUP reloads
- * whatever is there.
+ * file caught mid-save (missing, unreadable) is looked at again on the next event. An empty file is handed
+ * on like any content: the reload refuses it (the running config stays) and says why, once, instead of the
+ * file staying empty without a word until a restart runs on the built-in defaults.
  */
 export function watchConfigFile(file: string, onChange: () => void, options: ConfigWatchOptions): ConfigWatcher {
   const path = resolve(file);
@@ -61,11 +62,10 @@ export function watchConfigFile(file: string, onChange: () => void, options: Con
   };
 }
 
-/** The content's hash; undefined when unreadable or empty (an editor mid-save: truncated, not yet written). */
+/** The content's hash; undefined when unreadable (an editor mid-save: renamed away, not yet written). */
 function contentHash(path: string): string | undefined {
   try {
-    const content = readFileSync(path);
-    return content.length === 0 ? undefined : createHash('sha256').update(content).digest('hex');
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
   } catch {
     return undefined;
   }

@@ -13,6 +13,7 @@ import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
 import { partialIssues, routeIssues } from './partial-issues.js';
 import { placeholderIssues } from './placeholder.js';
 import { fileSchema, type FileConfig } from './schema.js';
+import { unsetWebhookVariables } from './unset-webhook-variables.js';
 import type { AlertTypeConfig, Config } from './types.js';
 import { buildWatchdog } from './watchdog.js';
 
@@ -24,6 +25,11 @@ export interface LoadOptions {
   yaml?: string;
   file?: string;
   readFile?: (path: string) => string;
+  /**
+   * An empty (or blank) config file is an issue instead of the built-in defaults: a reload that read an
+   * editor's save caught mid-write (the file truncated, not yet written) would drop every webhook and route.
+   */
+  refuseEmptyFile?: boolean;
 }
 
 export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; issues: ConfigIssue[] };
@@ -44,11 +50,12 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   // has it (alertcord's checkout, the image); a program using the library, or the CLI run elsewhere, runs on
   // the built-in defaults and the environment, as the Python service did.
   const wanted = options.yaml === undefined ? (named ?? DEFAULT_CONFIG_FILE) : undefined;
-  const text = wanted === undefined ? undefined : readText(wanted, readFile, issues, named === undefined);
+  const text = wanted === undefined ? undefined : readText(wanted, readFile, issues, named === undefined, options.refuseEmptyFile);
   const file = text === undefined ? undefined : wanted;
   const raw = readYaml(options.yaml ?? text ?? '', issues);
   const referenced = referencedVariables(raw).filter((name) => !FILE_VARIABLES.includes(name));
-  const interpolated = interpolateEnv(raw, resolveFileVariables(env, readFile, issues, referenced)) as Record<string, unknown>;
+  const withReferenced = resolveFileVariables(env, readFile, issues, referenced);
+  const interpolated = interpolateEnv(raw, withReferenced) as Record<string, unknown>;
   if (envValid) applyEnvOverrides(interpolated, envValid, env);
   const parsed = fileSchema.safeParse(interpolated);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues));
@@ -57,6 +64,7 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
     return { ok: false, issues: [...issues, ...partialIssues(interpolated, env, envValid)] };
   }
   const built = buildConfig(parsed.data, env, envParsed.data, file);
+  if (built.ok) built.warnings.push(...unsetWebhookVariables(raw, interpolated, withReferenced));
   if (built.ok && wanted !== undefined && file === undefined) built.warnings.push(`no ${DEFAULT_CONFIG_FILE} in ${process.cwd()} and no CONFIG_FILE: the built-in defaults and the environment apply`);
   return built;
 }
@@ -80,11 +88,14 @@ export function loadConfigOrThrow(options: LoadOptions = {}): { config: Config; 
 
 /**
  * The file's text. A file nobody named (`optional`: the default) may be missing: undefined. Any other
- * failure is an issue (a named file that is missing, a default one that cannot be read).
+ * failure is an issue (a named file that is missing, a default one that cannot be read), and so is an
+ * empty one when `refuseEmpty` (see {@link LoadOptions.refuseEmptyFile}).
  */
-function readText(file: string, readFile: (p: string) => string, issues: ConfigIssue[], optional: boolean): string | undefined {
+function readText(file: string, readFile: (p: string) => string, issues: ConfigIssue[], optional: boolean, refuseEmpty = false): string | undefined {
   try {
-    return readFile(file);
+    const text = readFile(file);
+    if (refuseEmpty && text.trim() === '') issues.push({ path: 'CONFIG_FILE', message: `${file} is empty (a save not yet written, or a truncated file); a config of the built-in defaults is written {}` });
+    return text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return undefined;

@@ -23,6 +23,17 @@ export interface ReloadDeps {
   onResult?: (result: 'ok' | 'failed') => void;
 }
 
+/**
+ * How a reload reads the config: as the start did (`start`), except that the file the start read (`startFile`,
+ * the default config/alertcord.yaml included) must still be there and must not be empty. A reload is often
+ * sent while a save is on its way (vim renames the old file away before writing the new one; a tool
+ * truncates, then writes): read as "no file" or as an empty one, it applied the built-in defaults and dropped
+ * every webhook and route of the file, moving their queued work to general or to dead letters.
+ */
+export function reloadSource(start: LoadOptions, startFile: string | undefined): LoadOptions {
+  return { ...start, file: start.file ?? startFile, refuseEmptyFile: true };
+}
+
 /** Settings fixed when the process starts (the socket, the store and what it was built with). */
 const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
   { path: 'server.host', get: (c) => c.server.host },
@@ -64,7 +75,13 @@ export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<R
   deps.swap(next);
   // A new URL, or a webhook (re)added, starts unmarked: a mark left from before (removed in an earlier reload,
   // or by an earlier run) is about another URL, or one the operator just vouched for; a 401/403/404 marks it again.
-  for (const id of [...changed, ...added]) await deps.state.clearBroken(id).catch(() => undefined);
+  // Not clearable (the store down): the mark stays and the fixed webhook's alerts go to general once the store
+  // is back; the operator is told what undoes it.
+  for (const id of [...changed, ...added]) {
+    await deps.state.clearBroken(id).catch((err: unknown) =>
+      deps.logger.warn({ trigger, webhook: id, err: String(err) }, 'config reload: could not clear the broken mark of a changed or added webhook (store unreachable); if it was marked, its alerts go to general until POST /api/validate or another reload once the store is back'),
+    );
+  }
   for (const id of added) deps.delivery.ensureWorker(id);
   // Queues left without a webhook need a worker to move their work; the store knows every queue.
   await deps.delivery.start().catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'config reload: could not list queues (store unreachable)'));

@@ -194,6 +194,44 @@ describe('runtime.reload()', () => {
     expect(await reloads(r, 'failed')).toBe(1);
   });
 
+  // README "Invalid config": the running config stays. An editor's save caught mid-write (the file truncated to
+  // nothing, or a full disk leaving it empty) read as a valid config of built-in defaults: a SIGHUP then
+  // dropped every webhook and route of the file, and the queued work went to dead letters.
+  it('a reload of an empty config file (a save caught mid-write) fails and keeps the running config', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    const before = r.runtime.config();
+    for (const empty of ['', '\n  \n']) {
+      r.writeConfig(empty);
+      const result = await r.runtime.reload('SIGHUP');
+      expect(result).toMatchObject({ ok: false, issues: [{ path: 'CONFIG_FILE' }] });
+      expect(r.runtime.config()).toBe(before);
+    }
+    expect(await reloads(r, 'failed')).toBe(2);
+    expect((await r.runtime.metrics.configLastReloadSuccessful.get()).values[0]?.value).toBe(0);
+    expect(r.logs.find((l) => l.msg.startsWith('config reload failed'))?.msg).toContain('is empty');
+    // The next good save applies.
+    r.writeConfig(BASE(r.hook, 'error'));
+    expect(await r.runtime.reload('SIGHUP')).toMatchObject({ ok: true });
+    await r.post('/webhook/generic', { title: 'AFTER-EMPTY', severity: 'critical' });
+    await expect.poll(() => texts(r, 'error').join()).toContain('AFTER-EMPTY');
+  });
+
+  // The shipped config suggests `webhook: ${DISCORD_WEBHOOK_DATABASE}` for a type of one's own. Added with a
+  // reload, the variable exported in the operator's shell (where check-config found it) or put in .env is not
+  // in the environment alertcord started with: the webhook read as empty, the type silently used general's
+  // channel, and the log said only "config reloaded".
+  it('a webhook written as ${VAR} that alertcord\'s environment does not set is named in a warning', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
+    const r = rt;
+    r.writeConfig(BASE(r.hook).replace('alert_types:\n', 'alert_types:\n  database: { webhook: "${DISCORD_WEBHOOK_DATABASE}" }\n  optional: { webhook: "${DISCORD_WEBHOOK_OPTIONAL:-}" }\n'));
+    expect(await r.runtime.reload('file')).toMatchObject({ ok: true });
+    expect(r.runtime.config().alertTypes.get('database')?.fallsBackToGeneral).toBe(true);
+    const warnings = r.logs.filter((l) => l.level === 40 && l.trigger === 'file').map((l) => l.msg);
+    expect(warnings).toEqual([expect.stringContaining('DISCORD_WEBHOOK_DATABASE')]);
+    expect(warnings[0]).toContain('alert_types.database.webhook');
+  });
+
   it('keeps settings that need a restart (port, store, queue size) and says so', async () => {
     rt = await startFileRuntime({ yaml: (hook) => BASE(hook) });
     const r = rt;

@@ -69,4 +69,19 @@ describe('watchConfigFile', () => {
     await settle();
     expect(onChange).toHaveBeenCalledTimes(1);
   });
+
+  // A file left empty (truncated by a save that failed, a full disk) was taken for a save in progress and never
+  // handed on: no reload, nothing logged, alertcord_config_last_reload_successful still 1, and the next restart
+  // ran on the built-in defaults. A reload refuses an empty file (the running config stays) and says why, once.
+  it('hands on a file left empty, once, and the next save after it', async () => {
+    const onChange = vi.fn();
+    start(onChange);
+    writeFileSync(file, '');
+    await expect.poll(() => onChange.mock.calls.length).toBe(1);
+    writeFileSync(file, '');
+    await settle();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    writeFileSync(file, 'log_level: warn\n');
+    await expect.poll(() => onChange.mock.calls.length).toBe(2);
+  });
 });
