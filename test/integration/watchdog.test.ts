@@ -148,7 +148,8 @@ describe('dead man\'s switch with two replicas on one Redis', () => {
     const timersB = manualTimers();
     const a = await start(timersA);
     const b = await start(timersB);
-    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].map((m) => JSON.stringify(m.body));
+    // Each replica posts to its own fake: one channel in production, read here in the order the posts came.
+    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].sort((x, y) => x.receivedAt - y.receivedAt).map((m) => JSON.stringify(m.body));
     expect((await a.post('/webhook/alertmanager', alertmanager([{ alertname: 'Watchdog' }]))).status).toBe(202);
     skew += TEN_MIN + 1_000;
     timersA.fireAll();
@@ -256,7 +257,8 @@ describe('dead man\'s switch with two replicas on one store whose dedupe claims 
     const b = await start(timersB);
     skew += HOUR + 1_000;
     timersA.fireAll(); // five hours without the heartbeat: a tells it
-    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].map((m) => JSON.stringify(m.body));
+    // Each replica posts to its own fake: one channel in production, read here in the order the posts came.
+    const critical = () => [...a.fake.messagesFor(HOOK_IDS.critical!), ...b.fake.messagesFor(HOOK_IDS.critical!)].sort((x, y) => x.receivedAt - y.receivedAt).map((m) => JSON.stringify(m.body));
     await expect.poll(() => critical().length).toBe(1);
     // b's own first check, five hours after its start: the same outage, told four hours before.
     skew += 4 * HOUR;
