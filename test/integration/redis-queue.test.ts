@@ -312,6 +312,17 @@ describe('redis queue: outages and persistence', () => {
     expect((await store.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['before', 'after']);
   });
 
+  it('a read blocked when its stream vanishes (FLUSHALL, a manual DEL) waits on for the next entry instead of failing', async () => {
+    const store = open('replica-a');
+    await store.queue.read(Q, 10, 0); // the stream and its group exist
+    const reading = store.queue.read(Q, 10, 3_000);
+    await sleep(200);
+    await admin.flushall(); // Redis 7 unblocks the read: "UNBLOCKED the stream key no longer exists"
+    await sleep(100);
+    await store.queue.enqueue(Q, notification('after'));
+    expect((await reading).map((i) => i.notification.id)).toEqual(['after']);
+  });
+
   it('a read blocked when Redis dies settles instead of hanging', async () => {
     const store = open('replica-a');
     const started = Date.now();

@@ -135,8 +135,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 /**
  * True for Redis' NOGROUP error: the stream or its group vanished (FLUSHALL, manual DEL). Raised inside a
  * script (the queue's reads), Redis before 7 wraps it: "ERR Error running script (call to f_…):
- * @user_script:41: NOGROUP No such key …".
+ * @user_script:41: NOGROUP No such key …". A read blocked on the stream when it vanished is told so by
+ * Redis 7 with "UNBLOCKED the stream key no longer exists": the same, or the worker logged a read failure
+ * and waited a second before the next read recreated the group.
  */
 export function isNoGroupError(err: unknown): boolean {
-  return err instanceof Error && /(?:^|: )NOGROUP /.test(err.message);
+  return err instanceof Error && (/(?:^|: )NOGROUP /.test(err.message) || err.message.startsWith('UNBLOCKED the stream key no longer exists'));
 }

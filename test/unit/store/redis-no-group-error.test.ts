@@ -10,6 +10,11 @@ describe('isNoGroupError', () => {
     expect(isNoGroupError(new Error("ERR Error running script (call to f_1a2b): @user_script:41: NOGROUP No such key 'alertcord:queue:x' or consumer group 'workers'"))).toBe(true);
   });
 
+  it('knows a blocked read unblocked because its stream was deleted (Redis 7)', () => {
+    expect(isNoGroupError(new Error('UNBLOCKED the stream key no longer exists'))).toBe(true);
+    expect(isNoGroupError(new Error('UNBLOCKED client unblocked via CLIENT UNBLOCK'))).toBe(false);
+  });
+
   it('is not fooled by other errors that mention the word', () => {
     expect(isNoGroupError(new Error('ERR wrong number of arguments'))).toBe(false);
     expect(isNoGroupError(new Error('NOGROUPS is not a command'))).toBe(false);
