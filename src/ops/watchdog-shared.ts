@@ -80,7 +80,8 @@ export class SharedHeartbeats {
     this.deps.timers.clear(this.#retry);
     this.#retry = undefined;
     const writes = [...this.#unwritten].map(async ([name, at]) => {
-      await heartbeats.record(name, at);
+      // With this clock's now: a beat written late must not pass for a wrong clock's (store/types.ts).
+      await heartbeats.record(name, at, this.deps.now());
       // Written, unless a later one came meanwhile (being written too).
       if (this.#unwritten.get(name) === at) this.#unwritten.delete(name);
     });

@@ -181,11 +181,13 @@ export const HEARTBEAT_CLOCK_SLACK_MS = 60_000;
 export interface Heartbeats {
   /**
    * Records that the heartbeat `name` arrived at `at` (epoch ms). A time earlier than the one kept is ignored
-   * (a slower replica's older beat), unless the kept one is more than {@link HEARTBEAT_CLOCK_SLACK_MS} ahead
-   * of it: stamped by a clock that was ahead and was set right since, which kept would hide every outage
-   * until that time came.
+   * (a slower replica's older beat, or one written late: heard while the store was down), unless the kept one
+   * is more than {@link HEARTBEAT_CLOCK_SLACK_MS} ahead of `now`, the writer's clock as it writes (default
+   * `at`): stamped by a clock that was ahead and was set right since, which kept would hide every outage
+   * until that time came. Judged against `at` instead, a beat written minutes late replaced the newer time
+   * another replica had written meanwhile, and the replicas saw the heartbeat as missing.
    */
-  record(name: string, at: number): Promise<void>;
+  record(name: string, at: number, now?: number): Promise<void>;
   /** When the heartbeat `name` last arrived, at any replica; undefined when never. */
   lastSeen(name: string): Promise<number | undefined>;
   /**

@@ -282,6 +282,15 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.heartbeats.lastSeen('Watchdog')).toBe(9 * day);
       });
 
+      it('a beat written late (heard while the store was down) does not replace the newer time another replica wrote', async () => {
+        const minute = 60_000;
+        await store.heartbeats.record('Watchdog', 1_000 * minute); // heard and written at once by one replica
+        await store.heartbeats.record('Watchdog', 980 * minute, 1_000 * minute + 5_000); // heard 20 min earlier elsewhere, written only now
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBe(1_000 * minute);
+        await store.heartbeats.record('Watchdog', 990 * minute, 990 * minute); // written then: the kept time is a wrong clock's
+        expect(await store.heartbeats.lastSeen('Watchdog')).toBe(990 * minute);
+      });
+
       it('keeps the told outage per name until it is cleared', async () => {
         expect(await store.heartbeats.toldOutage('Watchdog')).toBeUndefined();
         await store.heartbeats.setToldOutage('Watchdog', { since: 3_000, neverHeard: false });

@@ -5,9 +5,9 @@ export class MemoryHeartbeats implements Heartbeats {
   readonly #lastSeen = new Map<string, number>();
   readonly #told = new Map<string, ToldOutage>();
 
-  async record(name: string, at: number): Promise<void> {
+  async record(name: string, at: number, now = at): Promise<void> {
     const kept = this.#lastSeen.get(name);
-    if (kept === undefined || at > kept || kept > at + HEARTBEAT_CLOCK_SLACK_MS) this.#lastSeen.set(name, at);
+    if (kept === undefined || at > kept || kept > Math.max(at, now) + HEARTBEAT_CLOCK_SLACK_MS) this.#lastSeen.set(name, at);
   }
 
   async lastSeen(name: string): Promise<number | undefined> {

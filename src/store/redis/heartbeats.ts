@@ -17,9 +17,9 @@ export class RedisHeartbeats implements Heartbeats {
     private readonly commandTimeoutMs: number,
   ) {}
 
-  async record(name: string, at: number): Promise<void> {
+  async record(name: string, at: number, now = at): Promise<void> {
     await whenReady(this.redis, this.commandTimeoutMs);
-    await this.redis.alertcordRecordHeartbeat(this.key, at, name, HEARTBEAT_CLOCK_SLACK_MS);
+    await this.redis.alertcordRecordHeartbeat(this.key, at, name, HEARTBEAT_CLOCK_SLACK_MS, Math.max(at, now));
   }
 
   async lastSeen(name: string): Promise<number | undefined> {

@@ -187,13 +187,16 @@ return forgotten
 
 /**
  * A watchdog heartbeat (heartbeats.ts): KEYS[1] the sorted set; ARGV time (ms), heartbeat name, clock slack
- * (ms). Kept: the latest time, like ZADD GT, except that a kept time more than the slack ahead of this one
- * was stamped by a clock that was wrong, and is replaced (store/types.ts, HEARTBEAT_CLOCK_SLACK_MS).
+ * (ms), the writer's clock now (ms; absent: the time). Kept: the latest time, like ZADD GT, except that a kept
+ * time more than the slack ahead of the writer's now was stamped by a clock that was wrong, and is replaced
+ * (store/types.ts, HEARTBEAT_CLOCK_SLACK_MS). Ahead of a beat written late (heard while Redis was down), it
+ * is only newer.
  */
 const RECORD_HEARTBEAT = `
 local at = tonumber(ARGV[1])
+local now = tonumber(ARGV[4] or ARGV[1])
 local kept = redis.call('ZSCORE', KEYS[1], ARGV[2])
-if kept and tonumber(kept) >= at and tonumber(kept) <= at + tonumber(ARGV[3]) then return 0 end
+if kept and tonumber(kept) >= at and tonumber(kept) <= now + tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], at, ARGV[2])
 return 1
 `;

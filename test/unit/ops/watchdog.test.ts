@@ -398,6 +398,24 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(deaf.posted.map((n) => n.status)).toEqual(['firing', 'resolved']);
     });
 
+    it('heartbeats heard at two replicas during the outage: the older one, written last, does not put the shared time back (no false "down")', async () => {
+      const shared = new MemoryHeartbeats();
+      const a = replicaOn(shared);
+      const b = replicaOn(shared);
+      a.watchdog.start();
+      b.watchdog.start();
+      // Behind a load balancer, Alertmanager's connection moves from `a` to `b` during the store outage (12 to 37).
+      for (let minute = 0; minute < 60; minute++) {
+        if (minute === 12) [a, b].forEach((r) => r.storeDown(true));
+        if (minute === 37) b.storeDown(false); // `b` writes what it heard last (minute 35) first …
+        if (minute === 38) a.storeDown(false); // … then `a` writes its own, twenty minutes older (minute 15)
+        if (minute % 5 === 0) (minute <= 15 ? a : b).watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      expect([...a.posted, ...b.posted]).toEqual([]);
+      expect(a.watchdog.status().state).toBe('ok');
+    });
+
     it('stop() while a heartbeat waits to be written leaves no timer behind', async () => {
       const shared = new MemoryHeartbeats();
       const heard = replicaOn(shared);
@@ -691,7 +709,7 @@ function replicaOn(shared: Heartbeats) {
   let afterRead: (() => void) | undefined;
   const call = <T>(f: () => Promise<T>): Promise<T> => (down ? Promise.reject(new Error('connect ECONNREFUSED')) : f());
   const heartbeats: Heartbeats = {
-    record: (name, at) => call(() => shared.record(name, at)),
+    record: (name, at, now) => call(() => shared.record(name, at, now)),
     lastSeen: async (name) => {
       const at = await call(() => shared.lastSeen(name));
       const then = afterRead;
