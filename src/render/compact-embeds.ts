@@ -77,6 +77,19 @@ export function compactField(alert: Alert, level: CompactLevel, varying?: Readon
   };
 }
 
+/**
+ * What a packed group is about: its alerts' one title; else the alertname they share (a rule whose summary
+ * names each instance: the alert type says only which channel, which the reader knows); else the alert type.
+ */
+function groupName(alerts: readonly Alert[], alertType: string): string {
+  const titles = new Set(alerts.map((a) => a.title));
+  const [only] = titles;
+  if (titles.size === 1 && only) return only;
+  const names = new Set(alerts.map((a) => (Object.hasOwn(a.labels, 'alertname') ? oneLine(a.labels['alertname'] ?? '') : '')));
+  const [name] = names;
+  return names.size === 1 && name ? name : alertType;
+}
+
 /** "🔥 FIRING ×3: HighCPU", "🔥 2 firing · ✅ 1 resolved: general". */
 export function compactTitle(n: Notification, alertType: string): string {
   const firing = n.alerts.filter((a) => a.status === 'firing').length;
@@ -86,10 +99,7 @@ export function compactTitle(n: Notification, alertType: string): string {
   const status =
     firing > 0 && resolved > 0 ? `🔥 ${firing} firing · ✅ ${resolved} resolved`
     : firing > 0 || n.status === 'firing' ? `🔥 FIRING${count(firing)}` : `✅ RESOLVED${count(resolved)}`;
-  const titles = new Set(n.alerts.map((a) => a.title));
-  const [only] = titles;
-  const name = titles.size === 1 && only ? escapeText(only, 200) : escapeText(alertType, 200);
-  return truncate(`${test}${status}: ${name}`, 200);
+  return truncate(`${test}${status}: ${escapeText(groupName(n.alerts, alertType), 200)}`, 200);
 }
 
 /**

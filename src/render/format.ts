@@ -28,6 +28,13 @@ export const SEVERITY_ICONS: Readonly<Record<Severity, string>> = { critical: '�
  */
 const DUPLICATE_LABELS = new Set(['severity']);
 /**
+ * Label names beginning with `__` are reserved for internal use (Prometheus data model). Grafana sends its
+ * rules' alerts to an external Alertmanager with `__alert_rule_uid__` and `__alert_rule_namespace_uid__`,
+ * which reach us through Alertmanager: ids, not places, they took label fields and led compact lines. Not
+ * shown, like `__…__` annotations (sources/annotation-extras.ts); the Silence link keeps them as matchers.
+ */
+const INTERNAL_LABEL_PREFIX = '__';
+/**
  * Labels that identify an alert and where it comes from, shown first when present. `alertname` leads when
  * shown: the title is a rule's summary when it has one, and the rule's name is what on-call silences by.
  */
@@ -104,13 +111,14 @@ export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsA
 
 /**
  * The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of
- * the severity field. `alertname` only with a `title` it is not (a summary): without one it is taken to be
- * the title, as when the alert has no summary.
+ * the severity field, no internal `__…` labels. `alertname` only with a `title` it is not (a summary):
+ * without one it is taken to be the title, as when the alert has no summary.
  */
 export function keyLabels(labels: Record<string, string>, title?: string): [string, string][] {
   const aliases = aliasKeys(labels);
   const hidden = (k: string, v: string): boolean =>
-    (DUPLICATE_LABELS.has(k) && parseSeverity(v) !== undefined) || aliases.has(k) || (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
+    k.startsWith(INTERNAL_LABEL_PREFIX) || (DUPLICATE_LABELS.has(k) && parseSeverity(v) !== undefined) || aliases.has(k) ||
+    (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
   const entries = Object.entries(labels).filter(([k, v]) => typeof v === 'string' && v !== '' && !hidden(k, v));
   const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
   return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

@@ -82,9 +82,12 @@ function firstContent(n: Notification, opts: RenderOptions, part: string): { pin
  * opened (delivery/forum-post.ts).
  */
 export function renderNotification(n: Notification, opts: RenderOptions): DiscordMessage[] {
+  // An alert without a time of its own (a script's, the library's) is dated when alertcord received it, as its
+  // packed form is: dated by the send, one held by a Discord outage or replayed from dead letters read as new.
+  const alertOpts: RenderOptions = { ...opts, now: () => n.receivedAt };
   const embeds = n.alerts.length === 0
     ? [placeholderEmbed(n, opts, notesFrame(n, 0, 1))]
-    : n.alerts.map((a, i, all) => renderAlertEmbed(withSilenceLink(a, n), opts, notesFrame(n, i, all.length)));
+    : n.alerts.map((a, i, all) => renderAlertEmbed(withSilenceLink(a, n), alertOpts, notesFrame(n, i, all.length)));
   const groups = packEmbeds(embeds);
   const identity = messageIdentity(opts);
   return groups.map((group, i): DiscordMessage => {

@@ -25,6 +25,9 @@ export interface RenderOptions {
   /** Forum channels: name of the post each message creates. */
   threadName?: string;
   mentions?: MentionOptions;
-  /** Clock (epoch ms) for alerts that carry no time. Injected: render/ never reads the clock itself. */
+  /**
+   * Clock (epoch ms) for alerts that carry no time, rendered alone (`renderAlertEmbed`). Injected: render/
+   * never reads the clock itself. `renderNotification` dates them by the notification's `receivedAt` instead.
+   */
   now?: () => number;
 }

@@ -33,7 +33,7 @@ export function withRepeats(fold: FoldCount, windowMs: number, next?: AlertGroup
   const n = fold.repeats;
   const value = `${n} more ${n === 1 ? 'time' : 'times'} in ${formatDuration(windowMs)} after the previous notification`;
   const fields = [...alert.fields.filter((f) => f.name !== 'Repeated'), { name: 'Repeated', value, inline: false }];
-  const title = next ? alert.title : cut(`${alert.title} (repeated ${n} more ${n === 1 ? 'time' : 'times'})`);
+  const title = next ? alert.title : withCount(alert.title, ` (repeated ${n} more ${n === 1 ? 'time' : 'times'})`);
   return {
     ...base,
     alerts: [{ ...alert, title, fields }],
@@ -61,6 +61,21 @@ export function capSummary(bucket: SuppressedCount, cap: number, minuteMs: numbe
     startsAt: from,
   };
   return { source: 'otlp', alerts: [alert], truncatedAlerts: 0, dedupeKey: `otlp-cap:${service}:${bucket.startedAt}` };
+}
+
+/**
+ * Most code points of a count-carrying title. Appended to a title at the limit (a log line of 256+
+ * characters), the count was cut off with its end, and the message read like a repeat of the first. Well
+ * below the embed title's 256, so the status marker ("🔥 FIRING: ") and the Markdown escapes the renderer
+ * adds leave the count whole.
+ */
+const COUNTED_TITLE_MAX = 200;
+
+/** `title` + `count`, the title cut ("…") to leave the count its room within {@link COUNTED_TITLE_MAX}. */
+function withCount(title: string, count: string): string {
+  const room = COUNTED_TITLE_MAX - Array.from(count).length;
+  const points = Array.from(title);
+  return (points.length <= room ? title : `${points.slice(0, room - 1).join('')}…`) + count;
 }
 
 function cut(text: string): string {

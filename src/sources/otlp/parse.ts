@@ -6,7 +6,7 @@ import { formatPath, parseWith } from '../issues.js';
 import type { ParseIssue } from '../types.js';
 import { objectDepth } from './depth.js';
 import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire, type OtlpLogsRequestWire } from './schema.js';
-import { attributeLabels, firstLine, nanosToIso, recordSeverity, valueText } from './values.js';
+import { attributeLabels, firstLine, labelAlias, nanosToIso, recordSeverity, valueText } from './values.js';
 
 /** Options of {@link parseOtlpLogs}. */
 export interface OtlpParseOptions {
@@ -183,6 +183,7 @@ function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
   const severity = recordSeverity(record.severityNumber, record.severityText);
   const message = valueText(record.body);
   const labels = attributeLabels(context.attributes, record.attributes);
+  const stack = takeStackTrace(labels);
   const service = labels['service.name'];
   const alert: Alert = {
     source: 'otlp',
@@ -193,7 +194,7 @@ function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
     labels,
     annotations: annotationsOf(record, context),
     links: [],
-    fields: idFields(record),
+    fields: stack ? [...idFields(record), stack] : idFields(record),
     fingerprint: shortHash(stableStringify([service ?? '', severity, record.eventName ?? '', message])),
   };
   const startsAt = nanosToIso(record.timeUnixNano) ?? nanosToIso(record.observedTimeUnixNano);
@@ -218,6 +219,23 @@ function annotationsOf(record: OtlpLogRecordWire, context: ResourceContext): Rec
   if (text) annotations['severity_text'] = text;
   if (context.scopeName) annotations['otel.scope.name'] = context.scopeName;
   return annotations;
+}
+
+/** The attribute OpenTelemetry's exception semantic conventions put a log record's stack trace in. */
+const STACKTRACE_ATTRIBUTE = 'exception.stacktrace';
+
+/**
+ * The record's stack trace taken out of `labels` (with its matcher alias) as a "Stack trace" field: a label
+ * shows as one line of inline code cut to 200 characters, the top frame cut mid-name; a field keeps its lines
+ * (its start, up to a field value's 1,024). Not the body: the dedupe and fold identity stays the record's.
+ */
+function takeStackTrace(labels: Record<string, string>): AlertField | undefined {
+  if (!Object.hasOwn(labels, STACKTRACE_ATTRIBUTE)) return undefined;
+  const stack = labels[STACKTRACE_ATTRIBUTE]!;
+  delete labels[STACKTRACE_ATTRIBUTE];
+  const alias = labelAlias(STACKTRACE_ATTRIBUTE);
+  if (labels[alias] === stack) delete labels[alias];
+  return stack.trim() === '' ? undefined : { name: 'Stack trace', value: stack, inline: false };
 }
 
 /** Trace and span ids as inline fields (hex). */

@@ -48,6 +48,17 @@ describe('packNotifications', () => {
     });
   });
 
+  // A rule's summary names each instance ("Disk /var on web-1 is 91% full"): the packed group's title fell
+  // back to the alert type ("🔥 FIRING ×40: critical"), which the channel already says, not what is broken.
+  it("titles a group of one rule by its alertname when the summaries differ, else by the alert type", () => {
+    const disk = (i: number, alertname = 'DiskFull') => makeAlert({ title: `Disk /var on web-${i} is 9${i}% full`, labels: { alertname, instance: `web-${i}` } });
+    const title = (alerts: ReturnType<typeof makeAlert>[]) => packNotifications([makeNotification(alerts)], () => makeOptions())[0]!.message.embeds[0]!.title;
+    expect(title([disk(1), disk(2), disk(3)])).toBe('🔥 FIRING ×3: DiskFull');
+    expect(title([disk(1), disk(2, 'InodesFull')])).toBe('🔥 FIRING ×2: critical');
+    expect(title([disk(1), makeAlert({ title: 'Backup failed', labels: {} })])).toBe('🔥 FIRING ×2: critical');
+    expect(title([disk(1), disk(1)])).toBe('🔥 FIRING ×2: Disk /var on web-1 is 91% full');
+  });
+
   it('never splits a notification that fits one message, and fills in order', () => {
     const ns = storm(25, 3);
     const packed = packNotifications(ns, () => makeOptions());

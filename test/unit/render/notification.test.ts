@@ -45,6 +45,22 @@ describe('renderNotification: one alert', () => {
     expect(msg!.allowed_mentions).toEqual({ parse: [] });
   });
 
+  // A script's or the library's alert carries no time of its own. Dated by the send, one held in the queue by
+  // a Discord outage (breaker open, 429 pause) or replayed from dead letters read as having just happened.
+  it('dates an alert without a time of its own by when alertcord received it, not by when it is sent', () => {
+    const receivedAt = Date.UTC(2024, 4, 1, 10, 5);
+    const sentAt = () => receivedAt + 40 * 60_000;
+    const untimed = { ...makeAlert({ source: 'generic' }), startsAt: undefined };
+    const templated = { ...untimed, presentation: { template: { impact: 'checkout fails' } } };
+    const resolved = { ...untimed, status: 'resolved' as const };
+    for (const alert of [untimed, templated, resolved]) {
+      const [msg] = renderNotification(makeNotification([alert], { receivedAt }), makeOptions({ now: sentAt }));
+      expect(msg!.embeds[0]!.timestamp).toBe('2024-05-01T10:05:00.000Z');
+    }
+    const [timed] = renderNotification(makeNotification([makeAlert()], { receivedAt }), makeOptions({ now: sentAt }));
+    expect(timed!.embeds[0]!.timestamp).toBe('2024-05-01T10:00:00.000Z'); // its own startsAt
+  });
+
   it('marks test alerts and "no data"', () => {
     const alert = makeAlert({ isTest: true, stateNote: 'no data', title: 'TestAlert' });
     const [msg] = renderNotification(makeNotification([alert]), makeOptions());

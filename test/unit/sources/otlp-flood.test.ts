@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertGroup } from '../../../src/model/alert.js';
 import type { Severity } from '../../../src/model/severity.js';
+import { MAX_TITLE, codePointLength } from '../../../src/render/limits.js';
+import { renderNotification } from '../../../src/render/notification.js';
 import { createOtlpFloodControl } from '../../../src/sources/otlp/flood.js';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
@@ -43,6 +45,24 @@ describe('OTLP flood control: folding identical records', () => {
     expect(repeated(next)).toBe('37 more times in 1m after the previous notification');
     expect(next?.alerts[0]?.title).toBe('db down');
     expect(next?.dedupeKey).toMatch(/^otlp-repeat:/);
+  });
+
+  // README: a count nobody carried is "titled '… (repeated 37 more times)'". A log line of 256+ characters (a
+  // JSON log, an exception message) is a title at the limit: the count was appended and cut off, and the
+  // second message read like a duplicate of the first.
+  it('keeps "(repeated N more times)" in the rendered title of a long log line', () => {
+    const c = clock();
+    const flood = createOtlpFloodControl({ now: c.now });
+    const line = `{"level":"error","logger":"payments.gateway","msg":"charge failed","order_id":"${'o'.repeat(300)}"}`;
+    const long = { ...record(line), alerts: [{ ...record(line).alerts[0]!, title: line.slice(0, 256) }] };
+    flood.admit([long]);
+    c.set(5_000);
+    flood.admit([long, long, long]);
+    const [summary] = flood.flush(T0 + 120_000);
+    const n = { id: 'n', alertType: 'error', source: 'otlp' as const, status: 'firing' as const, alerts: summary!.alerts, truncatedAlerts: 0, dedupeKey: 'k', receivedAt: T0, attempts: 0 };
+    const title = renderNotification(n, { alertType: 'error', color: 0xe67e22 })[0]!.embeds[0]!.title!;
+    expect(title).toMatch(/^🔥 FIRING: \{"level":"error".*… \(repeated 3 more times\)$/u);
+    expect(codePointLength(title)).toBeLessThanOrEqual(MAX_TITLE);
   });
 
   it('does not fold records that differ in service, severity or body', () => {

@@ -4,6 +4,7 @@ import type { Severity } from '../../../src/model/severity.js';
 import { decodeOtlpLogsProtobuf, logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
 import { parseOtlpLogs, type OtlpParseResult } from '../../../src/sources/otlp/parse.js';
 import { keyLabels } from '../../../src/render/format.js';
+import { renderNotification } from '../../../src/render/notification.js';
 
 const SERVICE = [{ key: 'service.name', value: { stringValue: 'checkout' } }];
 
@@ -216,6 +217,32 @@ describe('OTLP labels in a notification (render keyLabels)', () => {
     const shown = keyLabels(only(parseOtlpLogs(request([record], resource))).labels);
     // A record's own `order_id` with another value is not an alias: both stay.
     expect(shown).toEqual([['service.name', 'checkout'], ['deployment.environment', 'prod'], ['order.id', 'A-1'], ['order_id', 'other']]);
+  });
+});
+
+describe('an exception log record in Discord', () => {
+  // OpenTelemetry's exception semantic conventions put the stack trace in the record's `exception.stacktrace`
+  // attribute (the Java agent's logback/log4j appenders do), not in the body: as a label it showed as 200
+  // characters squashed onto one line of inline code, the top frame cut off mid-name.
+  it('shows exception.stacktrace as a readable "Stack trace" field, line by line, not as a label', () => {
+    const stack = 'java.lang.NullPointerException: cart is null\n\tat com.shop.checkout.CheckoutService.pay(CheckoutService.java:142)\n'
+      + '\tat com.shop.checkout.CheckoutController.post(CheckoutController.java:57)\n\tat java.base/java.lang.Thread.run(Thread.java:1583)';
+    const record = {
+      severityNumber: 17, body: { stringValue: 'Payment failed for order 8812' }, spanId: 'eee19b7ec3c1b174',
+      attributes: [{ key: 'exception.type', value: { stringValue: 'java.lang.NullPointerException' } }, { key: 'exception.stacktrace', value: { stringValue: stack } }],
+    };
+    const alert = only(parseOtlpLogs(request([record])));
+    const n = { id: 'n', alertType: 'error', source: 'otlp' as const, status: 'firing' as const, alerts: [alert], truncatedAlerts: 0, dedupeKey: 'k', receivedAt: 0, attempts: 0 };
+    const fields = renderNotification(n, { alertType: 'error', color: 0xe67e22 })[0]!.embeds[0]!.fields!;
+    expect(fields.map((f) => f.name)).toEqual(['Severity', 'service.name', 'exception.type', 'Span ID', 'Stack trace']);
+    expect(fields.at(-1)!.value.split('\n')).toEqual([
+      'java.lang.NullPointerException: cart is null', '\tat com.shop.checkout.CheckoutService.pay(CheckoutService.java:142)',
+      '\tat com.shop.checkout.CheckoutController.post(CheckoutController.java:57)', '\tat java.base/java.lang.Thread.run(Thread.java:1583)',
+    ]);
+    expect(fields.at(-1)!.inline).toBe(false);
+    // The same record without it is the same alert: the stack trace is not part of its identity.
+    const plain = only(parseOtlpLogs(request([{ ...record, attributes: record.attributes.slice(0, 1) }])));
+    expect(plain.fingerprint).toBe(alert.fingerprint);
   });
 });
 
