@@ -217,6 +217,22 @@ describe('redis queue: consumers and leases', () => {
     expect((await b.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1']);
   });
 
+  // The claim scan resumes where the last read stopped; an entry handed back behind that point (a replica
+  // shutting down releases its batch) is found by looking from the start once more, before anything new:
+  // else the resolve queued after it went out first, and the channel said the alert still fired.
+  it('a read takes an entry released behind its claim cursor before new ones', async () => {
+    const a = open('replica-a', { visibilityTimeoutMs: 60_000 });
+    const b = open('replica-b', { visibilityTimeoutMs: 60_000 });
+    for (const id of ['n1', 'n2', 'n3']) await a.queue.enqueue(Q, notification(id));
+    const held = await a.queue.read(Q, 10, 0);
+    await a.queue.release(Q, [held[0]!.entryId]);
+    const [n1] = await b.queue.read(Q, 1, 0); // b's claim cursor now points past n1 (at n2, still a's)
+    expect(n1?.notification.id).toBe('n1');
+    await b.queue.release(Q, [n1!.entryId]);
+    await a.queue.enqueue(Q, notification('n4'));
+    expect((await b.queue.read(Q, 10, 0)).map((i) => i.notification.id)).toEqual(['n1', 'n4']);
+  });
+
   it('a restarted process with the same consumer name takes back its unfinished work at once', async () => {
     const first = open('replica-a', { visibilityTimeoutMs: 60_000 });
     await first.queue.enqueue(Q, notification('n1'));

@@ -160,6 +160,16 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(b) }))).toEqual(['c']);
       });
 
+      it('a blocking read that nothing new ends hands out what was released during its wait', async () => {
+        await store.queue.enqueue(Q, notification('a'));
+        const held = await store.queue.read(Q, 10, 0);
+        await sleep(50); // (the memory store's wake-up for that enqueue is past)
+        const reading = store.queue.read(Q, 10, 300);
+        await sleep(50);
+        await store.queue.release(Q, held.map((i) => i.entryId));
+        expect(ids(await reading)).toEqual(['a']);
+      });
+
       it('a blocking read woken by a new arrival hands what was released meanwhile first: queue order', async () => {
         // A replica shutting down hands back its batch (the firing) while this one waits; the resolve arrives
         // next: posted in one message as resolve then firing, the channel would say it still fires.
@@ -170,6 +180,37 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         await sleep(100);
         await Promise.all([store.queue.release(Q, held.map((i) => i.entryId)), store.queue.enqueue(Q, notification('resolved'))]);
         expect(ids(await reading)).toEqual(['firing', 'resolved']);
+      });
+
+      it("each item read carries its JSON's UTF-8 bytes: what a gathering reader passes back as heldBytes", async () => {
+        // Counted in UTF-16 units, a batch of mostly non-ASCII text would be gathered past its bound.
+        const n = sized('a', 'é'.repeat(300));
+        await store.queue.enqueue(Q, n);
+        expect((await store.queue.read(Q, 10, 0)).map((i) => i.bytes)).toEqual([bytes(n)]);
+      });
+
+      it('a blocking read woken by several arrivals at once hands out no more than max, and only what fits beside the first', async () => {
+        const reading = store.queue.read(Q, 2, 15_000);
+        await sleep(100);
+        await Promise.all(['a', 'b', 'c'].map((id) => store.queue.enqueue(Q, notification(id))));
+        expect(ids(await reading)).toEqual(['a', 'b']);
+        expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['c']);
+        const [big, small] = [sized('big', 'y'.repeat(5_000)), sized('small', 'x')];
+        const bounded = store.queue.read(Q, 10, 15_000, undefined, { maxBytes: bytes(small) });
+        await sleep(100);
+        await Promise.all([big, small].map((n) => store.queue.enqueue(Q, n)));
+        expect(ids(await bounded)).toEqual(['big']);
+        expect(ids(await store.queue.read(Q, 10, 0))).toEqual(['small']);
+      });
+
+      it('a blocking read of a reader that holds some already hands back an arrival that does not fit beside it: first in line', async () => {
+        const [a, b] = [sized('a', 'y'.repeat(5_000)), sized('b', 'x')];
+        const reading = store.queue.read(Q, 10, 15_000, undefined, { maxBytes: bytes(a), heldBytes: 1 });
+        await sleep(100);
+        await store.queue.enqueue(Q, a);
+        expect(await reading).toEqual([]);
+        await store.queue.enqueue(Q, b);
+        expect(ids(await store.queue.read(Q, 10, 0, undefined, { maxBytes: bytes(a) }))).toEqual(['a']);
       });
 
       it('a released entry that no longer fits stays first in line', async () => {

@@ -55,6 +55,16 @@ describe('alertcord send --server', () => {
     expect(server.bodies).toEqual([expect.objectContaining({ title: '--- backup FAILED ---', message: '-bash: pg_dump: command not found', fields: [{ name: '-delta', value: '-5%' }] })]);
   });
 
+  // A script's `--title "$x"` with an unquoted, empty $x leaves the option last without a value: that is a usage
+  // error (exit 2), not an alert titled "undefined".
+  it('an option that takes a value, given last without one, is a usage error and nothing is sent', async () => {
+    const server = await recordingServer();
+    for (const last of ['--title', '-m']) {
+      await expect(sendCommand.run(['--server', server.origin, '--type', 'general', '--title', 't', last], io), last).rejects.toThrow(UsageError);
+    }
+    expect(server.bodies).toEqual([]);
+  });
+
   it('an alert a muted route kept back says so (it printed nothing at all: neither queued nor duplicate)', async () => {
     const server = await recordingServer({ accepted: 1, notifications: [], duplicates: 0, skipped: 0, muted: 1 });
     const lines: string[] = [];

@@ -416,6 +416,51 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(a.watchdog.status().state).toBe('ok');
     });
 
+    it('stop() after a start with the store down leaves no timer behind: its re-reads of the told outage end', async () => {
+      const r = replicaOn(new MemoryHeartbeats());
+      r.storeDown(true);
+      r.watchdog.start(); // the told outage cannot be read: read again in a while
+      await vi.advanceTimersByTimeAsync(1_000);
+      r.watchdog.consume(alert('Watchdog')); // a heartbeat reads it again too
+      await vi.advanceTimersByTimeAsync(1_000);
+      r.watchdog.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a "down" waiting to be queued again is dropped when the heartbeat returns while its retry reads the shared time', async () => {
+      const r = replicaOn(new MemoryHeartbeats());
+      r.watchdog.start();
+      r.watchdog.consume(alert('Watchdog'));
+      r.refuse(true); // the store reads, but the notice cannot be queued
+      await vi.advanceTimersByTimeAsync(TEN_MIN + 1_000);
+      expect(r.watchdog.status().state).toBe('missing');
+      r.refuse(false);
+      // The next read is the poll's (armed first), the one after it the retry's: the heartbeat comes during that one.
+      r.afterRead(() => r.afterRead(() => r.watchdog.consume(alert('Watchdog'))));
+      await vi.advanceTimersByTimeAsync(WATCHDOG_RETRY_MS);
+      expect(r.posted).toEqual([]);
+      expect(r.watchdog.status().state).toBe('ok');
+    });
+
+    it('a shared time older than the heartbeat heard here (whose write the store refused) does not make the outage start earlier', async () => {
+      const startedAt = Date.now();
+      // A read-only store (a replica promoted wrong, an ACL): reads answer, writes fail.
+      const readOnly: Heartbeats = {
+        record: () => Promise.reject(new Error('READONLY You can\'t write against a read only replica.')),
+        lastSeen: async () => startedAt,
+        toldOutage: async () => undefined,
+        setToldOutage: async () => undefined,
+      };
+      const r = setup(undefined, readOnly);
+      r.watchdog.start();
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      r.watchdog.consume(alert('Watchdog')); // 00:05, heard here only
+      await vi.advanceTimersByTimeAsync(TEN_MIN);
+      expect(r.posted.map((n) => n.alerts[0]!.startsAt)).toEqual(['2026-01-01T00:15:00.000Z']);
+      expect(r.watchdog.status()).toMatchObject({ state: 'missing', lastSeenAt: '2026-01-01T00:05:00.000Z' });
+      r.watchdog.stop();
+    });
+
     it('stop() while a heartbeat waits to be written leaves no timer behind', async () => {
       const shared = new MemoryHeartbeats();
       const heard = replicaOn(shared);
