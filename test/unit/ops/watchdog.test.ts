@@ -313,11 +313,17 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
 
   describe('through a store outage (Redis down longer than the timeout)', () => {
     /**
-     * Two replicas on one store; Alertmanager keeps its connection to `heard` (a heartbeat every 5 minutes), and
-     * the store is down from minute 12 to 37, when `reconnect` brings each replica's connection back. Runs an hour.
+     * Two replicas on one store, for an hour; Alertmanager's heartbeat (every 5 minutes) lands at `beating`'s pick
+     * (default `heard`), and the store is down from minute 12 until `reconnect` brings each connection back.
+     * Neither replica may tell anything, and both end "ok".
      */
     type Replica = ReturnType<typeof replicaOn>;
-    async function heartbeatsThroughOutage(reconnect: (heard: Replica, deaf: Replica) => void, eachMinute?: (deaf: Replica, minute: number) => void) {
+    interface OutageRun {
+      reconnect: (minute: number, heard: Replica, deaf: Replica) => void;
+      beating?: (minute: number, heard: Replica, deaf: Replica) => Replica;
+      eachMinute?: (deaf: Replica, minute: number) => void;
+    }
+    async function heartbeatsThroughOutage(run: OutageRun) {
       const shared = new MemoryHeartbeats();
       const heard = replicaOn(shared);
       const deaf = replicaOn(shared);
@@ -325,28 +331,31 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       deaf.watchdog.start();
       for (let minute = 0; minute < 60; minute++) {
         if (minute === 12) [heard, deaf].forEach((r) => r.storeDown(true));
-        if (minute === 37) reconnect(heard, deaf);
-        if (minute % 5 === 0) heard.watchdog.consume(alert('Watchdog'));
+        run.reconnect(minute, heard, deaf);
+        if (minute % 5 === 0) (run.beating?.(minute, heard, deaf) ?? heard).watchdog.consume(alert('Watchdog'));
         await vi.advanceTimersByTimeAsync(60_000);
-        eachMinute?.(deaf, minute);
+        run.eachMinute?.(deaf, minute);
       }
       expect([...heard.posted, ...deaf.posted]).toEqual([]);
-      expect(deaf.watchdog.status().state).toBe('ok');
+      expect([heard.watchdog.status().state, deaf.watchdog.status().state]).toEqual(['ok', 'ok']);
     }
 
     it('the heartbeat arriving at one replica all along: no replica tells "down" when the store is back', async () => {
-      await heartbeatsThroughOutage(
-        (heard, deaf) => [heard, deaf].forEach((r) => r.storeDown(false)),
+      await heartbeatsThroughOutage({
+        reconnect: (minute, heard, deaf) => minute === 37 && [heard, deaf].forEach((r) => r.storeDown(false)),
         // Unread is unknown, not missing: /api/status and alertcord_watchdog_missing do not cry wolf meanwhile.
-        (deaf, minute) => expect(deaf.watchdog.status().state, `minute ${minute}`).not.toBe('missing'),
-      );
+        eachMinute: (deaf, minute) => expect(deaf.watchdog.status().state, `minute ${minute}`).not.toBe('missing'),
+      });
     });
 
     it('the deaf replica reconnects first: its first read after the outage, before the other wrote what it heard, is no "down"', async () => {
       // Each connection reconnects on its own: `heard`'s only once `deaf` has read the (old) shared time.
-      await heartbeatsThroughOutage((heard, deaf) => {
-        deaf.storeDown(false);
-        deaf.afterRead(() => heard.storeDown(false));
+      await heartbeatsThroughOutage({
+        reconnect: (minute, heard, deaf) => {
+          if (minute !== 37) return;
+          deaf.storeDown(false);
+          deaf.afterRead(() => heard.storeDown(false));
+        },
       });
     });
 
@@ -399,21 +408,14 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
     });
 
     it('heartbeats heard at two replicas during the outage: the older one, written last, does not put the shared time back (no false "down")', async () => {
-      const shared = new MemoryHeartbeats();
-      const a = replicaOn(shared);
-      const b = replicaOn(shared);
-      a.watchdog.start();
-      b.watchdog.start();
-      // Behind a load balancer, Alertmanager's connection moves from `a` to `b` during the store outage (12 to 37).
-      for (let minute = 0; minute < 60; minute++) {
-        if (minute === 12) [a, b].forEach((r) => r.storeDown(true));
-        if (minute === 37) b.storeDown(false); // `b` writes what it heard last (minute 35) first …
-        if (minute === 38) a.storeDown(false); // … then `a` writes its own, twenty minutes older (minute 15)
-        if (minute % 5 === 0) (minute <= 15 ? a : b).watchdog.consume(alert('Watchdog'));
-        await vi.advanceTimersByTimeAsync(60_000);
-      }
-      expect([...a.posted, ...b.posted]).toEqual([]);
-      expect(a.watchdog.status().state).toBe('ok');
+      // Behind a load balancer, Alertmanager's connection moves from `heard` to `deaf` during the store outage.
+      await heartbeatsThroughOutage({
+        reconnect: (minute, heard, deaf) => {
+          if (minute === 37) deaf.storeDown(false); // `deaf` writes what it heard last (minute 35) first …
+          if (minute === 38) heard.storeDown(false); // … then `heard` its own, twenty minutes older (minute 15)
+        },
+        beating: (minute, heard, deaf) => (minute <= 15 ? heard : deaf),
+      });
     });
 
     it('stop() after a start with the store down leaves no timer behind: its re-reads of the told outage end', async () => {
