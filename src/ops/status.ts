@@ -26,7 +26,7 @@ export interface WebhookReport {
 export interface StatusReport {
   startedAt: string;
   uptimeSeconds: number;
-  store: { kind: string; ok: boolean; message?: string };
+  store: { kind: string; ok: boolean; message?: string; warning?: string };
   /** Why nothing reaches Discord (no webhook, DRY_RUN); null when delivering for real. */
   dryRun: string | null;
   alertTypes: { name: string; webhookId: string | null; fallsBackToGeneral: boolean }[];
@@ -67,7 +67,7 @@ export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
   return {
     startedAt: new Date(deps.startedAt).toISOString(),
     uptimeSeconds: Math.max(0, Math.round((now - deps.startedAt) / 1000)),
-    store: { kind: deps.store.kind, ok: storeCheck.ok, ...(storeCheck.message ? { message: storeCheck.message } : {}) },
+    store: { kind: deps.store.kind, ok: storeCheck.ok, ...(storeCheck.message ? { message: storeCheck.message } : {}), ...(storeCheck.warning ? { warning: storeCheck.warning } : {}) },
     dryRun: config.discord.dryRunReason ?? null,
     alertTypes: types.map((t) => ({ name: t.name, webhookId: t.webhook?.id ?? null, fallsBackToGeneral: t.fallsBackToGeneral })),
     webhooks: webhooks.filter((w): w is WebhookReport => w !== undefined),

@@ -211,6 +211,8 @@ export interface ToldOutage {
 export interface StoreCheck {
   ok: boolean;
   message?: string;
+  /** A risk to fix that does not stop the store taking alerts (Redis: a `maxmemory-policy` that evicts). */
+  warning?: string;
 }
 
 /** Everything delivery keeps; one object so memory and Redis can be swapped as a whole. */

@@ -32,6 +32,10 @@ export interface StartRedisOptions {
    * postpones the write up to 2 s), so a kill right after can lose the last writes: a CI run did.
    */
   appendfsync?: 'everysec' | 'always';
+  /** Redis' memory limit (`maxmemory`, e.g. `20mb`; default none), for the tests of a full Redis. */
+  maxmemory?: string;
+  /** What Redis does at `maxmemory` (default `noeviction`, Redis' own default). */
+  maxmemoryPolicy?: 'noeviction' | 'volatile-lru' | 'allkeys-lru' | 'volatile-ttl' | 'allkeys-random';
 }
 
 const BINARY = 'redis-server';
@@ -54,6 +58,8 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
     '--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
     '--appendonly', opts.appendonly === false ? 'no' : 'yes', '--appendfsync', opts.appendfsync ?? 'everysec',
     '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+    ...(opts.maxmemory ? ['--maxmemory', opts.maxmemory] : []),
+    ...(opts.maxmemoryPolicy ? ['--maxmemory-policy', opts.maxmemoryPolicy] : []),
   ];
   let child: ChildProcess | undefined;
   const onExit = (): void => void child?.kill('SIGKILL');

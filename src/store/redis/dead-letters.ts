@@ -27,7 +27,8 @@ export class RedisDeadLetters implements DeadLetters {
 
   async add(entry: DeadLetter): Promise<void> {
     await this.#ready();
-    await this.redis.call('xadd', this.key, 'MAXLEN', '~', DEAD_LETTERS_MAX, '*', 'id', entry.id, 'd', JSON.stringify(entry));
+    // A script, so a full Redis still takes it (see ADD_DEAD_LETTER).
+    await this.redis.alertcordAddDeadLetter(this.key, DEAD_LETTERS_MAX, entry.id, JSON.stringify(entry));
   }
 
   /** The newest `limit` entries, newest first, each id once (holds past the hold time back among them). */

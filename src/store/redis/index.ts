@@ -8,6 +8,7 @@ import { consumerConnectionName } from './consumer-liveness.js';
 import { RedisDeadLetters } from './dead-letters.js';
 import { RedisHeartbeats } from './heartbeats.js';
 import { AofDurability, type Durability } from './durability.js';
+import { EvictionPolicyCheck } from './eviction-policy.js';
 import { RedisHistory } from './history.js';
 import { redisKeys } from './keys.js';
 import { RedisQueue } from './queue.js';
@@ -50,7 +51,7 @@ export interface RedisStoreOptions {
   onError?: (err: Error) => void;
   /**
    * Configuration the server cannot honour (durability fsync on Redis < 7.2), once per reason; a consumer
-   * name shared with another live process.
+   * name shared with another live process; a `maxmemory-policy` that may evict alertcord's keys.
    */
   onWarning?: (message: string) => void;
 }
@@ -88,7 +89,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const connectionName = consumerConnectionName(consumerName);
   const redis = createConnection({ url: options.url, redis: { ...options.redis, connectionName }, commandTimeoutMs, onError, random: options.random ?? systemRandom });
   const scripted = redis as typeof redis & ScriptCommands;
-  const durability = options.durability === 'fsync' ? new AofDurability(redis, { commandTimeoutMs, onWarning: options.onWarning ?? (() => undefined) }) : undefined;
+  const onWarning = options.onWarning ?? (() => undefined);
+  const durability = options.durability === 'fsync' ? new AofDurability(redis, { commandTimeoutMs, onWarning }) : undefined;
+  const eviction = new EvictionPolicyCheck(redis, onWarning);
   const queue = new RedisQueue(scripted, {
     keys,
     consumerName,
@@ -116,13 +119,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       } catch {
         return { ok: false, message: 'redis unreachable' };
       }
+      const warning = eviction.warning === undefined ? {} : { warning: eviction.warning };
       try {
         // The main connection has `commandTimeout`: a stuck server rejects within it.
         await redis.set(keys.writeProbe, String(now()), 'PX', WRITE_PROBE_TTL_MS);
-        return { ok: true };
+        return { ok: true, ...warning };
       } catch (err) {
         // READONLY, OOM, NOREPLICAS …: Redis' own words tell the operator what to fix.
-        return { ok: false, message: `redis refuses writes: ${(err as Error).message}` };
+        return { ok: false, message: `redis refuses writes: ${(err as Error).message}`, ...warning };
       }
     },
     async close() {

@@ -67,12 +67,23 @@ export class QueueGroups {
 
   async #createGroup(queueKey: string): Promise<void> {
     await whenReady(this.redis, this.options.commandTimeoutMs);
+    const stream = this.options.keys.stream(queueKey);
+    // Asked first: a full Redis (maxmemory, noeviction) refuses XGROUP CREATE with OOM even when the group
+    // exists, so a replica started while Redis was full read nothing, and the deliveries that would free
+    // the memory never came.
+    if (await this.#hasGroup(stream)) return;
     try {
       // At id 0, not $: entries enqueued before the group existed are read too.
-      await this.redis.call('xgroup', 'CREATE', this.options.keys.stream(queueKey), CONSUMER_GROUP, '0', 'MKSTREAM');
+      await this.redis.call('xgroup', 'CREATE', stream, CONSUMER_GROUP, '0', 'MKSTREAM');
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
     }
+  }
+
+  /** False when the stream or its group is missing (XINFO answers an error for a missing stream). */
+  async #hasGroup(stream: string): Promise<boolean> {
+    const groups = await this.redis.call('xinfo', 'GROUPS', stream).catch(() => []);
+    return Array.isArray(groups) && groups.some((g: unknown) => Array.isArray(g) && String(g[1]) === CONSUMER_GROUP);
   }
 
   /** Housekeeping only: a failure leaves the old consumers for the next start, and the read goes on. */

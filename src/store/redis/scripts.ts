@@ -84,6 +84,19 @@ return held
 `;
 
 /**
+ * A dead letter: KEYS[1] the dead-letter stream; ARGV most kept (approximately), id, JSON. Trims first: a
+ * write Redis never refuses for memory, and Redis full (`maxmemory`, `noeviction`) refuses a script's write
+ * that adds data only when it is the script's first, so the XADD goes through too. A dead letter moves a
+ * notification out of its queue (the ack that follows deletes it there); refused, the notification went back
+ * to the queue, was posted again every second (Discord refused it each time) and held its queue up until
+ * someone freed memory by hand.
+ */
+const ADD_DEAD_LETTER = `
+redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', ARGV[2], 'd', ARGV[3])
+`;
+
+/**
  * Returns holds taken before ARGV[2] (stale-before, ms) to the dead-letter list: a replay that died or lost
  * Redis never settled them. KEYS as TAKE_DEAD_LETTERS. Shared by the take and by every read of the list, so
  * they are listed and counted again once the hold time has passed, not only at the next replay (the
@@ -206,6 +219,7 @@ export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
   alertcordAck: { lua: ACK, numberOfKeys: 2 },
   alertcordLease: { lua: LEASE, numberOfKeys: 2 },
+  alertcordAddDeadLetter: { lua: ADD_DEAD_LETTER, numberOfKeys: 1 },
   alertcordReturnStaleDeadLetters: { lua: RETURN_STALE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
   alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
@@ -221,6 +235,7 @@ export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   alertcordAck(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
   alertcordLease(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
+  alertcordAddDeadLetter(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordReturnStaleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
   alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;

@@ -8,6 +8,19 @@
  */
 import type { Redis } from 'ioredis';
 
+/**
+ * Prepended to every script here that writes: a write Redis never refuses for memory (HDEL of a field that
+ * never exists; it changes nothing and is not propagated). Redis full (`maxmemory` reached, `noeviction`)
+ * refuses a script's write that adds data only when it is the script's first ("otherwise we can't stop in
+ * the middle", Redis' script.c; the same from 6.2 on, where the `allow-oom` script flag of Redis 7 does not
+ * exist), so the writes after it go through. They are a few fields per webhook, and delivery needs them:
+ * draining the queues is what frees the memory. Refused, no message went out with the default token
+ * bucket until someone freed memory by hand, and a message Discord took (its answer's headers could not
+ * be kept, so the batch went back) was posted again every second. KEYS[1] is always a hash (or absent).
+ */
+const WRITE_WHEN_FULL = `redis.call('HDEL', KEYS[1], 'write-when-full')
+`;
+
 /** Helpers shared by the scripts (prepended to them). */
 const LIB = `
 local EPS = 1e-9
@@ -268,15 +281,15 @@ return 1
 
 /** Script commands in the shape of `REDIS_SCRIPTS` (scripts.ts), so they may be merged there. */
 export const WEBHOOK_STATE_SCRIPTS = {
-  alertcordWebhookAcquire: { lua: LIB + ACQUIRE, numberOfKeys: 2 },
-  alertcordWebhookRefund: { lua: LIB + REFUND, numberOfKeys: 2 },
+  alertcordWebhookAcquire: { lua: WRITE_WHEN_FULL + LIB + ACQUIRE, numberOfKeys: 2 },
+  alertcordWebhookRefund: { lua: WRITE_WHEN_FULL + LIB + REFUND, numberOfKeys: 2 },
   alertcordWebhookPeek: { lua: LIB + PEEK, numberOfKeys: 2, readOnly: true },
-  alertcordWebhookBucket: { lua: LIB + BUCKET, numberOfKeys: 1 },
-  alertcordWebhookFailure: { lua: LIB + FAILURE, numberOfKeys: 1 },
-  alertcordWebhookSuccess: { lua: SUCCESS, numberOfKeys: 1 },
-  alertcordWebhookBroken: { lua: MARK_BROKEN, numberOfKeys: 1 },
-  alertcordGateTake: { lua: LIB + GATE_TAKE, numberOfKeys: 2 },
-  alertcordGatePause: { lua: LIB + GATE_PAUSE, numberOfKeys: 1 },
+  alertcordWebhookBucket: { lua: WRITE_WHEN_FULL + LIB + BUCKET, numberOfKeys: 1 },
+  alertcordWebhookFailure: { lua: WRITE_WHEN_FULL + LIB + FAILURE, numberOfKeys: 1 },
+  alertcordWebhookSuccess: { lua: WRITE_WHEN_FULL + SUCCESS, numberOfKeys: 1 },
+  alertcordWebhookBroken: { lua: WRITE_WHEN_FULL + MARK_BROKEN, numberOfKeys: 1 },
+  alertcordGateTake: { lua: WRITE_WHEN_FULL + LIB + GATE_TAKE, numberOfKeys: 2 },
+  alertcordGatePause: { lua: WRITE_WHEN_FULL + LIB + GATE_PAUSE, numberOfKeys: 1 },
 } as const;
 
 type Arg = string | number;
