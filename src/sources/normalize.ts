@@ -49,11 +49,11 @@ export const stringMap = z
   });
 
 /**
- * `z.array(item)` that stops looking once {@link MAX_COLLECTED_ISSUES} issues are found (zod's array checks
- * every element and keeps every issue: a body of tiny bad elements ran the process out of memory). The same
- * result and issue paths otherwise.
+ * `z.array(item)` that stops looking once `maxIssues` issues are found (zod's array checks every element and
+ * keeps every issue: a body of tiny bad elements ran the process out of memory). The same result and issue
+ * paths otherwise.
  */
-export function boundedArray<T extends z.ZodType>(item: T) {
+export function boundedArray<T extends z.ZodType>(item: T, maxIssues = MAX_COLLECTED_ISSUES) {
   return z.array(z.unknown()).transform((values, ctx): z.output<T>[] => {
     const out: z.output<T>[] = [];
     let issues = 0;
@@ -65,7 +65,7 @@ export function boundedArray<T extends z.ZodType>(item: T) {
       }
       for (const issue of parsed.error.issues) {
         ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path], input: values[i] });
-        if (++issues >= MAX_COLLECTED_ISSUES) return z.NEVER;
+        if (++issues >= maxIssues) return z.NEVER;
       }
     }
     return issues > 0 ? z.NEVER : out;

@@ -86,6 +86,9 @@ export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): Ot
   let rejected = 0;
   let dropped = 0;
   envelope.data.resourceLogs?.forEach((rl, i) => {
+    // Without records a resource is nothing to deliver or reject: its problems are no record's, and reading
+    // them cost as much as a record's (a request of such resources, bounded by no record count).
+    if (!rl.scopeLogs?.some((sl) => (sl.logRecords?.length ?? 0) > 0)) return;
     const resource = tooWide(parseBounded(resourceSchema, rl.resource, ['resourceLogs', i, 'resource'], opts.maxDepth), i);
     if (!resource.ok) {
       // A resource that fails its schema takes its records with it: they are rejected, the rest go on.

@@ -3,7 +3,8 @@ import { parseAlertmanager } from '../../../src/sources/alertmanager/parse.js';
 import { parseGeneric } from '../../../src/sources/generic/parse.js';
 import { parseGrafana } from '../../../src/sources/grafana/parse.js';
 import { MAX_COLLECTED_ISSUES, MAX_REPORTED_ISSUES, parseWith } from '../../../src/sources/issues.js';
-import { attributesSchema, logsRequestSchema } from '../../../src/sources/otlp/schema.js';
+import { parseOtlpLogs } from '../../../src/sources/otlp/parse.js';
+import { attributesSchema, logsRequestSchema, OTLP_ISSUES_PER_LIST } from '../../../src/sources/otlp/schema.js';
 import type { ParseResult } from '../../../src/sources/types.js';
 import { issuesOf } from './helpers.js';
 
@@ -43,10 +44,45 @@ describe('a body of very many bad elements: the parse stops looking, and says so
   });
 
   it('OTLP: attributes and resources that are numbers', () => {
-    for (const [schema, body] of [[attributesSchema, Array.from({ length: MANY }, () => 1)], [logsRequestSchema, { resourceLogs: Array.from({ length: MANY }, () => 1) }]] as const) {
+    // A record's lists stop sooner (partialSuccess quotes three of their issues; see below).
+    for (const [schema, body, bound] of [[attributesSchema, Array.from({ length: MANY }, () => 1), OTLP_ISSUES_PER_LIST], [logsRequestSchema, { resourceLogs: Array.from({ length: MANY }, () => 1) }, MAX_COLLECTED_ISSUES]] as const) {
       const parsed = parseWith(schema, body);
       expect(parsed.ok).toBe(false);
-      expect(parsed.ok ? 0 : parsed.issues.length).toBe(MAX_COLLECTED_ISSUES);
+      expect(parsed.ok ? 0 : parsed.issues.length).toBe(bound);
     }
+  });
+});
+
+/**
+ * OTLP records and resources are parsed one by one (partialSuccess), outside any array the bound above covers:
+ * 8 MiB of records whose attribute lists were numbers (1,000 each) held four million issues
+ * (2 GB of heap, a minute of blocked event loop), though partialSuccess quotes three.
+ */
+describe('OTLP: many records or resources, each with many bad elements', () => {
+  const numbers = (n: number) => Array.from({ length: n }, () => 1);
+  const records = (n: number) => Array.from({ length: n }, () => ({ severityNumber: 17, body: { stringValue: 'x' }, attributes: numbers(1000) }));
+
+  it('a record stops looking after a few issues of each list: all are rejected, the count says so', () => {
+    const result = parseOtlpLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: records(200) }] }] });
+    if (!result.ok) throw new Error('expected partial success');
+    expect(result.rejected).toBe(200);
+    expect(result.rejectedMessage).toMatch(/^200 log records rejected as invalid: resourceLogs\.0\.scopeLogs\.0\.logRecords\.0\.attributes\.0: /);
+    const more = /; and (\d+) more$/.exec(result.rejectedMessage ?? '');
+    expect(Number(more?.[1])).toBeGreaterThan(0);
+    expect(Number(more?.[1])).toBeLessThan(200 * OTLP_ISSUES_PER_LIST);
+  });
+
+  it('a resource without records is not looked at: its problems are not quoted for another resource\'s records', () => {
+    const body = {
+      resourceLogs: [
+        ...Array.from({ length: 50 }, () => ({ resource: { attributes: numbers(1000) } })),
+        { resource: { attributes: [] }, scopeLogs: [{ logRecords: [{ severityNumber: 17, timeUnixNano: 'yesterday', body: { stringValue: 'x' } }] }] },
+      ],
+    };
+    const result = parseOtlpLogs(body);
+    if (!result.ok) throw new Error('expected partial success');
+    expect(result.rejected).toBe(1);
+    // Only the record's own problem: the resources before it held nothing to deliver or reject.
+    expect(result.rejectedMessage).toMatch(/^1 log record rejected as invalid: resourceLogs\.50\.scopeLogs\.0\.logRecords\.0\.timeUnixNano: [^;]*$/);
   });
 });
