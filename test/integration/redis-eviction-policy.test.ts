@@ -51,6 +51,20 @@ describe('maxmemory-policy', () => {
     expect(report.store).toEqual({ kind: 'redis', ok: true, warning: warnings[0] });
   });
 
+  // A Redis that refuses writes (here NOREPLICAS: no replica to write with) is the time an operator reads
+  // /api/status closely: the eviction risk is still named beside the refusal.
+  it('a store that refuses writes still carries the warning beside the refusal', async () => {
+    const warnings: string[] = [];
+    const store = redisStore(warnings);
+    await expect.poll(() => warnings.length).toBe(1);
+    await admin.config('SET', 'min-replicas-to-write', '1');
+    try {
+      expect(await store.ping()).toEqual({ ok: false, message: expect.stringMatching(/^redis refuses writes: NOREPLICAS/), warning: warnings[0] });
+    } finally {
+      await admin.config('SET', 'min-replicas-to-write', '0');
+    }
+  });
+
   it('is read again at each reconnect (a failover may lead to a server configured otherwise): noeviction clears it, volatile-lru warns about keys with a TTL', async () => {
     const warnings: string[] = [];
     const store = redisStore(warnings);

@@ -11,6 +11,7 @@ import { WebhookWorker } from '../../src/delivery/worker.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { RedisWebhookState } from '../../src/store/redis/webhook-state.js';
 import { historyEntry } from './history-fixtures.js';
+import { LIMITS } from './webhook-state-fixtures.js';
 import { startBridge } from '../helpers/bridge.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { invalidBodyAnswer, okAnswer, workerNotification } from '../helpers/worker-harness.js';
@@ -137,6 +138,22 @@ describe('Redis out of memory (noeviction)', () => {
     await runUntil(w, () => store.queue.depth(GENERAL));
     expect(posts.filter((p) => p.includes('refused-one'))).toHaveLength(1);
     expect((await store.deadLetters.list(10)).map((d) => d.id)).toEqual([expect.stringMatching(/^refused-one/)]);
+  });
+
+  // What Discord answers while Redis is full must still be kept: a 5xx streak opens the breaker, a 404 marks the
+  // webhook broken (its alerts go to general), a global 429 pauses every webhook, and the unit taken before that
+  // pause was seen is given back. Refused, each answer was forgotten and the next batch went to Discord as before.
+  it('the webhook state still takes a failure, a broken mark, a global pause and the refund it causes', async () => {
+    const store = redisStore();
+    const state = new RedisWebhookState({ redis: store.connection, keyPrefix: 'alertcord' });
+    const now = Date.now();
+    await state.acquire(GENERAL, LIMITS, now);
+    await fillRedis(store);
+    await state.onFailure(GENERAL, 'server_error', 'HTTP 500', now);
+    await state.markBroken('gone-webhook', 'HTTP 404', now);
+    expect(await state.isBroken('gone-webhook')).toBe(true);
+    await state.onThrottle('other-webhook', 'global', now + 60_000, now);
+    expect(await state.acquire(GENERAL, LIMITS, now + 1)).toMatchObject({ ok: false, reason: 'global_pause' });
   });
 
   it('a history or statistics write it refuses fails with Redis\' own words (OOM … maxmemory), which the log then shows, not EXECABORT', async () => {

@@ -5,7 +5,7 @@ import type { Intake, IntakeResult } from '../../../src/delivery/intake-types.js
 import { otlpRoutes } from '../../../src/http/routes/otlp.js';
 import type { AlertGroup } from '../../../src/model/alert.js';
 import type { Severity } from '../../../src/model/severity.js';
-import { logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
+import { countLogRecords, decodeOtlpLogsProtobuf, logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
 import { createOtlpFloodControl, type OtlpFloodControl } from '../../../src/sources/otlp/flood.js';
 import { decodeRpcStatus } from '../../../src/sources/otlp/response.js';
 import { appHarness } from '../../helpers/app-harness.js';
@@ -232,6 +232,20 @@ describe('POST /v1/logs: bounds per request', () => {
     const limit = await h.post(toProto(many(10_000)), { 'content-type': PROTO_TYPE });
     expect(limit.status).toBe(200);
     expect(h.accepted.flat()).toHaveLength(10_000);
+  });
+
+  // Counted across every resource and scope, and for protobuf on the wire before anything is decoded (the decode
+  // alone built every record: an 8 MiB body held two million).
+  it('counts the records of every resource and scope together; protobuf ones before decoding', async () => {
+    const scope = (n: number) => ({ logRecords: Array.from({ length: n }, (_, i) => ({ severityNumber: 17, body: { stringValue: `r${i}` } })) });
+    const request = { resourceLogs: [{ scopeLogs: [scope(2_501), scope(2_501)] }, { scopeLogs: [scope(2_501), scope(2_501)] }] };
+    const h = harness({ bodyLimit: 1024 * 1024 });
+    const json = await h.post(toJson(request), { 'content-type': JSON_TYPE });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ message: expect.stringContaining('got 10004') });
+    expect(countLogRecords(toProto(request))).toBe(10_004);
+    expect(decodeOtlpLogsProtobuf(toProto(request), 64)).toMatchObject({ ok: false, reason: 'too_many', message: expect.stringContaining('got 10004') });
+    expect(h.accepted).toEqual([]);
   });
 
   it('rejects the records of a resource with more than 128 attributes (each record would copy them all); other resources go on', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlertEmbed } from '../../../src/render/alert-embed.js';
 import { compactField, COMPACT_LEVELS } from '../../../src/render/compact.js';
+import { keyLabels } from '../../../src/render/format.js';
 import { withSilenceLink } from '../../../src/render/silence-link.js';
 import { parseAlertmanager } from '../../../src/sources/alertmanager/parse.js';
 import { parseGrafana } from '../../../src/sources/grafana/parse.js';
@@ -39,5 +40,10 @@ describe('alert embeds of captured payloads', () => {
     const line = compactField(alert!, COMPACT_LEVELS[0]!, new Set(['instance', '__alert_rule_uid__'])).value;
     expect(line).toContain('instance=web-1');
     expect(line).not.toMatch(/alert\\_rule/);
+  });
+
+  // Only the `__` prefix is reserved (Prometheus data model): a label of one leading underscore is the sender's own.
+  it('still shows a label of one leading underscore', () => {
+    expect(keyLabels({ _shard: '3', __tmp_source: 'x', job: 'node' })).toEqual([['job', 'node'], ['_shard', '3']]);
   });
 });

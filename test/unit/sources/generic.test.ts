@@ -183,6 +183,14 @@ describe('parseGeneric: seed template data', () => {
     expect(issuePaths(parseGeneric({ title: 't', template: { impact: { text: 'x' } } }))).toEqual(['template.impact']);
     expect(issuePaths(parseGeneric({ title: 't', template: 'traceback' }))).toEqual(['template']);
   });
+
+  // Like labels and fields: a container that is not an object is refused, not read as no template (the alert
+  // would render without the template data the sender meant), and an array's indexes are not template keys.
+  it('refuses a template that is an empty string, a number, false or an array', () => {
+    for (const template of ['', 0, false, ['traceback']]) {
+      expect(issuePaths(parseGeneric({ title: 't', template })), JSON.stringify(template)).toEqual(['template']);
+    }
+  });
 });
 
 describe('parseGeneric: rejects with paths', () => {

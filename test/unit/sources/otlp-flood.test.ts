@@ -65,6 +65,19 @@ describe('OTLP flood control: folding identical records', () => {
     expect(codePointLength(title)).toBeLessThanOrEqual(MAX_TITLE);
   });
 
+  // Cut only when the count would not fit: a title that fits with it is kept whole, no "…" in the middle of it.
+  it('keeps a title that fits with its count whole', () => {
+    const c = clock();
+    const flood = createOtlpFloodControl({ now: c.now });
+    const count = ' (repeated 3 more times)';
+    const line = 'e'.repeat(200 - count.length);
+    flood.admit([record(line)]);
+    c.set(5_000);
+    flood.admit([record(line), record(line), record(line)]);
+    const [summary] = flood.flush(T0 + 120_000);
+    expect(summary!.alerts[0]!.title).toBe(line + count);
+  });
+
   it('does not fold records that differ in service, severity or body', () => {
     const flood = createOtlpFloodControl({ now: clock().now });
     const out = flood.admit([record('a'), record('a', 'web'), record('a', 'api', 'critical'), record('b'), record('a')]);

@@ -244,6 +244,13 @@ describe('an exception log record in Discord', () => {
     const plain = only(parseOtlpLogs(request([{ ...record, attributes: record.attributes.slice(0, 1) }])));
     expect(plain.fingerprint).toBe(alert.fingerprint);
   });
+
+  // A logger that writes the attribute with nothing in it (no stack captured) would show an empty field.
+  it('shows no "Stack trace" field, nor the label, for a blank exception.stacktrace', () => {
+    const alert = only(parseOtlpLogs(request([{ severityNumber: 17, body: { stringValue: 'boom' }, attributes: [{ key: 'exception.stacktrace', value: { stringValue: ' \n ' } }] }])));
+    expect(alert.fields.map((f) => f.name)).not.toContain('Stack trace');
+    expect(Object.keys(alert.labels).filter((k) => k.includes('stacktrace'))).toEqual([]);
+  });
 });
 
 describe('parseOtlpLogs: rejected records', () => {
