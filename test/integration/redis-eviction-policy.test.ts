@@ -1,10 +1,9 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { statusReport } from '../../src/ops/status.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { RedisWebhookState } from '../../src/store/redis/webhook-state.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisForFile } from '../helpers/redis-for-file.js';
 
 /**
  * A Redis whose `maxmemory-policy` evicts keys when full (ElastiCache's default `volatile-lru`, a cache's
@@ -12,26 +11,12 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
  * so at connect and in /api/status (`store.warning`), naming the policy and the fix.
  */
 
-let server: RedisServer;
-let admin: Redis;
-const stores: RedisStore[] = [];
+const redis = useRedisForFile({ appendonly: false, maxmemory: '50mb', maxmemoryPolicy: 'allkeys-lru' }, (admin) => admin.config('SET', 'maxmemory-policy', 'allkeys-lru'));
 
-beforeAll(async () => {
-  server = await startRedis({ appendonly: false, maxmemory: '50mb', maxmemoryPolicy: 'allkeys-lru' });
-  admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
-});
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.destroy();
-});
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
-  await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
-});
 
 function redisStore(warnings: string[]): RedisStore {
-  const store = createRedisStore({ url: server.url, queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000, consumerName: 'policy', commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
-  stores.push(store);
+  const store = createRedisStore({ url: redis.server.url, queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 3_600_000, consumerName: 'policy', commandTimeoutMs: 1_500, onWarning: (m) => warnings.push(m) });
+  redis.opened.push(store);
   return store;
 }
 
@@ -57,11 +42,11 @@ describe('maxmemory-policy', () => {
     const warnings: string[] = [];
     const store = redisStore(warnings);
     await expect.poll(() => warnings.length).toBe(1);
-    await admin.config('SET', 'min-replicas-to-write', '1');
+    await redis.admin.config('SET', 'min-replicas-to-write', '1');
     try {
       expect(await store.ping()).toEqual({ ok: false, message: expect.stringMatching(/^redis refuses writes: NOREPLICAS/), warning: warnings[0] });
     } finally {
-      await admin.config('SET', 'min-replicas-to-write', '0');
+      await redis.admin.config('SET', 'min-replicas-to-write', '0');
     }
   });
 
@@ -69,10 +54,10 @@ describe('maxmemory-policy', () => {
     const warnings: string[] = [];
     const store = redisStore(warnings);
     await expect.poll(() => warnings.length).toBe(1);
-    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.admin.config('SET', 'maxmemory-policy', 'noeviction');
     store.connection.disconnect(true);
     await expect.poll(async () => (await store.ping()).warning ?? 'none').toBe('none');
-    await admin.config('SET', 'maxmemory-policy', 'volatile-lru');
+    await redis.admin.config('SET', 'maxmemory-policy', 'volatile-lru');
     store.connection.disconnect(true);
     await expect.poll(() => warnings.length).toBe(2);
     expect(warnings[1]).toMatch(/maxmemory-policy is volatile-lru.*dedupe claims/);
@@ -80,7 +65,7 @@ describe('maxmemory-policy', () => {
   });
 
   it('noeviction (Redis\' default): no warning', async () => {
-    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.admin.config('SET', 'maxmemory-policy', 'noeviction');
     const warnings: string[] = [];
     const store = redisStore(warnings);
     expect(await store.ping()).toEqual({ ok: true });

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { statusReport } from '../../src/ops/status.js';
 import { systemClock } from '../../src/delivery/clock.js';
@@ -13,7 +12,7 @@ import { RedisWebhookState } from '../../src/store/redis/webhook-state.js';
 import { historyEntry } from './history-fixtures.js';
 import { LIMITS } from './webhook-state-fixtures.js';
 import { startBridge } from '../helpers/bridge.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisForFile } from '../helpers/redis-for-file.js';
 import { invalidBodyAnswer, okAnswer, workerNotification } from '../helpers/worker-harness.js';
 
 /**
@@ -25,27 +24,14 @@ import { invalidBodyAnswer, okAnswer, workerNotification } from '../helpers/work
 const GENERAL = '1';
 const STORM = 'storm-webhook';
 
-let server: RedisServer;
-let admin: Redis;
-const stores: RedisStore[] = [];
-
-beforeAll(async () => {
-  server = await startRedis({ appendonly: false, maxmemory: '8mb', maxmemoryPolicy: 'noeviction' });
-  admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
-});
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.destroy();
-});
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
+const redis = useRedisForFile({ appendonly: false, maxmemory: '8mb', maxmemoryPolicy: 'noeviction' }, async (admin) => {
   await admin.config('SET', 'maxmemory', '8mb');
   await admin.flushall();
 });
 
 function redisStore(consumerName = 'full'): RedisStore {
-  const store = createRedisStore({ url: server.url, queueSize: 100_000, historyMaxEntries: 100, historyRetentionMs: 3_600_000, consumerName, commandTimeoutMs: 1_500 });
-  stores.push(store);
+  const store = createRedisStore({ url: redis.server.url, queueSize: 100_000, historyMaxEntries: 100, historyRetentionMs: 3_600_000, consumerName, commandTimeoutMs: 1_500 });
+  redis.opened.push(store);
   return store;
 }
 
@@ -68,8 +54,8 @@ async function fillRedis(store: RedisStore): Promise<string> {
 
 /** Holds Redis full: its limit set just under what it uses (a write of a few bytes could pass at the edge). */
 async function pinFull(): Promise<void> {
-  const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
-  await admin.config('SET', 'maxmemory', String(used - 512 * 1024));
+  const used = Number(/used_memory:(\d+)/.exec(await redis.admin.info('memory'))![1]);
+  await redis.admin.config('SET', 'maxmemory', String(used - 512 * 1024));
 }
 
 function worker(store: RedisStore, yaml = '') {
@@ -168,7 +154,7 @@ describe('Redis out of memory (noeviction)', () => {
     const lines: { msg: string; err?: string }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; err?: string }) });
     // Discord takes one message a minute: the queue grows until Redis is full.
-    const bridge = await startBridge({ types: ['general'], env: { REDIS_URL: server.url, DISCORD_RATE_LIMIT: '1' }, logger });
+    const bridge = await startBridge({ types: ['general'], env: { REDIS_URL: redis.server.url, DISCORD_RATE_LIMIT: '1' }, logger });
     try {
       const alert = (i: number) => ({ title: `Disk full ${i}`, message: 'm'.repeat(8_000), dedupe_key: `disk-${i}` });
       let refused: Response | undefined;
@@ -191,7 +177,7 @@ describe('Redis out of memory (noeviction)', () => {
       expect(down).toHaveLength(1);
       expect(down[0]!.err).toMatch(/OOM command not allowed .*maxmemory/);
       // The operator raises maxmemory: the sender's retry of the refused alert is queued (no claim was left).
-      await admin.config('SET', 'maxmemory', '0');
+      await redis.admin.config('SET', 'maxmemory', '0');
       expect((await bridge.post('/webhook/generic', alert(i - 1))).status).toBe(202);
     } finally {
       await bridge.close();
