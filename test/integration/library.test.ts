@@ -202,7 +202,9 @@ describe('DiscordNotificationService (the library face)', () => {
   // Dry run (no webhook) renders and logs through an unthrottled stand-in queue: a caller that checks
   // `remaining > 0` before sending used to read 0 of 0 and never send, while every send went through.
   it('getRateLimitStatus() in dry run reports the limiter dry-run sends go through, not 0 of 0', async () => {
-    service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }) });
+    // A clock that stands still: the dry-run limiter refills fast (6,000 a minute), and a loaded machine took
+    // more than its 10 ms between the send and the read, so the token was already back.
+    service = new DiscordNotificationService({ env: {}, yaml: '', logger: pino({ level: 'silent' }), clock: virtualClock() });
     await service.send({ alertType: 'general', title: 'nowhere', message: 'm' });
     const limits = await service.getRateLimitStatus();
     expect(limits.general?.limit).toBeGreaterThan(0);
