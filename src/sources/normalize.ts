@@ -37,16 +37,36 @@ export const stringMap = z
       ctx.addIssue({ code: 'custom', message: 'expected an object of strings', input: raw });
       return z.NEVER;
     }
-    let issues = 0;
-    for (const key of Object.keys(raw)) {
-      const value = (raw as Record<string, unknown>)[key];
-      if (value != null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        ctx.addIssue({ code: 'custom', message: 'expected a string, number or boolean', path: [key], input: value });
-        if (++issues >= MAX_COLLECTED_ISSUES) break;
-      }
-    }
+    reportBadValues(raw, ctx, isScalar, 'expected a string, number or boolean');
     return z.NEVER;
   });
+
+/** A value a label-like map takes as text: a string, number or boolean. */
+export function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * Adds an issue (`message`, at its key) for each value of `raw` that is not null and that `accepts` refuses,
+ * up to {@link MAX_COLLECTED_ISSUES} (zod's record kept one for every bad value: a map of millions ran the
+ * process out of memory). Answers how many it added.
+ */
+export function reportBadValues(raw: object, ctx: Pick<z.RefinementCtx, 'addIssue'>, accepts: (value: unknown) => boolean, message: string): number {
+  let issues = 0;
+  for (const key of Object.keys(raw)) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (value == null || accepts(value)) continue;
+    ctx.addIssue({ code: 'custom', message, path: [key], input: value });
+    if (++issues >= MAX_COLLECTED_ISSUES) break;
+  }
+  return issues;
+}
+
+/** Sets `out[key]` as an own data property, so a `__proto__` key stays data and never reaches a prototype. */
+export function setOwn(out: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
 
 /**
  * `z.array(item)` that stops looking once `maxIssues` issues are found (zod's array checks every element and
@@ -85,9 +105,8 @@ export function plainStringMap(raw: unknown): Record<string, string> | undefined
   for (const key of Object.keys(source)) {
     const value = source[key];
     if (value == null) continue;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
-    if (key === '__proto__') Object.defineProperty(out, key, { value: String(value), enumerable: true, writable: true, configurable: true });
-    else out[key] = String(value);
+    if (!isScalar(value)) return undefined;
+    setOwn(out, key, String(value));
   }
   return out;
 }

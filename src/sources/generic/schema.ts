@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Severity } from '../../model/severity.js';
 import { parseSeverity } from '../../routing/severity.js';
-import { boundedArray, httpUrl, nonBlank, requiredText, stringMap, wireText } from '../normalize.js';
+import { boundedArray, httpUrl, isScalar, nonBlank, reportBadValues, requiredText, setOwn, stringMap, wireText } from '../normalize.js';
 import { parseTime } from '../../lib/parse-time.js';
-import { MAX_COLLECTED_ISSUES } from '../issues.js';
 
 /**
  * The generic JSON scripts post: the seed's NotificationMessage (`alert_type`, `title`, `message`,
@@ -147,20 +146,12 @@ const templateSchema = z
       ctx.addIssue({ code: 'custom', message: 'expected an object of template values', input: raw });
       return z.NEVER;
     }
+    if (reportBadValues(raw, ctx, (value) => isScalar(value) || Array.isArray(value), 'expected a string, number, boolean or array') > 0) return z.NEVER;
     const out: Record<string, string> = {};
-    let issues = 0;
     for (const key of Object.keys(raw)) {
       const value = (raw as Record<string, unknown>)[key];
-      if (value == null) continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value)) {
-        Object.defineProperty(out, key, { value: Array.isArray(value) ? JSON.stringify(value) : String(value), enumerable: true, writable: true, configurable: true });
-      } else {
-        ctx.addIssue({ code: 'custom', message: 'expected a string, number, boolean or array', path: [key], input: value });
-        // Checked by hand, not with zod's record: it kept an issue for every bad value (see MAX_COLLECTED_ISSUES).
-        if (++issues >= MAX_COLLECTED_ISSUES) break;
-      }
+      if (value != null) setOwn(out, key, Array.isArray(value) ? JSON.stringify(value) : String(value));
     }
-    if (issues > 0) return z.NEVER;
     return Object.keys(out).length > 0 ? out : undefined;
   });
 
