@@ -33,6 +33,11 @@ export class AttemptLog {
     }
   };
 
+  /** A message used its retries while Discord fails the webhook's GET too: said once per message, it waits. */
+  readonly outage = (detail: string): void => {
+    this.logger.warn({ webhookId: this.webhookId, detail }, 'a message used its retries, but Discord does not answer the webhook at all (an outage, not this message): it waits in the queue behind the breaker instead of going to dead letters');
+  };
+
   /** Discord refused the webhook (401/403/404) and it was marked broken: said once, it gets no more requests. */
   readonly broken = (detail: string): void => {
     this.logger.error({ webhookId: this.webhookId, detail }, 'Discord refused the webhook (401/403/404: deleted or wrong token): marked broken, its alerts go to the general webhook (to dead letters without a usable one); fix the URL and reload, or POST /api/validate once it works again');

@@ -49,6 +49,11 @@ export interface SendContext {
   onRetry?: (reason: FailureReason) => void;
   /** Told when Discord's answer marked the webhook broken, with that answer (the log). */
   onBroken?: (detail: string) => void;
+  /**
+   * Told once per message when its retries are used up but Discord fails the webhook's GET too: an outage,
+   * so the message keeps waiting instead of going to dead letters (the log).
+   */
+  onOutage?: (detail: string) => void;
 }
 
 /** Which webhook an attempt went to and what came back: HTTP status (absent for transport errors), 429 scope. */
@@ -65,12 +70,18 @@ export interface AttemptInfo {
  * send, classify, and act on the one classifier's answer. A 429 waits `retry_after` and uses no attempt;
  * 5xx, timeouts and resets back off with full jitter up to `retryAttempts` retries; a 400 or a broken
  * webhook ends at once. Waiting on an open breaker uses no attempt either: nothing is dropped for it.
+ * A message that used its retries goes to dead letters only when it fails once more right after Discord
+ * answered the webhook's GET ({@link discordAnswersWebhook}); through an outage it keeps retrying, at most
+ * every 30 s and behind the breaker.
  */
 export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): Promise<MessageOutcome> {
   const { state, clock } = ctx;
   let attempts = 0;
   let failures = 0;
   let lastFailure: FailureReason | undefined;
+  /** Whether the last check found Discord answering the webhook ({@link discordAnswersWebhook}). */
+  let webhookAnswered = false;
+  let outageTold = false;
   for (;;) {
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
     const target = ctx.target();
@@ -106,7 +117,19 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         if (ctx.signal.aborted) return { kind: 'aborted', attempts };
         await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
         lastFailure = result.reason;
-        if (++failures > ctx.retryAttempts) return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts, retries: failures - 1 };
+        if (++failures > ctx.retryAttempts) {
+          if (webhookAnswered) {
+            // Discord answered the webhook just before this attempt failed: it fails on this message. That is
+            // Discord's answer about the body, not an outage: the breaker closes as on a 400.
+            await state.onRefused(webhook.id, result.reason, result.detail, clock.now());
+            return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts, retries: failures - 1 };
+          }
+          webhookAnswered = await discordAnswersWebhook(ctx, webhook);
+          if (!webhookAnswered && !outageTold) {
+            outageTold = true;
+            ctx.onOutage?.(`${result.reason}: ${result.detail}`);
+          }
+        }
         ctx.onRetry?.(result.reason);
         await clock.sleep(retryDelay(failures - 1, result.retryAfterMs, DEFAULT_BACKOFF, ctx.random), ctx.signal).catch(() => undefined);
         break;
@@ -122,4 +145,19 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         return { kind: 'broken', reason: result.reason, detail: result.detail, attempts, retries: failures };
     }
   }
+}
+
+/**
+ * Asked once a message has used its retries: does Discord answer this webhook at all? A GET of the webhook
+ * (nothing is posted) that succeeds, followed by one more failure of the message, means the failures are the
+ * message's (a body Discord fails on every time): it goes to dead letters, else it would hold the webhook and
+ * its queue forever. The one more try keeps a message that failed during an outage's last seconds, when
+ * Discord came back between its attempt and the GET. A GET that fails too (5xx, timeout, reset, a 429) means
+ * Discord is down or unreachable: the message waits like the rest of the queue, behind the breaker. Before,
+ * each outage dead-lettered the message at the head of the queue (often a packed one carrying dozens of
+ * alerts) and then one more per failed probe.
+ */
+async function discordAnswersWebhook(ctx: SendContext, webhook: SendTarget['webhook']): Promise<boolean> {
+  const raw = await ctx.sender().get(webhook, ctx.signal);
+  return classify({ ...raw, now: ctx.clock.now() }).kind === 'success';
 }

@@ -326,6 +326,7 @@ export class WebhookWorker {
       },
       onRetry: this.deps.onRetry,
       onBroken: this.#attempts.broken,
+      onOutage: this.#attempts.outage,
     };
   }
 }

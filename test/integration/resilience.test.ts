@@ -102,7 +102,8 @@ describe('delivery that survives Discord (strict fake with injected faults)', ()
 
   it('dead-letters a 400 at once with Discord’s error body, and after exhausted retries', async () => {
     bridge = await startBridge({ env: { DISCORD_RETRY_ATTEMPTS: '1' } });
-    bridge.fake.inject(HOOK_IDS.error!, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: {} } }, { status: 500 }, { status: 503 });
+    // The second: 500, 503 (its retries used), the webhook's GET answered normally (Discord is up), 500 again.
+    bridge.fake.inject(HOOK_IDS.error!, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: {} } }, { status: 500 }, { status: 503 }, { kind: 'delay', ms: 0 }, { status: 500 });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'bad body' });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'server down' });
     await expect.poll(async () => (await admin(bridge!, '/dead-letter')).body.total).toBe(2);
@@ -110,6 +111,21 @@ describe('delivery that survives Discord (strict fake with injected faults)', ()
     expect(items.map((i) => i.reason).sort()).toEqual(['invalid_body', 'server_error']);
     expect(items.find((i) => i.reason === 'invalid_body')?.error).toContain('50035');
   });
+
+  it('through a Discord outage (its GET of the webhook failing too) dead-letters nothing: the message waits and is delivered after it', async () => {
+    bridge = await startBridge({ yaml: 'discord: { retry_attempts: 0, circuit_breaker: { failure_threshold: 2, cooldown: 1s } }' });
+    // Cloudflare's 502 page for every request, posts and GETs alike, for the next six.
+    const outage = { status: 502, body: '<html><head><title>502 Bad Gateway</title></head></html>' };
+    bridge.fake.inject(HOOK_IDS.error!, ...Array.from({ length: 6 }, () => outage));
+    await bridge.post('/webhook/generic', { alert_type: 'error', title: 'through the outage' });
+    const [msg] = await bridge.fake.waitForMessages(1, 30_000);
+    expect(JSON.stringify(msg?.body)).toContain('through the outage');
+    expect((await admin(bridge, '/dead-letter')).body.total).toBe(0);
+    const requests = bridge.fake.requests.filter((r) => r.webhookId === HOOK_IDS.error);
+    // Each time the message had used its retries, alertcord asked Discord about the webhook itself.
+    expect(requests.filter((r) => r.method === 'GET').length).toBeGreaterThanOrEqual(2);
+    expect(requests.filter((r) => r.method === 'POST' && r.status === 200)).toHaveLength(1);
+  }, 40_000);
 
   it('opens the breaker after consecutive failures, keeps notifications queued, and closes after a probe', async () => {
     bridge = await startBridge({ yaml: 'discord: { retry_attempts: 10, circuit_breaker: { failure_threshold: 3, cooldown: 1s } }' });

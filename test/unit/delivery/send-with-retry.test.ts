@@ -14,16 +14,18 @@ const ok: RawResponse = { status: 200, headers: { 'x-ratelimit-remaining': '4', 
 const status = (s: number, body: unknown = {}, headers: Record<string, string> = {}): RawResponse => ({ status: s, headers: { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '3', ...headers }, body, elapsedMs: 5 });
 const reset: RawResponse = { error: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), elapsedMs: 1 };
 
-function scripted(responses: RawResponse[]): DiscordSender & { calls: number } {
+/** A sender answering `responses` to its posts in turn, and `gets` to its GETs of the webhook (then 200). */
+function scripted(responses: RawResponse[], gets: RawResponse[] = []): DiscordSender & { calls: number; getCalls: number } {
   const sender = {
     calls: 0,
+    getCalls: 0,
     async post() {
       const r = responses[sender.calls++];
       if (!r) throw new Error('no more scripted responses');
       return r;
     },
     async get() {
-      return ok;
+      return gets[sender.getCalls++] ?? ok;
     },
   };
   return sender;
@@ -79,11 +81,47 @@ describe('the retry stage', () => {
     expect(clock.sleeps).toEqual([125, 250]);
   });
 
-  it('gives up after retryAttempts retries and says why', async () => {
-    const sender = scripted([status(500), status(500), status(500), status(500)]);
+  it('gives up after retryAttempts retries, and one more once Discord answered the webhook, and says why', async () => {
+    const sender = scripted([status(500), status(500), status(500), status(500), status(500)]);
+    const { ctx, state, clock } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 5, retries: 4 });
+    expect(sender.calls).toBe(5);
+    // Discord answered the webhook's GET, then failed the message again: the failures are this message's,
+    // which must not hold the queue, nor the breaker open for the next one.
+    expect(sender.getCalls).toBe(1);
+    const after = await state.status('42', limits, clock.now());
+    expect(after.breaker.state).toBe('closed');
+    expect(after.lastError?.reason).toBe('server_error');
+  });
+
+  it('a message that failed just before Discord came back is sent, not dead-lettered', async () => {
+    const sender = scripted([status(502), status(502), status(502), status(502), ok]);
     const { ctx } = context(sender);
-    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 4, retries: 3 });
-    expect(sender.calls).toBe(4);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 5, retries: 4 });
+    expect(sender.getCalls).toBe(1);
+  });
+
+  it('through a Discord outage (the webhook\'s GET fails too) a message that used its retries waits behind the breaker, then is sent', async () => {
+    const gateway = status(502, '<html>Bad Gateway</html>');
+    const timeout: RawResponse = { error: Object.assign(new Error('timed out'), { name: 'TimeoutError' }), elapsedMs: 10_000 };
+    const sender = scripted([gateway, gateway, gateway, gateway, gateway, gateway, ok], [timeout, gateway, gateway]);
+    const outages: string[] = [];
+    const { ctx, clock, state } = context(sender, { onOutage: (detail) => outages.push(detail) });
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 7, retries: 6 });
+    // Asked after the 4th, 5th and 6th failure; said once.
+    expect(sender.getCalls).toBe(3);
+    expect(outages).toHaveLength(1);
+    expect(outages[0]).toContain('server_error');
+    // The 5th failure opened the breaker: the 6th and 7th attempts were its probes, a cooldown apart.
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2 * 60_000);
+    expect((await state.status('42', limits, clock.now())).breaker.state).toBe('closed');
+  });
+
+  it('once Discord answers the webhook again, a message it still fails on goes to dead letters', async () => {
+    const sender = scripted(Array.from({ length: 7 }, () => status(500)), [status(503), status(503)]);
+    const { ctx } = context(sender);
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 7, retries: 6 });
+    expect(sender.getCalls).toBe(3);
   });
 
   it('waits out a 429 without using a retry attempt or counting a breaker failure', async () => {
@@ -224,7 +262,7 @@ describe('the retry stage', () => {
 
   it('never puts the webhook URL or token in a failure detail', async () => {
     const leaky: RawResponse = { error: new Error('connect ECONNREFUSED https://discord.com/api/v10/webhooks/42/tok'), elapsedMs: 1 };
-    const { ctx } = context(scripted([leaky, leaky, leaky, leaky]));
+    const { ctx } = context(scripted([leaky, leaky, leaky, leaky, leaky]));
     const out = await sendWithRetry(ctx, planned);
     expect(JSON.stringify(out)).not.toContain('tok');
   });
