@@ -31,6 +31,13 @@ export interface AlertPresentation {
   template?: Record<string, string>;
 }
 
+/** The `stateNote` of an alert whose query returned no data (Grafana's NoData state). */
+export const NO_DATA_NOTE = 'no data';
+/** The `stateNote` of an alert whose rule could not be evaluated (Grafana's Error state): its condition is unknown. */
+export const ERROR_NOTE = 'error';
+/** The notes a source gives a firing alert's state; dedupe (routing/dedupe-key.ts) tells them apart. */
+export const STATE_NOTES: readonly string[] = [NO_DATA_NOTE, ERROR_NOTE];
+
 /**
  * One normalized alert. The only alert shape that crosses a boundary: wire field names stay in sources/.
  */
@@ -52,7 +59,7 @@ export interface Alert {
   endsAt?: string;
   /** Grafana's contact-point test and our own test sends. */
   isTest?: boolean;
-  /** Extra state wording, e.g. Grafana's "no data". */
+  /** Extra state wording, e.g. Grafana's "no data" ({@link STATE_NOTES}). */
   stateNote?: string;
   presentation?: AlertPresentation;
 }
@@ -72,6 +79,11 @@ export interface AlertGroup {
   requestedType?: string;
   /** Sender-provided dedupe key (generic `dedupe_key`). */
   dedupeKey?: string;
+  /**
+   * The group's state (status and note) is its dedupe identity, not its alerts: a sender that posts once per
+   * state change and names no alerts when it ends, nor any start time (legacy Grafana; routing/dedupe-key.ts).
+   */
+  dedupeByState?: boolean;
   /** Sender's link back (Alertmanager externalURL). */
   externalUrl?: string;
   /** Pings the sender asked for (library); otherwise the alert type's configured mentions apply. */

@@ -1,5 +1,5 @@
 import { shortHash, stableStringify } from '../lib/hash.js';
-import type { Alert, AlertGroup } from '../model/alert.js';
+import { STATE_NOTES, type Alert, type AlertGroup, type AlertStatus } from '../model/alert.js';
 import { SEVERITIES } from '../model/severity.js';
 
 /**
@@ -7,7 +7,8 @@ import { SEVERITIES } from '../model/severity.js';
  * retrying, posts the same group again; the same key within the window is accepted but not sent twice.
  * - Alertmanager / Grafana: source + type + groupKey (Grafana's scoped by its org) + the sorted (fingerprint,
  *   status, startsAt) of its alerts and the count Alertmanager cut (`max_alerts`), so a changed group (an
- *   alert resolved, a new one firing, more alerts cut) is a new notification.
+ *   alert resolved, a new one firing, more alerts cut) is a new notification. Legacy Grafana
+ *   (`dedupeByState`): the rule's state (status and note), see {@link stateIdentity}.
  * - generic: the sender's `dedupe_key` with each alert's status and severity (the same key resolves or
  *   escalates an incident, as with PagerDuty's), else a hash of the content.
  * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
@@ -24,11 +25,24 @@ function identity(group: AlertGroup, alerts: Alert[]): string {
     return shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.title, a?.message]), 32);
   }
   if (group.groupKey !== undefined) {
+    if (group.dedupeByState) return stateIdentity(group.groupKey, alerts, group.truncatedAlerts);
     const members = alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`).sort();
     return shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32);
   }
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
   return shortHash(stableStringify(content), 32);
+}
+
+/**
+ * The identity of a group `dedupeByState`: legacy Grafana, which posts once per state
+ * change of a rule (and its reminders). Its `alerting` names the series that match, its `ok` and `no_data`
+ * none, so by series an `ok` could never name the claims of the firing it ends (counterpartDedupeKeys): a
+ * rule firing again within the window was taken for a repeat, and the `ok` after a firing on another series
+ * for a repeat of the first `ok`, leaving the channel showing it firing. The state is what is news.
+ */
+function stateIdentity(groupKey: string, alerts: Alert[], truncatedAlerts: number): string {
+  const states = [...new Set(alerts.map((a) => `${a.status}|${a.stateNote ?? ''}`))].sort();
+  return shortHash(stableStringify([groupKey, states, truncatedAlerts]), 32);
 }
 
 /**
@@ -39,7 +53,8 @@ function identity(group: AlertGroup, alerts: Alert[]): string {
  * with (`send --status resolved` names none, so it is info), and an escalated incident holds claims at
  * several. Under each of `alertTypes`, because the severity often picks the type: the shipped routes send a
  * critical firing to critical and its resolve without a severity to general, and the page that comes back
- * must go out. Every alert takes the same severity: exact for the one-alert groups scripts send. Empty
+ * must go out. Every alert takes the same severity: exact for the one-alert groups scripts send. Legacy
+ * Grafana's claims are its rule's states (stateIdentity): one key per note a firing may carry. Empty
  * where that cannot happen: a keyed group whose alerts carry their start time (Alertmanager, Grafana: a new
  * firing has a new start, hence a new key), OTLP (records never resolve), or alerts that do not share one
  * status.
@@ -49,6 +64,18 @@ export function counterpartDedupeKeys(group: AlertGroup, alertTypes: Iterable<st
   if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return new Map();
   if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return new Map();
   const other = status === 'firing' ? 'resolved' : 'firing';
-  const identities = SEVERITIES.map((severity) => identity(group, alerts.map((a) => ({ ...a, status: other, severity }))));
+  const identities = [...new Set(otherStates(group, alerts, other).map((variant) => identity(group, variant)))];
   return new Map([...alertTypes].map((type) => [type, identities.map((id) => `${group.source}:${type}:${id}`)]));
+}
+
+/**
+ * The alerts as they may have been sent in the `other` status: at every severity, or for a group
+ * `dedupeByState` (legacy Grafana: its identity is its state, not its severity) with each note a firing takes.
+ */
+function otherStates(group: AlertGroup, alerts: Alert[], other: AlertStatus): Alert[][] {
+  if (group.dedupeByState && !group.dedupeKey) {
+    const notes = other === 'firing' ? [undefined, ...STATE_NOTES] : [undefined];
+    return notes.map((stateNote) => alerts.map((a) => ({ ...a, status: other, stateNote })));
+  }
+  return SEVERITIES.map((severity) => alerts.map((a) => ({ ...a, status: other, severity })));
 }

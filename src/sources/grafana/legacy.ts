@@ -34,7 +34,8 @@ export function parseGrafanaLegacy(body: unknown): ParseResult {
   const payload = parsed.data;
   const ruleKey = nonBlank(payload.ruleId) ?? nonBlank(payload.ruleName) ?? nonBlank(payload.title) ?? '';
   const matches: Match[] = payload.evalMatches?.length ? payload.evalMatches : [{ tags: {} }];
-  const group: AlertGroup = { source: 'grafana', alerts: [], truncatedAlerts: 0, groupKey: `legacy:${ruleKey}` };
+  // One post per state change of the rule, its `ok` naming no series: the state is what dedupe compares.
+  const group: AlertGroup = { source: 'grafana', alerts: [], truncatedAlerts: 0, groupKey: `legacy:${ruleKey}`, dedupeByState: true };
   const delivery = grafanaDelivery(payload.state);
   if (!delivery.deliver) {
     group.skipped = matches.length;

@@ -1,4 +1,4 @@
-import type { AlertStatus } from '../../model/alert.js';
+import { NO_DATA_NOTE, type AlertStatus } from '../../model/alert.js';
 
 /**
  * What a Grafana state means for delivery. Legacy alerting (Grafana ≤ 10) sends `state`
@@ -7,11 +7,8 @@ import type { AlertStatus } from '../../model/alert.js';
  */
 export type GrafanaDelivery = { deliver: true; status: AlertStatus; stateNote?: string } | { deliver: false };
 
-/** Grafana's wording for "the query returned no data", shown with the alert. */
-export const NO_DATA_NOTE = 'no data';
-
-/** Shown with an alert of Grafana's Error state: the rule could not be evaluated, its condition is unknown. */
-export const ERROR_NOTE = 'error';
+/** Grafana's wording for "the query returned no data" and for its Error state, shown with the alert (model: dedupe tells them apart). */
+export { ERROR_NOTE, NO_DATA_NOTE } from '../../model/alert.js';
 
 const FIRING: GrafanaDelivery = { deliver: true, status: 'firing' };
 const RESOLVED: GrafanaDelivery = { deliver: true, status: 'resolved' };

@@ -62,6 +62,37 @@ describe('dedupe keeps what is new', () => {
     expect((await post(h, '/webhook/alertmanager', refired)).duplicates).toBe(0);
   });
 
+  // Legacy Grafana (≤ 10) posts once per rule state change (and its reminders): `alerting` names the series
+  // that match, `ok` and `no_data` name none, and nothing carries a start time. Its flaps must go out.
+  it('legacy Grafana: the resolve of a rule that fired again on another series within the window is delivered', async () => {
+    const h = appHarness();
+    const alerting = fixtureBody('grafana/legacy-alerting.json');
+    const ok = { ...alerting, state: 'ok', evalMatches: [] };
+    const otherSeries = { ...alerting, evalMatches: [{ value: 97, metric: 'web-3 /var', tags: { instance: 'web-3', mountpoint: '/var' } }] };
+    const news = async (body: unknown): Promise<number> => (await post(h, '/webhook/grafana', body)).notifications.length;
+    expect(await news(alerting)).toBe(1);
+    expect(await news(ok)).toBe(1);
+    expect(await news(otherSeries)).toBe(1); // another host this time
+    expect(await news(ok)).toBe(1); // its resolve: the channel must not be left showing it firing
+    expect(await news(ok)).toBe(0);
+  });
+
+  it('legacy Grafana: a rule firing again on the same series within the window is delivered, a reminder is not', async () => {
+    const h = appHarness();
+    const alerting = fixtureBody('grafana/legacy-alerting.json');
+    const ok = { ...alerting, state: 'ok', evalMatches: [] };
+    const noData = { ...alerting, state: 'no_data', evalMatches: [] };
+    const news = async (body: unknown): Promise<number> => (await post(h, '/webhook/grafana', body)).notifications.length;
+    expect(await news(alerting)).toBe(1);
+    expect(await news(alerting)).toBe(0); // a reminder, an HA peer
+    expect(await news(ok)).toBe(1);
+    expect(await news(alerting)).toBe(1); // it fires again
+    expect(await news(noData)).toBe(1); // the query stopped answering: news, although still "firing"
+    expect(await news(ok)).toBe(1);
+    expect(await news(noData)).toBe(1);
+    expect(await news(ok)).toBe(1);
+  });
+
   // An HA pair: the second Alertmanager's copy of the firing may arrive after the first one's resolve. Its
   // resolve names the same starts, so it drops no claim: the late copy is the repeat it is, not a new page.
   it('alertmanager: an HA peer\'s late copy of the firing after the resolve is still a duplicate', async () => {
