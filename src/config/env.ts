@@ -19,7 +19,7 @@ export const FILE_VARIABLES = [...Object.values(WEBHOOK_ENV), 'ADMIN_TOKEN', 'IN
 const flag = z
   .string()
   .trim()
-  .regex(/^(1|0|true|false|yes|no|on|off|)$/i, 'must be 1/0/true/false')
+  .regex(/^(1|0|true|false|yes|no|on|off|)$/i, 'must be 1/0, true/false, yes/no or on/off')
   .transform((v) => /^(1|true|yes|on)$/i.test(v));
 /** Decimal text only ({@link DECIMAL_TEXT}), as the YAML and the Python service's `int()` read numbers. */
 const num = (check: z.ZodNumber) =>

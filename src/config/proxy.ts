@@ -7,12 +7,19 @@ export interface ProxySettings {
   noProxy?: string;
 }
 
+/**
+ * The variable read for `name` (its lower-case form first, as curl and undici do) and its value; blank
+ * means unset. The variable is returned too, so an error names the one actually set (`https_proxy`).
+ */
+function pickProxyVariable(env: Record<string, string | undefined>, name: string): { variable: string; value?: string } {
+  const variable = env[name.toLowerCase()] !== undefined ? name.toLowerCase() : name;
+  const value = env[variable]?.trim();
+  return { variable, value: value ? value : undefined };
+}
+
 /** `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (or their lower-case forms) from `env`; blank means unset. */
 export function proxySettings(env: Record<string, string | undefined>): ProxySettings {
-  const pick = (name: string) => {
-    const value = (env[name.toLowerCase()] ?? env[name])?.trim();
-    return value ? value : undefined;
-  };
+  const pick = (name: string) => pickProxyVariable(env, name).value;
   return { httpProxy: pick('HTTP_PROXY'), httpsProxy: pick('HTTPS_PROXY'), noProxy: pick('NO_PROXY') };
 }
 
@@ -40,11 +47,10 @@ export function describeProxy(url: string): string {
   }
 }
 
-/** Proxy variables that are not an http(s) URL, with the variable's name as path (check-config, start). */
+/** Proxy variables that are not an http(s) URL, with the variable's name as set as path (check-config, start). */
 export function proxyIssues(env: Record<string, string | undefined>): ConfigIssue[] {
-  const proxy = proxySettings(env);
   const issues: ConfigIssue[] = [];
-  for (const [path, value] of [['HTTP_PROXY', proxy.httpProxy], ['HTTPS_PROXY', proxy.httpsProxy]] as const) {
+  for (const { variable: path, value } of [pickProxyVariable(env, 'HTTP_PROXY'), pickProxyVariable(env, 'HTTPS_PROXY')]) {
     if (value === undefined) continue;
     let ok = false;
     try {

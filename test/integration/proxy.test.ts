@@ -72,4 +72,9 @@ describe('outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY)', () => {
     expect(proxyIssues({ HTTPS_PROXY: 'proxy.internal:3128' }).map((i) => i.path)).toEqual(['HTTPS_PROXY']);
     expect(() => createDispatcher({ HTTP_PROXY: 'not a url' })).toThrow(ConfigError);
   });
+
+  it('names the variable that holds a bad proxy URL as it is set, lower case too (the one to fix)', () => {
+    expect(proxyIssues({ https_proxy: 'proxy.internal:3128', HTTPS_PROXY: 'http://ok:1' }).map((i) => i.path)).toEqual(['https_proxy']);
+    expect(proxyIssues({ http_proxy: 'not a url' }).map((i) => i.path)).toEqual(['http_proxy']);
+  });
 });

@@ -112,6 +112,15 @@ describe('config: DRY_RUN and discord.timeout', () => {
     expect(result.config.discord.dryRunReason).toBeDefined();
   });
 
+  it('a DRY_RUN that is no flag is refused with every spelling it takes (yes/no and on/off are read too)', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: 'maybe' }, yaml: '' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.find((i) => i.path === 'DRY_RUN')?.message).toContain('yes/no');
+    const yes = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL, DRY_RUN: 'yes' }, yaml: '' });
+    expect(yes.ok && yes.config.discord.dryRunReason).toBeTruthy();
+  });
+
   it('discord.timeout: 0s is refused like DISCORD_TIMEOUT_SECONDS=0 (every request would time out at once)', () => {
     expect(issuePaths(loadConfig({ env: { DISCORD_TIMEOUT_SECONDS: '0' }, yaml: '' }))).toEqual(['DISCORD_TIMEOUT_SECONDS']);
     expect(issuePaths(loadConfig({ env: {}, yaml: 'discord:\n  timeout: 0s\n' }))).toEqual(['discord.timeout']);
