@@ -71,16 +71,19 @@ export interface AttemptInfo {
  * 5xx, timeouts and resets back off with full jitter up to `retryAttempts` retries; a 400 or a broken
  * webhook ends at once. Waiting on an open breaker uses no attempt either: nothing is dropped for it.
  * A message that used its retries goes to dead letters only when it fails once more right after Discord
- * answered the webhook's GET ({@link discordAnswersWebhook}); through an outage it keeps retrying, at most
- * every 30 s and behind the breaker.
+ * answered the webhook's GET ({@link discordAnswersWebhook}), with no other request to the webhook failing in
+ * between; through an outage it keeps retrying, at most every 30 s and behind the breaker.
  */
 export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): Promise<MessageOutcome> {
   const { state, clock } = ctx;
   let attempts = 0;
   let failures = 0;
   let lastFailure: FailureReason | undefined;
-  /** Whether the last check found Discord answering the webhook ({@link discordAnswersWebhook}). */
-  let webhookAnswered = false;
+  /**
+   * When the last check found Discord answering the webhook ({@link discordAnswersWebhook}): the breaker's
+   * consecutive failures just after (shared by every replica); undefined when it did not answer.
+   */
+  let answeredAtFailures: number | undefined;
   let outageTold = false;
   for (;;) {
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
@@ -118,14 +121,17 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         await state.onFailure(webhook.id, result.reason, result.detail, clock.now());
         lastFailure = result.reason;
         if (++failures > ctx.retryAttempts) {
-          if (webhookAnswered) {
-            // Discord answered the webhook just before this attempt failed: it fails on this message. That is
-            // Discord's answer about the body, not an outage: the breaker closes as on a 400.
-            await state.onRefused(webhook.id, result.reason, result.detail, clock.now());
+          // Discord answered the webhook before this attempt failed, and no other request failed in between (this
+          // failure is the only one counted since): it fails on this message, Discord's answer about the body,
+          // not an outage. Other failures since (other replicas' messages: the answer went stale while this one
+          // backed off or waited on the breaker they opened) are an outage's, so ask again. The breaker keeps
+          // its count: closing it here (as a 400 does) kept it from ever opening while Discord answered GETs
+          // but failed every post, and each message went to dead letters in turn.
+          if (answeredAtFailures !== undefined && (await breakerFailures(ctx, target)) <= answeredAtFailures + 1) {
             return { kind: 'exhausted', reason: result.reason, detail: result.detail, attempts, retries: failures - 1 };
           }
-          webhookAnswered = await discordAnswersWebhook(ctx, webhook);
-          if (!webhookAnswered && !outageTold) {
+          answeredAtFailures = (await discordAnswersWebhook(ctx, webhook)) ? await breakerFailures(ctx, target) : undefined;
+          if (answeredAtFailures === undefined && !outageTold) {
             outageTold = true;
             ctx.onOutage?.(`${result.reason}: ${result.detail}`);
           }
@@ -160,4 +166,9 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
 async function discordAnswersWebhook(ctx: SendContext, webhook: SendTarget['webhook']): Promise<boolean> {
   const raw = await ctx.sender().get(webhook, ctx.signal);
   return classify({ ...raw, now: ctx.clock.now() }).kind === 'success';
+}
+
+/** The webhook's consecutive failures as the breaker counts them, across replicas (a success resets them). */
+async function breakerFailures(ctx: SendContext, target: SendTarget): Promise<number> {
+  return (await ctx.state.status(target.webhook.id, target.limits, ctx.clock.now())).breaker.consecutiveFailures;
 }

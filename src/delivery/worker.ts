@@ -267,12 +267,16 @@ export class WebhookWorker {
     return true;
   }
 
-  /** A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. */
+  /**
+   * A 400 on a packed message must not dead-letter innocent notifications: resend them one by one. Nor must
+   * an exhausted one: the retry stage ends so only once Discord answered the webhook and still failed this
+   * body (a 500 for the one notification whose content it chokes on), never through an outage.
+   */
   async #settleFailure(outcome: Exclude<MessageOutcome, { kind: 'sent' | 'aborted' | 'unconfigured' | 'broken' }>, ids: string[], byId: Map<string, QueuedItem>, target: QueueTarget, config: Config, signal: AbortSignal, sentIds: ReadonlyMap<string, SentSoFar>): Promise<void> {
     // Judged on what the message carried; only what is still ours (not taken over meanwhile) is settled.
     const packed = ids.length > 1;
     ids = ids.filter((id) => byId.has(id));
-    if (outcome.kind === 'permanent' && packed) {
+    if ((outcome.kind === 'permanent' || outcome.kind === 'exhausted') && packed) {
       for (const id of ids) {
         const item = byId.get(id)!;
         byId.delete(id);

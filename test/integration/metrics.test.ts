@@ -72,9 +72,10 @@ describe('GET /metrics after real deliveries through the strict fake Discord', (
   });
 
   it('shows queue depth, oldest age, breaker and broken marks per webhook, read at scrape time', async () => {
-    bridge = await startBridge({ yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 1, cooldown: 10m }\n' });
+    bridge = await startBridge({ yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 10m }\n' });
     bridge.fake.setBroken(HOOK_IDS.security!);
-    bridge.fake.inject(HOOK_IDS.error!, { status: 503 });
+    // A 503, the webhook's GET answered (Discord is up), a 503 again: a dead letter, and the breaker open.
+    bridge.fake.inject(HOOK_IDS.error!, { status: 503 }, { kind: 'delay', ms: 0 }, { status: 503 });
     await bridge.post('/webhook/generic', { alert_type: 'security', title: 'to a broken webhook' });
     await bridge.post('/webhook/generic', { alert_type: 'error', title: 'opens the breaker' });
     await expect.poll(() => deadLetters(bridge!)).toBe(1);

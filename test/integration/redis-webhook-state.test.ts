@@ -5,7 +5,11 @@ import { CLOUDFLARE_BAN_MIN_MS } from '../../src/delivery/classify-throttle.js';
 import type { GateDecision } from '../../src/delivery/webhook-state.js';
 import { createConnection, whenReady } from '../../src/store/redis/connection.js';
 import { IN_FLIGHT_LEASE_MS, RedisWebhookState, type RedisWebhookStateOptions } from '../../src/store/redis/webhook-state.js';
+import type { DiscordSender, RawResponse } from '../../src/delivery/discord-sender.js';
+import { sendWithRetry } from '../../src/delivery/send-with-retry.js';
+import { Secret } from '../../src/lib/secret.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { virtualClock } from '../helpers/virtual-clock.js';
 import { runWebhookStateContract } from './webhook-state-contract.js';
 import { LIMITS, T0, WIDE, refused } from './webhook-state-fixtures.js';
 
@@ -244,6 +248,38 @@ describe('RedisWebhookState: a hash field that is no finite number reads as abse
     await state.onResponse(A, undefined, T0 + 1);
     for (let i = 0; i < 5; i++) await state.onFailure(A, 'server_error', 'HTTP 502', T0 + 2);
     expect(await state.acquire(A, WIDE, T0 + 2)).toEqual(refused('breaker_open', 60_000));
+  });
+});
+
+describe('RedisWebhookState: a message that used its retries, across replicas', () => {
+  it('a GET answer that went stale while the other replica\'s failures opened the breaker neither dead-letters the message nor closes the breaker', async () => {
+    const a = replica();
+    const b = replica();
+    const url = new Secret(`https://discord.com/api/v10/webhooks/${A}/tok`);
+    const answers: RawResponse[] = [500, 500, 500, 500, 502].map((status) => ({ status, headers: {}, body: {}, elapsedMs: 1 }));
+    const gets: RawResponse[] = [{ status: 200, headers: {}, body: { id: A }, elapsedMs: 1 }, { status: 502, headers: {}, body: {}, elapsedMs: 1 }];
+    const ok: RawResponse = { status: 200, headers: {}, body: { id: 'm1' }, elapsedMs: 1 };
+    const sender: DiscordSender = { post: async () => answers.shift() ?? ok, get: async () => gets.shift() ?? ok };
+    const virtual = virtualClock(T0);
+    // Replica A's message used its retries and Discord answered its GET; then Discord went down: while A backs
+    // off, replica B's messages fail five times and open the shared breaker.
+    let retries = 0;
+    let others: Promise<unknown> = Promise.resolve();
+    const out = await sendWithRetry({
+      target: () => ({ webhook: { id: A, url }, limits: WIDE }),
+      retryAttempts: 3,
+      sender: () => sender,
+      state: a,
+      clock: { now: virtual.now, sleep: async (ms, signal) => { await others; await virtual.sleep(ms, signal); } },
+      random: () => 1,
+      signal: new AbortController().signal,
+      onRetry: () => {
+        if (++retries === 4) others = Promise.all(Array.from({ length: 5 }, () => b.onFailure(A, 'server_error', '502 at replica B', virtual.now())));
+      },
+    }, { message: { embeds: [{ title: 't' }], allowed_mentions: { parse: [] } }, notificationIds: ['n1'] });
+    // A's failed probe was the outage's, not its body's: asked again, then sent at the next probe.
+    expect(out).toMatchObject({ kind: 'sent', attempts: 6 });
+    expect(gets).toEqual([]);
   });
 });
 

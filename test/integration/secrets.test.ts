@@ -126,7 +126,8 @@ describe('secrets never leave', () => {
   it('appear in no log line, error body, history entry, dead letter, admin answer or config error', { timeout: 30_000 }, async () => {
     const { fake } = bridge;
     fake.inject(HOOK_IDS.error!, { status: 404 });
-    fake.inject(HOOK_IDS.security!, { status: 500 }, { status: 500 });
+    // Retries used, the webhook's GET answered (Discord is up), one more 500: a dead letter.
+    fake.inject(HOOK_IDS.security!, { status: 500 }, { status: 500 }, { kind: 'delay', ms: 0 }, { status: 500 });
     fake.inject(HOOK_IDS.critical!, { status: 500 });
     fake.inject(HOOK_IDS.monitoring!, { kind: 'reset' });
     fake.inject(HOOK_IDS.tracklist!, { status: 400, body: { message: 'Invalid Form Body', code: 50035 } });

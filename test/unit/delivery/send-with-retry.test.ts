@@ -87,10 +87,11 @@ describe('the retry stage', () => {
     expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 5, retries: 4 });
     expect(sender.calls).toBe(5);
     // Discord answered the webhook's GET, then failed the message again: the failures are this message's,
-    // which must not hold the queue, nor the breaker open for the next one.
+    // which must not hold the queue. The breaker keeps counting them (the 5th opened it): were it closed here,
+    // a Discord that answers GETs but fails every post would never open it, and every message would go in turn.
     expect(sender.getCalls).toBe(1);
     const after = await state.status('42', limits, clock.now());
-    expect(after.breaker.state).toBe('closed');
+    expect(after.breaker.state).toBe('open');
     expect(after.lastError?.reason).toBe('server_error');
   });
 
@@ -122,6 +123,23 @@ describe('the retry stage', () => {
     const { ctx } = context(sender);
     expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'exhausted', reason: 'server_error', attempts: 7, retries: 6 });
     expect(sender.getCalls).toBe(3);
+  });
+
+  it('a GET answer that went stale while other replicas\' failures opened the shared breaker neither dead-letters the message nor closes the breaker', async () => {
+    // Replica A's message used its retries and Discord answered its GET; then Discord went down: while A backed
+    // off, replica B's messages failed five times on the shared (Redis) state and opened the breaker. A's failed
+    // probe a cooldown later is the outage's, not its body's.
+    const sender = scripted([status(500), status(500), status(500), status(500), status(502), ok], [ok, status(502)]);
+    const { ctx, state, clock } = context(sender);
+    let retries = 0;
+    ctx.onRetry = () => {
+      if (++retries === 4) for (let i = 0; i < 5; i++) void state.onFailure('42', 'server_error', '502 from replica B', clock.now());
+    };
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 6 });
+    // The failed probe left the breaker open for everyone (the next probe a cooldown later was the 6th attempt).
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2 * 60_000);
+    // Asked again after the failed probe: Discord did not answer, so the message waited for the next probe.
+    expect(sender.getCalls).toBe(2);
   });
 
   it('waits out a 429 without using a retry attempt or counting a breaker failure', async () => {
