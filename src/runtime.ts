@@ -153,7 +153,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const recheckBroken = async (): Promise<void> => {
     try {
       const cleared = await recheckBrokenWebhooks({ config: () => config, discordSender: () => realSender, state });
-      for (const id of cleared) logger.info({ webhook: id }, 'a webhook marked broken by an earlier run answers again: mark cleared');
+      // `webhookId`, not `webhook`: the logger's redaction blanks a `webhook` key (it may hold a URL).
+      for (const id of cleared) logger.info({ webhookId: id }, 'a webhook marked broken by an earlier run answers again: mark cleared');
     } catch (err) {
       logger.warn({ err: String(err) }, 'could not recheck webhooks marked broken (store or Discord unreachable); POST /api/validate does it later');
     }

@@ -24,13 +24,13 @@ json_escape() {
 }
 body=$(printf '{"type":"%s","title":"%s","message":"%s","severity":"%s","labels":{"host":"%s"}}' \
   "$(json_escape "$type")" "$(json_escape "$title")" "$(json_escape "$message")" "$(json_escape "$severity")" "$(json_escape "$(hostname)")")
-auth=()
 token="${ALERTCORD_TOKEN:-${INGEST_TOKEN:-}}"
-[ -n "$token" ] && auth=(-H "authorization: Bearer ${token}")
 # --fail-with-body: a non-2xx answer (400 with the failing paths, 503 with Retry-After) fails the script.
 # --retry retries 503s (queue full, shutting down) as Alertmanager would; --retry-connrefused also retries
 # while alertcord restarts (nothing was sent, so a retry cannot duplicate).
-# ${auth[@]+...}: bash before 4.4 (macOS's 3.2) calls an empty array unbound under `set -u`.
-curl --silent --show-error --fail-with-body --retry 3 --retry-delay 2 --retry-connrefused \
-  -H 'content-type: application/json' ${auth[@]+"${auth[@]}"} --data "$body" "$url/webhook/generic"
+# The token header reaches curl on its stdin (-H @-, curl 7.55+), written by printf, a shell builtin: as an
+# argument it was readable by every user of the machine (ps, /proc/<pid>/cmdline) while curl ran.
+if [ -n "$token" ]; then printf 'authorization: Bearer %s\n' "$token"; fi \
+  | curl --silent --show-error --fail-with-body --retry 3 --retry-delay 2 --retry-connrefused \
+    -H 'content-type: application/json' -H @- --data "$body" "$url/webhook/generic"
 echo

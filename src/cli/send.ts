@@ -67,7 +67,8 @@ Options:
                          with the same key clears its firing whatever either text says (without a
                          key, only a resolve with the same title, message and fields does)
       --server URL       the running alertcord (default ${DEFAULT_SERVER})
-      --token TOKEN      ingest token (Authorization: Bearer); default $INGEST_TOKEN
+      --token TOKEN      ingest token (Authorization: Bearer); default $INGEST_TOKEN, else the
+                         file $INGEST_TOKEN_FILE (prefer those: an argument shows in \`ps\` to every user)
       --direct           send straight to Discord instead of through a running alertcord
       --config FILE      with --direct: the YAML file (overrides CONFIG_FILE)
       --timeout SECONDS  give up after this long (default ${DEFAULT_SEND_TIMEOUT_S})
@@ -75,7 +76,7 @@ Options:
 
 Examples:
   alertcord send --type error --title 'Backup failed' --message 'exit code 2' --field host=db1 --field job=nightly
-  alertcord send -t general --title 'Deploy done' --url https://ci.example.com/run/42 --server http://alertcord:8080 --token "$INGEST_TOKEN"
+  alertcord send -t general --title 'Deploy done' --url https://ci.example.com/run/42 --server http://alertcord:8080   # token from $INGEST_TOKEN
   alertcord send --direct --type critical --title 'Disk full' --severity critical --field mount=/var
   alertcord send --type error --title 'Nightly job failed' --template traceback="$(tail -n 20 job.log)"
   alertcord send --type error --title 'Backup failed' --message "$err" --dedupe-key backup-db1
@@ -172,7 +173,9 @@ interface BridgeTarget {
 async function sendToBridge(request: SendRequest, t: BridgeTarget): Promise<ExitCode> {
   const endpoint = ingestEndpoint(t.server);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (t.token) headers.authorization = `Bearer ${t.token}`;
+  // As its UTF-8 bytes, one character per byte: fetch takes only Latin-1 header values (a token with `€`
+  // threw before anything was sent), and the server reads the bytes back as UTF-8 (http/admin-auth.ts).
+  if (t.token) headers.authorization = `Bearer ${Buffer.from(t.token, 'utf8').toString('latin1')}`;
   let res: Response;
   try {
     res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(toGenericBody(request)), signal: AbortSignal.timeout(t.timeoutMs) });

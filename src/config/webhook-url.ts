@@ -40,7 +40,9 @@ export function parseWebhookUrl(raw: string, allowedHosts: readonly string[] = [
   const threadId = url.searchParams.get('thread_id')?.trim();
   if (threadId !== undefined && !/^\d{1,25}$/.test(threadId)) return { ok: false, error: 'has a thread_id that is not a Discord id (digits)' };
   const thread = threadId === undefined ? {} : { threadId };
-  if (allowedHosts.includes(url.host) || allowedHosts.includes(url.hostname)) {
+  // A URL's host is read in lower case; host names are case-insensitive, so the allowed ones are compared so too.
+  const allowed = allowedHosts.map((h) => h.toLowerCase());
+  if (allowed.includes(url.host) || allowed.includes(url.hostname)) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'must use http or https' };
     return { ok: true, webhook: { id, url: new Secret(`${url.origin}/api/v10/webhooks/${id}/${token}`) }, ...thread };
   }

@@ -78,8 +78,9 @@ export async function reloadConfig(deps: ReloadDeps, trigger = 'api'): Promise<R
   // Not clearable (the store down): the mark stays and the fixed webhook's alerts go to general once the store
   // is back; the operator is told what undoes it.
   for (const id of [...changed, ...added]) {
+    // `webhookId`, not `webhook`: the logger's redaction blanks a `webhook` key (it may hold a URL).
     await deps.state.clearBroken(id).catch((err: unknown) =>
-      deps.logger.warn({ trigger, webhook: id, err: String(err) }, 'config reload: could not clear the broken mark of a changed or added webhook (store unreachable); if it was marked, its alerts go to general until POST /api/validate or another reload once the store is back'),
+      deps.logger.warn({ trigger, webhookId: id, err: String(err) }, 'config reload: could not clear the broken mark of a changed or added webhook (store unreachable); if it was marked, its alerts go to general until POST /api/validate or another reload once the store is back'),
     );
   }
   for (const id of added) deps.delivery.ensureWorker(id);

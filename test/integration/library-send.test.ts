@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordNotificationService } from '../../src/lib.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { HOOK_IDS } from '../helpers/bridge.js';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -142,9 +143,12 @@ describe('send() with a Redis store shared by two processes', () => {
 
     // Fixed while down, then restarted: the mark goes without any validate call, and alerts reach their channel.
     f.setBroken(HOOK_IDS.error!, false);
-    const third = new DiscordNotificationService({ env, yaml, logger: pino({ level: 'silent' }) });
+    // The production logger (its redaction): the log line says which webhook answers again, by its id.
+    const lines: { msg: string; webhookId?: string }[] = [];
+    const third = new DiscordNotificationService({ env, yaml, logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }) });
     try {
       await expect.poll(() => brokenOf(third)).toBe(false);
+      await expect.poll(() => lines.filter((l) => l.msg.includes('mark cleared')).map((l) => l.webhookId)).toEqual([HOOK_IDS.error]);
       expect(await third.send({ alertType: 'error', title: 'after the fix', message: 'm' })).toMatchObject({ status: 'sent' });
       expect(f.messagesFor(HOOK_IDS.error!)).toHaveLength(1);
     } finally {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../../src/cli/send.js';
+import { presentedCredential, safeEqual } from '../../../src/http/admin-auth.js';
 
 /**
  * README: "Every secret can come from a file (container secrets): set NAME_FILE=… instead of NAME …
@@ -52,5 +53,37 @@ describe('alertcord send reads INGEST_TOKEN_FILE', () => {
       expect(code).toBe(1);
       expect(err.join('')).toContain('INGEST_TOKEN_FILE');
     }
+  });
+});
+
+describe('alertcord send with a token beyond ASCII', () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  // The server takes a UTF-8 token (a passphrase), as Alertmanager, Grafana and curl send it. fetch takes
+  // only Latin-1 header values: a token with `€` threw before anything was sent, reported as "cannot reach"
+  // with exit 3 (retry later), so a script retried a send that could never work.
+  it.each(['pass phrase €uro', 'pässwort'])('sends %j as the UTF-8 bytes the server reads, and it is accepted', async (token) => {
+    let accepted = false;
+    const server = createServer((req, res) => {
+      accepted = safeEqual(presentedCredential(req.headers.authorization) ?? '', token);
+      req.resume();
+      req.on('end', () => {
+        if (!accepted) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"unauthorized"}}');
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, notifications: ['n1'] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => server.close();
+    const port = (server.address() as { port: number }).port;
+    const out: string[] = [];
+    const code = await sendCommand.run(['--server', `http://127.0.0.1:${port}`, '--token', token, '--type', 'general', '--title', 't'], {
+      env: {},
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
+    expect(out).toEqual(['queued: notification n1']);
+    expect(accepted).toBe(true);
+    expect(code).toBe(0);
   });
 });

@@ -90,6 +90,16 @@ describe('config loading', () => {
     expect(config.alertTypes.get('general')?.webhook?.url.reveal()).toBe('http://127.0.0.1:4567/api/v10/webhooks/1/tok');
   });
 
+  // Host names are case-insensitive and a URL's host is read in lower case: an allowed host written as the
+  // operator's DNS shows it (`Discord-Proxy.Internal`) was refused at start with "add it to DISCORD_ALLOWED_HOSTS".
+  it('matches an allowed host whatever its case', () => {
+    for (const allowed of ['Discord-Proxy.Internal:9000', 'DISCORD-PROXY.INTERNAL']) {
+      const { config } = ok(load({ DISCORD_WEBHOOK_GENERAL: 'http://discord-proxy.internal:9000/api/webhooks/1/tok', DISCORD_ALLOWED_HOSTS: allowed }));
+      expect(config.alertTypes.get('general')?.webhook?.url.reveal()).toBe('http://discord-proxy.internal:9000/api/v10/webhooks/1/tok');
+    }
+    expect(load({ DISCORD_WEBHOOK_GENERAL: 'http://other.internal:9000/api/webhooks/1/tok', DISCORD_ALLOWED_HOSTS: 'Discord-Proxy.Internal:9000' }).ok).toBe(false);
+  });
+
   it('reports every problem at once, with its path, and never echoes a token', () => {
     const yaml = `
 server: { port: "eighty", body_limitt: 5 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -61,5 +62,43 @@ describe('send-alert.sh finds the server', () => {
       await run('bash', [SCRIPT, 'general', 'Deploy done'], { env: { ...env, ALERTCORD_URL: base } });
     }
     expect(paths).toEqual(['/webhook/generic', '/webhook/generic', '/webhook/generic', '/alertcord/webhook/generic']);
+  });
+});
+
+/** The command lines of every process this user can see (Linux /proc), joined. */
+function allCommandLines(): string {
+  const lines: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return lines.join('\n');
+}
+
+describe('send-alert.sh and the token', () => {
+  // A process's arguments are readable by every user of the machine (`ps aux`, /proc/<pid>/cmdline): the
+  // token given to curl as `-H "authorization: Bearer …"` was there for as long as curl ran (its retries
+  // included), while ALERTCORD_TOKEN itself sat in the script's environment, which only its user can read.
+  it('sends the token without putting it on any command line', async () => {
+    const token = 'script-token-not-in-ps-7f3a';
+    let seen: { authorization?: string; inArgs?: boolean } = {};
+    const stub = createServer((req, res) => {
+      // curl is still running here, waiting for this answer.
+      seen = { authorization: req.headers.authorization, inArgs: allCommandLines().includes(token) };
+      req.resume();
+      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1}'));
+    });
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, ALERTCORD_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`, ALERTCORD_TOKEN: token };
+      delete env.INGEST_TOKEN;
+      await run('bash', [SCRIPT, 'general', 'Deploy done'], { env });
+    } finally {
+      await new Promise<void>((resolve) => stub.close(() => resolve()));
+    }
+    expect(seen).toEqual({ authorization: `Bearer ${token}`, inArgs: false });
   });
 });

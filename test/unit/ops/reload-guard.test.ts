@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
+import { createLogger } from '../../../src/lib/logger.js';
 import { reloadConfig } from '../../../src/ops/reload.js';
 
 describe('reloadConfig when loading throws', () => {
@@ -29,11 +30,13 @@ describe('reloadConfig while the store is down', () => {
   // README "Hot reload": a webhook whose URL changed loses its broken mark. With Redis down the clear failed
   // without a word: once Redis was back the rotated webhook was still "broken", its alerts went to general
   // with a broken notice, and nothing told the operator why their fix had not taken.
-  it('says so when the broken mark of a rotated webhook cannot be cleared', async () => {
+  it('says so, naming the webhook by its id, when the broken mark of a rotated webhook cannot be cleared', async () => {
     const env = { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/old-token' };
     const before = loadConfigOrThrow({ env, yaml: '' }).config;
-    const lines: { level: number; msg: string; webhook?: string }[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const lines: { level: number; msg: string; webhookId?: string }[] = [];
+    // The production logger: its redaction blanks a `webhook` key (meant for URLs), so an id logged under that
+    // name read "[redacted]" and the operator could not tell which webhook to fix.
+    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
     const result = await reloadConfig({
       source: { env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/rotated-token' }, yaml: '' },
       current: () => before,
@@ -43,7 +46,7 @@ describe('reloadConfig while the store is down', () => {
       logger,
     }, 'SIGHUP');
     expect(result).toMatchObject({ ok: true, changed: ['1'] });
-    expect(lines.filter((l) => l.level === 40 && l.webhook === '1').map((l) => l.msg)).toEqual([expect.stringContaining('broken mark')]);
+    expect(lines.filter((l) => l.level === 40 && l.webhookId === '1').map((l) => l.msg)).toEqual([expect.stringContaining('broken mark')]);
     expect(JSON.stringify(lines)).not.toContain('rotated-token');
   });
 });
