@@ -96,7 +96,7 @@ describe('renderNotification: one alert', () => {
     });
     const [msg] = renderNotification(makeNotification([alert]), makeOptions());
     const links = msg!.embeds[0]!.fields!.find((f) => f.name === 'Links');
-    expect(links?.value).toBe('[Runbook](https://runbooks.example/cpu) · [Graph \\[1\\]](http://prom.example/graph?g0.expr=up%281%29)');
+    expect(links?.value).toBe('[Runbook](https://runbooks.example/cpu) · [Graph (1)](http://prom.example/graph?g0.expr=up%281%29)');
   });
 
   // Grafana sends Source, Silence (a matcher per label), Dashboard, Panel: a Silence URL too long for the
