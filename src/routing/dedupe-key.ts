@@ -54,7 +54,8 @@ function stateIdentity(groupKey: string, alerts: Alert[], truncatedAlerts: numbe
  * several. Under each of `alertTypes`, because the severity often picks the type: the shipped routes send a
  * critical firing to critical and its resolve without a severity to general, and the page that comes back
  * must go out. Every alert takes the same severity: exact for the one-alert groups scripts send. Legacy
- * Grafana's claims are its rule's states (stateIdentity): one key per note a firing may carry. Empty
+ * Grafana's claims are its rule's states (stateIdentity): one key per note a firing may carry. A firing
+ * also replaces the same firing at the other severities ({@link otherSeverities}). Empty
  * where that cannot happen: a keyed group whose alerts carry their start time (Alertmanager, Grafana: a new
  * firing has a new start, hence a new key), OTLP (records never resolve), or alerts that do not share one
  * status.
@@ -64,8 +65,21 @@ export function counterpartDedupeKeys(group: AlertGroup, alertTypes: Iterable<st
   if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return new Map();
   if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return new Map();
   const other = status === 'firing' ? 'resolved' : 'firing';
-  const identities = [...new Set(otherStates(group, alerts, other).map((variant) => identity(group, variant)))];
+  const variants = [...otherStates(group, alerts, other), ...otherSeverities(group, alerts, status)];
+  const own = identity(group, alerts);
+  const identities = [...new Set(variants.map((variant) => identity(group, variant)))].filter((id) => id !== own);
   return new Map([...alertTypes].map((type) => [type, identities.map((id) => `${group.source}:${type}:${id}`)]));
+}
+
+/**
+ * A firing at every other severity: a step back down (warning → critical → warning within the window, a
+ * disk filling then draining) is news like the escalation was, so an escalation drops the claims of the
+ * severities it left. Not for legacy Grafana (its identity holds no severity) nor for resolves (a resolve
+ * is not news again at another severity).
+ */
+function otherSeverities(group: AlertGroup, alerts: Alert[], status: AlertStatus): Alert[][] {
+  if (status !== 'firing' || group.dedupeByState) return [];
+  return SEVERITIES.map((severity) => alerts.map((a) => ({ ...a, severity })));
 }
 
 /**

@@ -25,6 +25,17 @@ describe('dedupe keeps what is new', () => {
     expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical', status: 'resolved' })).duplicates).toBe(0);
   });
 
+  it('generic: a step back down under the same dedupe_key (warning → critical → warning) is delivered too', async () => {
+    const h = appHarness();
+    const firing = { title: 'Disk /var 91%', severity: 'warning', dedupe_key: 'disk-var-db-1', alert_type: 'general' };
+    expect((await post(h, '/webhook/generic', firing)).notifications).toHaveLength(1);
+    expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).notifications).toHaveLength(1);
+    expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).duplicates).toBe(1);
+    expect((await post(h, '/webhook/generic', firing)).notifications).toHaveLength(1); // it drained again
+    expect((await post(h, '/webhook/generic', firing)).duplicates).toBe(1);
+    expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).notifications).toHaveLength(1);
+  });
+
   it('alertmanager: the same group with more alerts cut by max_alerts is an update', async () => {
     const h = appHarness();
     const body = fixtureBody('alertmanager/firing-two-alerts.json');
