@@ -87,29 +87,31 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** One pending "next ready" per connection, shared by all waiters (no listener pile-up during an outage). */
-const nextReady = new WeakMap<Redis, Promise<void>>();
+/**
+ * Per connection, the callers waiting for its next "ready": one pair of listeners serves them all (no listener
+ * pile-up during an outage), and a wait that times out leaves the set. Not one shared promise raced against each
+ * caller's timeout: every race that lost stayed attached to that promise, with its timer and error (~1.7 KB), until
+ * Redis came back: at a few store calls a second (workers, scrapes, probes, senders' retries), hundreds of MB a day.
+ */
+const readyWaiters = new WeakMap<Redis, Set<(error?: Error) => void>>();
 
-function waitForReady(redis: Redis): Promise<void> {
-  let waiting = nextReady.get(redis);
-  if (!waiting) {
-    waiting = new Promise<void>((resolve, reject) => {
-      const settle = (error?: Error): void => {
-        redis.off('ready', onReady);
-        redis.off('end', onEnd);
-        nextReady.delete(redis);
-        if (error) reject(error);
-        else resolve();
-      };
-      const onReady = (): void => settle();
-      const onEnd = (): void => settle(new StoreUnavailableError('redis connection is closed'));
-      redis.on('ready', onReady);
-      redis.on('end', onEnd);
-    });
-    waiting.catch(() => undefined);
-    nextReady.set(redis, waiting);
+function waitersFor(redis: Redis): Set<(error?: Error) => void> {
+  let waiters = readyWaiters.get(redis);
+  if (!waiters) {
+    const all = new Set<(error?: Error) => void>();
+    const settle = (error?: Error): void => {
+      redis.off('ready', onReady);
+      redis.off('end', onEnd);
+      readyWaiters.delete(redis);
+      for (const waiter of all) waiter(error);
+    };
+    const onReady = (): void => settle();
+    const onEnd = (): void => settle(new StoreUnavailableError('redis connection is closed'));
+    redis.on('ready', onReady);
+    redis.on('end', onEnd);
+    readyWaiters.set(redis, (waiters = all));
   }
-  return waiting;
+  return waiters;
 }
 
 /**
@@ -120,7 +122,20 @@ function waitForReady(redis: Redis): Promise<void> {
 export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   if (redis.status === 'end') return Promise.reject(new StoreUnavailableError('redis connection is closed'));
-  return withTimeout(waitForReady(redis), timeoutMs, `connecting to redis (status ${redis.status})`);
+  const what = `connecting to redis (status ${redis.status})`;
+  return new Promise<void>((resolve, reject) => {
+    const waiters = waitersFor(redis);
+    const waiter = (error?: Error): void => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(waiter);
+      reject(new StoreUnavailableError(`${what} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    waiters.add(waiter);
+  });
 }
 
 /** Rejects when `promise` has not settled within `ms` (for commands on a connection without commandTimeout). */
