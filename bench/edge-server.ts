@@ -17,7 +17,7 @@ import { createMetrics } from '../src/metrics/registry.js';
 const { config } = loadConfigOrThrow({ env: process.env });
 const logger = pino({ level: 'warn' });
 // No store behind it: a /metrics scrape reports no queues.
-const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0 }) });
+const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0, storeUp: true }) });
 const noPipeline: Intake = {
   accept: async (groups) => ({ ok: true, accepted: groups.reduce((n, g) => n + g.alerts.length, 0), notifications: [], duplicates: 0, skipped: 0, muted: 0 }),
 };

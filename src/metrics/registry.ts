@@ -107,13 +107,24 @@ function scrapeGauges(registry: Registry, snapshot: () => Promise<ScrapeSnapshot
   perWebhook('webhook_broken', '1 when the webhook is marked broken (Discord answered 401/403/404), else 0.', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.broken ? 1 : 0 })));
   perWebhook('webhook_paused_until_seconds', 'Unix time until which a 429 pauses the webhook (0 when not paused).', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.pausedUntilSeconds })));
   perWebhook('webhook_last_success_timestamp_seconds', 'Unix time of the last message Discord accepted on the webhook (0 when none yet; a 400 or a dry run does not count).', (s) => s.webhooks.map((w) => ({ webhook: w.webhook, value: w.lastSuccessSeconds })));
+  // The one gauge that speaks during a store outage: every gauge read from the store has no sample then, and
+  // the Watchdog is still taken (202), so without it a Redis outage with no other alert arriving paged no one.
+  new Gauge({
+    name: n('store_up'),
+    help: '1 when the store answers and takes writes, 0 while it does not (Redis unreachable or refusing writes): ingest answers 503 and nothing is delivered.',
+    registers,
+    async collect() {
+      this.set((await snapshot()).storeUp ? 1 : 0);
+    },
+  });
   new Gauge({
     name: n('dead_letters'),
     help: 'Notifications in the dead-letter store (refused by Discord for good or out of retries), waiting for replay.',
     registers,
     async collect() {
-      // Unknown (Redis down) is no sample, as for the per-webhook gauges: a 0 resolved AlertcordDeadLetters
-      // for the length of every store outage (the dead letters were still there) and fired it again after.
+      // Unknown (Redis down) is no sample, as for the per-webhook gauges: a 0 would say the dead letters were gone.
+      // No sample alone still resolves a rule on the bare gauge (Prometheus marks the series stale), so the
+      // example rules read it through last_over_time().
       const count = (await snapshot()).deadLetters;
       if (count === undefined) this.remove({});
       else this.set(count);

@@ -11,6 +11,8 @@ export interface ScrapeSnapshot {
   webhooks: { webhook: string; breaker: BreakerState; broken: boolean; pausedUntilSeconds: number; lastSuccessSeconds: number }[];
   /** Undefined when the store cannot count them (the gauge is left out then, see registry.ts). */
   deadLetters: number | undefined;
+  /** The store answers and takes writes (Store.ping): false while Redis is unreachable or refuses writes. */
+  storeUp: boolean;
 }
 
 export interface SnapshotDeps {
@@ -48,10 +50,11 @@ async function readSnapshot(deps: SnapshotDeps): Promise<ScrapeSnapshot> {
   const webhookIds = new Set<string>();
   for (const t of config.alertTypes.values()) if (t.webhook) webhookIds.add(t.webhook.id);
   const configured = [...webhookIds].map((key) => readQueue(deps.store, key, now));
-  const [knownKeys, webhooks, deadLetters] = await Promise.all([
+  const [knownKeys, webhooks, deadLetters, storeUp] = await Promise.all([
     deps.store.queue.queueKeys().catch((): string[] => []),
     Promise.all([...webhookIds].map((id) => readWebhook(deps, config, id, now))),
     deps.store.deadLetters.count().catch(() => undefined),
+    deps.store.ping().then((c) => c.ok, () => false),
   ]);
   // Queues the store knows that no configured webhook uses (a removed webhook's, dry run's), read once known.
   const others = knownKeys.filter((key) => !webhookIds.has(key)).map((key) => readQueue(deps.store, key, now));
@@ -60,6 +63,7 @@ async function readSnapshot(deps: SnapshotDeps): Promise<ScrapeSnapshot> {
     queues: queues.filter((q): q is ScrapeSnapshot['queues'][number] => q !== undefined),
     webhooks: webhooks.filter((w): w is ScrapeSnapshot['webhooks'][number] => w !== undefined),
     deadLetters,
+    storeUp,
   };
 }
 

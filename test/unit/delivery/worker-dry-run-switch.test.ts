@@ -35,7 +35,7 @@ async function deliverAcrossSwitch(startDry: boolean) {
   const clock = virtualClock();
   const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 86_400_000, now: clock.now });
   const state = new MemoryWebhookState();
-  const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0 }), processMetrics: false });
+  const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0, storeUp: true }), processMetrics: false });
   const hooks = metricHooks(metrics);
   const recorder = new OutcomeRecorder({ store, now: clock.now, observe: hooks.observe, logger });
   const rerouter = new Rerouter({ store, state, recorder, logger, now: clock.now });

@@ -18,7 +18,7 @@ const rules = (doc.groups ?? []).flatMap((g) => g.rules ?? []);
 
 /** Metric families alertcord exports (histograms also as _bucket/_sum/_count). */
 async function exportedNames(): Promise<Set<string>> {
-  const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0 }), processMetrics: false });
+  const metrics = createMetrics({ snapshot: async () => ({ queues: [], webhooks: [], deadLetters: 0, storeUp: true }), processMetrics: false });
   const names = new Set<string>();
   for (const m of await metrics.registry.getMetricsAsJSON()) {
     names.add(m.name);
@@ -47,9 +47,9 @@ describe('config/examples/alertcord-rules.yml (structure; promtool runs it in te
     expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
   });
 
-  it('covers queue growth, breaker open, broken webhook, dead letters, no delivery, and the Watchdog', () => {
+  it('covers queue growth, breaker open, broken webhook, dead letters, no delivery, store down, and the Watchdog', () => {
     const names = rules.map((r) => r.alert);
-    for (const n of ['AlertcordQueueGrowing', 'AlertcordCircuitBreakerOpen', 'AlertcordWebhookBroken', 'AlertcordDeadLetters', 'AlertcordNoSuccessfulDelivery', 'Watchdog']) {
+    for (const n of ['AlertcordQueueGrowing', 'AlertcordCircuitBreakerOpen', 'AlertcordWebhookBroken', 'AlertcordDeadLetters', 'AlertcordNoSuccessfulDelivery', 'AlertcordStoreDown', 'Watchdog']) {
       expect(names).toContain(n);
     }
   });

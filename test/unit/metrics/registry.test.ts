@@ -9,7 +9,7 @@ import { Secret } from '../../../src/lib/secret.js';
 import type { Notification } from '../../../src/model/notification.js';
 import type { Store } from '../../../src/store/types.js';
 
-const empty: ScrapeSnapshot = { queues: [], webhooks: [], deadLetters: 0 };
+const empty: ScrapeSnapshot = { queues: [], webhooks: [], deadLetters: 0, storeUp: true };
 const hookType = (id: string) => ({ name: `t${id}`, webhook: { id, url: new Secret('x') }, fallsBackToGeneral: false, rateLimit: { algorithm: 'token_bucket', perMinute: 30, burst: 30 } });
 const notification = (over: Partial<Notification> = {}): Notification => ({
   id: 'n1', alertType: 'error', source: 'generic', status: 'firing', alerts: [], truncatedAlerts: 0, dedupeKey: 'k', receivedAt: 1_000, attempts: 0, ...over,
@@ -40,6 +40,7 @@ describe('createMetrics', () => {
     const store = {
       queue: { queueKeys: async () => ['1', 'no-webhook'], depth: async (k: string) => (k === '1' ? 3 : 0), oldestEnqueuedAt: async () => 10_000 },
       deadLetters: { count: async () => ++reads },
+      ping: async () => ({ ok: true }),
     } as unknown as Store;
     const state = {
       status: async (id: string) => ({ webhookId: id, breaker: { state: id === '1' ? 'open' : 'half_open', consecutiveFailures: 0 }, broken: id === '2' ? { reason: 'x', since: 0 } : undefined, rateLimit: { remaining: 1, limit: 1, resetMs: 0 } }),
@@ -65,6 +66,7 @@ describe('createMetrics', () => {
     const store = {
       queue: { queueKeys: async () => [] },
       deadLetters: { count: async () => { if (down) throw new Error('redis unreachable'); return 2; } },
+      ping: async () => (down ? { ok: false, message: 'redis unreachable' } : { ok: true }),
     } as unknown as Store;
     const m = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state: {} as WebhookState, now: () => 0 }), processMetrics: false });
     expect(await m.registry.metrics()).toContain('alertcord_dead_letters 2');
@@ -74,6 +76,20 @@ describe('createMetrics', () => {
     expect(text).not.toMatch(/^alertcord_dead_letters /m);
     down = false;
     expect(await m.registry.metrics()).toContain('alertcord_dead_letters 2');
+  });
+
+  it('says whether the store takes writes (alertcord_store_up), the one gauge with a sample during a store outage', async () => {
+    let check = async (): Promise<{ ok: boolean; message?: string }> => ({ ok: true });
+    const config = { alertTypes: new Map(), discord: {} } as unknown as Config;
+    const store = { queue: { queueKeys: async () => [] }, deadLetters: { count: async () => 0 }, ping: () => check() } as unknown as Store;
+    const m = createMetrics({ snapshot: createSnapshot({ config: () => config, store, state: {} as WebhookState, now: () => 0 }), processMetrics: false });
+    expect(await m.registry.metrics()).toMatch(/^alertcord_store_up 1$/m);
+    check = async () => ({ ok: false, message: 'redis refuses writes: READONLY' });
+    expect(await m.registry.metrics()).toMatch(/^alertcord_store_up 0$/m);
+    check = async () => {
+      throw new Error('redis unreachable');
+    };
+    expect(await m.registry.metrics()).toMatch(/^alertcord_store_up 0$/m);
   });
 });
 
