@@ -142,6 +142,27 @@ describe('the retry stage', () => {
     expect(sender.getCalls).toBe(2);
   });
 
+  it('a single other replica\'s failure between the GET answer and the next attempt makes the answer stale: asked again, not dead-lettered', async () => {
+    // One failure counted since the GET besides this message's own: Discord failed someone else's post too.
+    const sender = scripted([status(500), status(500), status(500), status(500), status(500), ok], [ok, ok]);
+    const { ctx, state, clock } = context(sender);
+    let retries = 0;
+    ctx.onRetry = () => {
+      if (++retries === 4) void state.onFailure('42', 'server_error', '500 from replica B', clock.now());
+    };
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 6 });
+    expect(sender.getCalls).toBe(2);
+  });
+
+  it('a 429 on the webhook\'s GET is no answer: the message that used its retries keeps waiting instead of going to dead letters', async () => {
+    const throttled = status(429, { message: 'You are being rate limited.', retry_after: 1, global: false }, { 'retry-after': '1', 'x-ratelimit-scope': 'user' });
+    const sender = scripted([status(500), status(500), status(500), status(500), status(500), ok], [throttled]);
+    const outages: string[] = [];
+    const { ctx } = context(sender, { onOutage: (detail) => outages.push(detail) });
+    expect(await sendWithRetry(ctx, planned)).toMatchObject({ kind: 'sent', attempts: 6 });
+    expect(outages).toHaveLength(1);
+  });
+
   it('waits out a 429 without using a retry attempt or counting a breaker failure', async () => {
     const throttled = status(429, { message: 'You are being rate limited.', retry_after: 1.5, global: false }, { 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-scope': 'user' });
     const sender = scripted([throttled, throttled, ok]);

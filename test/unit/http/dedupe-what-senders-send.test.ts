@@ -36,6 +36,15 @@ describe('dedupe keeps what is new', () => {
     expect((await post(h, '/webhook/generic', { ...firing, severity: 'critical' })).notifications).toHaveLength(1);
   });
 
+  it('generic: a resolve at another severity does not make a repeat of the first resolve new again', async () => {
+    // Only a firing replaces its claims at the other severities (a step back down is news); a resolve is not.
+    const h = appHarness();
+    const resolved = { title: 'Disk /var 91%', severity: 'warning', dedupe_key: 'disk-var-db-2', alert_type: 'general', status: 'resolved' };
+    expect((await post(h, '/webhook/generic', resolved)).notifications).toHaveLength(1);
+    expect((await post(h, '/webhook/generic', { ...resolved, severity: 'critical' })).notifications).toHaveLength(1);
+    expect((await post(h, '/webhook/generic', resolved)).duplicates).toBe(1);
+  });
+
   it('alertmanager: the same group with more alerts cut by max_alerts is an update', async () => {
     const h = appHarness();
     const body = fixtureBody('alertmanager/firing-two-alerts.json');

@@ -86,4 +86,11 @@ describe('links', () => {
     // A backslash kept in the query would escape the link's closing parenthesis: Discord shows raw text.
     expect(markdownLink('Runbook', 'https://r.example/search?q=C:\\temp\\')).toBe('[Runbook](https://r.example/search?q=C:%5Ctemp%5C)');
   });
+
+  // `[](url)` shows nothing to click: a link whose text is blank (an annotation key of spaces, a label made
+  // only of control characters) is labelled with its host instead.
+  it('labels a link with blank text by its host', () => {
+    expect(markdownLink('  \n ', 'https://grafana.example.com/d/abc')).toBe('[grafana.example.com](https://grafana.example.com/d/abc)');
+    expect(markdownLink('\u0007', 'https://logs.example.com:8443/q')).toBe('[logs.example.com:8443](https://logs.example.com:8443/q)');
+  });
 });
