@@ -2,6 +2,7 @@
  * Alertmanager's regexes are Go's (RE2), compiled as `^(?:value)$`. This module compiles them as JavaScript
  * RegExps that accept the same label values, rewriting the RE2 spellings JavaScript reads differently.
  */
+import { linearRegex, type AnchoredMatcher } from './linear-regex.js';
 
 /**
  * Go (RE2) flags at the very start of a regex (`(?i)crit.*`), which Alertmanager users write and Node 20's
@@ -27,23 +28,28 @@ const BRACED_ESCAPE = /\\([xpP])\{(\^?)([A-Za-z0-9_]+)\}/y;
 const PUNCTUATION_ESCAPE = /^[!"#%&',\-:;<=>@_`~]$/;
 
 /**
- * Compiles an Alertmanager regex value, fully anchored as Alertmanager does (`^(?:value)$`); the error
+ * Compiles an Alertmanager regex value, fully anchored as Alertmanager does (`^(?:value)$`), run in linear
+ * time where backtracking could explode ({@link linearRegex}); the error
  * detail when it is not a valid regex. Closer to Go's RE2 than a bare RegExp: leading `(?i)` / `(?s)` flags
  * are honoured, the pattern is compiled in Unicode mode so `.`, `[^x]` and `🔥+` work on code points
  * (runes) as in Go, not on UTF-16 halves, and RE2 spellings are rewritten ({@link toJavaScript}). Go accepts
  * syntax Unicode mode refuses (a lone `{`, as in `a{,2}`): such a pattern is compiled without it, as before,
  * unless it holds RE2 syntax that mode would misread ({@link RE2_ONLY}), which is refused.
  */
-export function compileAnchoredRegex(value: string): { ok: true; regex: RegExp } | { ok: false; error: string } {
+export function compileAnchoredRegex(value: string): { ok: true; regex: AnchoredMatcher } | { ok: false; error: string } {
   const leading = LEADING_GO_FLAGS.exec(value);
   const pattern = leading ? value.slice(leading[0].length) : value;
   const flags = leading ? [...new Set(leading[1]!.replace(/U/g, ''))].join('') : '';
   const dotAll = flags.includes('s');
+  const js = toJavaScript(pattern, dotAll, true);
+  let regex: RegExp | undefined;
   try {
-    return { ok: true, regex: anchored(toJavaScript(pattern, dotAll, true), `${flags}u`) };
+    regex = anchored(js, `${flags}u`);
   } catch {
     // Not valid in Unicode mode; try the legacy syntax, whose error is the one reported.
   }
+  // RE2 is linear in the value whatever the pattern; V8's backtracking is not (see linear-regex.ts).
+  if (regex) return { ok: true, regex: linearRegex(js, `${flags}u`) ?? regex };
   const re2 = RE2_ONLY.exec(pattern)?.[1];
   if (re2 !== undefined) {
     return { ok: false, error: `RE2 syntax ${re2} is not supported here, or not beside the rest of this pattern; write it out (e.g. [a-zA-Z] for [[:alpha:]], \\p{L} for \\pL, \\{ for a literal {)` };

@@ -16,6 +16,7 @@
  */
 
 import { compileAnchoredRegex } from './go-regex.js';
+import type { AnchoredMatcher } from './linear-regex.js';
 
 /** The four match operators, as in PromQL selectors. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -26,7 +27,7 @@ export const LABEL_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** One parsed matcher. Regex operators carry their compiled, fully anchored regex. */
 export type Matcher =
   | { readonly name: string; readonly op: '=' | '!='; readonly value: string }
-  | { readonly name: string; readonly op: '=~' | '!~'; readonly value: string; readonly regex: RegExp };
+  | { readonly name: string; readonly op: '=~' | '!~'; readonly value: string; readonly regex: AnchoredMatcher };
 
 /** Result of parsing one matcher: the matcher, or an error message for the user. */
 export type MatcherResult = { ok: true; matcher: Matcher } | { ok: false; error: string };

@@ -11,7 +11,7 @@ import type { Alert, AlertGroup } from '../model/alert.js';
 import { yamlBoolean } from '../config/yaml-scalars.js';
 import { SEVERITIES } from '../model/severity.js';
 import { LABEL_NAME_PATTERN, matchValue, matchesLabel, parseMatchers } from './matchers.js';
-import { parseSeverity } from './severity.js';
+import { parseSeverity, SEVERITY_SYNONYMS } from './severity.js';
 import type { Matcher } from './matchers.js';
 import { compileMute, type RouteMute } from './mute.js';
 import type { TimeIntervalCheck } from './time-intervals.js';
@@ -152,14 +152,22 @@ function compileRoute(
 }
 
 /**
- * Why a `severity` matcher can never match, or undefined: rules see the normalized severity (see
- * {@link routingLabels}), so `severity="page"` copied from an Alertmanager route silently matched nothing.
- * Negative matchers always can match, so they pass.
+ * Why a `severity` matcher is meaningless, or undefined: rules see the normalized severity (see
+ * {@link routingLabels}), so `severity="page"` copied from an Alertmanager route silently matched nothing,
+ * and `severity!="page"` (or Watchdog's `!="none"`) silently matched everything, pages included. A negative
+ * matcher that excludes none of the four is refused only when it excludes a sender's synonym: `severity!=""`
+ * is merely always true.
  */
 function unmeetableSeverity(m: Matcher): string | undefined {
-  if (m.name !== 'severity' || (m.op !== '=' && m.op !== '=~') || SEVERITIES.some((s) => matchValue(m, s))) return undefined;
-  const meant = m.op === '=' ? parseSeverity(m.value) : undefined;
-  return `severity is matched normalized (${SEVERITIES.join(', ')}): "${m.value}" never matches${meant ? `; write severity="${meant}"` : ''}`;
+  if (m.name !== 'severity') return undefined;
+  const meets = SEVERITIES.filter((s) => matchValue(m, s)).length;
+  const positive = m.op === '=' || m.op === '=~';
+  const prefix = `severity is matched normalized (${SEVERITIES.join(', ')}): "${m.value}"`;
+  const meant = m.op === '=' || m.op === '!=' ? parseSeverity(m.value) : undefined;
+  const hint = meant ? `; write severity${m.op}"${meant}"` : '';
+  if (positive) return meets === 0 ? `${prefix} never matches${hint}` : undefined;
+  const excludesSynonym = m.op === '!=' ? meant !== undefined : Object.keys(SEVERITY_SYNONYMS).some((word) => !matchValue(m, word));
+  return meets === SEVERITIES.length && excludesSynonym ? `${prefix} is never its value, so this matcher excludes nothing${hint}` : undefined;
 }
 
 /**

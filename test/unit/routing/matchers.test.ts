@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatMatcher, matches, matchValue, parseMatcher, parseMatchers } from '../../../src/routing/matchers.js';
@@ -176,6 +178,58 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
     expect(matchValue(must('job=~"\\\\\\\\pL"'), '\\pL')).toBe(true);
     expect(matchValue(must('job=~"\\[:x:\\]"'), '[:x:]')).toBe(true);
     expect(matchValue(must('job=~"[:a]+"'), 'a:a')).toBe(true);
+  });
+});
+
+// RE2 runs any regex in time linear in the value; V8 backtracks. `(.+\.)*example\.com` (a route copied from
+// alertmanager.yml) on a 60-part host name took longer than the age of the universe, on the event loop: intake,
+// health checks and delivery all stopped. Run in a child process, so that hanging fails the test.
+describe('regex: linear time where backtracking explodes, as on RE2', () => {
+  it('answers at once for nested repetitions on long values', async () => {
+    const lib = fileURLToPath(new URL('../../../src/routing/matchers.ts', import.meta.url));
+    const host = `${Array.from({ length: 60 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('.')}`;
+    const program = `
+      const { parseMatcher, matchValue } = await import(${JSON.stringify(lib)});
+      const run = (text, value) => { const r = parseMatcher(text); if (!r.ok) throw new Error(r.error); return matchValue(r.matcher, value); };
+      console.log(JSON.stringify([
+        run('instance=~"(.+\\\\.)*example\\\\.com(:\\\\d+)?"', ${JSON.stringify(`${host}.example.org`)}),
+        run('instance=~"(.+\\\\.)*example\\\\.com(:\\\\d+)?"', ${JSON.stringify(`${host}.example.com:9100`)}),
+        run('msg!~"(?i)(\\\\w+\\\\s?)+done"', ${JSON.stringify(`${'word '.repeat(40)}!`)}),
+        run('x=~"(a|aa)*"', ${JSON.stringify(`${'a'.repeat(80)}b`)}),
+      ]));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(killer);
+    expect(code).toBe(0); // null: it never answered and was killed
+    expect(JSON.parse(stdout)).toEqual([false, true, true, false]);
+  }, 40_000);
+
+  // The linear runner must accept exactly what the RegExp does; short values, so the RegExp answers too.
+  it.each([
+    '(.+\\.)*example\\.com(:\\d+)?',
+    '(a|aa)*',
+    '(?i)(\\w+\\s?)+done',
+    '((ab)*|c{2,3})+x?',
+    '(?:[^,]+,)*[^,]+',
+    '(\\bfoo\\b|bar\\B.)+',
+    '(a*)*b',
+    '(?s)(.|\\n)+',
+    '(🔥|\\p{Lu}){1,3}',
+    '(x|^y)+z$',
+  ])('agrees with the RegExp on %s', (pattern) => {
+    const m = must(`v=~"${pattern.replace(/\\/g, '\\\\')}"`);
+    const [, flags = '', body] = /^(?:\(\?([is]+)\))?(.*)$/s.exec(pattern)!;
+    const reference = new RegExp(`^(?:${body})$`, `${flags}u`);
+    const alphabet = fc.constantFrom('a', 'b', 'c', 'x', 'y', 'z', '.', ',', ':', '1', 'e', 'foo', 'bar', ' ', 'done', '\n', '🔥', 'Ω', 'example.com');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 8 }), (parts) => {
+        const value = parts.join('');
+        expect(matchValue(m, value), JSON.stringify(value)).toBe(reference.test(value));
+      }),
+    );
   });
 });
 

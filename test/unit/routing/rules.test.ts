@@ -278,7 +278,7 @@ describe('compileRoutes', () => {
         { match: 'severity="page"', type: 'critical' },
         { match: ['team="db"', 'severity=~"sev1|sev2"'], type: 'error' },
         { match: 'severity=~"crit.*|page"', type: 'critical' },
-        { match: 'severity!="page"', type: 'general' },
+        { match: 'severity!="info"', type: 'general' },
         { match: 'severity="warning"', type: 'monitoring' },
       ],
       BUILTINS,
@@ -287,6 +287,27 @@ describe('compileRoutes', () => {
     expect(result.issues).toEqual([
       { path: 'routes.0.match', message: 'severity is matched normalized (critical, error, warning, info): "page" never matches; write severity="critical"' },
       { path: 'routes.1.match.1', message: 'severity is matched normalized (critical, error, warning, info): "sev1|sev2" never matches' },
+    ]);
+  });
+
+  // The negative twin: `severity!="page"` (or `!="none"`, Watchdog's) copied from an Alertmanager route is always
+  // true on the normalized severity, so the pages it was written to keep out silently went to that route.
+  it('refuses a negative severity matcher that excludes a sender\'s synonym but none of the four', () => {
+    const result = compileRoutes(
+      [
+        { match: 'severity!="page"', type: 'monitoring' },
+        { match: ['team="db"', 'severity!~"none|p4"'], type: 'general' },
+        { match: 'severity!="Critical"', type: 'monitoring' },
+        { match: 'severity!=""', type: 'general' },
+        { match: 'severity!~"crit.*|page"', type: 'general' },
+      ],
+      BUILTINS,
+    );
+    if (result.ok) throw new Error('expected issues');
+    expect(result.issues).toEqual([
+      { path: 'routes.0.match', message: 'severity is matched normalized (critical, error, warning, info): "page" is never its value, so this matcher excludes nothing; write severity!="critical"' },
+      { path: 'routes.1.match.1', message: 'severity is matched normalized (critical, error, warning, info): "none|p4" is never its value, so this matcher excludes nothing' },
+      { path: 'routes.2.match', message: 'severity is matched normalized (critical, error, warning, info): "Critical" is never its value, so this matcher excludes nothing; write severity!="critical"' },
     ]);
   });
 
