@@ -2,8 +2,11 @@ import type { AlertGroup } from '../model/alert.js';
 
 /** What intake answers for a batch of parsed groups. */
 export type IntakeResult =
-  /** `warnings`: what the sender should fix although nothing was refused (an alert type that does not exist). */
-  | { ok: true; accepted: number; notifications: string[]; duplicates: number; skipped: number; muted: number; warnings?: string[] }
+  /**
+   * `warnings`: what the sender should fix although nothing was refused (an alert type that does not exist).
+   * `queueOf`: each queued notification's queue (webhook), for the library's `send()` (not in the HTTP answer).
+   */
+  | { ok: true; accepted: number; notifications: string[]; duplicates: number; skipped: number; muted: number; warnings?: string[]; queueOf?: Record<string, string> }
   /**
    * `done`: the groups of the batch that were nevertheless settled (every notification queued, a duplicate or
    * muted) before the refusal; the sender's retry finds them as duplicates. Absent: none was.

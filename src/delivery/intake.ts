@@ -92,6 +92,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           } else {
             refusing.took(queueKey);
             result.notifications.push(n.id);
+            (result.queueOf ??= {})[n.id] = queueKey;
             deps.onQueued?.(n, queueKey);
             counterparts.delete(queueKey);
             if (counterparts.size > 0) await dropClaimsElsewhere(counterparts, deps);

@@ -16,6 +16,9 @@ export interface OutcomeObserver {
  */
 export class OutcomeRecorder {
   readonly #waiters = new Map<string, Set<(o: DeliveryOutcome | undefined) => void>>();
+  readonly #holdWaiters = new Map<string, Set<(detail: string | undefined) => void>>();
+  /** Queues whose head message used its retries while Discord does not answer at all: the outage's detail. */
+  readonly #heldQueues = new Map<string, string>();
   /** The last history or statistics write error logged; undefined once writes work again. */
   #writeError: string | undefined;
   constructor(private readonly deps: { store: Store; now: () => number; observe?: OutcomeObserver; logger?: Logger }) {}
@@ -25,20 +28,28 @@ export class OutcomeRecorder {
    * (the waiter is dropped then: a notification another replica delivers never settles here).
    */
   waitFor(notificationId: string, signal?: AbortSignal): Promise<DeliveryOutcome | undefined> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve(undefined);
-      const set = this.#waiters.get(notificationId) ?? new Set();
-      const settle = (outcome: DeliveryOutcome | undefined): void => {
-        signal?.removeEventListener('abort', onAbort);
-        set.delete(settle);
-        if (set.size === 0 && this.#waiters.get(notificationId) === set) this.#waiters.delete(notificationId);
-        resolve(outcome);
-      };
-      const onAbort = (): void => settle(undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      set.add(settle);
-      this.#waiters.set(notificationId, set);
-    });
+    return waitIn(this.#waiters, notificationId, signal);
+  }
+
+  /**
+   * Resolves with the outage's detail once the queue is held ({@link held}): at once when it is already, or
+   * with undefined once `signal` aborts. Not an outcome: what waits in the queue is sent when Discord answers;
+   * the library's `send()` says so instead of waiting, for the held message and every one queued behind it.
+   */
+  waitForHold(queueKey: string, signal?: AbortSignal): Promise<string | undefined> {
+    const detail = this.#heldQueues.get(queueKey);
+    return detail !== undefined ? Promise.resolve(detail) : waitIn(this.#holdWaiters, queueKey, signal);
+  }
+
+  /** The queue's head message used its retries through an outage: it, and all behind it, wait for Discord. */
+  held(queueKey: string, detail: string): void {
+    this.#heldQueues.set(queueKey, detail);
+    for (const settle of [...(this.#holdWaiters.get(queueKey) ?? [])]) settle(detail);
+  }
+
+  /** Discord answered a request of the queue's webhook: it is held no more. */
+  answered(queueKey: string): void {
+    this.#heldQueues.delete(queueKey);
   }
 
   /** Notifications someone is waiting for (a leak check for tests and the library). */
@@ -98,6 +109,24 @@ export class OutcomeRecorder {
     this.#writeError = error;
     if (error) this.deps.logger?.warn({ notification: notificationId, err: error }, 'could not record the outcome in history or statistics; the delivery stands (logged again when the error changes)');
   }
+}
+
+/** A promise settled by a call of the setter it adds to `waiters` under `id`, or with undefined once `signal` aborts. */
+function waitIn<T>(waiters: Map<string, Set<(value: T | undefined) => void>>, id: string, signal?: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(undefined);
+    const set = waiters.get(id) ?? new Set();
+    const settle = (value: T | undefined): void => {
+      signal?.removeEventListener('abort', onAbort);
+      set.delete(settle);
+      if (set.size === 0 && waiters.get(id) === set) waiters.delete(id);
+      resolve(value);
+    };
+    const onAbort = (): void => settle(undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    set.add(settle);
+    waiters.set(id, set);
+  });
 }
 
 function errorText(err: unknown): string {

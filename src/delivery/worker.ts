@@ -327,10 +327,16 @@ export class WebhookWorker {
       onAttempt: (...args) => {
         this.deps.onAttempt?.(...args);
         this.#attempts.attempt(...args);
+        // Discord answered (a 400 too): the queue is held by no outage any more (library sends wait again).
+        if (args[0] === 'success' || args[0] === 'permanent') this.deps.recorder.answered(this.queueKey);
       },
       onRetry: this.deps.onRetry,
       onBroken: this.#attempts.broken,
-      onOutage: this.#attempts.outage,
+      onOutage: (detail) => {
+        this.#attempts.outage(detail);
+        // A library `send()` waiting for this message, or for one queued behind it, answers instead of hanging.
+        this.deps.recorder.held(this.queueKey, detail);
+      },
     };
   }
 }

@@ -47,7 +47,9 @@ export interface NotificationMessage {
 export interface DeliveryResult {
   success: boolean;
   /**
-   * sent: Discord stored it. queued: accepted, delivery pending (`enqueue`). failed: refused for good or out
+   * sent: Discord stored it. queued: accepted, delivery pending (`enqueue`; from `send`, with `success: false`
+   * and the reason in `error`, when its retries are used and Discord does not answer at all: it stays queued
+   * and is sent once Discord answers). failed: refused for good or out
    * of retries (it is in dead letters). rate_limited: the queue is full (backpressure) or the store cannot be
    * reached; try again later.
    * dry_run: rendered and logged, not sent. muted: accepted, and not sent because the route it matched is

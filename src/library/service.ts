@@ -14,6 +14,9 @@ import { parseMentions, toGenericWire } from './notification-message.js';
 import { rateLimitStatus, type RateLimitStatus } from '../ops/rate-limit-status.js';
 import { validateWebhooks, type WebhookValidation } from '../ops/validate-webhooks.js';
 
+/** How a waiting `send` ends: the notification's final outcome, or the outage its message waits through. */
+type Settled = { outcome: DeliveryOutcome } | { held: string };
+
 /** How often `send` looks in the shared (Redis) history for an outcome another process recorded. */
 const HISTORY_POLL_MS = 1_000;
 
@@ -54,13 +57,17 @@ export class DiscordNotificationService {
 
   /** Sends and resolves when Discord answered, or when the last retry failed. Never throws for Discord problems. */
   async send(message: NotificationMessage): Promise<DeliveryResult> {
-    const { result: queued, ids } = await this.#submit(message);
+    const { result: queued, ids, queueOf } = await this.#submit(message);
     if (ids.length === 0) return queued;
     // A route with `continue: true` fans one message out to several types: each is its own notification,
     // and the send succeeded only if every one of them did (the first failure is reported).
     const results = await Promise.all(ids.map(async (id): Promise<DeliveryResult> => {
-      const outcome = await this.#outcomeOf(id);
-      if (outcome) return toResult(outcome, id);
+      const settled = await this.#outcomeOf(id, queueOf?.[id]);
+      if (settled && 'outcome' in settled) return toResult(settled.outcome, id);
+      // Its message (or the one ahead of it in its queue) used its retries and Discord does not answer at all:
+      // it waits behind the breaker until Discord is back (an outage dead-letters nothing), and a send waiting
+      // with it would hang the program.
+      if (settled) return { success: false, status: 'queued', notificationId: id, attempts: 0, error: `Discord does not answer (${settled.held}); not delivered yet: it stays queued and is sent once Discord answers, while this service runs` };
       // Closed before Discord answered: Redis keeps the entry for another replica; memory loses it.
       const kept = this.#runtime.store.kind === 'redis';
       if (kept) return { success: true, status: 'queued', notificationId: id, attempts: 0 };
@@ -114,20 +121,24 @@ export class DiscordNotificationService {
   }
 
   /**
-   * The final outcome of a notification, or undefined once `close()` stopped the service first. On Redis,
-   * another process sharing the queue may deliver it: its outcome then shows in the shared history only.
+   * The final outcome of a notification, the outage its queue waits through once a message used its retries
+   * (`held`: at once when the queue is held already), or undefined once `close()` stopped the service first. On Redis, another process sharing the
+   * queue may deliver it: its outcome then shows in the shared history only.
    */
-  async #outcomeOf(id: string): Promise<DeliveryOutcome | undefined> {
+  async #outcomeOf(id: string, queueKey: string | undefined): Promise<Settled | undefined> {
     const done = new AbortController();
     const onClose = (): void => done.abort();
     this.#closing.signal.addEventListener('abort', onClose, { once: true });
     if (this.#closing.signal.aborted) done.abort();
+    const { recorder } = this.#runtime.delivery;
+    const outcome = (o: DeliveryOutcome | undefined): Settled | undefined => (o ? { outcome: o } : undefined);
     try {
-      const waits = [this.#runtime.delivery.recorder.waitFor(id, done.signal)];
-      if (this.#runtime.store.kind === 'redis') waits.push(this.#sharedOutcome(id, done.signal));
+      const waits = [recorder.waitFor(id, done.signal).then(outcome)];
+      if (queueKey !== undefined) waits.push(recorder.waitForHold(queueKey, done.signal).then((held): Settled | undefined => (held === undefined ? undefined : { held })));
+      if (this.#runtime.store.kind === 'redis') waits.push(this.#sharedOutcome(id, done.signal).then(outcome));
       return await Promise.race(waits);
     } finally {
-      // Whichever answered, the other wait (its waiter, its poll timer) ends here.
+      // Whichever answered, the other waits (their waiters, the poll timer) end here.
       done.abort();
       this.#closing.signal.removeEventListener('abort', onClose);
     }
@@ -147,7 +158,7 @@ export class DiscordNotificationService {
     }
   }
 
-  async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[] }> {
+  async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[]; queueOf?: Record<string, string> }> {
     // Checked before the first await, so a send made before `close()` is still queued and drained. After it,
     // the stopped runtime would take the message and never deliver it (memory), or call the closed Redis
     // "unavailable, retry later": neither is true, so say closed.
@@ -171,7 +182,7 @@ export class DiscordNotificationService {
     // Muted by its route, nothing was queued: "queued" would promise a message that will not come.
     if (result.notifications.length === 0 && result.muted > 0) return { ids: [], result: { success: true, status: 'muted', attempts: 0, ...warnings } };
     if (result.notifications.length === 0 && result.duplicates > 0) return { ids: [], result: { success: true, status: 'duplicate', attempts: 0, ...warnings } };
-    return { ids: result.notifications, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
+    return { ids: result.notifications, queueOf: result.queueOf, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
   }
 }
 

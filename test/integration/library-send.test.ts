@@ -37,6 +37,57 @@ describe('DiscordNotificationService.send and close', () => {
   }, 15_000);
 });
 
+describe('send() during a Discord outage', () => {
+  // README: send() resolves "once Discord answered or the last retry failed". Through an outage the message
+  // keeps waiting behind the breaker (nothing is dead-lettered), and send() waited with it: a cron script
+  // awaiting it hung for as long as Discord (or the network path to it) was down.
+  it('answers once its retries are used, saying the message is still queued, instead of hanging', async () => {
+    const service = new DiscordNotificationService({
+      // Port 9 (discard) refuses connections: Discord unreachable, its webhook GET too.
+      env: { DISCORD_WEBHOOK_GENERAL: `http://127.0.0.1:9/api/webhooks/${HOOK_IDS.general!}/gen-token`, DISCORD_ALLOWED_HOSTS: '127.0.0.1:9' },
+      yaml: 'server:\n  shutdown_deadline: 300ms\n',
+      logger: pino({ level: 'silent' }),
+      random: () => 0,
+    });
+    try {
+      const sending = service.send({ alertType: 'general', title: 'during the outage', message: 'm' });
+      expect(await settledWithin(sending, 20_000)).toBe('settled');
+      const result = await sending;
+      expect(result).toMatchObject({ success: false, status: 'queued' });
+      expect(result.notificationId).toBeDefined();
+      expect(result.error).toContain('Discord does not answer');
+      // A send queued behind it, while Discord still does not answer, says so too instead of waiting with it.
+      const second = service.send({ alertType: 'general', title: 'also during the outage', message: 'm' });
+      expect(await settledWithin(second, 5_000)).toBe('settled');
+      expect(await second).toMatchObject({ success: false, status: 'queued' });
+    } finally {
+      await service.close();
+    }
+  }, 40_000);
+
+  it('once Discord answers again, what was held is delivered and a new send waits for its own answer again', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    // Cloudflare's 502 page for the next four requests, posts and the webhook's GETs alike.
+    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
+    fake.inject(HOOK_IDS.general!, outage, outage, outage, outage);
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 1s }\n',
+      logger: pino({ level: 'silent' }),
+      random: () => 0,
+    });
+    try {
+      expect(await service.send({ alertType: 'general', title: 'first', message: 'm' })).toMatchObject({ status: 'queued', success: false });
+      expect(await service.send({ alertType: 'general', title: 'second', message: 'm' })).toMatchObject({ status: 'queued', success: false });
+      await fake.waitForMessages(2, 20_000);
+      expect(await service.send({ alertType: 'general', title: 'third', message: 'm' })).toMatchObject({ status: 'sent', success: true });
+      expect(fake.messagesFor(HOOK_IDS.general!).map((m) => JSON.stringify(m.body))).toHaveLength(3);
+    } finally {
+      await service.close();
+    }
+  }, 40_000);
+});
+
 describe('a send whose route is muted now', () => {
   it('send() and enqueue() answer muted (not queued: nothing will be posted), and nothing reaches Discord', async () => {
     fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
