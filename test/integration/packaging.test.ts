@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,15 @@ describe('packaging files (no Docker engine here: checked as files)', () => {
 
   // The image installs `npm ci --omit=dev` and runs dist/: a package src/ imports that is only a devDependency
   // builds and passes every test here, and the container dies at start (ERR_MODULE_NOT_FOUND).
+  // The library is installed as a package (README): it must carry what `import 'alertcord'` and the CLI need,
+  // and not the tests, the bench, the sources or compose's example secrets (it shipped all of them).
+  it('the npm package holds the build, the shipped config, the examples and README, nothing else', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: new URL('../../', import.meta.url), encoding: 'utf8' });
+    const paths = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['README.md', 'package.json', 'config/alertcord.yaml', 'config/examples/send-alert.sh', 'config/examples/alertcord-rules.yml']));
+    expect(paths.filter((p) => !/^(dist\/|config\/alertcord\.yaml$|config\/examples\/|README\.md$|package\.json$)/.test(p))).toEqual([]);
+  });
+
   it('every package src/ imports at run time is a production dependency (the image has no others)', () => {
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
     const used = runtimePackages();
