@@ -23,6 +23,14 @@ export type Random = () => number;
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/**
+ * How far a time a limiter recorded may be ahead of `now` and still be taken as true: replicas' clocks differ
+ * by that little, and a limiter must not refill (or slide) twice for a replica behind another. Further ahead,
+ * it was stamped by a clock that was wrong and has been set right since (a VM restored, an RTC wrong until
+ * NTP): kept, it would hold the webhook shut until the wrong time came again, hours later.
+ */
+export const CLOCK_STEP_SLACK_MS = 60_000;
+
 /** Sleep on the global `setTimeout` (so vitest fake timers drive it), abortable. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
  * limit; memory is bounded to `limit` timestamps (or the larger limit a log was carried over from). Also
  * used by the global gate with a 1 s window.
  */
+import { CLOCK_STEP_SLACK_MS } from './clock.js';
 import type { LimiterSnapshot, RateLimiter, TakeResult } from './rate-limiter.js';
 
 /** The window of a per-minute limit. */
@@ -44,6 +45,10 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   /** Forget sends that left the window: a send at t counts while now < t + windowMs. */
   #evict(now: number): void {
+    // Stamped by a clock since set back (more than a replica's skew ahead): the log moves back with it, its
+    // newest send now, so its sends leave the window a window from now, not once that wrong time comes again.
+    const ahead = (this.#stamps.at(-1) ?? now) - now;
+    if (ahead > CLOCK_STEP_SLACK_MS) this.#stamps = this.#stamps.map((t) => t - ahead);
     let drop = 0;
     while (drop < this.#stamps.length && (this.#stamps[drop] ?? 0) + this.windowMs <= now) drop++;
     if (drop > 0) this.#stamps.splice(0, drop);

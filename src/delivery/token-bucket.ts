@@ -3,6 +3,7 @@
  * default `burst = perMinute` it behaves as the seed service's limiter did (a full minute's budget may be
  * spent at once, then one request per 60/perMinute s).
  */
+import { CLOCK_STEP_SLACK_MS } from './clock.js';
 import type { LimiterSnapshot, RateLimiter, TakeResult } from './rate-limiter.js';
 
 /** Slack for floating-point refill sums (1000 ms × 0.001 tokens/ms may land just under 1). */
@@ -24,7 +25,10 @@ function assertWhole(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
 }
 
-/** One key's token bucket. Starts full. Time only moves forward: an earlier `now` refills nothing. */
+/**
+ * One key's token bucket. Starts full. Time only moves forward: an earlier `now` refills nothing (up to
+ * {@link CLOCK_STEP_SLACK_MS}; beyond it the clock was set right and the bucket counts from there).
+ */
 export class TokenBucketLimiter implements RateLimiter {
   readonly capacity: number;
   /** Tokens added per millisecond. */
@@ -43,6 +47,8 @@ export class TokenBucketLimiter implements RateLimiter {
   }
 
   #refill(now: number): void {
+    // Counted by a clock since set back (more than a replica's skew ahead): refills run from now, not from then.
+    if (this.#last !== undefined && this.#last - now > CLOCK_STEP_SLACK_MS) this.#last = now;
     if (this.#last !== undefined && now > this.#last) {
       this.#tokens = Math.min(this.capacity, this.#tokens + (now - this.#last) * this.ratePerMs);
     }

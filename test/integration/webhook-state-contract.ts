@@ -305,6 +305,25 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(await drain(state, B, ten, T0 + 12_000)).toBe(2);
     });
 
+    // A clock an hour ahead, then set right (a VM restored, an RTC wrong until NTP): the bucket refilled nothing
+    // until the wrong time came again, so after its burst the webhook sent nothing for an hour.
+    it('a bucket drained by a clock far ahead refills once the clock is set right, not an hour later', async () => {
+      const state = await open();
+      expect(await drain(state, A, LIMITS, T0 + 3_600_000)).toBe(30);
+      expect(await state.acquire(A, LIMITS, T0)).toEqual(refused('rate_limit', 2_000));
+      expect(await drain(state, A, LIMITS, T0 + 10_000)).toBe(5);
+    });
+
+    it('a window filled by a clock far ahead lets its sends leave a window after the clock is set right, not an hour later', async () => {
+      const state = await open();
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 30, burst: 30 };
+      expect(await drain(state, A, window, T0 + 3_600_000)).toBe(30);
+      expect(await state.acquire(A, window, T0)).toMatchObject(refused('rate_limit'));
+      // The window is free a minute after the clock was set right. (The global gate's 1 s log, stamped an hour
+      // ahead too, moves back to its first use after it: up to 50 a second from then.)
+      expect((await drain(state, A, window, T0 + 60_000)) + (await drain(state, A, window, T0 + 61_000))).toBe(30);
+    });
+
     // The same into a window: the bucket's sends were made by T0 + 10 s, so as carried sends they stay in the
     // window until T0 + 70 s, not T0 + 60 s (stamped at the lagging `now`, they left 10 s early).
     it('a bucket carried into a window at a now behind its last send keeps the sends until their own time (clock skew)', async () => {

@@ -7,6 +7,7 @@
  * Redis would truncate a Lua number reply to an integer.
  */
 import type { Redis } from 'ioredis';
+import { CLOCK_STEP_SLACK_MS } from '../../delivery/clock.js';
 
 /**
  * Prepended to every script here that writes: a write Redis never refuses for memory (HDEL of a field that
@@ -25,6 +26,7 @@ const WRITE_WHEN_FULL = `redis.call('HDEL', KEYS[1], 'write-when-full')
 const LIB = `
 local EPS = 1e-9
 local WINDOW_MS = 60000
+local CLOCK_STEP_SLACK_MS = ${CLOCK_STEP_SLACK_MS}
 local function num(x) return string.format('%.17g', x) end
 -- A finite number from a hash field, else nil: tonumber also takes 'nan' and 'inf' (a field another version
 -- or a hand edit wrote), which would stop a refill or a pause for good. As numberField (webhook-state-status.ts).
@@ -34,9 +36,21 @@ local function fin(x)
   return nil
 end
 
+-- A log stamped by a clock since set back (its newest send more than replicas' skew ahead of \`now\`) moves back
+-- with it, its newest send now, so its sends leave the window a window from now (sliding-window.ts).
+local function sw_unstep(key, now)
+  local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if not newest[2] then return end
+  local ahead = tonumber(newest[2]) - now
+  if ahead <= CLOCK_STEP_SLACK_MS then return end
+  local all = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+  for i = 1, #all, 2 do redis.call('ZADD', key, num(tonumber(all[i + 1]) - ahead), all[i]) end
+end
+
 -- Sliding window log in sorted set \`key\`: at most \`limit\` members in any \`window_ms\`. 0 when \`member\` was
 -- recorded, else ms until the oldest leaves. Scores never go back (replica clocks may differ a little).
 local function sw_take(key, limit, window_ms, now, member)
+  sw_unstep(key, now)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now - window_ms))
   local card = redis.call('ZCARD', key)
   if card < limit then
@@ -52,7 +66,9 @@ local function sw_take(key, limit, window_ms, now, member)
   return math.max(1, tonumber(freeing[2]) + window_ms - now)
 end
 
+-- A \`last\` more than replicas' skew ahead was counted by a clock since set back: refills run from now (token-bucket.ts).
 local function tb_refill(lim, now)
+  if lim.last and lim.last - now > CLOCK_STEP_SLACK_MS then lim.last = now end
   if lim.last and now > lim.last then lim.tokens = math.min(lim.cap, lim.tokens + (now - lim.last) * lim.rate) end
   if (not lim.last) or now > lim.last then lim.last = now end
 end

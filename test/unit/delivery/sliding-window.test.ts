@@ -46,6 +46,18 @@ describe('SlidingWindowLimiter', () => {
     expect(window.peek(T0 + 1_000)).toEqual({ remaining: 1, limit: 2, resetMs: 1_000 });
   });
 
+  // A clock far ahead, then set right (a VM restored, an RTC wrong until NTP): the sends it stamped left the window
+  // only when the wrong time came again, and every send meanwhile was stamped there too: hours of silence.
+  it('lets sends leave the window once a clock far ahead is set right', () => {
+    const window = new SlidingWindowLimiter({ limit: 2 });
+    expect(window.take(T0 + 3_600_000).ok).toBe(true);
+    expect(window.take(T0 + 3_600_000).ok).toBe(true);
+    expect(window.take(T0).ok).toBe(false);
+    expect(window.take(T0 + SLIDING_WINDOW_MS).ok).toBe(true);
+    expect(window.take(T0 + SLIDING_WINDOW_MS + 1).ok).toBe(true);
+    expect(window.take(T0 + SLIDING_WINDOW_MS + 1).ok).toBe(false);
+  });
+
   it.each([0, 2.5, -1])('rejects limit %s', (limit) => {
     expect(() => new SlidingWindowLimiter({ limit })).toThrow(RangeError);
   });

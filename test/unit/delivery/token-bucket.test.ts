@@ -43,6 +43,16 @@ describe('TokenBucketLimiter', () => {
     expect(bucket.take(T0 + 1_000).ok).toBe(true);
   });
 
+  // A clock far ahead, then set right (a VM restored, an RTC wrong until NTP): the bucket refilled nothing until
+  // the wrong time came again, so after its burst the webhook sent nothing for hours.
+  it('refills again once a clock far ahead is set right, not only when the wrong time comes again', () => {
+    const bucket = new TokenBucketLimiter({ perMinute: 60, burst: 1 });
+    expect(bucket.take(T0 + 3_600_000).ok).toBe(true);
+    expect(bucket.take(T0).ok).toBe(false);
+    expect(bucket.take(T0 + 1_000).ok).toBe(true);
+    expect(bucket.take(T0 + 1_000)).toEqual({ ok: false, waitMs: 1_000 });
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('rejects perMinute %s', (perMinute) => {
     expect(() => new TokenBucketLimiter({ perMinute })).toThrow(RangeError);
   });
