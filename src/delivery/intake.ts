@@ -5,7 +5,7 @@ import { FailureStreak } from '../lib/failure-streak.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
-import { routeGroup, type Routed } from '../routing/route-group.js';
+import { routeGroup, typesReached, type Routed } from '../routing/route-group.js';
 import type { NotificationQueue } from '../store/types.js';
 import type { Intake, IntakeResult } from './intake-types.js';
 import { counterpartsByQueue, dropClaimsElsewhere } from './counterpart-claims.js';
@@ -71,8 +71,9 @@ export function createIntake(deps: IntakeDeps): Intake {
         for (const [alertType, alerts] of routed?.byType ?? []) {
           const n = toNotification(group, alertType, alerts, newId(), at);
           const queueKey = queueKeyFor(config, alertType);
-          // The other state's claims under every type: a resolve may be routed elsewhere than its firing.
-          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, config.alertTypes.keys(), alerts));
+          // The other state's claims under the types it is routed to: a resolve may go elsewhere than its firing.
+          const reached = (variant: Alert[]) => typesReached(group, variant, config.routes);
+          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, reached, alerts));
           let status;
           try {
             const replaces = counterparts.get(queueKey);

@@ -1,5 +1,6 @@
 import { queueKeyFor } from '../delivery/queue-key.js';
 import { queueTarget } from '../delivery/queue-target.js';
+import type { WebhookStatus } from '../delivery/webhook-state.js';
 import type { Runtime } from '../runtime.js';
 
 export interface RateLimitStatus {
@@ -11,21 +12,32 @@ export interface RateLimitStatus {
   pausedUntil?: number;
 }
 
-/** Per alert type, the effective limit of its webhook (shared webhooks: the strictest wins); 0 of 0 for a type whose sends go nowhere. */
+/**
+ * Per alert type, the effective limit of its webhook (shared webhooks: the strictest wins); 0 of 0 for a type
+ * whose sends go nowhere. Each webhook is read once, all side by side: one read per type in turn made 60
+ * teams' types 60 Redis round trips, and during an outage 60 command timeouts (90 s) before an answer.
+ */
 export async function rateLimitStatus(runtime: Runtime): Promise<Record<string, RateLimitStatus>> {
   const config = runtime.config();
   // The clock sends take their tokens by (an injected one too), else the numbers are another time's.
   const now = runtime.now();
-  const out: Record<string, RateLimitStatus> = {};
-  for (const t of config.alertTypes.values()) {
+  const reads = new Map<string, Promise<WebhookStatus>>();
+  const types = [...config.alertTypes.values()].map((t) => {
     // The queue the type's sends go to: in dry run without webhooks, the unthrottled stand-in's.
     const target = queueTarget(config, queueKeyFor(config, t.name));
+    if (target && !reads.has(target.webhook.id)) reads.set(target.webhook.id, runtime.state.status(target.webhook.id, target.limits, now));
+    return { name: t.name, target };
+  });
+  // Awaited together: one read failing rejects the call, and none is left rejecting unhandled.
+  const statuses = new Map(await Promise.all([...reads].map(async ([id, read]) => [id, await read] as const)));
+  const out: Record<string, RateLimitStatus> = {};
+  for (const { name, target } of types) {
     if (!target) {
-      out[t.name] = { remaining: 0, limit: 0, reset: now };
+      out[name] = { remaining: 0, limit: 0, reset: now };
       continue;
     }
-    const s = await runtime.state.status(target.webhook.id, target.limits, now);
-    out[t.name] = { remaining: s.rateLimit.remaining, limit: s.rateLimit.limit, reset: now + s.rateLimit.resetMs, webhookId: target.webhook.id, pausedUntil: s.pausedUntil };
+    const s = statuses.get(target.webhook.id)!;
+    out[name] = { remaining: s.rateLimit.remaining, limit: s.rateLimit.limit, reset: now + s.rateLimit.resetMs, webhookId: target.webhook.id, pausedUntil: s.pausedUntil };
   }
   return out;
 }

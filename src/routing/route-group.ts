@@ -47,3 +47,13 @@ export function routeGroup(group: AlertGroup, routes: readonly Route[], at: numb
   }
   return { byType, muted };
 }
+
+/**
+ * Every type the routes send any of `alerts` to, muted routes included (no mute window is consulted): where
+ * the same alerts may have gone at another time, so where their dedupe claims may be (counterpartDedupeKeys).
+ */
+export function typesReached(group: Pick<AlertGroup, 'requestedType'>, alerts: readonly Alert[], routes: readonly Route[]): Set<string> {
+  const types = new Set<string>();
+  for (const alert of alerts) for (const type of routeAlert(alert, group, routes)) types.add(type);
+  return types;
+}
