@@ -16,7 +16,10 @@ export interface OutcomeObserver {
  */
 export class OutcomeRecorder {
   readonly #waiters = new Map<string, Set<(o: DeliveryOutcome | undefined) => void>>();
+  /** By notification id: sends waiting for the hold of the queue the notification is in ({@link #queueOf}). */
   readonly #holdWaiters = new Map<string, Set<(detail: string | undefined) => void>>();
+  /** The queue of each notification in {@link #holdWaiters}: where intake put it, or where it was moved. */
+  readonly #queueOf = new Map<string, string>();
   /** Queues whose head message used its retries while Discord does not answer at all: the outage's detail. */
   readonly #heldQueues = new Map<string, string>();
   /** The last history or statistics write error logged; undefined once writes work again. */
@@ -32,19 +35,31 @@ export class OutcomeRecorder {
   }
 
   /**
-   * Resolves with the outage's detail once the queue is held ({@link held}): at once when it is already, or
-   * with undefined once `signal` aborts. Not an outcome: what waits in the queue is sent when Discord answers;
-   * the library's `send()` says so instead of waiting, for the held message and every one queued behind it.
+   * Resolves with the outage's detail once the queue the notification is in (`queueKey`, or the one it is
+   * {@link moved} to: a broken webhook's work goes to general's) is held ({@link held}): at once when it is
+   * already, or with undefined once `signal` aborts. Not an outcome: what waits in the queue is sent when
+   * Discord answers; the library's `send()` says so instead of waiting, for the held message and every one
+   * queued behind it.
    */
-  waitForHold(queueKey: string, signal?: AbortSignal): Promise<string | undefined> {
+  async waitForHold(notificationId: string, queueKey: string, signal?: AbortSignal): Promise<string | undefined> {
     const detail = this.#heldQueues.get(queueKey);
-    return detail !== undefined ? Promise.resolve(detail) : waitIn(this.#holdWaiters, queueKey, signal);
+    if (detail !== undefined) return detail;
+    this.#queueOf.set(notificationId, queueKey);
+    try {
+      return await waitIn(this.#holdWaiters, notificationId, signal);
+    } finally {
+      if (!this.#holdWaiters.has(notificationId)) this.#queueOf.delete(notificationId);
+    }
   }
 
   /** The queue's head message used its retries through an outage: it, and all behind it, wait for Discord. */
   held(queueKey: string, detail: string): void {
     this.#heldQueues.set(queueKey, detail);
-    for (const settle of [...(this.#holdWaiters.get(queueKey) ?? [])]) settle(detail);
+    for (const [id, key] of [...this.#queueOf]) if (key === queueKey) this.#settleHold(id, detail);
+  }
+
+  #settleHold(notificationId: string, detail: string): void {
+    for (const settle of [...(this.#holdWaiters.get(notificationId) ?? [])]) settle(detail);
   }
 
   /** Discord answered a request of the queue's webhook: it is held no more. */
@@ -81,9 +96,17 @@ export class OutcomeRecorder {
     }, { retries: failure.retries ?? Math.max(failure.attempts - 1, 0), lastFailureReason: failure.lastFailureReason ?? (failure.attempts > 0 ? failure.reason : undefined) }));
   }
 
-  /** Moved to another queue (broken webhook → general): acked here, not final, so no history yet. */
-  async moved(queueKey: string, item: QueuedItem): Promise<void> {
+  /**
+   * Moved to another queue (broken webhook → general): acked here, not final, so no history yet. A send
+   * waiting for it now waits on the hold of `toKey`, where it waits through an outage.
+   */
+  async moved(queueKey: string, item: QueuedItem, toKey: string): Promise<void> {
     await this.deps.store.queue.ack(queueKey, [item.entryId]);
+    const id = item.notification.id;
+    if (!this.#queueOf.has(id)) return;
+    this.#queueOf.set(id, toKey);
+    const detail = this.#heldQueues.get(toKey);
+    if (detail !== undefined) this.#settleHold(id, detail);
   }
 
   async #finish(n: Notification, outcome: DeliveryOutcome, retry: RetryDetail): Promise<void> {

@@ -100,7 +100,7 @@ export class Rerouter {
       return false;
     }
     if (status === 'queued') this.deps.onQueued?.(toKey);
-    await this.deps.recorder.moved(fromKey, item);
+    await this.deps.recorder.moved(fromKey, item, toKey);
     return true;
   }
 

@@ -327,8 +327,8 @@ export class WebhookWorker {
       onAttempt: (...args) => {
         this.deps.onAttempt?.(...args);
         this.#attempts.attempt(...args);
-        // Discord answered (a 400 too): the queue is held by no outage any more (library sends wait again).
-        if (args[0] === 'success' || args[0] === 'permanent') this.deps.recorder.answered(this.queueKey);
+        // Discord answered (a 400 or a 404 too): the queue is held by no outage any more (library sends wait again).
+        if (args[0] === 'success' || args[0] === 'permanent' || args[0] === 'broken') this.deps.recorder.answered(this.queueKey);
       },
       onRetry: this.deps.onRetry,
       onBroken: this.#attempts.broken,

@@ -134,7 +134,7 @@ export class DiscordNotificationService {
     const outcome = (o: DeliveryOutcome | undefined): Settled | undefined => (o ? { outcome: o } : undefined);
     try {
       const waits = [recorder.waitFor(id, done.signal).then(outcome)];
-      if (queueKey !== undefined) waits.push(recorder.waitForHold(queueKey, done.signal).then((held): Settled | undefined => (held === undefined ? undefined : { held })));
+      if (queueKey !== undefined) waits.push(recorder.waitForHold(id, queueKey, done.signal).then((held): Settled | undefined => (held === undefined ? undefined : { held })));
       if (this.#runtime.store.kind === 'redis') waits.push(this.#sharedOutcome(id, done.signal).then(outcome));
       return await Promise.race(waits);
     } finally {

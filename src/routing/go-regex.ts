@@ -49,7 +49,10 @@ export function compileAnchoredRegex(value: string): { ok: true; regex: Anchored
     // Not valid in Unicode mode; try the legacy syntax, whose error is the one reported.
   }
   // RE2 is linear in the value whatever the pattern; V8's backtracking is not (see linear-regex.ts).
-  if (regex) return { ok: true, regex: linearRegex(js, `${flags}u`) ?? regex };
+  if (regex) {
+    const linear = linearRegex(js, `${flags}u`);
+    return linear && 'error' in linear ? { ok: false, error: linear.error } : { ok: true, regex: linear ?? regex };
+  }
   const re2 = RE2_ONLY.exec(pattern)?.[1];
   if (re2 !== undefined) {
     return { ok: false, error: `RE2 syntax ${re2} is not supported here, or not beside the rest of this pattern; write it out (e.g. [a-zA-Z] for [[:alpha:]], \\p{L} for \\pL, \\{ for a literal {)` };

@@ -3,7 +3,8 @@
  * RE2, linear in the label value whatever the pattern; V8 backtracks, and a route copied from
  * alertmanager.yml such as `instance=~"(.+\\.)*example\\.com"` takes hours on a 40-part host name: the
  * event loop, and with it every ingest, health check and delivery, stops. A pattern that repeats a group
- * which itself varies (holds a repetition or an alternation), where backtracking goes exponential, is run
+ * which itself varies (holds a repetition or an alternation), where backtracking goes exponential, or that
+ * holds several varying repetitions (`.*\..*\..*\.internal`, polynomial: hours on 10,000 dots), is run
  * here instead: a Thompson NFA over code points (RE2's own method, without captures: only "does it match"
  * is asked). Its single-character atoms (`a`, `[^\n]`, `\p{Greek}`, `\d`) are tested by JavaScript's
  * RegExp with the pattern's flags, so classes, escapes and case folding mean exactly what they did.
@@ -28,20 +29,30 @@ type Inst =
   | { op: 'assert'; at: string }
   | { op: 'match' };
 
-/** Larger programs (`(a|b){1,5000}`) stay with the backtracking engine: the NFA's size is its cost per character. */
-const MAX_PROGRAM = 5000;
+/**
+ * The NFA's size is its cost per character. A pattern repeating a varying group whose program is larger
+ * (`(.+\.){0,1000}`) is refused at load: the backtracking engine would freeze on it as on `*`. A larger one
+ * that is only polynomial (`.*(one|of|500|names).*`) stays with the RegExp, as it loaded before.
+ */
+export const MAX_PROGRAM = 5000;
+
+/** What {@link linearRegex} decided: run linearly, leave to the RegExp (`undefined`), or refuse (`error`). */
+export type LinearRegex = AnchoredMatcher | { error: string } | undefined;
 
 /** Syntax this runner does not take (backreferences, lookaround: not RE2 either); the RegExp runs it. */
 class Unsupported extends Error {}
 
+/** A program past {@link MAX_PROGRAM}. */
+class TooLarge extends Error {}
+
 /**
  * A linear-time matcher for `pattern` (JavaScript's Unicode-mode syntax, already valid with `flags`),
- * anchored at both ends; undefined when the pattern cannot backtrack exponentially (the RegExp is faster)
- * or uses what this runner does not take.
+ * anchored at both ends; undefined when the pattern cannot backtrack badly (the RegExp is faster) or uses
+ * what this runner does not take; an error when it can backtrack exponentially and is too large to run here.
  */
-export function linearRegex(pattern: string, flags: string): AnchoredMatcher | undefined {
+export function linearRegex(pattern: string, flags: string): LinearRegex {
+  const parser = new Parser(pattern, flags);
   try {
-    const parser = new Parser(pattern, flags);
     const tree = parser.parse();
     if (!parser.risky) return undefined;
     const program: Inst[] = [];
@@ -51,14 +62,22 @@ export function linearRegex(pattern: string, flags: string): AnchoredMatcher | u
     return { test: (value) => run(program, Array.from(value), isWord) };
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
+    if (err instanceof TooLarge && !parser.nested) return undefined;
+    if (err instanceof TooLarge) return { error: `it repeats a varying group too often: too large to run in linear time (more than ${MAX_PROGRAM} steps a character); write * or + rather than a large {n,m}` };
     throw err;
   }
 }
 
 class Parser {
   private pos = 0;
+  /** Repetitions whose length varies (`.*`, `a{2,5}`): two or more, and backtracking goes polynomial. */
+  private varying = 0;
   /** Set once a repetition of a varying sub-pattern is seen: where backtracking can go exponential. */
-  risky = false;
+  nested = false;
+
+  get risky(): boolean {
+    return this.nested || this.varying > 1;
+  }
 
   constructor(
     private readonly src: string,
@@ -139,8 +158,10 @@ class Parser {
     const [, op, low, comma, high] = found;
     const min = op === '*' || op === '?' ? 0 : op === '+' ? 1 : Number(low);
     const max = op === '?' ? 1 : op ? Infinity : comma === undefined ? min : high === '' ? Infinity : Number(high);
-    if (max > 1 && varies(node)) this.risky = true;
-    return { kind: 'repeat', node, min, max };
+    const repeat: Node = { kind: 'repeat', node, min, max };
+    if (max > 1 && varies(node)) this.nested = true;
+    if (varies(repeat)) this.varying++;
+    return repeat;
   }
 }
 
@@ -167,7 +188,7 @@ function charTest(atom: string, flags: string): (cp: string) => boolean {
 
 /** Thompson's construction: `node` as instructions appended to `program`, falling through at the end. */
 function emit(node: Node, program: Inst[]): void {
-  if (program.length > MAX_PROGRAM) throw new Unsupported();
+  if (program.length > MAX_PROGRAM) throw new TooLarge();
   switch (node.kind) {
     case 'atom':
       return void program.push({ op: 'char', test: node.test });

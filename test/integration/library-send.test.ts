@@ -88,6 +88,61 @@ describe('send() during a Discord outage', () => {
   }, 40_000);
 });
 
+describe('send() after an outage that ended in a broken webhook', () => {
+  // Discord answered the held message again, with 404 (deleted meanwhile): only a success or a 400 cleared the
+  // hold, so every later send answered at once "queued, Discord does not answer" while Discord answers and
+  // the notification went to dead letters.
+  it('answers failed, not queued: Discord answered', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
+    fake.inject(HOOK_IDS.general!, outage, outage, outage, outage);
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 1s }\n',
+      logger: pino({ level: 'silent' }),
+      random: () => 0,
+    });
+    try {
+      expect(await service.send({ alertType: 'general', title: 'first', message: 'm' })).toMatchObject({ status: 'queued', success: false });
+      fake.setBroken(HOOK_IDS.general!);
+      await expect.poll(async () => (await service.healthCheck()).webhooks.find((w) => w.alertType === 'general')?.broken, { timeout: 20_000 }).toBe(true);
+      expect(await service.send({ alertType: 'general', title: 'second', message: 'm' })).toMatchObject({ status: 'failed', success: false });
+    } finally {
+      await service.close();
+    }
+  }, 40_000);
+});
+
+describe('send() of a notification rerouted from a broken webhook to general during an outage', () => {
+  // The send waited on the hold of the queue intake put it in (the broken webhook's); moved to general's queue,
+  // its message used its retries there through the outage and held general's queue, which nobody watched:
+  // the cron script hung for as long as Discord was down, as before the outage change.
+  it('answers queued once general is held, instead of hanging', async () => {
+    fake = await startFakeDiscord({
+      webhooks: [
+        { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' },
+        { id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2' },
+      ],
+    });
+    fake.setBroken(HOOK_IDS.error!);
+    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
+    fake.inject(HOOK_IDS.general!, ...Array.from({ length: 200 }, () => outage));
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_WEBHOOK_ERRORS: fake.urlFor(HOOK_IDS.error!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 50, cooldown: 1s }\nserver:\n  shutdown_deadline: 300ms\n',
+      logger: pino({ level: 'silent' }),
+      random: () => 0,
+    });
+    try {
+      const sending = service.send({ alertType: 'error', title: 'Job failed', message: 'exit 2' });
+      expect(await settledWithin(sending, 15_000)).toBe('settled');
+      expect(await sending).toMatchObject({ success: false, status: 'queued' });
+    } finally {
+      await service.close();
+    }
+  }, 40_000);
+});
+
 describe('a send whose route is muted now', () => {
   it('send() and enqueue() answer muted (not queued: nothing will be posted), and nothing reaches Discord', async () => {
     fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });

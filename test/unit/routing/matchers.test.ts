@@ -207,6 +207,36 @@ describe('regex: linear time where backtracking explodes, as on RE2', () => {
     expect(JSON.parse(stdout)).toEqual([false, true, true, false]);
   }, 40_000);
 
+  // Too large for the linear runner, such a pattern fell back to the backtracking RegExp: `{0,1000}`, which Go
+  // accepts, froze the event loop on a 40-part host name as `*` did. And a sequence of unbounded repetitions
+  // backtracks polynomially (`.*\..*\..*\.internal`: seconds on 2,000 dots, far longer on 10,000), on the RegExp too.
+  it('refuses a varying repetition too large to run in linear time, instead of backtracking', () => {
+    const result = parseMatcher('instance=~"(.+\\.){0,1000}example\\.com"');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/too large to run in linear time/);
+    expect(parseMatcher('instance=~"(.+\\.){0,100}example\\.com"').ok).toBe(true);
+    // Only polynomial however large (a long list between .*): it loads and runs as it did.
+    const names = Array.from({ length: 500 }, (_, i) => `service${i}`).join('|');
+    expect(matchValue(must(`job=~".*(${names}).*"`), 'the service499 job')).toBe(true);
+  });
+
+  it('answers at once for a sequence of unbounded repetitions on a long value', async () => {
+    const lib = fileURLToPath(new URL('../../../src/routing/matchers.ts', import.meta.url));
+    const program = `
+      const { parseMatcher, matchValue } = await import(${JSON.stringify(lib)});
+      const r = parseMatcher('instance=~".*\\\\..*\\\\..*\\\\.internal"');
+      if (!r.ok) throw new Error(r.error);
+      console.log(JSON.stringify([matchValue(r.matcher, '.'.repeat(10_000)), matchValue(r.matcher, 'a.b.c.internal')]));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(killer);
+    expect(code).toBe(0); // null: it never answered and was killed
+    expect(JSON.parse(stdout)).toEqual([false, true]);
+  }, 40_000);
+
   // The linear runner must accept exactly what the RegExp does; short values, so the RegExp answers too.
   it.each([
     '(.+\\.)*example\\.com(:\\d+)?',
@@ -219,6 +249,8 @@ describe('regex: linear time where backtracking explodes, as on RE2', () => {
     '(?s)(.|\\n)+',
     '(🔥|\\p{Lu}){1,3}',
     '(x|^y)+z$',
+    '.*\\..*\\..*\\.internal',
+    'a*a*b?',
   ])('agrees with the RegExp on %s', (pattern) => {
     const m = must(`v=~"${pattern.replace(/\\/g, '\\\\')}"`);
     const [, flags = '', body] = /^(?:\(\?([is]+)\))?(.*)$/s.exec(pattern)!;
