@@ -327,7 +327,8 @@ export class WebhookWorker {
       onAttempt: (...args) => {
         this.deps.onAttempt?.(...args);
         this.#attempts.attempt(...args);
-        // Discord answered (a 400 or a 404 too): the queue is held by no outage any more (library sends wait again).
+        // Discord answered (a 400, or a 401/404 for a webhook deleted meanwhile, too): the queue is held by no
+        // outage any more (library sends wait again, and learn their message went to dead letters).
         if (args[0] === 'success' || args[0] === 'permanent' || args[0] === 'broken') this.deps.recorder.answered(this.queueKey);
       },
       onRetry: this.deps.onRetry,

@@ -324,6 +324,26 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect((await drain(state, A, window, T0 + 60_000)) + (await drain(state, A, window, T0 + 61_000))).toBe(30);
     });
 
+    // Sends the wrong clock spread over its minute: the log moves back by its newest send's lead, so all leave a
+    // window after the clock was set right (moved by its oldest's, the newest stayed 50 s ahead, and longer).
+    it('a window the wrong clock filled over its minute is free a window after the clock is set right', async () => {
+      const state = await open();
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 2, burst: 2 };
+      expect((await state.acquire(A, window, T0 + 3_600_000)).ok).toBe(true);
+      expect((await state.acquire(A, window, T0 + 3_650_000)).ok).toBe(true);
+      expect(await state.acquire(A, window, T0)).toMatchObject(refused('rate_limit'));
+      expect(await drain(state, A, window, T0 + 60_000)).toBe(2);
+    });
+
+    // The status read (getRateLimitStatus, /api/rate-limits) sees the log as the next send will: a minute until it
+    // is free, not the hour until the wrong time comes again (a script that waits for `reset` waited that hour).
+    it('the status of a window filled by a clock far ahead says free in a window, as the next send finds it', async () => {
+      const state = await open();
+      const window: RateLimitSettings = { algorithm: 'sliding_window', perMinute: 2, burst: 2 };
+      expect((await state.acquire(A, window, T0 + 3_600_000)).ok).toBe(true);
+      expect((await state.status(A, window, T0)).rateLimit).toEqual({ remaining: 1, limit: 2, resetMs: 60_000 });
+    });
+
     // The same into a window: the bucket's sends were made by T0 + 10 s, so as carried sends they stay in the
     // window until T0 + 70 s, not T0 + 60 s (stamped at the lagging `now`, they left 10 s early).
     it('a bucket carried into a window at a now behind its last send keeps the sends until their own time (clock skew)', async () => {

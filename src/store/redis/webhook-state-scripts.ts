@@ -36,13 +36,19 @@ local function fin(x)
   return nil
 end
 
--- A log stamped by a clock since set back (its newest send more than replicas' skew ahead of \`now\`) moves back
--- with it, its newest send now, so its sends leave the window a window from now (sliding-window.ts).
-local function sw_unstep(key, now)
+-- How far a log stamped by a clock since set back (its newest send more than replicas' skew ahead of \`now\`) moves
+-- back with it, its newest send now, so its sends leave the window a window from now (sliding-window.ts); 0 if not.
+local function sw_ahead(key, now)
   local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  if not newest[2] then return end
+  if not newest[2] then return 0 end
   local ahead = tonumber(newest[2]) - now
-  if ahead <= CLOCK_STEP_SLACK_MS then return end
+  if ahead <= CLOCK_STEP_SLACK_MS then return 0 end
+  return ahead
+end
+
+local function sw_unstep(key, now)
+  local ahead = sw_ahead(key, now)
+  if ahead == 0 then return end
   local all = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
   for i = 1, #all, 2 do redis.call('ZADD', key, num(tonumber(all[i + 1]) - ahead), all[i]) end
 end
@@ -145,10 +151,12 @@ local function limiter_peek(window, lim, now)
     if missing > EPS then reset = math.ceil(missing / lim.rate) end
     return { num(math.floor(lim.tokens + EPS)), num(lim.cap), num(reset) }
   end
-  local count, reset = sw_count(window, now), 0
+  -- Read only: the log as sw_unstep will move it at the next send (\`now\` that much later instead).
+  local at = now + sw_ahead(window, now)
+  local count, reset = sw_count(window, at), 0
   if count > 0 then
     local newest = redis.call('ZRANGE', window, -1, -1, 'WITHSCORES')
-    reset = math.max(0, tonumber(newest[2]) + WINDOW_MS - now)
+    reset = math.max(0, tonumber(newest[2]) + WINDOW_MS - at)
   end
   if lim.carry > 0 then count, reset = count + lim.carry, math.max(reset, lim.carry_at + WINDOW_MS - now) end
   return { num(math.max(0, lim.limit - count)), num(lim.limit), num(reset) }

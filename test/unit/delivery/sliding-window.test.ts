@@ -58,6 +58,17 @@ describe('SlidingWindowLimiter', () => {
     expect(window.take(T0 + SLIDING_WINDOW_MS + 1).ok).toBe(false);
   });
 
+  // The log moves back by its newest send's lead, not its oldest's: sends the wrong clock spread over its
+  // minute all leave a window after it was set right (by the oldest's, the newest stayed 50 s ahead).
+  it('moves a log spread over the wrong minute back by its newest send', () => {
+    const window = new SlidingWindowLimiter({ limit: 2 });
+    expect(window.take(T0 + 3_600_000).ok).toBe(true);
+    expect(window.take(T0 + 3_650_000).ok).toBe(true);
+    expect(window.take(T0).ok).toBe(false);
+    expect(window.take(T0 + SLIDING_WINDOW_MS).ok).toBe(true);
+    expect(window.take(T0 + SLIDING_WINDOW_MS).ok).toBe(true);
+  });
+
   it.each([0, 2.5, -1])('rejects limit %s', (limit) => {
     expect(() => new SlidingWindowLimiter({ limit })).toThrow(RangeError);
   });

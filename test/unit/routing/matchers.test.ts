@@ -263,6 +263,19 @@ describe('regex: linear time where backtracking explodes, as on RE2', () => {
       }),
     );
   });
+
+  // A bounded repeat stops at its bound (`([a-z]+-){1,3}` takes three parts, not four), and a lazy quantifier
+  // is a quantifier, not a literal `?`: values the random ones above seldom reach.
+  it.each([
+    ['(a|b){1,2}', ['a', 'ab', 'aba', 'abab', '']],
+    ['([a-z]+-){1,3}prod', ['eu-prod', 'eu-west-1a-prod', 'eu-west-a-b-prod', 'prod']],
+    ['(a|b)*?c', ['c', 'abac', 'ab?c', 'abab']],
+    ['(a|bc)+?d{1,2}?', ['ad', 'bcadd', 'addd', 'a?d']],
+  ])('agrees with the RegExp on %s at its edges', (pattern, values) => {
+    const m = must(`v=~"${pattern}"`);
+    const reference = new RegExp(`^(?:${pattern})$`, 'u');
+    for (const value of values) expect(matchValue(m, value), value).toBe(reference.test(value));
+  });
 });
 
 describe('matches', () => {
