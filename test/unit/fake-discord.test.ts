@@ -552,6 +552,21 @@ describe('fake Discord: fault injection', () => {
     expect(f.requests[0]?.fault).toEqual({ status: 500 });
   });
 
+  it('setDown answers every request, GETs included, with its fault until setDown(null); queued faults wait', async () => {
+    const f = await start();
+    f.inject(A.id, { status: 500 });
+    f.setDown({ status: 502, body: '<html>502 Bad Gateway</html>' });
+    for (let i = 0; i < 3; i++) expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(502);
+    expect((await fetch(f.apiUrlFor(B.id))).status).toBe(502);
+    expect(f.pendingFaults(A.id)).toBe(1);
+    f.setDown(null);
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(500);
+    expect((await post(f.apiUrlFor(A.id), ok)).status).toBe(204);
+    f.setDown({ kind: 'reset' });
+    await expect(fetch(f.apiUrlFor(A.id))).rejects.toThrow();
+    expect(f.messages).toHaveLength(1);
+  });
+
   it('reset destroys the socket without an answer and stores nothing', async () => {
     const f = await start();
     f.inject(A.id, { kind: 'reset' });

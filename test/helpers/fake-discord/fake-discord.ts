@@ -91,6 +91,14 @@ export class FakeDiscord {
     for (const run of held) run();
   }
 
+  /**
+   * Down (an outage): every request to every webhook, GETs included, gets `fault` (a 502 page, a reset…) until
+   * `setDown(null)`; queued faults wait. Unlike {@link inject}, it lasts however many requests come.
+   */
+  setDown(fault: Fault | null): void {
+    this.state.down = fault;
+  }
+
   /** Broken (default true): the webhook answers 404 Unknown Webhook from now on, like a deleted one. */
   setBroken(id: string, broken = true): void {
     if (broken) this.state.broken.add(id);
@@ -114,6 +122,7 @@ export class FakeDiscord {
     this.state.broken.clear();
     this.state.openedThreads.clear();
     this.state.paused = false;
+    this.state.down = null;
   }
 
   /** Stops listening; ends hanging/held requests (their sockets are destroyed) and rejects waiters. */

@@ -99,6 +99,7 @@ function respondNormally(state: FakeState, ex: Exchange): void {
 function dispatch(state: FakeState, ex: Exchange): void {
   const banMs = state.limits.invalid?.remainingMs(state.now()) ?? 0;
   if (banMs > 0) return answer(state, ex.res, ex.record, cloudflareBanReply(banMs / 1000));
+  if (state.down !== null && applyFault(state, ex, state.down)) return;
   const fault = state.faults.shift(ex.route.webhookId);
   if (fault !== undefined && applyFault(state, ex, fault)) return;
   respondNormally(state, ex);

@@ -6,7 +6,7 @@ import { Recorder } from './recorder.js';
 import type { Reply } from './reply.js';
 import { writeReply } from './reply.js';
 import type { WebhookRoute } from './routes.js';
-import type { FakeDiscordOptions, FakeWebhook, RecordedRequest } from './types.js';
+import type { FakeDiscordOptions, Fault, FakeWebhook, RecordedRequest } from './types.js';
 
 /** Default cap on request bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -24,6 +24,8 @@ export interface FakeState {
   readonly openedThreads: Map<string, string>;
   readonly maxBodyBytes: number;
   paused: boolean;
+  /** Down: every request (GETs included) gets this fault instead of its answer, until `setDown(null)`. */
+  down: Fault | null;
   /** Requests held while paused, released in order by `setPaused(false)`. */
   readonly held: (() => void)[];
   /** Responses not answered yet (held, hanging, delayed): destroyed by `close()` / `reset()`. */
@@ -55,6 +57,7 @@ export function createState(options: FakeDiscordOptions): FakeState {
     openedThreads: new Map(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     paused: false,
+    down: null,
     held: [],
     open: new Set(),
     timers: new Set(),
