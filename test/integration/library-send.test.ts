@@ -18,6 +18,29 @@ afterEach(async () => {
 const settledWithin = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p.then(() => 'settled' as const, () => 'settled' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
 
+/** Cloudflare's 502 page: what Discord answers (posts and the webhook's GETs alike) through an outage. */
+const OUTAGE = { status: 502, body: '<html>502 Bad Gateway</html>' };
+
+/**
+ * A fake Discord with general's webhook, down for its next `failures` requests (and `error` broken when
+ * named), and a service on it that retries nothing and opens its breaker at once (1 s cooldown).
+ */
+async function serviceThroughOutage(failures: number, options: { errorWebhookBroken?: boolean; yaml?: string } = {}): Promise<DiscordNotificationService> {
+  const webhooks = [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }];
+  if (options.errorWebhookBroken) webhooks.push({ id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2' });
+  fake = await startFakeDiscord({ webhooks });
+  if (options.errorWebhookBroken) fake.setBroken(HOOK_IDS.error!);
+  fake.inject(HOOK_IDS.general!, ...Array.from({ length: failures }, () => OUTAGE));
+  const env: Record<string, string> = { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host };
+  if (options.errorWebhookBroken) env.DISCORD_WEBHOOK_ERRORS = fake.urlFor(HOOK_IDS.error!);
+  return new DiscordNotificationService({
+    env,
+    yaml: options.yaml ?? 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 1s }\n',
+    logger: pino({ level: 'silent' }),
+    random: () => 0,
+  });
+}
+
 describe('DiscordNotificationService.send and close', () => {
   it('send() settles when close() stops the service before Discord answered (it never hangs)', async () => {
     fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
@@ -66,22 +89,13 @@ describe('send() during a Discord outage', () => {
   }, 40_000);
 
   it('once Discord answers again, what was held is delivered and a new send waits for its own answer again', async () => {
-    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
-    // Cloudflare's 502 page for the next four requests, posts and the webhook's GETs alike.
-    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
-    fake.inject(HOOK_IDS.general!, outage, outage, outage, outage);
-    const service = new DiscordNotificationService({
-      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
-      yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 1s }\n',
-      logger: pino({ level: 'silent' }),
-      random: () => 0,
-    });
+    const service = await serviceThroughOutage(4);
     try {
       expect(await service.send({ alertType: 'general', title: 'first', message: 'm' })).toMatchObject({ status: 'queued', success: false });
       expect(await service.send({ alertType: 'general', title: 'second', message: 'm' })).toMatchObject({ status: 'queued', success: false });
-      await fake.waitForMessages(2, 20_000);
+      await fake!.waitForMessages(2, 20_000);
       expect(await service.send({ alertType: 'general', title: 'third', message: 'm' })).toMatchObject({ status: 'sent', success: true });
-      expect(fake.messagesFor(HOOK_IDS.general!).map((m) => JSON.stringify(m.body))).toHaveLength(3);
+      expect(fake!.messagesFor(HOOK_IDS.general!).map((m) => JSON.stringify(m.body))).toHaveLength(3);
     } finally {
       await service.close();
     }
@@ -93,18 +107,10 @@ describe('send() after an outage that ended in a broken webhook', () => {
   // hold, so every later send answered at once "queued, Discord does not answer" while Discord answers and
   // the notification went to dead letters.
   it('answers failed, not queued: Discord answered', async () => {
-    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
-    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
-    fake.inject(HOOK_IDS.general!, outage, outage, outage, outage);
-    const service = new DiscordNotificationService({
-      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
-      yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 2, cooldown: 1s }\n',
-      logger: pino({ level: 'silent' }),
-      random: () => 0,
-    });
+    const service = await serviceThroughOutage(4);
     try {
       expect(await service.send({ alertType: 'general', title: 'first', message: 'm' })).toMatchObject({ status: 'queued', success: false });
-      fake.setBroken(HOOK_IDS.general!);
+      fake!.setBroken(HOOK_IDS.general!);
       await expect.poll(async () => (await service.healthCheck()).webhooks.find((w) => w.alertType === 'general')?.broken, { timeout: 20_000 }).toBe(true);
       expect(await service.send({ alertType: 'general', title: 'second', message: 'm' })).toMatchObject({ status: 'failed', success: false });
     } finally {
@@ -118,20 +124,9 @@ describe('send() of a notification rerouted from a broken webhook to general dur
   // its message used its retries there through the outage and held general's queue, which nobody watched:
   // the cron script hung for as long as Discord was down, as before the outage change.
   it('answers queued once general is held, instead of hanging', async () => {
-    fake = await startFakeDiscord({
-      webhooks: [
-        { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' },
-        { id: HOOK_IDS.error!, token: 'err-token', channelId: 'c2' },
-      ],
-    });
-    fake.setBroken(HOOK_IDS.error!);
-    const outage = { status: 502, body: '<html>502 Bad Gateway</html>' };
-    fake.inject(HOOK_IDS.general!, ...Array.from({ length: 200 }, () => outage));
-    const service = new DiscordNotificationService({
-      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_WEBHOOK_ERRORS: fake.urlFor(HOOK_IDS.error!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+    const service = await serviceThroughOutage(200, {
+      errorWebhookBroken: true,
       yaml: 'discord:\n  retry_attempts: 0\n  circuit_breaker: { failure_threshold: 50, cooldown: 1s }\nserver:\n  shutdown_deadline: 300ms\n',
-      logger: pino({ level: 'silent' }),
-      random: () => 0,
     });
     try {
       const sending = service.send({ alertType: 'error', title: 'Job failed', message: 'exit 2' });

@@ -184,6 +184,20 @@ describe('regex: Go (RE2) semantics Alertmanager users rely on', () => {
 // RE2 runs any regex in time linear in the value; V8 backtracks. `(.+\.)*example\.com` (a route copied from
 // alertmanager.yml) on a 60-part host name took longer than the age of the universe, on the event loop: intake,
 // health checks and delivery all stopped. Run in a child process, so that hanging fails the test.
+/**
+ * Runs `program` (an ES module, tsx loaded) in a child process killed after `ms`: a match that backtracks for
+ * hours must fail the test, not hang it. Its exit code (null when killed) and what it printed.
+ */
+async function runKilledAfter(program: string, ms: number): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const killer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(killer);
+  return { code, stdout };
+}
+
 describe('regex: linear time where backtracking explodes, as on RE2', () => {
   it('answers at once for nested repetitions on long values', async () => {
     const lib = fileURLToPath(new URL('../../../src/routing/matchers.ts', import.meta.url));
@@ -197,12 +211,7 @@ describe('regex: linear time where backtracking explodes, as on RE2', () => {
         run('msg!~"(?i)(\\\\w+\\\\s?)+done"', ${JSON.stringify(`${'word '.repeat(40)}!`)}),
         run('x=~"(a|aa)*"', ${JSON.stringify(`${'a'.repeat(80)}b`)}),
       ]));`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    clearTimeout(killer);
+    const { code, stdout } = await runKilledAfter(program, 25_000);
     expect(code).toBe(0); // null: it never answered and was killed
     expect(JSON.parse(stdout)).toEqual([false, true, true, false]);
   }, 40_000);
@@ -227,12 +236,7 @@ describe('regex: linear time where backtracking explodes, as on RE2', () => {
       const r = parseMatcher('instance=~".*\\\\..*\\\\..*\\\\.internal"');
       if (!r.ok) throw new Error(r.error);
       console.log(JSON.stringify([matchValue(r.matcher, '.'.repeat(10_000)), matchValue(r.matcher, 'a.b.c.internal')]));`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    clearTimeout(killer);
+    const { code, stdout } = await runKilledAfter(program, 25_000);
     expect(code).toBe(0); // null: it never answered and was killed
     expect(JSON.parse(stdout)).toEqual([false, true]);
   }, 40_000);
