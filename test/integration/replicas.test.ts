@@ -86,7 +86,7 @@ function describeLog(log: readonly RelayedRequest[], since: number): string {
   return log.map((r) => `${r.tag}@${offset(r.at - since)}:${r.status ?? '…'}`).join(' ');
 }
 
-it('the storm posted alternately to both replicas: within Discord\'s limits, every alert once, both replicas send', { timeout: 90_000 }, async () => {
+it('the storm posted alternately to both replicas: within Discord\'s limits, every alert once, whichever replica holds the oldest entry sending', { timeout: 90_000 }, async () => {
   const { fake, pair } = await setUp();
   const [a, b] = pair.replicas;
   const started = Date.now();
@@ -110,7 +110,9 @@ it('the storm posted alternately to both replicas: within Discord\'s limits, eve
   // No crash, no lease lost (visibility timeout 60 s, renewed), every 2xx acknowledged: nothing is sent twice.
   expect(duplicates).toBe(0);
   // Both replicas consume from the group: each took a share of the storm to Discord.
-  for (const r of pair.replicas) expect(sentBy(pair.log, r.name).length, `replica ${r.name} sent nothing`).toBeGreaterThan(0);
+  // Either replica may drain it: one at a time, the one holding the oldest entry (first in, first out across
+  // replicas, so a resolve never overtakes its firing); which one, and whether both, is not fixed.
+  expect(pair.replicas.reduce((sum, r) => sum + sentBy(pair.log, r.name).length, 0)).toBe(fake.stats.messages);
 });
 
 it('a replica killed with kill -9 mid-storm: the other claims its pending entries and delivers every acknowledged alert', { timeout: 90_000 }, async () => {
@@ -177,7 +179,7 @@ it('a 429 seen by one replica pauses the other: its next request to the webhook 
   const throttled = pair.log.find((r) => r.status === 429)!;
   const pauseEnds = throttled.answeredAt! + RETRY_AFTER_S * 1000;
   const other = pair.replicas.find((r) => r.name !== throttled.tag)!;
-  // Mid-pause, more work arrives at both replicas; only the idle one reads it (the other's worker sleeps).
+  // Mid-pause, more work arrives at both replicas; the idle one reads it but hands it back: an older entry is the other's.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const workAt = Date.now();
   expect(await postSpread([a.proc, b.proc], bodies.slice(1), 4)).toEqual([202, 202, 202, 202]);
@@ -189,8 +191,11 @@ it('a 429 seen by one replica pauses the other: its next request to the webhook 
       `+${otherFirst ? otherFirst.at - throttled.answeredAt! : '—'} ms (pause ${RETRY_AFTER_S * 1000} ms); requests ${describeLog(pair.log, throttled.answeredAt!)}`,
   );
   expect(fake.pendingFaults(HOOK.id)).toBe(0);
-  expect(otherFirst, `${other.name} sent nothing`).toBeDefined();
-  expect(otherFirst!.at).toBeGreaterThanOrEqual(pauseEnds);
+  // The work that arrived mid-pause goes out after it, whichever replica sends it (the one holding the oldest
+  // entry, the throttled one: replicas keep the queue's order).
+  const next = pair.log.find((r) => r !== throttled && r.at > throttled.at);
+  expect(next, 'nothing sent after the pause').toBeDefined();
+  expect(next!.at).toBeGreaterThanOrEqual(pauseEnds);
   // Nobody sent to the webhook during the pause.
   expect(pair.log.filter((r) => r !== throttled && r.at > throttled.at && r.at < pauseEnds)).toEqual([]);
   expect(fake.stats.status429).toBe(1);

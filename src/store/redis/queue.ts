@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import type { Notification } from '../../model/notification.js';
 import { fitsBudget } from '../read-budget.js';
 import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget } from '../types.js';
+import { sleep } from '../../delivery/clock.js';
 import { BlockingReader } from './blocking-reader.js';
 import { isNoGroupError, whenReady } from './connection.js';
 import type { RedisKeys } from './keys.js';
 import { CONSUMER_GROUP, IDS_PER_CALL, QueueGroups, type QueueGroupOptions } from './queue-groups.js';
+import { heldByAnotherReader } from './queue-turn.js';
 import type { ScriptCommands } from './scripts.js';
 import { compareIds, enqueuedAt, parseAutoClaim, parseEntries, parseReadGroup, toQueuedItem, type StreamEntry } from './stream-reply.js';
 
@@ -128,8 +130,24 @@ export class RedisQueue implements NotificationQueue {
     return true;
   }
 
+  /**
+   * Entries in queue order, unless an older entry is still being delivered by another replica: then these go
+   * back (released, for whichever reader comes next: that replica, once its entry is settled) and, for a
+   * blocking read, after a wait of `blockMs`, nothing is returned. So replicas keep a webhook's queue first
+   * in, first out, as one process does ({@link heldByAnotherReader}).
+   */
   async read(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]> {
     if (max <= 0) return [];
+    const items = await this.#readOrRecreate(queueKey, max, blockMs, signal, budget);
+    if (items.length === 0) return items;
+    const ids = items.map((i) => i.entryId);
+    if (!(await heldByAnotherReader(this.redis, this.options.keys.stream(queueKey), this.options.consumerName, this.options.visibilityTimeoutMs, ids, Date.now()))) return items;
+    await this.release(queueKey, ids);
+    if (blockMs > 0) await sleep(blockMs, signal).catch(() => undefined);
+    return [];
+  }
+
+  async #readOrRecreate(queueKey: string, max: number, blockMs: number, signal?: AbortSignal, budget?: ReadBudget): Promise<QueuedItem[]> {
     try {
       return await this.#read(queueKey, max, blockMs, signal, budget);
     } catch (err) {

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import { CONSUMER_GROUP, IDS_PER_CALL } from './queue-groups.js';
+import { compareIds } from './stream-reply.js';
+
+/**
+ * Whether an entry queued before all of `entryIds` is still being delivered by another live reader (another
+ * replica): pending under another consumer, renewed within the visibility timeout (a dead reader's or a
+ * released entry is idle longer, and the next read takes it over). Replicas share a queue, and Discord's
+ * answers order nothing between them: a replica holding a firing through an outage (waiting behind the
+ * shared breaker) was overtaken by another holding its resolve as soon as that one won a breaker probe, so the
+ * channel showed "resolved", then "firing" for good. A read behind another reader hands its entries back.
+ */
+export async function heldByAnotherReader(redis: Redis, stream: string, consumerName: string, visibilityTimeoutMs: number, entryIds: readonly string[], now: number): Promise<boolean> {
+  const first = entryIds.reduce((a, b) => (compareIds(a, b) <= 0 ? a : b));
+  // Extended XPENDING, oldest first, ids strictly before `first` (exclusive range: Redis 6.2, as XAUTOCLAIM).
+  const pending = (await redis.call('xpending', stream, CONSUMER_GROUP, '-', `(${first}`, IDS_PER_CALL)) as [string, string, number, number][];
+  return pending.some(([id, consumer, idleMs]) => consumer !== consumerName && Number(idleMs) < visibilityTimeoutMs && queuedAt(id) > now - ORDER_WAIT_MAX_MS);
+}
+
+/**
+ * How long after an entry was queued the other replicas wait for the one holding it. A replica that reaches
+ * Redis but not Discord (a node with broken egress) renews its lease and, an outage dead-lettering nothing,
+ * never gives its entry up: waited for without end, it held its webhook's whole queue on every replica. Past
+ * this, the others deliver what is newer; order is kept through outages shorter than that.
+ */
+export const ORDER_WAIT_MAX_MS = 5 * 60_000;
+
+/** When an entry was queued: the milliseconds of its stream id (XADD `*`, Redis' clock). */
+function queuedAt(id: string): number {
+  return Number(id.slice(0, id.indexOf('-')));
+}
