@@ -76,6 +76,14 @@ function pendingByConsumer(prefix: string): Promise<Map<string, number>> {
   return pendingIn(admin, redisKeys(prefix).stream(HOOK.id));
 }
 
+/** Entries each consumer holds live: renewed within `visibilityMs` (not handed back, not a dead reader's). */
+async function liveHeldByConsumer(prefix: string, visibilityMs: number): Promise<Map<string, number>> {
+  const pending = (await admin.call('xpending', redisKeys(prefix).stream(HOOK.id), 'alertcord', '-', '+', 10_000)) as [string, string, number, number][];
+  const live = new Map<string, number>();
+  for (const [, consumer, idleMs] of pending) if (Number(idleMs) < visibilityMs) live.set(consumer, (live.get(consumer) ?? 0) + 1);
+  return live;
+}
+
 /** Arrival (fake clock) of the first stored message showing `token`. */
 function firstStored(f: FakeDiscord, token: string): number {
   return f.messages.find((m) => JSON.stringify(m.body).includes(token))?.receivedAt ?? Number.NaN;
@@ -123,20 +131,35 @@ it('a replica killed with kill -9 mid-storm: the other claims its pending entrie
   const bodies = stormBodies(GROUPS, GROUP_SIZE);
   const half = GROUPS / 2;
   const first = await postSpread([a.proc, b.proc], bodies.slice(0, half), POST_CONCURRENCY);
-  // Mid-storm: messages are going out. Discord then holds its answers for a moment, so that what `a` holds
-  // (a batch waiting on the limits, or in flight) is still held when it is killed: answered, `a` could
+  // Mid-storm: messages are going out. Discord then holds its answers for a moment, so that what the victim
+  // holds (a batch waiting on the limits, or in flight) is still held when it is killed: answered, it could
   // acknowledge it in the instant between looking and killing, and the kill would test nothing.
   await expect.poll(() => fake.stats.messages > 0, { timeout: 20_000, interval: 20 }).toBe(true);
   fake.setPaused(true);
-  await expect.poll(async () => ((await pendingByConsumer(prefix)).get(a.consumer) ?? 0) > 0, { timeout: 20_000, interval: 20 }).toBe(true);
-  await a.proc.kill();
+  // The victim is whichever replica delivers the queue (replicas keep its order: one at a time), seen holding
+  // live entries (renewed, not handed back) twice in a row.
+  let victim: (typeof pair.replicas)[number] | undefined;
+  await expect.poll(async () => {
+    const holder = async () => {
+      const live = await liveHeldByConsumer(prefix, VISIBILITY_MS);
+      return pair.replicas.find((r) => (live.get(r.consumer) ?? 0) > 0);
+    };
+    const once = await holder();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const twice = await holder();
+    victim = once !== undefined && once === twice ? once : undefined;
+    return victim !== undefined;
+  }, { timeout: 20_000, interval: 20 }).toBe(true);
+  const killed = victim!;
+  const survivor = pair.replicas.find((r) => r !== killed)!;
+  await killed.proc.kill();
   const killedAt = Date.now();
-  const heldAtKill = (await pendingByConsumer(prefix)).get(a.consumer) ?? 0;
-  const heldAlerts = [...new Set((await heldEntriesText(admin, redisKeys(prefix).stream(HOOK.id), a.consumer)).flatMap((t) => t.match(TOKEN_PATTERN) ?? []))];
+  const heldAtKill = (await pendingByConsumer(prefix)).get(killed.consumer) ?? 0;
+  const heldAlerts = [...new Set((await heldEntriesText(admin, redisKeys(prefix).stream(HOOK.id), killed.consumer)).flatMap((t) => t.match(TOKEN_PATTERN) ?? []))];
   fake.setPaused(false);
-  const lastOfA = pair.log.filter((r) => r.tag === a.name).at(-1);
+  const lastOfA = pair.log.filter((r) => r.tag === killed.name).at(-1);
   // The load balancer sends the rest of the storm to the survivor.
-  const second = await postSpread([b.proc], bodies.slice(half), POST_CONCURRENCY);
+  const second = await postSpread([survivor.proc], bodies.slice(half), POST_CONCURRENCY);
   const statuses = [...first, ...second];
   expect(statuses.filter((s) => s === 202)).toHaveLength(GROUPS);
 
@@ -152,17 +175,17 @@ it('a replica killed with kill -9 mid-storm: the other claims its pending entrie
   console.info(
     `replica kill: ${acknowledged.length} acknowledged, ${final.size} delivered; ${heldAtKill} entries (${heldAlerts.length} alerts) pending on the killed replica at kill -9, ` +
       `stored by ${takeoverMs} ms after the kill; all delivered ${recoveredMs} ms after the kill (visibility timeout ${VISIBILITY_MS} ms); duplicates ${duplicatesOf(final)} ` +
-      `(the killed replica had sent ${sentBy(pair.log, a.name).length} messages; its last request carried ${inLastOfA.size} alerts, answered ${lastOfA?.status ?? 'never'}); 429s ${fake.stats.status429}; ` +
+      `(the killed replica had sent ${sentBy(pair.log, killed.name).length} messages; its last request carried ${inLastOfA.size} alerts, answered ${lastOfA?.status ?? 'never'}); 429s ${fake.stats.status429}; ` +
       `requests ${describeLog(pair.log, killedAt)}`,
   );
-  // The kill happened while `a` held work; `b` claimed all of it (a dead consumer acknowledges nothing, so
+  // The kill happened while the victim held work; the survivor claimed all of it (a dead consumer acknowledges nothing, so
   // its pending list empties only by XAUTOCLAIM after the visibility timeout) and delivered it.
   expect(heldAtKill).toBeGreaterThan(0);
-  expect((await pendingByConsumer(prefix)).get(a.consumer) ?? 0).toBe(0);
+  expect((await pendingByConsumer(prefix)).get(killed.consumer) ?? 0).toBe(0);
   expect(missingFrom(final, heldAlerts)).toEqual([]);
   // At least once: only the request in flight (or answered, not yet acknowledged) at the kill can come
   // again, so every duplicate is an alert of the killed replica's last request: at most one message.
-  for (const token of duplicated) expect(inLastOfA.has(token), `${token} duplicated but not in a's last request`).toBe(true);
+  for (const token of duplicated) expect(inLastOfA.has(token), `${token} duplicated but not in the killed replica's last request`).toBe(true);
   expect(fake.stats.status429).toBeLessThanOrEqual(2);
   expect(fake.stats.status400).toBe(0);
 });

@@ -10,11 +10,17 @@ import { compareIds } from './stream-reply.js';
  * shared breaker) was overtaken by another holding its resolve as soon as that one won a breaker probe, so the
  * channel showed "resolved", then "firing" for good. A read behind another reader hands its entries back.
  */
-export async function heldByAnotherReader(redis: Redis, stream: string, consumerName: string, visibilityTimeoutMs: number, entryIds: readonly string[], now: number): Promise<boolean> {
+export async function heldByAnotherReader(redis: Redis, stream: string, consumerName: string, visibilityTimeoutMs: number, entryIds: readonly string[]): Promise<boolean> {
   const first = entryIds.reduce((a, b) => (compareIds(a, b) <= 0 ? a : b));
   // Extended XPENDING, oldest first, ids strictly before `first` (exclusive range: Redis 6.2, as XAUTOCLAIM).
   const pending = (await redis.call('xpending', stream, CONSUMER_GROUP, '-', `(${first}`, IDS_PER_CALL)) as [string, string, number, number][];
-  return pending.some(([id, consumer, idleMs]) => consumer !== consumerName && Number(idleMs) < visibilityTimeoutMs && queuedAt(id) > now - ORDER_WAIT_MAX_MS);
+  const held = pending.filter(([, consumer, idleMs]) => consumer !== consumerName && Number(idleMs) < visibilityTimeoutMs);
+  if (held.length === 0) return false;
+  // Ages by Redis' clock, which wrote the ids: by this replica's, a clock minutes behind waited that much past
+  // the bound on a replica that never gives its entry up, and one minutes ahead kept no order at all.
+  // (Asked only when another reader holds an older entry, so an uncontended read costs no extra command.)
+  const now = await redisNow(redis);
+  return held.some(([id]) => queuedAt(id) > now - ORDER_WAIT_MAX_MS);
 }
 
 /**
@@ -24,6 +30,12 @@ export async function heldByAnotherReader(redis: Redis, stream: string, consumer
  * this, the others deliver what is newer; order is kept through outages shorter than that.
  */
 export const ORDER_WAIT_MAX_MS = 5 * 60_000;
+
+/** Redis' clock, in ms (TIME: seconds and microseconds). */
+async function redisNow(redis: Redis): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
 
 /** When an entry was queued: the milliseconds of its stream id (XADD `*`, Redis' clock). */
 function queuedAt(id: string): number {

@@ -141,7 +141,11 @@ export class RedisQueue implements NotificationQueue {
     const items = await this.#readOrRecreate(queueKey, max, blockMs, signal, budget);
     if (items.length === 0) return items;
     const ids = items.map((i) => i.entryId);
-    if (!(await heldByAnotherReader(this.redis, this.options.keys.stream(queueKey), this.options.consumerName, this.options.visibilityTimeoutMs, ids, Date.now()))) return items;
+    // These are this reader's already: should the check fail (Redis stalled past the command timeout), they
+    // go out (order is best effort) rather than being thrown away held, which kept them from every reader,
+    // here too, until the visibility timeout.
+    const behind = await heldByAnotherReader(this.redis, this.options.keys.stream(queueKey), this.options.consumerName, this.options.visibilityTimeoutMs, ids).catch(() => false);
+    if (!behind) return items;
     await this.release(queueKey, ids);
     if (blockMs > 0) await sleep(blockMs, signal).catch(() => undefined);
     return [];
