@@ -10,6 +10,8 @@
  * RegExp with the pattern's flags, so classes, escapes and case folding mean exactly what they did.
  */
 
+import { memoize } from '../lib/memo.js';
+
 /** A compiled, fully anchored regex: only whether a whole value matches is ever asked. */
 export interface AnchoredMatcher {
   test(value: string): boolean;
@@ -172,19 +174,17 @@ function varies(node: Node): boolean {
   return node.kind === 'seq' && node.items.some(varies);
 }
 
-const charTests = new Map<string, (cp: string) => boolean>();
-
 /** One code point against one atom, as JavaScript reads it with the pattern's flags. */
 function charTest(atom: string, flags: string): (cp: string) => boolean {
-  const key = `${flags}/${atom}`;
-  let test = charTests.get(key);
-  if (!test) {
-    const re = new RegExp(`^(?:${atom})$`, flags);
-    test = (cp) => re.test(cp);
-    charTests.set(key, test);
-  }
-  return test;
+  return charTestOf(`${flags}/${atom}`);
 }
+
+/** {@link charTest} by `flags/atom` (flags hold no slash), remembered for the atoms of the configured routes. */
+const charTestOf = memoize((key: string): ((cp: string) => boolean) => {
+  const slash = key.indexOf('/');
+  const re = new RegExp(`^(?:${key.slice(slash + 1)})$`, key.slice(0, slash));
+  return (cp) => re.test(cp);
+});
 
 /** Thompson's construction: `node` as instructions appended to `program`, falling through at the end. */
 function emit(node: Node, program: Inst[]): void {

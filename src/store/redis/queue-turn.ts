@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CONSUMER_GROUP, IDS_PER_CALL } from './queue-groups.js';
-import { compareIds } from './stream-reply.js';
+import { compareIds, idTime } from './stream-reply.js';
 
 /**
  * Whether an entry queued before all of `entryIds` is still being delivered by another live reader (another
@@ -20,7 +20,7 @@ export async function heldByAnotherReader(redis: Redis, stream: string, consumer
   // the bound on a replica that never gives its entry up, and one minutes ahead kept no order at all.
   // (Asked only when another reader holds an older entry, so an uncontended read costs no extra command.)
   const now = await redisNow(redis);
-  return held.some(([id]) => queuedAt(id) > now - ORDER_WAIT_MAX_MS);
+  return held.some(([id]) => idTime(id) > now - ORDER_WAIT_MAX_MS);
 }
 
 /**
@@ -35,9 +35,4 @@ export const ORDER_WAIT_MAX_MS = 5 * 60_000;
 async function redisNow(redis: Redis): Promise<number> {
   const [seconds, micros] = await redis.time();
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}
-
-/** When an entry was queued: the milliseconds of its stream id (XADD `*`, Redis' clock). */
-function queuedAt(id: string): number {
-  return Number(id.slice(0, id.indexOf('-')));
 }
