@@ -11,6 +11,7 @@ import { intoOpenPost, postAfter } from './forum-post.js';
 import { MAX_FULL_MESSAGES_PER_BATCH, planEachAlone, planMessagesAsync, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
+import { marksToSet, PING_MARK_TTL_MS, quietPartialResolves } from './repeat-pings.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
 import { startOf, withTries, type SentSoFar } from './sent-so-far.js';
@@ -122,6 +123,7 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
+    await quietPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -206,6 +208,7 @@ export class WebhookWorker {
         // Dry-run as the send just saw it (the retry stage asks for the sender per attempt), not as the config says
         // now: a reload switching dry-run while the request was out recorded a real post as a dry run, or the reverse.
         const status = outcome.simulated ? 'dry_run' : 'sent';
+        const pinged = marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification));
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);
@@ -233,6 +236,7 @@ export class WebhookWorker {
             byId.delete(id);
           }
         });
+        await this.#markPinged(pinged);
         continue;
       }
       // (Unconfigured: released, the next batch moves them to wherever the new config sends their types.)
@@ -312,6 +316,12 @@ export class WebhookWorker {
         webhookId: target.webhook.id,
       });
     }
+  }
+
+  /** Remembers the alerts a message pinged about (repeat-pings.ts); a failure costs a ping more later, nothing else. */
+  async #markPinged(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.deps.store.pingMarks.mark(this.queueKey, keys, PING_MARK_TTL_MS).catch((err: unknown) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks not written'));
   }
 
   #context(signal: AbortSignal): SendContext {

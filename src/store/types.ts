@@ -207,6 +207,19 @@ export interface ToldOutage {
   neverHeard: boolean;
 }
 
+/**
+ * Which firing alerts a message already pinged about, per webhook queue (Redis: shared by replicas, kept
+ * across restarts). An Alertmanager or Grafana group where one alert resolves while others still fire is a
+ * firing notification: without this it pinged the channel again for alerts it had pinged about already.
+ * Marks are opaque keys with a life; a lost mark (memory store restarted, evicted) only means one ping more.
+ */
+export interface PingMarks {
+  /** The `keys` that hold no live mark in `queueKey`. */
+  unmarked(queueKey: string, keys: readonly string[]): Promise<string[]>;
+  /** Marks `keys` in `queueKey` for `ttlMs`. */
+  mark(queueKey: string, keys: readonly string[], ttlMs: number): Promise<void>;
+}
+
 /** The answer of {@link Store.ping}: `message` says what is wrong when not ok. */
 export interface StoreCheck {
   ok: boolean;
@@ -223,6 +236,7 @@ export interface Store {
   history: History;
   stats: Stats;
   heartbeats: Heartbeats;
+  pingMarks: PingMarks;
   /**
    * Whether the store can take alerts now: reachable AND accepting writes. A Redis replica promoted away
    * from (READONLY), out of memory or short of `min-replicas-to-write` still answers PING while every

@@ -449,6 +449,30 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('ping marks (partial resolves that ping nobody again)', () => {
+      it('tells which keys hold no live mark, per queue, until their life ends', async () => {
+        expect(await store.pingMarks.unmarked(Q, ['a', 'b'])).toEqual(['a', 'b']);
+        await store.pingMarks.mark(Q, ['a'], WINDOW_MS);
+        expect(await store.pingMarks.unmarked(Q, ['a', 'b'])).toEqual(['b']);
+        expect(await store.pingMarks.unmarked('webhook-2', ['a'])).toEqual(['a']);
+        await sleep(WINDOW_MS + 100);
+        expect(await store.pingMarks.unmarked(Q, ['a', 'b'])).toEqual(['a', 'b']);
+      });
+
+      it('marking again renews a mark', async () => {
+        await store.pingMarks.mark(Q, ['a'], WINDOW_MS);
+        await sleep(WINDOW_MS / 2);
+        await store.pingMarks.mark(Q, ['a'], 10 * WINDOW_MS);
+        await sleep(WINDOW_MS);
+        expect(await store.pingMarks.unmarked(Q, ['a'])).toEqual([]);
+      });
+
+      it('nothing asked, nothing to tell', async () => {
+        await store.pingMarks.mark(Q, [], WINDOW_MS);
+        expect(await store.pingMarks.unmarked(Q, [])).toEqual([]);
+      });
+    });
+
     it('pings', async () => {
       expect(await store.ping()).toEqual({ ok: true });
     });

@@ -3,6 +3,7 @@ import { MemoryDeadLetters } from './dead-letters.js';
 import { MemoryHeartbeats } from './heartbeats.js';
 import { MemoryHistory } from './history.js';
 import { MemoryQueue } from './queue.js';
+import { MemoryPingMarks } from './ping-marks.js';
 import { MemoryStats } from './stats.js';
 
 export interface MemoryStoreOptions {
@@ -21,6 +22,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     history: new MemoryHistory({ maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, now: options.now }),
     stats: new MemoryStats({ retentionMs: options.historyRetentionMs, now: options.now }),
     heartbeats: new MemoryHeartbeats(),
+    pingMarks: new MemoryPingMarks({ now: options.now }),
     ping: async () => ({ ok: true }),
     close: async () => undefined,
   };

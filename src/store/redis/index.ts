@@ -11,6 +11,7 @@ import { AofDurability, type Durability } from './durability.js';
 import { EvictionPolicyCheck } from './eviction-policy.js';
 import { RedisHistory } from './history.js';
 import { redisKeys } from './keys.js';
+import { RedisPingMarks } from './ping-marks.js';
 import { RedisQueue } from './queue.js';
 import { RedisStats } from './stats.js';
 import type { ScriptCommands } from './scripts.js';
@@ -113,6 +114,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     stats: new RedisStats(redis, { keys, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     heartbeats: new RedisHeartbeats(scripted, keys.heartbeats, keys.watchdogOutages, commandTimeoutMs),
+    pingMarks: new RedisPingMarks(redis, keys, commandTimeoutMs),
     async ping() {
       try {
         await whenReady(redis, commandTimeoutMs);

@@ -10,6 +10,8 @@ export interface RedisKeys {
   acked(queueKey: string): string;
   /** A dedupe claim, in the same slot as its queue's stream so the enqueue script may touch both. */
   dedupe(queueKey: string, dedupeKey: string): string;
+  /** A ping mark (ping-marks.ts) in its queue's slot, so one MGET reads a message's marks. */
+  pinged(queueKey: string, mark: string): string;
   /** Set of every queue key ever enqueued to, so workers find queues left by another replica. */
   queues: string;
   /** The dead-letter stream (one for all webhooks). */
@@ -49,6 +51,7 @@ export function redisKeys(prefix: string): RedisKeys {
     stream: (queueKey) => `${queue(queueKey)}:stream`,
     acked: (queueKey) => `${queue(queueKey)}:acked`,
     dedupe: (queueKey, dedupeKey) => `${queue(queueKey)}:dedupe:${dedupeKey}`,
+    pinged: (queueKey, mark) => `${queue(queueKey)}:pinged:${mark}`,
     queues: `${prefix}:queues`,
     deadLetters: `${prefix}:{deadletters}`,
     deadLettersHeld: `${prefix}:{deadletters}:hold`,
