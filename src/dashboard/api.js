@@ -4,6 +4,7 @@
  */
 
 const TOKEN_KEY = 'alertcord.adminToken';
+/** How long a call may take unless its caller says otherwise: reads and queueing answer at once. */
 const TIMEOUT_MS = 10_000;
 /** Where the token lives when sessionStorage is disabled: this page only, until it is reloaded. */
 let memoryToken = '';
@@ -46,7 +47,8 @@ function headerBytes(text) {
  * Calls `/api/<path>`. Never throws: failures come back as `{ ok: false, status, code, message }`, with
  * status 0 when the bridge did not answer, and the API's error envelope otherwise.
  * @param {string} path e.g. "status" or "history?limit=50"
- * @param {{ method?: string, body?: unknown, token?: string }} [options]
+ * @param {{ method?: string, body?: unknown, token?: string, timeoutMs?: number }} [options] `timeoutMs`: for
+ *   a call that waits on Discord (default 10 s)
  * @returns {Promise<ApiResult>}
  */
 export async function api(path, options = {}) {
@@ -62,7 +64,7 @@ export async function api(path, options = {}) {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       cache: 'no-store',
       credentials: 'same-origin',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (err) {
     return { ok: false, status: 0, code: 'unreachable', message: `alertcord did not answer (${err instanceof Error ? err.name : 'error'})` };

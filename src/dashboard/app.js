@@ -13,6 +13,13 @@ import { channelState, renderChannels, renderStoreProblem, renderSummary, render
 const POLL_MS = 4000;
 /** History fetched per poll: the table shows the newest rows, the hour chart counts them all. */
 const HISTORY_FETCH = 500;
+/**
+ * `POST /api/validate` answers once Discord did, or after `discord.timeout` (10 s by default, up to 300 s; more
+ * than 8 webhooks are asked in rounds): given the usual 10 s, the page gave up just as Discord hung and said
+ * "alertcord did not answer" instead of the webhooks' timeouts. The server bounds the call; this only catches a
+ * bridge that never answers.
+ */
+const VALIDATE_TIMEOUT_MS = 10 * 60_000;
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {
@@ -181,7 +188,7 @@ async function replay(ids, button) {
  */
 async function validate(button) {
   notify('Asking Discord about every webhook…');
-  const r = await withBusy('validate', button, () => api('validate', { method: 'POST' }));
+  const r = await withBusy('validate', button, () => api('validate', { method: 'POST', timeoutMs: VALIDATE_TIMEOUT_MS }));
   button.disabled = false;
   if (!r) return;
   if (!r.ok) return notify(`Validate failed: ${r.message} (${r.status || 'no answer'})`, 'error');

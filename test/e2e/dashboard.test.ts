@@ -232,6 +232,25 @@ describe('dashboard (headless Chromium)', () => {
     expectCleanPage(tab, bridge.url);
   });
 
+  // POST /api/validate asks Discord about each webhook and answers once Discord did or `discord.timeout` passed
+  // (10 s by default, up to 300 s). The page gave up after its own 10 s and said "alertcord did not answer"
+  // just when Discord hung: the operator took alertcord for the problem while it was about to say Discord's.
+  it("Validate webhooks while Discord hangs shows Discord's timeout, not 'alertcord did not answer'", { timeout: 90_000 }, async () => {
+    bridge = await startBridge({ env: { DISCORD_TIMEOUT_SECONDS: '12' } });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    await page.locator('#channels tbody tr[data-type="general"][data-state="ok"]').waitFor(WAIT);
+    bridge.fake.setDown({ kind: 'hang' }); // every request, GETs too, is held unanswered
+    await page.getByRole('button', { name: 'Validate webhooks' }).click();
+    await page.locator('#notice[data-kind="error"]').waitFor({ timeout: 30_000 });
+    const notice = await page.locator('#notice').textContent();
+    expect(notice).not.toMatch(/did not answer/);
+    expect(notice).toMatch(/^6 of 6 webhooks invalid \(general: .*timeout/);
+    bridge.fake.setDown(null);
+    expectCleanPage(tab, bridge.url);
+  });
+
   // Another tab (or another replica's dashboard) replayed it between the page's refreshes: the API answers
   // it as missing, and the page said "Replayed 0 dead letters." in green, as if all had gone well.
   it('a Replay of a dead letter someone else replayed meanwhile says so, not "Replayed 0" in green', { timeout: 90_000 }, async () => {

@@ -155,6 +155,20 @@ describe('admin API behaviour', () => {
     expect((await get(bridge, '/dead-letter?limit=5000')).status).toBe(200);
   });
 
+  // `server.request_timeout` also set the sockets' idle timeout, and a socket waiting for its answer is idle to
+  // Node: a validate waiting out `discord.timeout` (up to 300 s) longer than it had its connection destroyed,
+  // so while Discord hung curl got "Empty reply from server" and the dashboard "alertcord did not answer".
+  it('POST /api/validate answers with the timeouts while Discord hangs, also when discord.timeout is longer than server.request_timeout', { timeout: 30_000 }, async () => {
+    bridge = await startBridge({ env: { DISCORD_TIMEOUT_SECONDS: '3' }, yaml: 'server:\n  request_timeout: 1s\n' });
+    bridge.fake.setDown({ kind: 'hang' });
+    const res = await get(bridge, '/validate', { method: 'POST' });
+    bridge.fake.setDown(null);
+    expect(res.status).toBe(200);
+    expect(res.body.valid).toBe(false);
+    const errors = (res.body.webhooks as { valid: boolean; error?: string }[]).map((w) => w.valid || /timeout/i.test(w.error ?? ''));
+    expect(errors).toEqual(Object.keys(HOOK_IDS).map(() => true));
+  });
+
   it('POST /api/validate GETs each webhook, reports the broken one, and posts nothing', async () => {
     bridge = await startBridge();
     bridge.fake.setBroken(HOOK_IDS.critical!);

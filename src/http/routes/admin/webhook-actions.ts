@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { TestSendResult } from '../../../ops/test-notification.js';
 import type { WebhookValidation } from '../../../ops/validate-webhooks.js';
 import { sendError } from '../../errors.js';
+import { withoutIdleTimeout } from '../../long-answer.js';
 import { fromStore } from './from-store.js';
 
 export interface WebhookActionDeps {
@@ -26,7 +27,7 @@ export function webhookActionRoutes(deps: WebhookActionDeps): Hono {
     return sendError(c, { status: 503, code: result.reason, message: result.message, headers: { 'Retry-After': '10' } });
   });
   app.post('/validate', async (c) => {
-    const read = await fromStore(c, () => deps.validate());
+    const read = await withoutIdleTimeout(c, () => fromStore(c, () => deps.validate()));
     if (!read.ok) return read.response;
     const webhooks = read.value;
     // No webhook at all is not "valid" (nothing can be delivered), as the CLI's validate-webhooks exits 1.
