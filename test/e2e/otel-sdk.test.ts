@@ -4,6 +4,8 @@ import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createMemoryStore } from '../../src/store/memory/index.js';
+import type { Store } from '../../src/store/types.js';
 import { HOOK_IDS, startBridge, type Bridge } from '../helpers/bridge.js';
 import type { RecordedMessage } from '../helpers/fake-discord/index.js';
 import { parseExposition, sampleValue } from '../helpers/prom-text.js';
@@ -193,4 +195,39 @@ describe('flood control in a running alertcord (SDK JSON exporter)', () => {
       } else await b.close();
     }
   });
+});
+
+describe('a 503 the SDK exporter retries (its export timeout is 10 s: OTEL_EXPORTER_OTLP_TIMEOUT)', () => {
+  /** A memory store whose first enqueue throws, as Redis does for a moment during a failover. */
+  function blinkingStore(): { store: Store; blinked: () => boolean } {
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: 86_400_000 });
+    const enqueue = store.queue.enqueue.bind(store.queue);
+    let blinked = false;
+    store.queue.enqueue = async (...args) => {
+      if (blinked) return enqueue(...args);
+      blinked = true;
+      throw new Error('connect ECONNREFUSED (store blip)');
+    };
+    return { store, blinked: () => blinked };
+  }
+
+  it('a store blip: the export is retried after Retry-After and the record arrives, instead of being dropped', async () => {
+    const { store, blinked } = blinkingStore();
+    const b = await startBridge({ store });
+    try {
+      const service = 'payments-blip';
+      const { exporter, results } = recording(new OTLPJsonLogExporter({ url: `${b.url}/v1/logs` }));
+      const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': service }), processors: [new SimpleLogRecordProcessor({ exporter })] });
+      provider.getLogger('checkout').emit({ severityNumber: SeverityNumber.FATAL, severityText: 'FATAL', body: `payment worker out of memory (${service})` });
+      // The SDK gives up on a Retry-After longer than what is left of its 10 s timeout, and says FAILED.
+      await vi.waitFor(() => expect(results).toHaveLength(1), { timeout: 15_000, interval: 50 });
+      await provider.shutdown();
+      expect(blinked()).toBe(true);
+      expect(results.map((r) => r.code)).toEqual([SUCCESS]);
+      const [message] = await b.fake.waitForMessages(1);
+      expect(embedOf(message!).title).toContain(`payment worker out of memory (${service})`);
+    } finally {
+      await b.close();
+    }
+  }, 20_000);
 });

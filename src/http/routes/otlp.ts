@@ -35,12 +35,21 @@ type Step<T> = { ok: true; value: T } | { ok: false; failure: OtlpFailure };
 const QUOTED_ISSUES = 5;
 
 /**
+ * The longest Retry-After an OTLP sender is told. An SDK exporter gives up on a retryable answer whose
+ * Retry-After is longer than what is left of its export timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default;
+ * opentelemetry-js `retrying-transport`), so intake's hints (30 s for a full queue, 10 s for a store that is
+ * down) made it drop the batch at once instead of retrying. 2 s leaves it several retries; the Collector
+ * waits the longer of its own backoff (5 s at first, growing) and this, so it is not hurried.
+ */
+export const OTLP_MAX_RETRY_AFTER_S = 2;
+
+/**
  * `POST /v1/logs`, OTLP/HTTP logs (OTLP spec, "OTLP/HTTP"): binary protobuf or JSON, optionally gzip.
  * Answers in the request's encoding: 200 with an `ExportLogsServiceResponse` (`partialSuccess` when
  * records were rejected as invalid; records below the minimum severity are dropped silently, a full
  * success), or a `google.rpc.Status`: 400 undecodable, 413 over `server.body_limit` (compressed or
- * decompressed), 415 another content type or coding, 503 + Retry-After when intake cannot queue (a
- * retryable status for OTLP exporters). A 415 for an unknown content type is answered in JSON, the
+ * decompressed), 415 another content type or coding, 503 + Retry-After (at most
+ * {@link OTLP_MAX_RETRY_AFTER_S}) when intake cannot queue (a retryable status for OTLP exporters). A 415 for an unknown content type is answered in JSON, the
  * one encoding every client can read. The lead mounts it at the root.
  */
 export function otlpRoutes(deps: OtlpRouteDeps): Hono {
@@ -74,7 +83,7 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono {
         // Intake tries every notification: what it queued before refusing went out (the retry finds it as a
         // duplicate) and stays counted as sent; only the rest is given back.
         deps.flood?.refused(groups, result.done);
-        c.header('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
+        c.header('Retry-After', String(Math.min(OTLP_MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(result.retryAfterSeconds)))));
         return fail({ status: 503, code: RPC_CODE.UNAVAILABLE, message: `${result.reason}: ${result.message}` });
       }
     }

@@ -6,7 +6,7 @@ import { formatPath, parseWith } from '../issues.js';
 import type { ParseIssue } from '../types.js';
 import { objectDepth } from './depth.js';
 import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire, type OtlpLogsRequestWire } from './schema.js';
-import { attributeLabels, firstLine, labelAlias, nanosToIso, recordSeverity, valueText } from './values.js';
+import { attributeLabels, exceptionText, firstLine, labelAlias, nanosToIso, recordSeverity, valueText } from './values.js';
 
 /** Options of {@link parseOtlpLogs}. */
 export interface OtlpParseOptions {
@@ -179,13 +179,14 @@ function rejectionMessage(rejected: number, issues: ParseIssue[]): string {
 
 /**
  * One record as an alert: severity from the number (else the text), title from `eventName` or the
- * body's first line, message = the body as text, labels from resource + record attributes, trace and
- * span ids as fields, fingerprint = hash of service, severity and body (the OTLP dedupe identity).
+ * body's first line, message = the body as text (without a body, its exception), labels from resource +
+ * record attributes, trace and span ids as fields, fingerprint = hash of service, severity and message
+ * (the OTLP dedupe identity).
  */
 function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
   const severity = recordSeverity(record.severityNumber, record.severityText);
-  const message = valueText(record.body);
   const labels = attributeLabels(context.attributes, record.attributes);
+  const message = valueText(record.body) || exceptionText(labels);
   const stack = takeStackTrace(labels);
   const service = labels['service.name'];
   const alert: Alert = {

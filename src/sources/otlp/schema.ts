@@ -115,9 +115,13 @@ export const anyValueSchema: z.ZodType<OtlpValue> = z.lazy(() =>
     .transform(plainValue),
 );
 
-/** `common.v1.KeyValue` as a `[key, value]` pair. */
+/**
+ * `common.v1.KeyValue` as a `[key, value]` pair. A missing key is the empty one, its proto3 default: binary
+ * encoders leave an empty string out (Go's, so the Collector's), and JSON may carry it as `"key": ""`; the
+ * record is not rejected for it in one encoding and delivered in the other.
+ */
 export const keyValueSchema: z.ZodType<[string, OtlpValue]> = z.lazy(() =>
-  z.object({ key: z.string(), value: anyValueSchema }).transform(({ key, value }): [string, OtlpValue] => [key, value]),
+  z.object({ key: z.string().nullish(), value: anyValueSchema }).transform(({ key, value }): [string, OtlpValue] => [key ?? '', value]),
 );
 
 /** `repeated KeyValue attributes`; missing or null is empty. */

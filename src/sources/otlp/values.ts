@@ -54,6 +54,17 @@ export function valueText(value: OtlpValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * What a record without a body says through OpenTelemetry's exception attributes ("type: message", either
+ * alone, or ""). Semantic conventions "Exceptions in logs" (stable) put the exception in `exception.type` and
+ * `exception.message`, and the `*.exception` events of HTTP and RPC instrumentations carry nothing else: as
+ * the message, it tells two exceptions apart (dedupe and flood control go by it) and shows what happened.
+ */
+export function exceptionText(labels: Readonly<Record<string, string>>): string {
+  const parts = [labels['exception.type'], labels['exception.message']].map((p) => p?.trim() ?? '');
+  return parts.filter((p) => p !== '').join(': ');
+}
+
 /** A Prometheus-valid alias of an attribute key (`service.name` → `service_name`), as the Collector's Prometheus exporter does. */
 export function labelAlias(key: string): string {
   const cleaned = key.replace(/[^a-zA-Z0-9_:]/g, '_');

@@ -73,6 +73,24 @@ describe('dedupe keeps what is new', () => {
     expect(queued.map((q) => q.notification.alerts[0]?.message)).toEqual(['card 4242 declined: insufficient funds', 'card 1881 declined: expired']);
   });
 
+  it('otlp: two different exceptions of one service, recorded as semconv says (exception.* attributes, no body), are two alerts', async () => {
+    // Semantic conventions "Exceptions in logs" (stable): the exception is in the record's attributes; the
+    // `*.exception` events of HTTP and RPC instrumentations carry a fixed event name and no body at all.
+    const h = appHarness();
+    const record = (type: string, message: string) => checkoutRecord({
+      eventName: 'http.client.request.exception',
+      attributes: [{ key: 'exception.type', value: { stringValue: type } }, { key: 'exception.message', value: { stringValue: message } }],
+    });
+    await post(h, '/v1/logs', record('java.net.ConnectException', 'Connection refused: payments-db:5432'));
+    await post(h, '/v1/logs', record('java.net.SocketTimeoutException', 'Read timed out: fraud-api:443'));
+    await post(h, '/v1/logs', record('java.net.ConnectException', 'Connection refused: payments-db:5432')); // a repeat
+    const queued = await h.store.queue.read('1', 100, 0);
+    expect(queued.map((q) => q.notification.alerts[0]?.message)).toEqual([
+      'java.net.ConnectException: Connection refused: payments-db:5432',
+      'java.net.SocketTimeoutException: Read timed out: fraud-api:443',
+    ]);
+  });
+
   it('alertmanager: the same alert firing again with a new start (it resolved and came back) is new', async () => {
     const h = appHarness();
     const body = fixtureBody('alertmanager/firing-two-alerts.json') as { alerts: { startsAt: string }[] };

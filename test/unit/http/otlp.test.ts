@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { Intake, IntakeResult } from '../../../src/delivery/intake-types.js';
-import { otlpRoutes } from '../../../src/http/routes/otlp.js';
+import { OTLP_MAX_RETRY_AFTER_S, otlpRoutes } from '../../../src/http/routes/otlp.js';
 import type { AlertGroup } from '../../../src/model/alert.js';
 import type { Severity } from '../../../src/model/severity.js';
 import { countLogRecords, decodeOtlpLogsProtobuf, logsServiceProto } from '../../../src/sources/otlp/decode-protobuf.js';
@@ -199,14 +199,24 @@ describe('POST /v1/logs: failures as google.rpc.Status', () => {
   });
 
   it('answers 503 with Retry-After when the queue is full, in the request encoding', async () => {
-    const h = harness({ result: { ok: false, reason: 'queue_full', retryAfterSeconds: 6.2, message: 'queue for webhook 1 is full' } });
+    const h = harness({ result: { ok: false, reason: 'queue_full', retryAfterSeconds: 0.2, message: 'queue for webhook 1 is full' } });
     const res = await h.post(toProto(logs([17])), { 'content-type': PROTO_TYPE });
     expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('7');
+    expect(res.headers.get('retry-after')).toBe('1');
     expect(decodeRpcStatus(await bytesOf(res))).toMatchObject({ code: 14, message: expect.stringContaining('queue_full') });
     const json = await h.post(toJson(logs([17])), { 'content-type': JSON_TYPE });
     expect(json.status).toBe(503);
     expect(await json.json()).toMatchObject({ code: 14 });
+  });
+
+  it('tells at most OTLP_MAX_RETRY_AFTER_S: an SDK exporter drops a batch whose Retry-After outlasts its 10 s timeout', async () => {
+    for (const [reason, retryAfterSeconds] of [['queue_full', 30], ['unavailable', 10]] as const) {
+      const h = harness({ result: { ok: false, reason, retryAfterSeconds, message: 'retry later' } });
+      const res = await h.post(toJson(logs([17])), { 'content-type': JSON_TYPE });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe(String(OTLP_MAX_RETRY_AFTER_S));
+    }
+    expect(OTLP_MAX_RETRY_AFTER_S).toBeLessThan(10);
   });
 });
 

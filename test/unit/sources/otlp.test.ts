@@ -313,6 +313,20 @@ describe('decodeOtlpLogsProtobuf', () => {
     expect(only(parseOtlpLogs(decoded.value)).labels['big']).toBe('9007199254740993');
   });
 
+  it('reads a KeyValue without its key as the empty key (proto3 encoders, Go\'s among them, leave an empty string out), as the JSON "key": "" is, instead of rejecting the record', () => {
+    const record = (key?: string) => ({
+      severityNumber: 21,
+      body: { kvlistValue: { values: [{ ...(key === undefined ? {} : { key }), value: { stringValue: 'v' } }] } },
+      attributes: [{ ...(key === undefined ? {} : { key }), value: { stringValue: 'from an unnamed JSON field' } }, { key: 'order.id', value: { stringValue: 'A-1' } }],
+    });
+    const decoded = decodeOtlpLogsProtobuf(encode(request([record()])), 64);
+    if (!decoded.ok) throw new Error(decoded.message);
+    const result = ok(parseOtlpLogs(decoded.value));
+    expect(result.rejected).toBe(0);
+    expect(result).toEqual(ok(parseOtlpLogs(request([record('')]))));
+    expect(only(result).labels['order.id']).toBe('A-1');
+  });
+
   it('says invalid for bytes that are not a request, too_deep for absurd nesting', () => {
     expect(decodeOtlpLogsProtobuf(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), 64)).toMatchObject({ ok: false, reason: 'invalid' });
     let value: Record<string, unknown> = { stringValue: 'leaf' };
