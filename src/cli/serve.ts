@@ -134,16 +134,26 @@ const LISTEN_HINTS: Record<string, string> = {
   EADDRNOTAVAIL: 'not an address of this host',
 };
 
+/** The host name lookup before listen() fails so for `HOST=0.0.0.0:8080` or a mistyped name. */
+const UNRESOLVED = 'HOST is not an address of this host nor a name it resolves; a port goes in PORT';
+
 /**
- * A socket that cannot be bound (the port taken, often by another alertcord or a second `npm start`; a
- * privileged port; an address this host does not have): one line naming the address and what to change,
- * exit 1, instead of Node's stack trace of an unhandled rejection.
+ * The line for a socket that cannot be bound (the port taken, often by another alertcord or a second
+ * `npm start`; a privileged port; an address this host does not have; a host name that does not resolve),
+ * naming the address and what to change; undefined for any other error.
  */
-function failListen(err: unknown, at: { host: string; port: number }): never {
+export function listenFailure(err: unknown, at: { host: string; port: number }): string | undefined {
   const { code, syscall } = err as NodeJS.ErrnoException;
-  if (syscall !== 'listen' || !code) throw err;
-  const hint = LISTEN_HINTS[code] ? ` (${LISTEN_HINTS[code]})` : '';
-  process.stderr.write(`alertcord: cannot listen on ${at.host}:${at.port}: ${code}${hint}; set PORT / HOST (server.port / server.host)\n`);
+  if (!code || (syscall !== 'listen' && syscall !== 'getaddrinfo')) return undefined;
+  const reason = syscall === 'getaddrinfo' ? UNRESOLVED : LISTEN_HINTS[code];
+  return `cannot listen on ${at.host}:${at.port}: ${code}${reason ? ` (${reason})` : ''}; set PORT / HOST (server.port / server.host)`;
+}
+
+/** {@link listenFailure}'s line and exit 1, instead of Node's stack trace of an unhandled rejection. */
+function failListen(err: unknown, at: { host: string; port: number }): never {
+  const line = listenFailure(err, at);
+  if (line === undefined) throw err;
+  process.stderr.write(`alertcord: ${line}\n`);
   process.exit(EXIT.failed);
 }
 

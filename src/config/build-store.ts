@@ -29,7 +29,8 @@ const URL_SHAPE = 'must look like redis://[user:password@]host[:port][/db] (or r
 export function buildStoreConfig(file: RedisStoreFileConfig | undefined, env: EnvConfig): StoreBuild {
   const issues: ConfigIssue[] = [];
   const warnings: string[] = [];
-  const source = selectSource(file?.url, env, warnings);
+  const source = selectSource(file?.url, env, warnings, issues);
+  if (issues.length > 0) return { store: { kind: 'memory' }, issues, warnings };
   if (!source) {
     if (file) warnings.push('store.redis is configured but no Redis URL is set (store.redis.url, REDIS_URL or REDIS_HOST): using the memory store');
     return { store: { kind: 'memory' }, issues, warnings };
@@ -65,7 +66,7 @@ export function describeStore(store: StoreConfig): string {
   return `redis (prefix ${store.keyPrefix}, db ${store.db}${store.tls ? ', tls' : ''}${durability})`;
 }
 
-function selectSource(fileUrl: string | undefined, env: EnvConfig, warnings: string[]): UrlSource | undefined {
+function selectSource(fileUrl: string | undefined, env: EnvConfig, warnings: string[], issues: ConfigIssue[]): UrlSource | undefined {
   const url = env.REDIS_URL?.trim();
   const host = env.REDIS_HOST?.trim();
   if (url) {
@@ -73,6 +74,11 @@ function selectSource(fileUrl: string | undefined, env: EnvConfig, warnings: str
     return { text: url, path: 'REDIS_URL' };
   }
   if (host) {
+    const problem = hostProblem(host);
+    if (problem) {
+      issues.push({ path: 'REDIS_HOST', message: problem });
+      return undefined;
+    }
     const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     return { text: `redis://${hostPart}:${env.REDIS_PORT ?? DEFAULT_REDIS_PORT}/${env.REDIS_DB ?? 0}`, path: 'REDIS_HOST' };
   }
@@ -81,12 +87,27 @@ function selectSource(fileUrl: string | undefined, env: EnvConfig, warnings: str
   return fromFile ? { text: fromFile, path: 'store.redis.url' } : undefined;
 }
 
+const HOST_SHAPE = 'must be a host name or IP address alone: the port goes in REDIS_PORT, the database in REDIS_DB, the password in REDIS_PASSWORD (or set the whole URL as REDIS_URL)';
+
+/**
+ * REDIS_HOST is a host and nothing else. What else it carried was misread: `redis:6380` as an IPv6 address
+ * (then refused as "not a URL", a shape REDIS_HOST is not meant to have), `user@redis`, `redis?db=2` or
+ * `redis#x` as a user, a query or a fragment of the URL built from it, REDIS_PORT / REDIS_DB silently lost.
+ */
+function hostProblem(host: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return 'is a URL: set it as REDIS_URL instead, or give the host name alone here';
+  // One colon (a name or IPv4 and a port), or a bracketed IPv6 address followed by one; a bare IPv6 has several.
+  if (/^[^:[\]]+:\d*$/.test(host) || /^\[[^\]]*\]:\d*$/.test(host)) return 'carries a port: give the host alone here and the port in REDIS_PORT';
+  if (/[\s/?#@\\]/.test(host)) return HOST_SHAPE;
+  return undefined;
+}
+
 function parseRedisUrl(source: UrlSource, issues: ConfigIssue[]): URL | undefined {
   let url: URL;
   try {
     url = new URL(source.text);
   } catch {
-    issues.push({ path: source.path, message: `not a URL: ${URL_SHAPE}` });
+    issues.push({ path: source.path, message: source.path === 'REDIS_HOST' ? HOST_SHAPE : `not a URL: ${URL_SHAPE}` });
     return undefined;
   }
   const problem = urlProblem(url, source.path);

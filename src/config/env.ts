@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { logLevelSchema } from './log-level.js';
 import type { ConfigIssue } from './issues.js';
+import { ALLOWED_HOST, ALLOWED_HOST_MESSAGE } from './webhook-url.js';
 import { DECIMAL_TEXT } from './yaml-scalars.js';
 
 /** The seed's variable for each built-in alert type (note: type `error`, variable `…_ERRORS`). */
@@ -36,7 +37,11 @@ export const envSchema = z.object({
   DISCORD_QUEUE_SIZE: num(z.number().int().positive()).optional(),
   DISCORD_RETRY_ATTEMPTS: num(z.number().int().min(0).max(20)).optional(),
   DISCORD_TIMEOUT_SECONDS: num(z.number().positive().max(300)).optional(),
-  DISCORD_ALLOWED_HOSTS: z.string().optional(),
+  DISCORD_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(ALLOWED_HOST, ALLOWED_HOST_MESSAGE)))
+    .optional(),
   ADMIN_TOKEN: z.string().optional(),
   INGEST_TOKEN: z.string().optional(),
   GRAFANA_HMAC_SECRET: z.string().optional(),
@@ -107,20 +112,19 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: EnvConfig, 
   if (env.DISCORD_QUEUE_SIZE !== undefined) discord.queue_size = env.DISCORD_QUEUE_SIZE;
   if (env.DISCORD_RETRY_ATTEMPTS !== undefined) discord.retry_attempts = env.DISCORD_RETRY_ATTEMPTS;
   if (env.DISCORD_TIMEOUT_SECONDS !== undefined) discord.timeout = env.DISCORD_TIMEOUT_SECONDS;
-  if (env.DISCORD_ALLOWED_HOSTS) {
-    discord.allowed_hosts = env.DISCORD_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
-  }
+  if (env.DISCORD_ALLOWED_HOSTS !== undefined) discord.allowed_hosts = env.DISCORD_ALLOWED_HOSTS;
   const types = section(raw, 'alert_types');
   for (const [type, variable] of Object.entries(WEBHOOK_ENV)) {
     const value = rawEnv[variable]?.trim();
     if (!value) continue;
-    const entry = (types[type] ??= {}) as Record<string, unknown>;
-    entry.webhook = value;
+    // A type written as a scalar (`error: https://…`) is left for the schema to report at its path: writing
+    // into it threw, with the scalar (often the URL and its token) in the message.
+    section(types, type).webhook = value;
   }
 }
 
 /**
- * The YAML section `key` to write overrides into: created when absent or empty (`discord:` alone). A section
+ * The YAML section (or alert type entry) `key` to write overrides into: created when absent or empty (`discord:` alone). A section
  * of the wrong shape (a list, a scalar) is left as it is, so the schema reports it with its path; the
  * overrides go into a detached object instead of silently replacing what the file says.
  */

@@ -1,3 +1,9 @@
+import { redactUrls } from '../lib/redact-urls.js';
+import type { ConfigIssue } from './issues.js';
+
+/** `$${` (a literal `${`), or `${NAME}` / `${NAME:-default}` (name and default captured). */
+const TOKEN = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
 /**
  * Replaces `${NAME}` and `${NAME:-default}` in every string of a parsed YAML tree with environment
  * values. Done on parsed values, not the raw text, so a variable's content can never change the YAML
@@ -16,10 +22,10 @@ export function interpolateEnv(value: unknown, env: Record<string, string | unde
 }
 
 function interpolateString(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, escaped, name, fallback) => {
-    if (escaped) return whole.slice(1);
-    const found = env[name as string];
-    return found !== undefined && found !== '' ? found : ((fallback as string | undefined) ?? '');
+  return text.replace(TOKEN, (_whole, name: string | undefined, fallback: string | undefined) => {
+    if (name === undefined) return '${';
+    const found = env[name];
+    return found !== undefined && found !== '' ? found : (fallback ?? '');
   });
 }
 
@@ -30,11 +36,28 @@ function interpolateString(text: string, env: Record<string, string | undefined>
  */
 export function referencedVariables(value: unknown, out = new Set<string>()): string[] {
   if (typeof value === 'string') {
-    for (const m of value.matchAll(/\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g)) if (!m[1] && m[2]) out.add(m[2]);
+    for (const m of value.matchAll(TOKEN)) if (m[1]) out.add(m[1]);
   } else if (Array.isArray(value)) {
     for (const v of value) referencedVariables(v, out);
   } else if (value && typeof value === 'object') {
     for (const v of Object.values(value)) referencedVariables(v, out);
   }
   return [...out];
+}
+
+/**
+ * Each string of the tree holding a `${` that is none of the forms read: compose's `${NAME:?message}` or
+ * `${NAME-default}`, the OpenTelemetry Collector's `${env:NAME}`, a nested default. Left as written, such
+ * text became the value (an ingest token readable in the file, while the real sender got 401s) without a
+ * word. Issues carry the YAML path, never the text (what is inside the braces may be a pasted secret).
+ */
+export function interpolationIssues(value: unknown, path: readonly (string | number)[] = []): ConfigIssue[] {
+  if (typeof value === 'string') {
+    const rest = value.replace(TOKEN, (whole, name: string | undefined, fallback: string | undefined) => (name !== undefined && fallback?.includes('${') ? whole : ''));
+    if (!rest.includes('${')) return [];
+    return [{ path: redactUrls(path.join('.')) || '(root)', message: 'has a ${…} that is not read (such as ${NAME:?…}, ${NAME-…}, ${env:NAME} or a nested default): alertcord reads ${NAME} and ${NAME:-default} (write $${ for a literal ${)' }];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => interpolationIssues(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => interpolationIssues(v, [...path, k]));
+  return [];
 }

@@ -8,7 +8,7 @@ import { buildAlertTypes } from './build-alert-types.js';
 import { buildStoreConfig } from './build-store.js';
 import { applyEnvOverrides, envSchema, FILE_VARIABLES, resolveFileVariables, WEBHOOK_ENV, type EnvConfig } from './env.js';
 import { buildIngestAuth } from './ingest-auth.js';
-import { interpolateEnv, referencedVariables } from './interpolate.js';
+import { interpolateEnv, interpolationIssues, referencedVariables } from './interpolate.js';
 import { ConfigError, fromZodIssues, type ConfigIssue } from './issues.js';
 import { partialIssues, routeIssues } from './partial-issues.js';
 import { placeholderIssues } from './placeholder.js';
@@ -53,6 +53,7 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   const text = wanted === undefined ? undefined : readText(wanted, readFile, issues, named === undefined, options.refuseEmptyFile);
   const file = text === undefined ? undefined : wanted;
   const raw = readYaml(options.yaml ?? text ?? '', issues);
+  issues.push(...interpolationIssues(raw));
   const referenced = referencedVariables(raw).filter((name) => !FILE_VARIABLES.includes(name));
   const withReferenced = resolveFileVariables(env, readFile, issues, referenced);
   const interpolated = interpolateEnv(raw, withReferenced) as Record<string, unknown>;

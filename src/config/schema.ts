@@ -8,6 +8,7 @@ import { sourcesSchema } from './ingest-auth.js';
 import { logLevelSchema } from './log-level.js';
 import { yamlBoolean, yamlNumber } from './yaml-scalars.js';
 import { watchdogSchema } from './watchdog.js';
+import { ALLOWED_HOST, ALLOWED_HOST_MESSAGE } from './webhook-url.js';
 
 /** A duration as Alertmanager users write it ("30s", "5m", "7d"), or a number of seconds. */
 export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -129,7 +130,7 @@ export const fileSchema = z.strictObject({
       queue_size: yamlNumber(z.number().int().positive()).default(10_000),
       retry_attempts: yamlNumber(z.number().int().min(0).max(20)).default(3),
       timeout: durationSchema.refine((ms) => ms > 0 && ms <= 300_000, 'must be more than 0s and at most 300s (as DISCORD_TIMEOUT_SECONDS)').default(10_000),
-      allowed_hosts: z.array(z.string().min(1)).default([]),
+      allowed_hosts: z.array(z.string().trim().regex(ALLOWED_HOST, ALLOWED_HOST_MESSAGE)).default([]),
       dry_run: yamlBoolean().default(false),
       circuit_breaker: z
         .strictObject({ failure_threshold: yamlNumber(z.number().int().min(1)).default(5), cooldown: durationSchema.default(60_000) })

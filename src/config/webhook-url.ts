@@ -7,6 +7,14 @@ import { Secret } from '../lib/secret.js';
 export const DISCORD_WEBHOOK_HOSTS = [
   'discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com', 'ptb.discordapp.com', 'canary.discordapp.com',
 ] as const;
+/**
+ * An allowed host as a webhook URL's host reads: a name or IPv4 address, or an IPv6 one in brackets, with an
+ * optional port; compared in any case. A scheme, a path or credentials would match no URL's host, and the
+ * start then failed at the webhook with "add it to DISCORD_ALLOWED_HOSTS".
+ */
+export const ALLOWED_HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d{1,5})?$/i;
+export const ALLOWED_HOST_MESSAGE = 'must be host[:port] (no scheme, path or user; IPv6 in brackets), e.g. 127.0.0.1:9000 or discord-proxy.internal';
+
 /** Always pin the API version: unversioned URLs behave like an old version (discord.md). */
 export const DISCORD_API_BASE = 'https://discord.com/api/v10';
 

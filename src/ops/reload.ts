@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../config/issues.js';
 import { loadConfig, type LoadOptions, type LoadResult } from '../config/load.js';
 import type { Config, StoreConfig } from '../config/types.js';
 import type { Delivery } from '../delivery/delivery.js';
+import { redactUrls } from '../lib/redact-urls.js';
 import type { WebhookState } from '../delivery/webhook-state.js';
 
 /** What `runtime.reload()` answers. */
@@ -126,6 +127,7 @@ function loadGuarded(source: LoadOptions): LoadResult {
   try {
     return loadConfig(source);
   } catch (err) {
-    return { ok: false, issues: [{ path: '(reload)', message: `the config could not be loaded: ${String(err)}` }] };
+    // Redacted: a throw's message may quote the value it choked on, a webhook URL with its token.
+    return { ok: false, issues: [{ path: '(reload)', message: `the config could not be loaded: ${redactUrls(String(err))}` }] };
   }
 }

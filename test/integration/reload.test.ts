@@ -265,4 +265,19 @@ describe('runtime.reload()', () => {
     expect(r.runtime.config()).toBe(before);
     expect(r.runtime.config().alertTypes.has('database')).toBe(true);
   });
+
+  // The seed's variables give a type its URL, and `error: https://…` (the URL straight under the type's name)
+  // looks like them. Writing the variable's URL into that scalar threw "Cannot create property 'webhook' on
+  // string 'https://…/tok-…'": the reload failed with no path, and its error line carried the token.
+  it('a reload whose built-in type became a URL, its variable set, fails at the type\'s path and logs no token', async () => {
+    const env = { DISCORD_ALLOWED_HOSTS: '127.0.0.1', DISCORD_WEBHOOK_SECURITY: `http://127.0.0.1:9/api/webhooks/${HOOK_IDS.security!}/tok-env-secret` };
+    rt = await startFileRuntime({ yaml: (hook) => BASE(hook), env });
+    const r = rt;
+    const before = r.runtime.config();
+    r.writeConfig(BASE(r.hook).replace('\nroutes:', `\n  security: ${r.hook('security')}\nroutes:`));
+    const result = await r.runtime.reload('file');
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(['alert_types.security']);
+    expect(r.runtime.config()).toBe(before);
+    expect(JSON.stringify(r.logs)).not.toContain('-secret');
+  });
 });

@@ -138,3 +138,27 @@ describe('config: every host a seed webhook URL was pasted with', () => {
     },
   );
 });
+
+// README: DISCORD_ALLOWED_HOSTS / discord.allowed_hosts take `host[:port]`. An entry written as a URL
+// (`http://127.0.0.1:9000`) or with a path matched no webhook host, and the start failed at the webhook with
+// "add it to DISCORD_ALLOWED_HOSTS", which the operator had just done.
+describe('config: allowed hosts are host[:port]', () => {
+  const PROXIED = 'http://127.0.0.1:9000/api/webhooks/111111111111111111/general-token_AbC';
+
+  it.each(['http://127.0.0.1:9000', '127.0.0.1:9000/', '127.0.0.1:9000/api', '::1', 'user@127.0.0.1:9000'])('DISCORD_ALLOWED_HOSTS=%s is refused at the variable, saying the shape', (entry) => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: PROXIED, DISCORD_ALLOWED_HOSTS: `discord-proxy.internal, ${entry}` }, yaml: '' });
+    // (The webhook is then checked without the variable's hosts, and named too.)
+    expect(issuePaths(result)[0]).toBe('DISCORD_ALLOWED_HOSTS.1');
+    expect(!result.ok && result.issues[0]?.message).toMatch(/host\[:port\]/);
+  });
+
+  it('the YAML list is checked the same way, at its path', () => {
+    const result = loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: PROXIED }, yaml: 'discord:\n  allowed_hosts: ["https://127.0.0.1:9000"]\n' });
+    expect(issuePaths(result)).toEqual(['discord.allowed_hosts.0']);
+  });
+
+  it.each(['127.0.0.1:9000', ' 127.0.0.1:9000 ,discord-proxy.internal', 'Discord_Proxy.internal,127.0.0.1:9000', '[::1]:9000,127.0.0.1:9000'])('DISCORD_ALLOWED_HOSTS=%s is read', (hosts) => {
+    const config = ok(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: PROXIED, DISCORD_ALLOWED_HOSTS: hosts }, yaml: '' }));
+    expect(config.alertTypes.get('general')?.webhook?.url.reveal()).toBe('http://127.0.0.1:9000/api/v10/webhooks/111111111111111111/general-token_AbC');
+  });
+});

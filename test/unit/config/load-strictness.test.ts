@@ -26,6 +26,20 @@ describe('config: wrong-typed sections are reported, not silently dropped', () =
     if (result.ok) expect(result.config.alertTypes.get('general')?.rateLimit.perMinute).toBe(12);
   });
 
+  // A URL written straight under the type's name (`error: https://…`, the shape of the seed's variables) with
+  // DISCORD_WEBHOOK_ERRORS set threw "Cannot create property 'webhook' on string 'https://…/TOKEN'": the start
+  // died with a stack trace quoting the token, and a reload logged it (and answered it on POST /api/reload).
+  it.each([
+    ['a URL', 'https://discord.com/api/webhooks/333333333333333333/file-secret-token'],
+    ['a number', '5'],
+    ['a boolean', 'true'],
+  ])('a built-in type given %s instead of a mapping, with its variable set, is a problem at its path, quoting no URL', (_what, value) => {
+    const env = { DISCORD_WEBHOOK_GENERAL: GENERAL, DISCORD_WEBHOOK_ERRORS: 'https://discord.com/api/webhooks/222222222222222222/env-secret-token' };
+    const result = loadConfig({ env, yaml: `alert_types:\n  error: ${value}\n  general: ${value}\n` });
+    expect(issuePaths(result)).toEqual(['alert_types.error', 'alert_types.general']);
+    expect(JSON.stringify(result)).not.toMatch(/secret-token|general-token/);
+  });
+
   it('an alias inside its own anchor is a problem at (yaml), not a stack overflow; shared aliases are fine', () => {
     expect(issuePaths(loadConfig({ env: {}, yaml: 'otlp: &loop { flood: *loop }\n' }))).toEqual(['(yaml)']);
     expect(loadConfig({ env: { DISCORD_WEBHOOK_GENERAL: GENERAL }, yaml: `alert_types:\n  error: { rate_limit: &limit { per_minute: 5 } }\n  critical: { rate_limit: *limit }\n` }).ok).toBe(true);
@@ -163,5 +177,26 @@ describe('config: ${ENV} in number and boolean keys', () => {
   it('text that is not a number or boolean is still reported with its path', () => {
     const result = loadConfig({ env: { P: 'eighty', D: 'maybe' }, yaml: 'server:\n  port: ${P}\ndiscord:\n  dry_run: ${D}\n' });
     expect(issuePaths(result)).toEqual(expect.arrayContaining(['server.port', 'discord.dry_run']));
+  });
+});
+
+// README: `${ENV}` and `${ENV:-default}`. Compose's `${VAR:?message}` / `${VAR-default}`, the OpenTelemetry
+// Collector's `${env:VAR}` (its config sits next to this one in README) or a nested default were left as
+// they were written: `token: "${AM_TOKEN:?set it}"` made that text the ingest token, readable in the file,
+// while Alertmanager, sending the real one, got 401s; nothing at start said so.
+describe('config: ${…} forms interpolation does not read', () => {
+  it.each([
+    ['${AM_TOKEN:?set AM_TOKEN}'], ['${AM_TOKEN-fallback}'], ['${env:AM_TOKEN}'], ['${AM_TOKEN:+x}'], ['${ AM_TOKEN }'], ['${OTHER:-${AM_TOKEN}}'],
+  ])('%s is a problem at its path, not the literal text', (written) => {
+    const result = loadConfig({ env: { AM_TOKEN: 'real-token' }, yaml: `sources:\n  alertmanager:\n    token: "${written}"\nroutes:\n  - type: general\n    match: ['team="\${TEAM:-ops}"']\n` });
+    expect(issuePaths(result)).toEqual(['sources.alertmanager.token']);
+    expect(!result.ok && result.issues[0]?.message).toMatch(/\$\{NAME:-default\}/);
+  });
+
+  it('$${ stays a literal ${ whatever follows it, and the supported forms still read', () => {
+    const yaml = 'alert_types:\n  general:\n    username: "$${ not a variable } $${X} ${NAME} ${UNSET:-dflt}"\n';
+    const result = loadConfig({ env: { NAME: 'ops' }, yaml });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.alertTypes.get('general')?.username).toBe('${ not a variable } ${X} ops dflt');
   });
 });

@@ -44,6 +44,29 @@ describe('store selection', () => {
     expect(shown).not.toContain(encodeURIComponent(password));
   });
 
+  // README: REDIS_HOST is the host, REDIS_PORT / REDIS_DB the rest. `REDIS_HOST=redis:6380` was read as an IPv6
+  // address and refused as "not a URL: must look like redis://…", a shape REDIS_HOST is not meant to have;
+  // `user@redis`, `redis?db=2` or `redis#x` were taken, the extra text made a user, a query or a fragment,
+  // and REDIS_PORT / REDIS_DB were silently ignored behind it.
+  it.each([
+    ['redis:6380', /REDIS_PORT/],
+    ['[fd00::5]:6380', /REDIS_PORT/],
+    ['redis://cache:6379/1', /REDIS_URL/],
+    ['user@redis', /host name or IP address/],
+    ['redis?db=2', /host name or IP address/],
+    ['redis#x', /host name or IP address/],
+    ['redis/2', /host name or IP address/],
+  ])('REDIS_HOST=%s is refused at REDIS_HOST, saying where the rest goes', (host, hint) => {
+    const issues = issuesOf(load({ REDIS_HOST: host, REDIS_PORT: '6390', REDIS_DB: '4' }));
+    expect(Object.keys(issues)).toEqual(['REDIS_HOST']);
+    expect(issues.REDIS_HOST).toMatch(hint);
+    expect(issues.REDIS_HOST).not.toMatch(/not a URL/);
+  });
+
+  it.each([['::1', '[::1]:6390'], ['[fd00::5]', '[fd00::5]:6390'], ['cache.internal', 'cache.internal:6390'], ['10.0.0.5', '10.0.0.5:6390']])('REDIS_HOST=%s (a name, IPv4 or IPv6, bracketed or not) is used with REDIS_PORT', (host, address) => {
+    expect(redis(load({ REDIS_HOST: host, REDIS_PORT: '6390', REDIS_DB: '4' }))).toMatchObject({ address, db: 4 });
+  });
+
   it('reads the YAML store section (snake_case, durations) and lets REDIS_URL select', () => {
     const yaml = 'store:\n  redis:\n    key_prefix: team-a\n    visibility_timeout: 2m\n    command_timeout: 800ms\n    durability: fsync\n';
     const store = redis(load({ REDIS_URL: 'rediss://:s3cret@redis.example:6390' }, yaml));

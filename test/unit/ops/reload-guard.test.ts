@@ -24,6 +24,23 @@ describe('reloadConfig when loading throws', () => {
     expect(results).toEqual(['failed']);
     expect(swapped).toBe(false);
   });
+
+  // Such a throw is a bug, and the one found (a YAML scalar under a type the seed's variable fills) quoted
+  // the webhook URL it was handed: the error line and the answer carried the token.
+  it('redacts a URL in what was thrown', async () => {
+    const env = new Proxy({}, { ownKeys: () => { throw new TypeError("Cannot create property 'webhook' on string 'https://discord.com/api/webhooks/1/s3cret-token'"); } });
+    const lines: string[] = [];
+    const result = await reloadConfig({
+      source: { env },
+      current: () => { throw new Error('not reached'); },
+      swap: () => undefined,
+      state: {} as never,
+      delivery: {} as never,
+      logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+    }, 'SIGHUP');
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result) + lines.join('')).not.toContain('s3cret-token');
+  });
 });
 
 describe('reloadConfig while the store is down', () => {
