@@ -33,6 +33,8 @@ export function buildStoreConfig(file: RedisStoreFileConfig | undefined, env: En
   if (issues.length > 0) return { store: { kind: 'memory' }, issues, warnings };
   if (!source) {
     if (file) warnings.push('store.redis is configured but no Redis URL is set (store.redis.url, REDIS_URL or REDIS_HOST): using the memory store');
+    // A password set for a Redis that is not: the operator meant Redis, and gets a store lost on restart.
+    else if (env.REDIS_PASSWORD !== undefined) warnings.push('REDIS_PASSWORD is set without REDIS_URL or REDIS_HOST: using the memory store');
     return { store: { kind: 'memory' }, issues, warnings };
   }
   const url = parseRedisUrl(source, issues);

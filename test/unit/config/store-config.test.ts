@@ -97,6 +97,14 @@ describe('store selection', () => {
     expect(result.ok && result.warnings.join('\n')).toMatch(/no Redis URL/);
   });
 
+  it('warns when REDIS_PASSWORD is set without any Redis to use it, and stays on memory', () => {
+    const result = load({ REDIS_PASSWORD: 's3cret' });
+    expect(result.ok && result.config.store.kind).toBe('memory');
+    const warnings = result.ok ? result.warnings.join('\n') : '';
+    expect(warnings).toMatch(/REDIS_PASSWORD is set without REDIS_URL or REDIS_HOST/);
+    expect(warnings).not.toContain('s3cret');
+  });
+
   it('reports every problem with its path, never echoing the URL', () => {
     const yaml = 'store:\n  redis:\n    key_prefix: "a{b}"\n    durability: sometimes\n    visibility_timeout: soon\n';
     const issues = issuesOf(load({ REDIS_URL: 'http://:topsecret@host', REDIS_PORT: 'abc', REDIS_DB: '-1' }, yaml));
