@@ -33,31 +33,43 @@ function partialResolveMarks(n: Notification): string[] | undefined {
 }
 
 /**
- * Silences the pings of every partial resolve in `items` whose firing alerts a message already pinged
- * about (a firing, a reminder): the channel still sees the update, on-call's phone stays quiet. Replaces
- * those items' notifications with copies that ping nobody. When the marks cannot be read, pings stay.
+ * The partial resolves in `items` whose firing alerts a message already pinged about (a firing, a reminder),
+ * by notification id: they go out without pinging (see {@link asPlanned}), the channel still sees the update,
+ * on-call's phone stays quiet. When the marks cannot be read, none: pings stay.
  */
-export async function quietPartialResolves(items: QueuedItem[], marks: PingMarks, queueKey: string, onError: (err: unknown) => void): Promise<void> {
+export async function silencedPartialResolves(items: readonly QueuedItem[], marks: PingMarks, queueKey: string, onError: (err: unknown) => void): Promise<Set<string>> {
   const candidates = items.flatMap((item) => {
     const keys = partialResolveMarks(item.notification);
     return keys ? [{ item, keys }] : [];
   });
-  if (candidates.length === 0) return;
+  if (candidates.length === 0) return new Set();
   let unmarked: Set<string>;
   try {
     unmarked = new Set(await marks.unmarked(queueKey, [...new Set(candidates.flatMap((c) => c.keys))]));
   } catch (err) {
     onError(err);
-    return;
+    return new Set();
   }
-  for (const { item, keys } of candidates) {
-    if (keys.every((key) => !unmarked.has(key))) item.notification = { ...item.notification, mentions: {} };
-  }
+  return new Set(candidates.filter(({ keys }) => keys.every((key) => !unmarked.has(key))).map(({ item }) => item.notification.id));
 }
 
-/** The marks to set once `message` is sent: the firing alerts of its notifications, when it pings anyone. */
-export function marksToSet(message: DiscordMessage, notifications: readonly Notification[]): string[] {
+/**
+ * `items` as they are planned: the `silenced` ones with copies of their notifications that ping nobody.
+ * Only the messages change: the queued notification keeps its pings wherever it goes from here (a dead letter
+ * replayed a day later, a reroute to general's channel, where nobody was pinged about it).
+ */
+export function asPlanned(items: readonly QueuedItem[], silenced: ReadonlySet<string>): readonly QueuedItem[] {
+  if (silenced.size === 0) return items;
+  return items.map((item) => (silenced.has(item.notification.id) ? { ...item, notification: { ...item.notification, mentions: {} } } : item));
+}
+
+/**
+ * The marks to set once `message` reached Discord: the firing alerts of its notifications, when it pings anyone.
+ * Not those of a `silenced` one packed beside a notification that pinged: that ping was not about its alerts,
+ * and renewing their marks would keep them quiet past a day of never being pinged about.
+ */
+export function marksToSet(message: DiscordMessage, notifications: readonly Notification[], silenced: ReadonlySet<string> = new Set()): string[] {
   const mentions = message.allowed_mentions;
   const pings = mentions.parse.length > 0 || (mentions.roles?.length ?? 0) > 0 || (mentions.users?.length ?? 0) > 0;
-  return pings ? [...new Set(notifications.flatMap((n) => pingMarksOf(n) ?? []))] : [];
+  return pings ? [...new Set(notifications.flatMap((n) => (silenced.has(n.id) ? [] : (pingMarksOf(n) ?? []))))] : [];
 }

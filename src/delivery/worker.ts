@@ -11,7 +11,7 @@ import { intoOpenPost, postAfter } from './forum-post.js';
 import { MAX_FULL_MESSAGES_PER_BATCH, planEachAlone, planMessagesAsync, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
-import { marksToSet, PING_MARK_TTL_MS, quietPartialResolves } from './repeat-pings.js';
+import { asPlanned, marksToSet, PING_MARK_TTL_MS, silencedPartialResolves } from './repeat-pings.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
 import { startOf, withTries, type SentSoFar } from './sent-so-far.js';
@@ -60,6 +60,8 @@ export class WebhookWorker {
   readonly #reads: FailureStreak;
   /** Discord failing, pausing everything or refusing the webhook: logged when that starts, changes and ends. */
   readonly #attempts: AttemptLog;
+  /** The current batch's partial resolves planned without pings (repeat-pings.ts), by notification id. */
+  #silenced: ReadonlySet<string> = new Set();
 
   constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {
     this.#lease = new BatchLease(deps.store.queue, queueKey, deps.logger);
@@ -123,7 +125,7 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
-    await quietPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
+    this.#silenced = await silencedPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -134,10 +136,11 @@ export class WebhookWorker {
    * rendering each one alone, dead-lettered with the error, and the rest is planned without it.
    * Removes the dead-lettered ones from `items`. Lets the event loop run between the packing levels (and
    * the probes): planning a storm's batch would otherwise hold up every other webhook and ingest.
+   * The batch's silenced partial resolves are planned without pings; `items` keep their notifications.
    */
   async #plan(config: Config, items: QueuedItem[], free: number, target: QueueTarget): Promise<PlannedMessage[]> {
     try {
-      return await planMessagesAsync(config, items, free, this.deps.clock.now, target.webhook.id);
+      return await planMessagesAsync(config, asPlanned(items, this.#silenced), free, this.deps.clock.now, target.webhook.id);
     } catch {
       for (const item of [...items]) {
         try {
@@ -148,12 +151,13 @@ export class WebhookWorker {
           await this.deps.recorder.deadLetter(this.queueKey, item, { reason: 'unexpected', detail: `cannot be rendered: ${String(err)}`, attempts: 0, webhookId: target.webhook.id });
         }
       }
+      const planned = asPlanned(items, this.#silenced);
       try {
-        return await planMessagesAsync(config, items, free, this.deps.clock.now, target.webhook.id);
+        return await planMessagesAsync(config, planned, free, this.deps.clock.now, target.webhook.id);
       } catch (err) {
         // Each renders alone but not packed together: send each alone rather than fail the batch forever.
         this.deps.logger.error({ queue: this.queueKey, err }, 'a batch cannot be packed; its notifications go out one by one');
-        return planEachAlone(config, items.map((i) => i.notification), this.deps.clock.now, target.webhook.id);
+        return planEachAlone(config, planned.map((i) => i.notification), this.deps.clock.now, target.webhook.id);
       }
     }
   }
@@ -208,7 +212,8 @@ export class WebhookWorker {
         // Dry-run as the send just saw it (the retry stage asks for the sender per attempt), not as the config says
         // now: a reload switching dry-run while the request was out recorded a real post as a dry run, or the reverse.
         const status = outcome.simulated ? 'dry_run' : 'sent';
-        const pinged = marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification));
+        // A dry run pinged nobody: marked, its alerts' first real partial resolve would not ping once it is off.
+        const pinged = outcome.simulated ? [] : marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification), this.#silenced);
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { marksToSet, pingMarksOf, quietPartialResolves } from '../../../src/delivery/repeat-pings.js';
+import { asPlanned, marksToSet, pingMarksOf, silencedPartialResolves } from '../../../src/delivery/repeat-pings.js';
 import type { Alert } from '../../../src/model/alert.js';
 import type { Notification } from '../../../src/model/notification.js';
 import type { DiscordMessage } from '../../../src/render/discord-message.js';
@@ -29,20 +29,42 @@ describe('repeat pings of a partial resolve', () => {
     const failing: PingMarks = { unmarked: () => Promise.reject(new Error('redis down')), mark: async () => undefined };
     const items = [item(notification(alert('a', 'resolved'), alert('b', 'firing')))];
     const errors: unknown[] = [];
-    await quietPartialResolves(items, failing, 'q', (err) => errors.push(err));
-    expect(items[0]!.notification.mentions).toBeUndefined();
+    expect(await silencedPartialResolves(items, failing, 'q', (err) => errors.push(err))).toEqual(new Set());
     expect(errors).toHaveLength(1);
   });
 
   it('silences a partial resolve only when every firing alert in it was pinged about', async () => {
     const marks = new MemoryPingMarks();
     await marks.mark('q', pingMarksOf(notification(alert('b', 'firing')))!, 60_000);
-    const known = item(notification(alert('a', 'resolved'), alert('b', 'firing')));
-    const news = item(notification(alert('a', 'resolved'), alert('b', 'firing'), alert('c', 'firing')));
-    const firing = item(notification(alert('b', 'firing')));
-    await quietPartialResolves([known, news, firing], marks, 'q', () => undefined);
-    expect(known.notification.mentions).toEqual({});
-    expect(news.notification.mentions).toBeUndefined();
-    expect(firing.notification.mentions).toBeUndefined(); // a reminder: nothing resolved
+    const known = item({ ...notification(alert('a', 'resolved'), alert('b', 'firing')), id: 'known' });
+    const news = item({ ...notification(alert('a', 'resolved'), alert('b', 'firing'), alert('c', 'firing')), id: 'news' });
+    const firing = item({ ...notification(alert('b', 'firing')), id: 'firing' }); // a reminder: nothing resolved
+    const silenced = await silencedPartialResolves([known, news, firing], marks, 'q', () => undefined);
+    expect(silenced).toEqual(new Set(['known']));
+    const planned = asPlanned([known, news, firing], silenced);
+    expect(planned.map((i) => i.notification.mentions)).toEqual([{}, undefined, undefined]);
+    expect(known.notification.mentions).toBeUndefined(); // the queued notification keeps its pings
+  });
+
+  it('marks nothing for a group whose firing alerts do not all carry their start (a new firing could not be told from an old one)', () => {
+    const noStart = { ...alert('b', 'firing'), startsAt: undefined };
+    expect(pingMarksOf(notification(alert('a', 'firing'), noStart))).toBeUndefined();
+  });
+
+  it('a mark is per alert type: the same group pinged about under one type does not silence it under another', () => {
+    const n = notification(alert('a', 'firing'));
+    expect(pingMarksOf({ ...n, alertType: 'security' })).not.toEqual(pingMarksOf(n));
+  });
+
+  it('a message that pings users only pings too', () => {
+    const n = notification(alert('a', 'firing'));
+    expect(marksToSet({ ...pinging, allowed_mentions: { parse: [], users: ['123456789012345678'] } }, [n])).toHaveLength(1);
+  });
+
+  it('a group the sender cut pings even when one alert only was left out (max_alerts): it may be the new one', async () => {
+    const marks = new MemoryPingMarks();
+    await marks.mark('q', pingMarksOf(notification(alert('b', 'firing')))!, 60_000);
+    const cut = item({ ...notification(alert('a', 'resolved'), alert('b', 'firing')), truncatedAlerts: 1 });
+    expect(await silencedPartialResolves([cut], marks, 'q', () => undefined)).toEqual(new Set());
   });
 });
