@@ -5,6 +5,7 @@ import { loadConfigOrThrow, type LoadOptions } from '../config/load.js';
 import { sleep } from '../delivery/clock.js';
 import { startHttpServer } from '../http/serve.js';
 import { createLogger } from '../lib/logger.js';
+import { logLeftover } from '../ops/leftover-summary.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { EXIT } from './args.js';
 import { watchConfigFile, type ConfigWatcher } from './config-watch.js';
@@ -73,10 +74,7 @@ export async function runServer(options: ServeOptions): Promise<void> {
       process.exit(1);
     }, deadlineMs + FORCED_EXIT_GRACE_MS).unref();
     const until = Date.now() + deadlineMs;
-    const left = await runtime.stop(deadlineMs);
-    const summary = leftoverSummary(left, runtime.store.kind);
-    if (summary.drained) logger.info(summary.message);
-    else logger.warn({ left }, summary.message);
+    logLeftover(logger, await runtime.stop(deadlineMs), runtime.store.kind);
     // A request still in flight (its body arriving as an empty drain ended at once) is answered (503: intake
     // is closed), not cut off without an answer; within the deadline, as a slow client must not hold the exit.
     await Promise.race([listening.close(), sleep(until - Date.now())]);
@@ -93,29 +91,6 @@ export const FORCED_EXIT_GRACE_MS = 1_500;
 /** The shell's exit status for death by `signal` (128 + its number: 130 for SIGINT, 143 for SIGTERM). */
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
-}
-
-/**
- * The shutdown's last word on what the queues still hold. `left` is per queue, -1 where the store could
- * not say (Redis unreachable): those are not counted as drained, nor summed as -1 (a sum of -1 logged
- * "drained: nothing left" while Redis still held the work).
- */
-export function leftoverSummary(left: Record<string, number>, storeKind: string): { drained: boolean; message: string } {
-  const depths = Object.values(left);
-  const total = depths.filter((d) => d > 0).reduce((a, b) => a + b, 0);
-  const unknown = depths.filter((d) => d < 0).length;
-  if (total === 0 && unknown === 0) return { drained: true, message: 'drained: nothing left in the queues' };
-  if (unknown === 0) {
-    return {
-      drained: false,
-      message: storeKind === 'memory'
-        ? `${total} notifications were still queued and are LOST with the memory store (use Redis to keep them across restarts)`
-        : `${total} notifications stay queued in Redis and will be delivered after restart`,
-    };
-  }
-  const counted = total > 0 ? `; ${total} notifications counted in the others` : '';
-  const fate = storeKind === 'memory' ? 'what they hold is LOST with the memory store' : 'what they hold stays queued in Redis and will be delivered after restart';
-  return { drained: false, message: `${unknown} queue(s) could not be counted (the store is unreachable)${counted}: ${fate}` };
 }
 
 /** SIGHUP and a change of the config file reload it (the runtime runs reloads one at a time). */

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../delivery/clock.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { parseGeneric } from '../sources/generic/parse.js';
 import { checkHealth, type HealthReport } from '../ops/health.js';
+import { logLeftover } from '../ops/leftover-summary.js';
 import type { DeliveryResult, NotificationMessage } from './notification-message.js';
 import { parseMentions, toGenericWire } from './notification-message.js';
 import { rateLimitStatus, type RateLimitStatus } from '../ops/rate-limit-status.js';
@@ -34,6 +35,7 @@ export interface ServiceOptions extends Partial<Omit<RuntimeOptions, 'config' | 
  */
 export class DiscordNotificationService {
   readonly #runtime: Runtime;
+  readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #started: Promise<void>;
   /** Aborted once `close()` has stopped the runtime: a `send` still waiting then gets its answer. */
@@ -46,6 +48,7 @@ export class DiscordNotificationService {
     const env = options.env ?? process.env;
     const config = options.config ?? loadConfigOrThrow({ env, yaml: options.yaml }).config;
     const logger = options.logger ?? createLogger(config.logLevel);
+    this.#logger = logger;
     this.#clock = options.clock ?? systemClock;
     // The outbound proxy (HTTPS_PROXY / NO_PROXY) applies to library sends as to the server.
     this.#runtime = createRuntime({ ...options, env, config, logger });
@@ -114,7 +117,9 @@ export class DiscordNotificationService {
   async #stop(): Promise<void> {
     await this.#started;
     try {
-      await this.#runtime.stop();
+      // What the drain left is said, as the server says it: an `enqueue`d notification has no other way to
+      // tell it was lost (memory) or waits in Redis.
+      logLeftover(this.#logger, await this.#runtime.stop(), this.#runtime.store.kind);
     } finally {
       this.#closing.abort();
     }

@@ -9,7 +9,8 @@ export interface HealthReport {
 
 /**
  * The seed's health check: store reachable, and per alert type whether it has a webhook, whether that
- * webhook is marked broken, and its breaker state. Healthy means "can accept and deliver".
+ * webhook is marked broken, and its breaker state. Healthy means "can accept and deliver": a type with no
+ * webhook at all (its own unset and no general to fall back to) dead-letters every send, so it is not.
  */
 export async function checkHealth(runtime: Runtime): Promise<HealthReport> {
   const config = runtime.config();
@@ -26,7 +27,7 @@ export async function checkHealth(runtime: Runtime): Promise<HealthReport> {
     webhooks.push({ alertType: t.name, webhookId: id, configured: id !== undefined, broken: status?.broken !== undefined, breaker });
   }
   return {
-    healthy: ok && !config.discord.dryRunReason && webhooks.every((w) => !w.broken),
+    healthy: ok && !config.discord.dryRunReason && webhooks.every((w) => w.configured && !w.broken),
     store: { kind: runtime.store.kind, ok },
     dryRun: config.discord.dryRunReason,
     webhooks,

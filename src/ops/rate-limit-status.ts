@@ -4,11 +4,13 @@ import type { WebhookStatus } from '../delivery/webhook-state.js';
 import type { Runtime } from '../runtime.js';
 
 export interface RateLimitStatus {
+  /** Requests that may go now: 0 while Discord pauses the webhook (`pausedUntil`). */
   remaining: number;
   limit: number;
-  /** Epoch ms when the webhook's budget is full again (now when it is full). */
+  /** Epoch ms when the webhook's budget is full again (now when it is full), never before a pause ends. */
   reset: number;
   webhookId?: string;
+  /** Epoch ms until which Discord's pause (429, Remaining 0, global or Cloudflare) holds every request. */
   pausedUntil?: number;
 }
 
@@ -37,7 +39,15 @@ export async function rateLimitStatus(runtime: Runtime): Promise<Record<string, 
       continue;
     }
     const s = statuses.get(target.webhook.id)!;
-    out[name] = { remaining: s.rateLimit.remaining, limit: s.rateLimit.limit, reset: now + s.rateLimit.resetMs, webhookId: target.webhook.id, pausedUntil: s.pausedUntil };
+    // Through Discord's pause (429, Remaining 0, global or Cloudflare) no request goes, whatever our limiter has left.
+    const pausedUntil = s.pausedUntil !== undefined && s.pausedUntil > now ? s.pausedUntil : undefined;
+    out[name] = {
+      remaining: pausedUntil === undefined ? s.rateLimit.remaining : 0,
+      limit: s.rateLimit.limit,
+      reset: Math.max(now + s.rateLimit.resetMs, pausedUntil ?? 0),
+      webhookId: target.webhook.id,
+      pausedUntil: s.pausedUntil,
+    };
   }
   return out;
 }

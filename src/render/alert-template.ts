@@ -65,13 +65,17 @@ function templateBody(alert: Alert, key: string, frame: EmbedFrame): DiscordEmbe
         currentValue: pick(t, 'current_value', 'currentValue', 'value') ?? '?',
         threshold: pick(t, 'threshold') ?? '?',
         status: pick(t, 'status') ?? alert.status,
-        ...opt('unit', pick(t, 'unit')),
+        ...opt('unit', pick(t, 'unit')), ...opt('description', alert.message || undefined),
       }, frame);
-    case 'security':
+    case 'security': {
+      // The sender's message is shown whatever the template data names: as the event, or after it.
+      const event = pick(t, 'event');
       return securityEmbed({
-        title: alert.title, event: pick(t, 'event') ?? alert.message, severity: pick(t, 'severity') ?? alert.severity,
+        title: alert.title, event: event ?? alert.message, severity: pick(t, 'severity') ?? alert.severity,
         ...opt('source', pick(t, 'source')), ...opt('details', pick(t, 'details')),
+        ...opt('description', event !== undefined && alert.message !== event ? alert.message || undefined : undefined),
       }, frame);
+    }
     default:
       return generalEmbed({ title: alert.title, message: alert.message }, frame);
   }

@@ -51,6 +51,8 @@ export interface MonitoringTemplateData extends TemplateCommon {
   status: string;
   unit?: string;
   title?: string;
+  /** Text above the metric fields (a library send's or a script's `message`). */
+  description?: string;
 }
 
 /** The seed's security template. */
@@ -60,6 +62,8 @@ export interface SecurityTemplateData extends TemplateCommon {
   severity?: string;
   source?: string;
   details?: string | Record<string, string>;
+  /** Text shown after the event (a library send's or a script's `message`, when the event is named apart). */
+  description?: string;
 }
 
 /** The seed's general template: a title and a message. */

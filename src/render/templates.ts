@@ -116,10 +116,11 @@ export function tracklistEmbed(d: TracklistTemplateData, frame: EmbedFrame = noF
   return finishEmbed(e);
 }
 
-/** Monitoring: purple; metric, current value, threshold and status fields. */
+/** Monitoring: purple; the description (when given), then metric, current value, threshold and status fields. */
 export function monitoringEmbed(d: MonitoringTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
   const unit = d.unit ? ` ${d.unit}` : '';
   const e = base(d, `📊 ${escapeText(d.title ?? d.metricName, MAX_TITLE)}`, COLOR_MONITORING);
+  if (d.description) e.description = escapeText(d.description, MAX_DESCRIPTION);
   e.fields = [
     { name: 'Metric', value: escapeText(d.metricName, MAX_FIELD_VALUE), inline: true },
     { name: 'Current value', value: escapeText(`${String(d.currentValue)}${unit}`, MAX_FIELD_VALUE), inline: true },
@@ -129,10 +130,10 @@ export function monitoringEmbed(d: MonitoringTemplateData, frame: EmbedFrame = n
   return finishEmbed(frame(e));
 }
 
-/** Security: yellow; the event, severity, source and details. */
+/** Security: yellow; the event (then the description, when given), severity, source and details. */
 export function securityEmbed(d: SecurityTemplateData, frame: EmbedFrame = noFrame): DiscordEmbed {
   const e = base(d, `🔒 ${escapeText(d.title ?? 'Security event', MAX_TITLE)}`, COLOR_SECURITY);
-  e.description = escapeText(d.event, MAX_DESCRIPTION);
+  e.description = escapeText(d.description ? `${d.event}\n\n${d.description}` : d.event, MAX_DESCRIPTION);
   const fields: DiscordEmbedField[] = [];
   if (d.severity) fields.push({ name: 'Severity', value: escapeText(d.severity, MAX_FIELD_VALUE), inline: true });
   if (d.source) fields.push({ name: 'Source', value: escapeText(d.source, MAX_FIELD_VALUE), inline: true });

@@ -60,6 +60,42 @@ describe('DiscordNotificationService.send and close', () => {
   }, 15_000);
 });
 
+describe('close() with enqueued work Discord has not taken by the deadline', () => {
+  // enqueue() answers "queued" and nothing later: when close() reached its deadline with work still queued, the
+  // memory store dropped it without a word (the server logs what is left and lost; the library said nothing),
+  // so a program's enqueued alerts vanished with no trace in its output.
+  it('logs how many notifications were left and lost, as the server does', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    fake.inject(HOOK_IDS.general!, { kind: '429', retryAfter: 60 });
+    const lines: { level: number; msg: string; left?: Record<string, number> }[] = [];
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: 'server:\n  shutdown_deadline: 300ms\n',
+      logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    });
+    for (const title of ['first', 'second']) expect(await service.enqueue({ alertType: 'general', title, message: 'm' })).toMatchObject({ status: 'queued' });
+    await expect.poll(() => fake!.requests.length).toBeGreaterThan(0); // the first is waiting out Discord's 429
+    await service.close();
+    const lost = lines.find((l) => l.msg.includes('LOST'));
+    expect(lost).toMatchObject({ level: 40, msg: expect.stringMatching(/^2 notifications were still queued and are LOST/), left: { [HOOK_IDS.general!]: 2 } });
+  }, 15_000);
+
+  it('logs that nothing was left when the queues drained', async () => {
+    fake = await startFakeDiscord({ webhooks: [{ id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1' }] });
+    const lines: { msg: string }[] = [];
+    const service = new DiscordNotificationService({
+      env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host },
+      yaml: '',
+      logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    });
+    await service.enqueue({ alertType: 'general', title: 'quick', message: 'm' });
+    await service.close();
+    expect(fake.messages).toHaveLength(1);
+    expect(lines.map((l) => l.msg)).toContain('drained: nothing left in the queues');
+    expect(lines.some((l) => l.msg.includes('LOST'))).toBe(false);
+  }, 15_000);
+});
+
 describe('send() during a Discord outage', () => {
   // README: send() resolves "once Discord answered or the last retry failed". Through an outage the message
   // keeps waiting behind the breaker (nothing is dead-lettered), and send() waited with it: a cron script

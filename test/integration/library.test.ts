@@ -18,7 +18,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function setup(env: Record<string, string> = {}, clock?: Clock) {
+async function setup(env: Record<string, string> = {}, clock?: Clock, yaml = '') {
   fake = await startFakeDiscord({
     webhooks: [
       { id: HOOK_IDS.general!, token: 'gen-token', channelId: 'c1', name: 'general-hook' },
@@ -27,7 +27,7 @@ async function setup(env: Record<string, string> = {}, clock?: Clock) {
   });
   service = new DiscordNotificationService({
     env: { DISCORD_WEBHOOK_GENERAL: fake.urlFor(HOOK_IDS.general!), DISCORD_WEBHOOK_ERRORS: fake.urlFor(HOOK_IDS.error!), DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, ...env },
-    yaml: '',
+    yaml,
     logger: pino({ level: 'silent' }),
     random: () => 0,
     ...(clock ? { clock } : {}),
@@ -173,6 +173,17 @@ describe('DiscordNotificationService (the library face)', () => {
     expect(limits.error).toMatchObject({ limit: 20, remaining: 19 });
     expect(limits.error?.reset).toBeGreaterThan(clock.now());
     expect(limits.error?.reset).toBeLessThanOrEqual(clock.now() + 3_000);
+  });
+
+  it('getRateLimitStatus() reports nothing remaining while Discord pauses the webhook after a 429', async () => {
+    const { fake, service } = await setup({}, undefined, 'server:\n  shutdown_deadline: 100ms\n');
+    fake.inject(HOOK_IDS.general!, { kind: '429', retryAfter: 60 });
+    void service.send({ alertType: 'general', title: 'throttled', message: 'm' }); // settles at close()
+    await expect.poll(() => fake.requests.length).toBe(1);
+    await expect.poll(async () => (await service.getRateLimitStatus()).general?.pausedUntil).toBeGreaterThan(Date.now() + 30_000);
+    const { general } = await service.getRateLimitStatus();
+    expect(general).toMatchObject({ remaining: 0, limit: 30 });
+    expect(general!.reset).toBeGreaterThanOrEqual(general!.pausedUntil!);
   });
 
   it('runs dry without webhooks: send() resolves dry_run', async () => {

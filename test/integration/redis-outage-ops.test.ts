@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { leftoverSummary } from '../../src/cli/serve.js';
+import { leftoverSummary } from '../../src/ops/leftover-summary.js';
 import { startBridge, type Bridge } from '../helpers/bridge.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 

@@ -36,3 +36,22 @@ describe('checkHealth', () => {
     expect(report.webhooks.find((w) => w.alertType === 'general')).toMatchObject({ configured: true, broken: false, breaker: 'unknown' });
   });
 });
+
+// The seed's environment with one variable set and DISCORD_WEBHOOK_GENERAL forgotten (or misspelt): every other
+// type has no webhook at all, and its sends go to dead letters (config warns so at load). healthCheck() said
+// healthy, so a program checking it at start learnt nothing until its first general or critical alert was lost.
+describe('checkHealth with alert types that have no webhook at all', () => {
+  it('is not healthy while a type has nowhere to deliver, and names those types', async () => {
+    const { config: partial } = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_ERRORS: 'https://discord.com/api/webhooks/2/errors-token' }, yaml: '' });
+    const runtime = { ...runtimeWith(new MemoryWebhookState(), true), config: () => partial } as Runtime;
+    const report = await checkHealth(runtime);
+    expect(report.healthy).toBe(false);
+    expect(report.webhooks.find((w) => w.alertType === 'critical')).toMatchObject({ configured: false, broken: false });
+    expect(report.webhooks.find((w) => w.alertType === 'error')).toMatchObject({ configured: true, webhookId: '2' });
+  });
+
+  it('is healthy when every type posts through its own webhook or general', async () => {
+    const report = await checkHealth(runtimeWith(new MemoryWebhookState(), true));
+    expect(report.healthy).toBe(true);
+  });
+});

@@ -33,3 +33,26 @@ describe('rateLimitStatus with 66 alert types on 7 webhooks', () => {
     expect(out.critical).toMatchObject({ webhookId: '1' });
   });
 });
+
+// Discord's 429 (or Remaining: 0, a global or Cloudflare pause) holds every request to the webhook until
+// `pausedUntil`, whatever our own limiter has left: the status said "29 of 30 remaining, full again in a
+// second" through a 60 s pause, and a program that checks `remaining > 0` before sending sent into it.
+describe('rateLimitStatus while Discord pauses a webhook', () => {
+  const config = loadConfigOrThrow({ env: { DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token' }, yaml: '' }).config;
+  const runtimeWith = (pausedUntil: number | undefined) => ({
+    config: () => config,
+    now: () => 1_000,
+    state: { status: async () => ({ rateLimit: { remaining: 29, limit: 30, resetMs: 2_000 }, pausedUntil }) } as unknown as WebhookState,
+  }) as unknown as Runtime;
+
+  it('reports nothing remaining until the pause ends, and the reset no earlier than that', async () => {
+    const out = await rateLimitStatus(runtimeWith(61_000));
+    expect(out.general).toMatchObject({ remaining: 0, limit: 30, reset: 61_000, pausedUntil: 61_000 });
+  });
+
+  it("reports the limiter's own numbers when no pause is running", async () => {
+    expect((await rateLimitStatus(runtimeWith(undefined))).general).toMatchObject({ remaining: 29, limit: 30, reset: 3_000 });
+    // A pause already over (status reads it at `now`) holds nothing.
+    expect((await rateLimitStatus(runtimeWith(1_000))).general).toMatchObject({ remaining: 29, reset: 3_000 });
+  });
+});

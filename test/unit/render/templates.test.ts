@@ -145,6 +145,23 @@ describe('renderTemplate', () => {
     expect(e.color).toBe(RESOLVED_COLOR);
   });
 
+  // A library send or a script's seed shape always carries a `message`: through the monitoring template it was
+  // dropped (the embed showed only the four metric fields), and through the security template whenever the
+  // template data named the `event`. What the sender wrote ("web-1 above threshold for 10 min, cron runaway?")
+  // never reached the channel.
+  it("shows the alert's message through the monitoring and security templates too", () => {
+    const monitoring = renderTemplate(makeAlert({ source: 'generic', title: 'CPU', message: 'web-1 above threshold for 10 min', presentation: { template: { metric_name: 'cpu', current_value: '95', threshold: '90' } } }), 'monitoring');
+    expect(monitoring.description).toBe('web-1 above threshold for 10 min');
+    expect(fieldMap(monitoring.fields)).toMatchObject({ Metric: 'cpu', 'Current value': '95', Threshold: '90' });
+    const security = renderTemplate(makeAlert({ source: 'generic', title: 'Login', message: '50 failed logins for root', presentation: { template: { event: 'Brute force', source: 'sshd' } } }), 'security');
+    expect(security.description).toBe('Brute force\n\n50 failed logins for root');
+    // Without an event the message is the event, shown once.
+    const eventless = renderTemplate(makeAlert({ source: 'generic', title: 'Login', message: '50 failed logins', presentation: { template: { source: 'sshd' } } }), 'security');
+    expect(eventless.description).toBe('50 failed logins');
+    const silent = renderTemplate(makeAlert({ source: 'generic', title: 'CPU', message: '', presentation: { template: { metric_name: 'cpu' } } }), 'monitoring');
+    expect(silent.description).toBeUndefined();
+  });
+
   it('parses tracks from JSON or lines', () => {
     const json = renderTemplate(makeAlert({ message: '', presentation: { template: { tracks: '[{"artist":"A","title":"B"}]' } } }), 'tracklist');
     expect(json.description).toBe('1. **A** – B');
