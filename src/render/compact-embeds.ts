@@ -61,11 +61,17 @@ export function varyingLabels(alerts: readonly Alert[]): Set<string> {
  * The labels in `varying` (see {@link varyingLabels}) come first; the label line leaves the message its room.
  */
 export function compactField(alert: Alert, level: CompactLevel, varying?: ReadonlySet<string>): DiscordEmbedField {
-  const test = alert.isTest === true ? `${TEST_MARKER} ` : '';
-  const note = alert.stateNote ? ` (${escapeText(alert.stateNote, 100)})` : '';
-  const title = escapeText(oneLine(truncate(alert.title, level.nameMax)), level.nameMax) || 'Alert';
-  const name = `${statusEmoji(alert.status)} ${test}${title}${note}`;
-  const titleWhole = codePointLength(oneLine(alert.title)) <= level.nameMax && codePointLength(name) <= level.nameMax;
+  const prefix = `${statusEmoji(alert.status)} ${alert.isTest === true ? `${TEST_MARKER} ` : ''}`;
+  // The title is cut to what the status and its note leave: "(error)", "(no data)" say the condition is
+  // unknown, not met; cut off with a long title, the field read as a plain firing alert. A note (a state
+  // Grafana added that we do not know, named as sent) takes at most a quarter of the name.
+  const noteMax = Math.floor(level.nameMax / 4);
+  const note = alert.stateNote ? ` (${escapeText(oneLine(truncate(alert.stateNote, noteMax)), noteMax)})` : '';
+  const room = Math.max(1, level.nameMax - codePointLength(prefix) - codePointLength(note));
+  const line = oneLine(truncate(alert.title, room));
+  const title = escapeText(line, room) || 'Alert';
+  const name = `${prefix}${title}${note}`;
+  const titleWhole = codePointLength(oneLine(alert.title)) <= room && codePointLength(escapeText(line)) <= room;
   const message = titleWhole && messageRepeatsTitle(alert) ? '' : escapeText(oneLine(truncate(alert.message, level.valueMax)), level.valueMax);
   // A short message leaves its unused share to the labels.
   const labelsRoom = message === '' ? level.valueMax : Math.max(level.labelsMax, level.valueMax - VALUE_OVERHEAD - codePointLength(message));

@@ -81,6 +81,12 @@ async function throughThePipeline(body: unknown, parse: (b: unknown) => ParseRes
         expect(planned.message.allowed_mentions).toBeDefined();
         expectSafeMessage(planned.message, allowedMentions(ns));
       }
+      // Packed, every alert of every notification is one field of some message, with its status.
+      if (plans.some((p) => p.alertsShown !== undefined)) {
+        const fields = plans.flatMap((p) => p.message.embeds.flatMap((e) => e.fields ?? []));
+        const alerts = items.flatMap((i) => i.notification.alerts);
+        expect(fields.map((f) => [...f.name][0])).toEqual(alerts.map((a) => (a.status === 'firing' ? '🔥' : '✅')));
+      }
     }
   }
 }
