@@ -35,8 +35,9 @@ export interface WebhookState {
    */
   acquire(webhookId: string, limits: RateLimitSettings, now: number): Promise<GateDecision>;
   /**
-   * After every response (`info`: Discord's X-RateLimit-* headers, when any): pause the bucket at
-   * Remaining 0, then end the request (Redis: other replicas may send to the webhook again).
+   * After every response or transport error of a request `acquire` let through (`info`: Discord's
+   * X-RateLimit-* headers, when any): pause the bucket at Remaining 0, then end the request (Redis: other
+   * replicas may send to the webhook again); its global slot is held one second more from `now`.
    */
   onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void>;
   /** A 429: pause this webhook, or all webhooks for `global` / `cloudflare`. */

@@ -53,8 +53,11 @@ export function createWebhookState(config: Config, store: Store): WebhookState {
   // moment more), else a probe hanging past a short cooldown lets a second one through (Redis: another
   // replica). Taken at start: a reload that lengthens the timeout keeps the lease it started with.
   const breaker = { failureThreshold, cooldownMs, probeLeaseMs: Math.max(cooldownMs, config.discord.timeoutMs + PROBE_LEASE_MARGIN_MS) };
-  if (config.store.kind !== 'redis' || !isRedisStore(store)) return new MemoryWebhookState(breaker);
-  return new RedisWebhookState({ redis: store.connection, keyPrefix: config.store.keyPrefix, commandTimeoutMs: config.store.commandTimeoutMs, ...breaker });
+  // A request holds its global slot until its answer (global-gate.ts); one whose answer is never noted (a
+  // replica killed mid-request, Redis away) ends by its timeout, so its slot lapses then, not minutes later.
+  const gate = { ...breaker, globalInFlightMaxMs: config.discord.timeoutMs + PROBE_LEASE_MARGIN_MS };
+  if (config.store.kind !== 'redis' || !isRedisStore(store)) return new MemoryWebhookState(gate);
+  return new RedisWebhookState({ redis: store.connection, keyPrefix: config.store.keyPrefix, commandTimeoutMs: config.store.commandTimeoutMs, ...gate });
 }
 
 /** Logs a connection error when it differs from the last one, or every interval while it repeats. */

@@ -146,7 +146,10 @@ describe('RedisWebhookState: two replicas act as one', () => {
 
   it('the global rate is one budget for all replicas; a refusal there takes nothing from the webhook', async () => {
     const [one, two] = [replica({ globalPerSecond: 3 }), replica({ globalPerSecond: 3 })];
-    expect(okCount(await Promise.all([one, two, one, two, one].map((s, i) => s.acquire(`w${i}`, WIDE, T0))))).toBe(3);
+    const senders = [one, two, one, two, one];
+    expect(okCount(await Promise.all(senders.map((s, i) => s.acquire(`w${i}`, WIDE, T0))))).toBe(3);
+    // Each replica ends its own requests; the slots then free a second after the answers.
+    await Promise.all(senders.map((s, i) => s.onResponse(`w${i}`, undefined, T0)));
     const tight: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };
     expect(await two.acquire(A, tight, T0 + 500)).toEqual(refused('global_rate', 500));
     expect(await one.acquire(A, tight, T0 + 1_000)).toEqual({ ok: true }); // its one token was given back
@@ -202,8 +205,21 @@ describe('RedisWebhookState: two replicas act as one', () => {
   it('a request the global gate refused is no request: its in-flight lease is given back', async () => {
     const [one, two] = [replica({ globalPerSecond: 1 }), replica({ globalPerSecond: 1 })];
     expect(await one.acquire(C, LIMITS, T0)).toEqual({ ok: true });
+    await one.onResponse(C, undefined, T0);
     expect(await one.acquire(A, LIMITS, T0 + 1)).toEqual(refused('global_rate', 999));
     expect(await two.acquire(A, LIMITS, T0 + 1_000)).toEqual({ ok: true });
+  });
+
+  it('a request holds its global slot on every replica until its answer; one never answered, until its hold lapses', async () => {
+    const [one, two] = [replica({ globalPerSecond: 1, globalInFlightMaxMs: 11_000 }), replica({ globalPerSecond: 1, globalInFlightMaxMs: 11_000 })];
+    expect(await one.acquire(A, LIMITS, T0)).toEqual({ ok: true });
+    expect(await two.acquire(C, LIMITS, T0 + 5_000)).toEqual(refused('global_rate', 1_000));
+    await one.onResponse(A, undefined, T0 + 5_000);
+    expect(await two.acquire(C, LIMITS, T0 + 5_500)).toEqual(refused('global_rate', 500));
+    expect(await two.acquire(C, LIMITS, T0 + 6_000)).toEqual({ ok: true });
+    // two dies before C's answer: its slot lapses after the hold, not at once and not never.
+    expect(await one.acquire(A, LIMITS, T0 + 16_999)).toMatchObject(refused('global_rate'));
+    expect(await one.acquire(A, LIMITS, T0 + 17_000)).toEqual({ ok: true });
   });
 
   it('a broken mark is seen by both, and a clear by either', async () => {
@@ -288,6 +304,8 @@ describe('RedisWebhookState: keys', () => {
     const state = replica();
     const odd = 'a{b}:c';
     await state.acquire(odd, { algorithm: 'sliding_window', perMinute: 5, burst: 5 }, T0);
+    expect(await admin.exists(`${PREFIX}:{gate}:flight`)).toBe(1); // the request out holds a global slot
+    await state.onResponse(odd, undefined, T0); // answered: the slot is in the 1 s log now
     await state.onFailure(A, 'server_error', 'HTTP 500', T0);
     await state.onThrottle(A, 'global', T0 + 1_000, T0);
     expect((await admin.keys('*')).sort()).toEqual([

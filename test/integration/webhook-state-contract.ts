@@ -30,6 +30,7 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       const tight: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };
       expect(await state.acquire(B, WIDE, T0)).toEqual({ ok: true }); // the global second is now used up
       expect(await state.acquire(A, WIDE, T0)).toEqual(refused('global_rate', 1_000));
+      await state.onResponse(B, undefined, T0); // answered: its slot frees a second later
 
       await state.acquire(A, tight, T0 + 1_000); // spends A's only token
       expect(await state.acquire(A, tight, T0 + 1_000)).toMatchObject(refused('rate_limit'));
@@ -59,12 +60,24 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       const half = T0 + 60_000;
       expect(await state.acquire(B, WIDE, half)).toEqual({ ok: true });
       expect(await state.acquire(A, LIMITS, half)).toMatchObject(refused('global_rate'));
+      await state.onResponse(B, undefined, half);
       const status = await state.status(A, LIMITS, half);
       expect(status.rateLimit.remaining).toBe(30);
       expect(status.breaker.state).toBe('half_open');
       // The probe is still there to take once the global second has passed.
       expect(await state.acquire(A, LIMITS, half + 1_000)).toEqual({ ok: true });
       expect(await state.acquire(A, LIMITS, half + 1_000)).toMatchObject(refused('breaker_open'));
+    });
+
+    it('the global second runs from the answer: a request holds its slot while it is out', async () => {
+      // Discord counts a request when it arrives, any time before its answer (discord.md "Rate limits").
+      const state = await open({ globalPerSecond: 1 });
+      expect(await state.acquire(B, WIDE, T0)).toEqual({ ok: true });
+      expect(await state.acquire(A, WIDE, T0 + 1_000)).toEqual(refused('global_rate', 1_000));
+      await state.onResponse(B, undefined, T0 + 400);
+      expect(await state.acquire(A, WIDE, T0 + 1_000)).toEqual(refused('global_rate', 400));
+      expect((await state.status(A, WIDE, T0 + 1_000)).rateLimit.remaining).toBe(600); // nothing taken
+      expect(await state.acquire(A, WIDE, T0 + 1_400)).toEqual({ ok: true });
     });
 
     it('rate limit refusal takes no global slot', async () => {

@@ -31,6 +31,8 @@ export interface MemoryWebhookStateOptions {
   probeLeaseMs?: number;
   /** The global gate's requests per second (default Discord's 50). */
   globalPerSecond?: number;
+  /** How long a request whose answer is never reported holds its global slot (see `GlobalGateOptions.inFlightMaxMs`). */
+  globalInFlightMaxMs?: number;
 }
 
 const refuse = (reason: Extract<GateDecision, { ok: false }>['reason'], waitMs: number): GateDecision => ({
@@ -48,7 +50,7 @@ export class MemoryWebhookState implements WebhookState {
   /** @throws RangeError on bad breaker or gate options (config bugs). */
   constructor(options: MemoryWebhookStateOptions = {}) {
     this.#breakerOptions = { failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs, probeLeaseMs: options.probeLeaseMs };
-    this.#gate = new GlobalGate(options.globalPerSecond === undefined ? {} : { perSecond: options.globalPerSecond });
+    this.#gate = new GlobalGate({ perSecond: options.globalPerSecond, inFlightMaxMs: options.globalInFlightMaxMs });
     void new CircuitBreaker(this.#breakerOptions); // validate now, not at the first webhook
   }
 
@@ -124,8 +126,10 @@ export class MemoryWebhookState implements WebhookState {
     return 0;
   }
 
+  /** Also ends the request's hold on its global slot (see `GlobalGate`): it counts one second more from now. */
   async onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void> {
     if (info !== undefined) this.#entry(webhookId).bucket.update(info, now);
+    this.#gate.answered(now);
   }
 
   /**

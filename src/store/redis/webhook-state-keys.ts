@@ -5,7 +5,8 @@
  *
  * Per webhook (tag `{wh:<id>}`): `state`, one hash (breaker, Discord bucket, broken mark, last outcome,
  * token bucket), and `window`, the sliding-window log (a sorted set). The global gate (tag `{gate}`):
- * `pause`, a hash (global / Cloudflare pause), and `rate`, the 1 s request log shared by every replica.
+ * `pause`, a hash (global / Cloudflare pause), `rate`, the 1 s log of answered requests, and `flight`, the
+ * requests out now (a sorted set by lease end), both shared by every replica.
  */
 
 /** The two keys of one webhook, in one slot. */
@@ -18,6 +19,7 @@ export interface WebhookStateKeys {
   webhook(webhookId: string): WebhookKeys;
   gatePause: string;
   gateRate: string;
+  gateFlight: string;
 }
 
 /**
@@ -37,5 +39,6 @@ export function webhookStateKeys(prefix: string): WebhookStateKeys {
     },
     gatePause: `${prefix}:{gate}:pause`,
     gateRate: `${prefix}:{gate}:rate`,
+    gateFlight: `${prefix}:{gate}:flight`,
   };
 }

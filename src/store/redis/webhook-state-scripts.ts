@@ -284,15 +284,45 @@ redis.call('HSET', KEYS[1], 'brokenReason', ARGV[2])
 return 1
 `;
 
-/** The global gate: KEYS pause, rate; ARGV now, per second, reservation id. { 'ok' | 'paused' | 'full', waitMs, reason? }. */
+/**
+ * The global gate (global-gate.ts): KEYS pause, rate, flight; ARGV now, per second, reservation id, in-flight
+ * max ms. A request holds a slot from here until its answer (`flight`, scored by when its hold lapses should
+ * the answer never be reported) and one second after it (`rate`, scored by the answer): Discord counts it when
+ * it arrives. { 'ok' | 'paused' | 'full', waitMs, reason? }.
+ */
 const GATE_TAKE = `
 local now = tonumber(ARGV[1])
 local p = redis.call('HMGET', KEYS[1], 'until', 'reason')
 local until_ts = fin(p[1]) or 0
 if now < until_ts then return { 'paused', num(until_ts - now), p[2] or 'global' } end
-local wait = sw_take(KEYS[2], tonumber(ARGV[2]), 1000, now, ARGV[3])
-if wait > 0 then return { 'full', num(wait) } end
-return { 'ok', '0' }
+local max_ms = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', num(now))
+sw_unstep(KEYS[2], now)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', num(now - 1000))
+if redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[3]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[3], num(now + max_ms), ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], num(max_ms))
+  return { 'ok', '0' }
+end
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if oldest[2] then return { 'full', num(math.max(1, tonumber(oldest[2]) + 1000 - now)) } end
+return { 'full', '1000' }
+`;
+
+/**
+ * A request the gate let through was answered: KEYS pause, rate, flight (pause only for WRITE_WHEN_FULL);
+ * ARGV now, reservation id. Its slot counts one second more, from the answer.
+ */
+const GATE_ANSWERED = `
+-- Counted from the answer even when its hold lapsed meanwhile (a store that was away): the answer is real.
+redis.call('ZREM', KEYS[3], ARGV[2])
+local now = tonumber(ARGV[1])
+local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+local at = now
+if newest[2] and tonumber(newest[2]) - now <= CLOCK_STEP_SLACK_MS then at = math.max(now, tonumber(newest[2])) end
+redis.call('ZADD', KEYS[2], num(at), ARGV[2])
+redis.call('PEXPIRE', KEYS[2], 2000)
+return 1
 `;
 
 /** KEYS pause; ARGV until, reason ('global' | 'cloudflare'). Only ever extends. */
@@ -312,7 +342,8 @@ export const WEBHOOK_STATE_SCRIPTS = {
   alertcordWebhookFailure: { lua: WRITE_WHEN_FULL + LIB + FAILURE, numberOfKeys: 1 },
   alertcordWebhookSuccess: { lua: WRITE_WHEN_FULL + SUCCESS, numberOfKeys: 1 },
   alertcordWebhookBroken: { lua: WRITE_WHEN_FULL + MARK_BROKEN, numberOfKeys: 1 },
-  alertcordGateTake: { lua: WRITE_WHEN_FULL + LIB + GATE_TAKE, numberOfKeys: 2 },
+  alertcordGateTake: { lua: WRITE_WHEN_FULL + LIB + GATE_TAKE, numberOfKeys: 3 },
+  alertcordGateAnswered: { lua: WRITE_WHEN_FULL + LIB + GATE_ANSWERED, numberOfKeys: 3 },
   alertcordGatePause: { lua: WRITE_WHEN_FULL + LIB + GATE_PAUSE, numberOfKeys: 1 },
 } as const;
 

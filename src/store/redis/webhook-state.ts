@@ -32,6 +32,8 @@ export interface RedisWebhookStateOptions {
   probeLeaseMs?: number;
   /** The global gate's requests per second, for ALL replicas together (default Discord's 50). */
   globalPerSecond?: number;
+  /** How long a request whose answer is never reported holds its global slot (see `GlobalGateOptions.inFlightMaxMs`). */
+  globalInFlightMaxMs?: number;
   /** Longest wait for the connection to be ready before a call rejects (default 1.5 s). */
   commandTimeoutMs?: number;
 }
@@ -68,16 +70,21 @@ export class RedisWebhookState implements WebhookState {
   readonly #keys: WebhookStateKeys;
   readonly #breaker: CircuitBreaker;
   readonly #perSecond: number;
+  readonly #inFlightMaxMs: number;
   readonly #readyMs: number;
   /** This instance (replica) as the holder of in-flight leases. */
   readonly #replicaId = randomUUID();
   /** Settings already validated (a config bug throws RangeError, as in memory). */
   readonly #validated = new Set<string>();
+  /** Reservations holding a global slot per webhook, oldest first: `onResponse` ends the oldest (see `GlobalGate`). */
+  readonly #globalHeld = new Map<string, string[]>();
 
   /** @throws RangeError on bad breaker or gate options (config bugs). */
   constructor(options: RedisWebhookStateOptions) {
     this.#breaker = new CircuitBreaker({ failureThreshold: options.failureThreshold, cooldownMs: options.cooldownMs, probeLeaseMs: options.probeLeaseMs });
-    this.#perSecond = new GlobalGate(options.globalPerSecond === undefined ? {} : { perSecond: options.globalPerSecond }).perSecond;
+    const gate = new GlobalGate({ perSecond: options.globalPerSecond, inFlightMaxMs: options.globalInFlightMaxMs });
+    this.#perSecond = gate.perSecond;
+    this.#inFlightMaxMs = gate.inFlightMaxMs;
     this.#redis = withWebhookStateScripts(options.redis);
     this.#keys = webhookStateKeys(options.keyPrefix);
     this.#readyMs = options.commandTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -118,9 +125,12 @@ export class RedisWebhookState implements WebhookState {
     if (own === 'discord_pause' || own === 'in_flight' || own === 'rate_limit') return refuse(own, Number(ownWait));
     if (own !== 'ok') throw new Error(`unexpected acquire reply: ${own}`);
     const [gate = '', gateWait = '1', gateReason] = replyStrings(
-      await this.#redis.alertcordGateTake(this.#keys.gatePause, this.#keys.gateRate, now, this.#perSecond, id),
+      await this.#redis.alertcordGateTake(this.#keys.gatePause, this.#keys.gateRate, this.#keys.gateFlight, now, this.#perSecond, id, this.#inFlightMaxMs),
     );
-    if (gate === 'ok') return { ok: true };
+    if (gate === 'ok') {
+      this.#globalHeld.set(webhookId, [...(this.#globalHeld.get(webhookId) ?? []), id]);
+      return { ok: true };
+    }
     await this.#refund(keys, limits, id);
     if (gate === 'paused') return refuse(gateReason === 'cloudflare' ? 'cloudflare_ban' : 'global_pause', Number(gateWait));
     return refuse('global_rate', Number(gateWait));
@@ -132,8 +142,15 @@ export class RedisWebhookState implements WebhookState {
     await this.#redis.alertcordWebhookRefund(keys.state, keys.window, signature, algorithm, id, burst);
   }
 
-  /** Also ends this replica's in-flight lease on the webhook, after any pause the headers call for. */
+  /**
+   * Also ends this replica's in-flight lease on the webhook, after any pause the headers call for, and the
+   * request's hold on its global slot (one second more from now).
+   */
   async onResponse(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void> {
+    await Promise.all([this.#bucketAfter(webhookId, info, now), this.#answered(webhookId, now)]);
+  }
+
+  async #bucketAfter(webhookId: string, info: RateLimitInfo | undefined, now: number): Promise<void> {
     if (info === undefined) {
       await this.#bucket(webhookId, now, 0, 'remaining_zero', false, [], this.#replicaId);
       return;
@@ -143,6 +160,16 @@ export class RedisWebhookState implements WebhookState {
     read.update(info, now);
     const s = read.toJSON();
     await this.#bucket(webhookId, now, s.pausedUntil, s.reason ?? 'remaining_zero', false, [s.limit, s.remaining, s.bucket], this.#replicaId);
+  }
+
+  /** The oldest global slot this replica holds for the webhook: its request was answered at `now`. */
+  async #answered(webhookId: string, now: number): Promise<void> {
+    const held = this.#globalHeld.get(webhookId);
+    const id = held?.shift();
+    if (held?.length === 0) this.#globalHeld.delete(webhookId);
+    if (id === undefined) return;
+    await this.#ready();
+    await this.#redis.alertcordGateAnswered(this.#keys.gatePause, this.#keys.gateRate, this.#keys.gateFlight, now, id);
   }
 
   /** `global` / `cloudflare` pause every webhook (a Cloudflare ban for at least `CLOUDFLARE_BAN_MIN_MS`); the rest this one. */
@@ -208,12 +235,14 @@ export class RedisWebhookState implements WebhookState {
     const args = this.#limiterArgs(limits);
     await this.#ready();
     const keys = this.#keys.webhook(webhookId);
-    const [hash, peek, pauseFields, used] = await Promise.all([
+    const [hash, peek, pauseFields, answered, out] = await Promise.all([
       this.#redis.hgetall(keys.state),
       this.#redis.alertcordWebhookPeek(keys.state, keys.window, now, ...args),
       this.#redis.hmget(this.#keys.gatePause, 'until', 'reason'),
       this.#redis.zcount(this.#keys.gateRate, `(${now - 1_000}`, '+inf'),
+      this.#redis.zcount(this.#keys.gateFlight, `(${now}`, '+inf'),
     ]);
+    const used = answered + out;
     const [remaining, limit, resetMs] = replyStrings(peek).map(Number);
     const pause = globalPause(pauseFields, now);
     return redisWebhookStatus({
