@@ -13,7 +13,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  failed: invalid config, a webhook refused or none configured, alert refused (4xx) or not delivered
   2  usage error: unknown command or option, missing value
   3  unavailable, retry later: alertcord unreachable, 503 (queue full, store down), Discord could not
-     be asked (validate-webhooks), no answer within --timeout (send --direct)`;
+     be asked (validate-webhooks), Discord not answering or no answer within --timeout (send --direct)`;
 
 /** Where a command writes and what it reads; main passes the process's, tests may pass their own. */
 export interface CliIo {

@@ -13,9 +13,10 @@ export interface DirectOptions {
 
 /**
  * `send --direct`: renders and sends from this process with DiscordNotificationService.send (rate limits,
- * retries, breaker and all), and prints the DeliveryResult as JSON. sent → 0; failed → 1; queue full or
- * no answer within the timeout → 3. A dry run (no webhook, DRY_RUN) prints its result and exits 0, with a
- * warning on stderr that nothing reached Discord.
+ * retries, breaker and all), and prints the DeliveryResult as JSON. sent → 0; failed → 1; queue full,
+ * Discord not answering at all (every retry and the webhook's GET failed) or no answer within the timeout
+ * → 3. A dry run (no webhook, DRY_RUN) prints its result and exits 0, with a warning on stderr that nothing
+ * reached Discord.
  */
 export async function sendDirect(request: SendRequest, options: DirectOptions): Promise<ExitCode> {
   const { io } = options;
@@ -53,6 +54,13 @@ export async function sendDirect(request: SendRequest, options: DirectOptions): 
     io.out(JSON.stringify(result, null, 2));
     if (result.status === 'dry_run') io.err(`alertcord: DRY RUN (${config.discord.dryRunReason ?? 'dry run'}): rendered and logged, not sent to Discord`);
     if (result.success) return EXIT.ok;
+    // `queued` unsent: Discord does not answer at all (an outage). The library would send it once Discord
+    // answers, but this process closes its service on return: nothing is kept, so it is "retry later" (as the
+    // timeout is), not "failed", and the result's "stays queued" must not be read as a promise.
+    if (result.status === 'queued') {
+      io.err('alertcord: Discord does not answer (an outage, or no route to it); this command exits, so nothing is kept: retry later');
+      return EXIT.unavailable;
+    }
     return result.status === 'rate_limited' ? EXIT.unavailable : EXIT.failed;
   } finally {
     clearTimeout(timer);

@@ -12,9 +12,10 @@ export const validateWebhooksCommand: Command = {
   help: `Usage: alertcord validate-webhooks [--config FILE] [--json]
 
 Checks each configured Discord webhook (CONFIG_FILE + env, as serve reads them) with Discord's
-GET-webhook call: it needs no auth and posts nothing. Prints one line per webhook (its id, the alert
-types using it, Discord's name for it and its channel, or why it is invalid). Webhook URLs and tokens
-are never printed. Runs even when DRY_RUN is set.
+GET-webhook call: it needs no auth and posts nothing. Prints one line per webhook: its id, the alert
+types using it, and Discord's name for it and its channel (ok), why Discord refused it (INVALID), or
+why Discord could not be asked (UNKNOWN: 5xx, timeout, 429). Webhook URLs and tokens are never
+printed. Runs even when DRY_RUN is set.
 
 Options:
   --config FILE   the YAML file (overrides CONFIG_FILE)
@@ -57,12 +58,19 @@ ${EXIT_CODES_HELP}`,
 function line(r: WebhookValidation): string {
   const types = r.alertTypes.join(', ');
   if (r.valid) return `ok       ${r.webhookId}  ${types}  "${r.name ?? ''}" in channel ${r.channelId ?? '?'}`;
+  // Not asked (5xx, timeout, 429) is no verdict on the webhook: INVALID there sent operators rotating good URLs
+  // through a Discord outage.
+  if (!refused(r)) return `UNKNOWN  ${r.webhookId}  ${types}  Discord could not be asked: ${r.error ?? 'unknown error'}`;
   return `INVALID  ${r.webhookId}  ${types}  ${r.error ?? 'unknown error'}`;
+}
+
+/** A refusal (401/403/404, or a 4xx Discord will repeat) is a verdict; anything else only means "not asked". */
+function refused(r: WebhookValidation): boolean {
+  return /^(broken|permanent)\b/.test(r.error ?? '');
 }
 
 function verdict(results: WebhookValidation[]): ExitCode {
   const failed = results.filter((r) => !r.valid);
   if (failed.length === 0) return EXIT.ok;
-  // A refusal (401/403/404, or a 4xx Discord will repeat) is a verdict; anything else only means "not asked".
-  return failed.some((r) => /^(broken|permanent)\b/.test(r.error ?? '')) ? EXIT.failed : EXIT.unavailable;
+  return failed.some(refused) ? EXIT.failed : EXIT.unavailable;
 }

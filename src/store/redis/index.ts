@@ -127,7 +127,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         await redis.set(keys.writeProbe, String(now()), 'PX', WRITE_PROBE_TTL_MS);
         return { ok: true, ...warning };
       } catch (err) {
-        // READONLY, OOM, NOREPLICAS …: Redis' own words tell the operator what to fix.
+        // READONLY, OOM, NOREPLICAS …: Redis' own words tell the operator what to fix. Anything else (a command
+        // timeout on a connection still open: a frozen server, a partition without a reset) got no answer at all,
+        // and "refuses writes" would send the operator after replication or maxmemory instead.
+        if ((err as Error).name !== 'ReplyError') return { ok: false, message: `redis unreachable: ${(err as Error).message}`, ...warning };
         return { ok: false, message: `redis refuses writes: ${(err as Error).message}`, ...warning };
       }
     },
