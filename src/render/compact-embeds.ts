@@ -97,6 +97,16 @@ function groupName(alerts: readonly Alert[], alertType: string): string {
 }
 
 /** "🔥 FIRING ×3: HighCPU", "🔥 2 firing · ✅ 1 resolved: general". */
+/**
+ * The status the packed embed shows: its alerts' (firing when any fires), the notification's only when it
+ * has none. The rest of a split group resent after a 400 keeps the group's "firing" while every alert left
+ * in it may be resolved: titled and coloured by the group, it read FIRING over ✅ fields.
+ */
+function shownStatus(n: Notification): Notification['status'] {
+  if (n.alerts.length === 0) return n.status;
+  return n.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
+}
+
 export function compactTitle(n: Notification, alertType: string): string {
   const firing = n.alerts.filter((a) => a.status === 'firing').length;
   const resolved = n.alerts.length - firing;
@@ -104,7 +114,7 @@ export function compactTitle(n: Notification, alertType: string): string {
   const count = (c: number): string => (c > 1 ? ` ×${c}` : '');
   const status =
     firing > 0 && resolved > 0 ? `🔥 ${firing} firing · ✅ ${resolved} resolved`
-    : firing > 0 || n.status === 'firing' ? `🔥 FIRING${count(firing)}` : `✅ RESOLVED${count(resolved)}`;
+    : shownStatus(n) === 'firing' ? `🔥 FIRING${count(firing)}` : `✅ RESOLVED${count(resolved)}`;
   return truncate(`${test}${status}: ${escapeText(groupName(n.alerts, alertType), 200)}`, 200);
 }
 
@@ -130,7 +140,7 @@ export interface Pace {
 /** {@link compactEmbeds} as steps: a pause after every {@link PACK_STEP_ALERTS} alerts of the packing. */
 export function* compactEmbedsSteps(n: Notification, opts: RenderOptions, level: CompactLevel, pace: Pace): Steps<DiscordEmbed[]> {
   const title = compactTitle(n, opts.alertType);
-  const base: DiscordEmbed = { color: statusColor(n.status, opts.color) };
+  const base: DiscordEmbed = { color: statusColor(shownStatus(n), opts.color) };
   const ts = isoTimestamp(n.receivedAt);
   if (ts !== undefined) base.timestamp = ts;
   const description = n.reroutedFrom ? reroutedNote(n.reroutedFrom) : undefined;

@@ -43,3 +43,17 @@ describe('compact field: the state note survives the cut of a long title', () =>
     names.forEach((name, k) => expect(name.includes('(no data)'), name).toBe(k % 10 === 0));
   });
 });
+
+// The rest of a split group resent after a 400 keeps the group's "firing" while every alert left in it may be
+// resolved: packed, it was titled and coloured FIRING over ✅ fields.
+describe('compact embed: status from the alerts it shows', () => {
+  it('a firing notification whose alerts shown are all resolved reads RESOLVED, in the resolved colour', () => {
+    const alerts = Array.from({ length: 3 }, (_, i) => makeAlert({ status: 'resolved', labels: { instance: `db-${i}` } }));
+    const rest = makeNotification(alerts, { status: 'firing', mentions: {} });
+    const asResolved = makeNotification(alerts, { status: 'resolved' });
+    const [embed] = packNotifications([rest], () => makeOptions())[0]!.message.embeds;
+    const [expected] = packNotifications([asResolved], () => makeOptions())[0]!.message.embeds;
+    expect(embed?.title).toMatch(/^✅ RESOLVED/);
+    expect(embed?.color).toBe(expected?.color);
+  });
+});
