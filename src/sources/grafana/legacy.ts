@@ -25,14 +25,15 @@ type Match = { metric?: string | undefined; value?: string | undefined; tags: Re
 
 /**
  * Parses a legacy Grafana (≤ 10) body: one alert per evalMatch (one alert when there are none), its
- * metric as a label and its value as a field, the rule's and the match's tags as labels; groupKey `legacy:<ruleId>`.
+ * metric as a label and its value as a field, the rule's and the match's tags as labels; groupKey `legacy:` and
+ * the rule's key ({@link legacyRuleKey}).
  * pending and paused are not delivered: the alerts they would have made are counted in `skipped`.
  */
 export function parseGrafanaLegacy(body: unknown): ParseResult {
   const parsed = parseWith(grafanaLegacySchema, body);
   if (!parsed.ok) return rejected(parsed.issues);
   const payload = parsed.data;
-  const ruleKey = nonBlank(payload.ruleId) ?? nonBlank(payload.ruleName) ?? nonBlank(payload.title) ?? '';
+  const ruleKey = legacyRuleKey(payload);
   const matches: Match[] = payload.evalMatches?.length ? payload.evalMatches : [{ tags: {} }];
   // One post per state change of the rule, its `ok` naming no series: the state is what dedupe compares.
   const group: AlertGroup = { source: 'grafana', alerts: [], truncatedAlerts: 0, groupKey: `legacy:${ruleKey}`, dedupeByState: true };
@@ -47,6 +48,19 @@ export function parseGrafanaLegacy(body: unknown): ParseResult {
     return alert;
   });
   return { ok: true, groups: [group] };
+}
+
+/**
+ * The rule across every Grafana that posts here. `ruleId` is the row id in one Grafana's database, so each
+ * instance has a rule 7: by the id alone, staging's rule 7 alerting was taken for a repeat of prod's (and its
+ * `ok` for a repeat of prod's resolve), and never sent. Scoped by the instance (the origin of `ruleUrl`, its
+ * root_url) and by the rule's name, since many instances keep the default root_url `http://localhost:3000`.
+ * An HA copy or a reminder of the same rule has all three alike; not the title, which names the state.
+ */
+function legacyRuleKey(payload: GrafanaLegacyWire): string {
+  const ruleUrl = httpUrl(payload.ruleUrl);
+  const origin = ruleUrl ? (URL.parse(ruleUrl)?.origin ?? '') : '';
+  return JSON.stringify([origin, nonBlank(payload.ruleId) ?? '', nonBlank(payload.ruleName) ?? '']);
 }
 
 /** One legacy alert: the rule's fields with one match's metric (a label), value and tags. */

@@ -131,6 +131,22 @@ describe('dedupe keeps what is new', () => {
     expect(await news(ok)).toBe(1);
   });
 
+  // Legacy rule ids are the row ids of each Grafana's own database: every instance has a rule 7. Two instances
+  // (prod and staging, two teams) posting here must not have one's rule taken for a repeat of the other's.
+  it('legacy Grafana: two instances\' rules with the same ruleId are two rules, an HA copy is a repeat', async () => {
+    const h = appHarness();
+    const prod = fixtureBody('grafana/legacy-alerting.json') as Record<string, unknown>;
+    const staging = { ...prod, ruleName: 'API 5xx', title: '[Alerting] API 5xx', ruleUrl: 'https://grafana-staging.example/d/a1/api?tab=alert&viewPanel=4&orgId=1', evalMatches: [] };
+    const sameNameElsewhere = { ...prod, ruleUrl: 'https://grafana-staging.example/d/hZ7BuVbWz/hosts?tab=alert&viewPanel=2&orgId=1' };
+    const news = async (body: unknown): Promise<number> => (await post(h, '/webhook/grafana', body)).notifications.length;
+    expect(await news(prod)).toBe(1);
+    expect(await news(staging)).toBe(1); // another rule of another Grafana
+    expect(await news(sameNameElsewhere)).toBe(1); // the same dashboard provisioned into another Grafana
+    expect(await news(prod)).toBe(0); // a reminder, an HA peer
+    expect(await news({ ...staging, state: 'ok' })).toBe(1);
+    expect(await news({ ...prod, state: 'ok', evalMatches: [] })).toBe(1); // not a repeat of staging's resolve
+  });
+
   // An HA pair: the second Alertmanager's copy of the firing may arrive after the first one's resolve. Its
   // resolve names the same starts, so it drops no claim: the late copy is the repeat it is, not a new page.
   it('alertmanager: an HA peer\'s late copy of the firing after the resolve is still a duplicate', async () => {

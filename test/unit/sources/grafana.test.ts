@@ -109,9 +109,12 @@ describe('parseGrafana: unified alerting', () => {
 });
 
 describe('parseGrafana: legacy alerting', () => {
+  /** legacy-alerting.json's rule: its Grafana (ruleUrl's origin), id and name. */
+  const DISK_FULL = JSON.stringify(['https://grafana.example', '7', 'Disk full']);
+
   it('makes one alert per eval match with tags, metric and value', () => {
     const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-alerting.json')));
-    expect(group).toMatchObject({ source: 'grafana', groupKey: 'legacy:7', truncatedAlerts: 0 });
+    expect(group).toMatchObject({ source: 'grafana', groupKey: `legacy:${DISK_FULL}`, truncatedAlerts: 0 });
     expect(group.alerts).toHaveLength(2);
     const first = group.alerts[0]!;
     expect(first).toMatchObject({
@@ -119,7 +122,7 @@ describe('parseGrafana: legacy alerting', () => {
       severity: 'critical',
       title: 'Disk full',
       message: 'Disk usage above 90%',
-      fingerprint: shortHash('7:web-1 /var'),
+      fingerprint: shortHash(`${DISK_FULL}:web-1 /var`),
       links: [{ title: 'Rule', url: 'https://grafana.example/d/hZ7BuVbWz/hosts?tab=alert&viewPanel=2&orgId=1' }],
       presentation: { imageUrl: 'https://grafana.example/public/img/attachments/disk.png' },
     });
@@ -132,14 +135,28 @@ describe('parseGrafana: legacy alerting', () => {
       metric: 'web-1 /var',
     });
     expect(first.fields).toEqual([{ name: 'Value', value: '91.5', inline: true }]);
-    expect(group.alerts[1]!.fingerprint).toBe(shortHash('7:web-2 /var'));
+    expect(group.alerts[1]!.fingerprint).toBe(shortHash(`${DISK_FULL}:web-2 /var`));
     expect(first.isTest).toBeUndefined();
+  });
+
+  // Each Grafana numbers its rules from 1: the id names a rule only within its instance.
+  it('keys a rule by its Grafana, id and name, so another instance\'s rule with the same id is another rule', () => {
+    const payload = fixtureObject('grafana/legacy-alerting.json');
+    const keyOf = (changes: Record<string, unknown>) => onlyGroup(parseGrafana({ ...payload, ...changes })).groupKey;
+    const own = keyOf({});
+    expect(keyOf({ title: '[Alerting] Disk full (reminder)', message: 'other text', evalMatches: [] })).toBe(own);
+    expect(keyOf({ ruleUrl: 'https://grafana.example/d/hZ7BuVbWz/hosts-renamed?tab=alert&viewPanel=2&orgId=1' })).toBe(own);
+    expect(keyOf({ ruleUrl: 'https://grafana-staging.example/d/hZ7BuVbWz/hosts?tab=alert&viewPanel=2&orgId=1' })).not.toBe(own);
+    expect(keyOf({ ruleName: 'API 5xx' })).not.toBe(own);
+    expect(keyOf({ ruleId: 8 })).not.toBe(own);
+    // A rule without a name: its title names the state ("[Alerting] …", "[OK] …"), so it is no part of the key.
+    expect(keyOf({ ruleName: '', title: '[Alerting] Disk full' })).toBe(keyOf({ ruleName: '', title: '[OK] Disk full', state: 'ok' }));
   });
 
   it('makes one resolved alert for ok without matches', () => {
     const group = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-ok.json')));
     expect(group.alerts).toHaveLength(1);
-    expect(group.alerts[0]).toMatchObject({ status: 'resolved', title: 'Disk full', fingerprint: shortHash('7:'), fields: [] });
+    expect(group.alerts[0]).toMatchObject({ status: 'resolved', title: 'Disk full', fingerprint: shortHash(`${DISK_FULL}:`), fields: [] });
   });
 
   it('delivers no_data as firing with a note', () => {
@@ -149,7 +166,7 @@ describe('parseGrafana: legacy alerting', () => {
 
   it('skips paused and pending, counting the alerts they would have made', () => {
     const paused = onlyGroup(parseGrafana(fixtureBody('grafana/legacy-paused.json')));
-    expect(paused).toMatchObject({ alerts: [], skipped: 1, groupKey: 'legacy:12' });
+    expect(paused).toMatchObject({ alerts: [], skipped: 1, groupKey: `legacy:${JSON.stringify(['', '12', 'Queue depth'])}` });
     const pending = fixtureObject('grafana/legacy-alerting.json');
     pending['state'] = 'pending';
     expect(onlyGroup(parseGrafana(pending))).toMatchObject({ alerts: [], skipped: 2 });
