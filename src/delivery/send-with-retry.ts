@@ -2,10 +2,10 @@ import type { Webhook } from '../config/webhook-url.js';
 import type { RateLimitSettings } from '../config/types.js';
 import type { FailureReason } from '../model/outcome.js';
 import { DEFAULT_BACKOFF, retryDelay } from './backoff.js';
-import { classify } from './classify.js';
+import { classify, type Classification } from './classify.js';
 import type { ThrottleScope } from './classify.js';
 import type { Clock, Random } from './clock.js';
-import type { DiscordSender } from './discord-sender.js';
+import type { DiscordSender, RawResponse } from './discord-sender.js';
 import type { PlannedMessage } from './plan.js';
 import type { WebhookState } from './webhook-state.js';
 
@@ -97,11 +97,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
       continue;
     }
     attempts++;
-    const raw = await ctx.sender().post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
-    const result = classify({ ...raw, now: clock.now() });
-    // A 429's pause first: the response then ends the request (with Redis, other replicas may send again).
-    if (result.kind === 'throttle') await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
-    await state.onResponse(webhook.id, result.rateLimit, clock.now());
+    const { raw, result } = await post(ctx, webhook, planned);
     ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined, simulated: raw.simulated });
     // Refused while a reload put another URL in (the operator fixed it mid-request): the answer is about the
     // old URL, so it must not mark the webhook broken again; the loop tries the current one.
@@ -150,6 +146,25 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
         ctx.onBroken?.(result.detail);
         return { kind: 'broken', reason: result.reason, detail: result.detail, attempts, retries: failures };
     }
+  }
+}
+
+/**
+ * One request the gates let through: post, classify, and end the request (`onResponse`), a 429's pause
+ * first (with Redis, other replicas may send once the request ended). Ended whatever throws on the way (a
+ * store error noting the 429): else it held its global slot until the hold lapsed, and on Redis the
+ * webhook's later requests each answered the one before, one slot held for good.
+ */
+async function post(ctx: SendContext, webhook: Webhook, planned: PlannedMessage): Promise<{ raw: RawResponse; result: Classification }> {
+  const { state, clock } = ctx;
+  let result: Classification | undefined;
+  try {
+    const raw = await ctx.sender().post(webhook, planned.message, { threadId: planned.threadId, signal: ctx.signal });
+    result = classify({ ...raw, now: clock.now() });
+    if (result.kind === 'throttle') await state.onThrottle(webhook.id, result.scope, clock.now() + result.retryAfterMs, clock.now());
+    return { raw, result };
+  } finally {
+    await state.onResponse(webhook.id, result?.rateLimit, clock.now());
   }
 }
 

@@ -222,6 +222,33 @@ describe('RedisWebhookState: two replicas act as one', () => {
     expect(await one.acquire(A, LIMITS, T0 + 17_000)).toEqual({ ok: true });
   });
 
+  it('a 429 whose pause could not be noted (Redis away a moment) does not leave the webhook\'s later requests holding global slots', async () => {
+    const options = { globalPerSecond: 1, globalInFlightMaxMs: 11_000 };
+    const [one, two] = [replica(options), replica(options)];
+    const url = new Secret(`https://discord.com/api/v10/webhooks/${A}/tok`);
+    const throttled: RawResponse = { status: 429, headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' }, body: { message: 'slow down', retry_after: 1 }, elapsedMs: 1 };
+    const ok: RawResponse = { status: 200, headers: {}, body: { id: 'm1' }, elapsedMs: 1 };
+    const answers = [throttled, ok, ok];
+    const sender: DiscordSender = { post: async () => answers.shift() ?? ok, get: async () => ok };
+    const noted = one.onThrottle.bind(one);
+    one.onThrottle = async () => {
+      one.onThrottle = noted; // the next 429 is noted
+      throw new Error('Command timed out');
+    };
+    const virtual = virtualClock(T0);
+    const ctx = { target: () => ({ webhook: { id: A, url }, limits: WIDE }), retryAttempts: 3, sender: () => sender, state: one, clock: virtual, random: () => 1, signal: new AbortController().signal };
+    const message = { message: { embeds: [{ title: 't' }], allowed_mentions: { parse: [] } }, notificationIds: ['n1'] };
+    await expect(sendWithRetry(ctx, message)).rejects.toThrow('Command timed out');
+    // The worker sends the batch again later, and again: each answered request frees its slot a second after.
+    for (const at of [T0 + 2_000, T0 + 30_000]) {
+      virtual.advance(at - virtual.now());
+      expect(await sendWithRetry(ctx, message)).toMatchObject({ kind: 'sent' });
+      expect(await two.acquire(C, WIDE, virtual.now() + 1_000)).toEqual({ ok: true });
+      await two.onResponse(C, undefined, virtual.now() + 1_000);
+    }
+    expect(await admin.zcard(`${PREFIX}:{gate}:flight`)).toBe(0);
+  });
+
   it('a broken mark is seen by both, and a clear by either', async () => {
     const [one, two] = [replica(), replica()];
     await one.markBroken(A, 'HTTP 404: Unknown Webhook', T0);

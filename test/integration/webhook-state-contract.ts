@@ -80,6 +80,17 @@ export function runWebhookStateContract(name: string, make: MakeWebhookState): v
       expect(await state.acquire(A, WIDE, T0 + 1_400)).toEqual({ ok: true });
     });
 
+    it('an answer noted after the clock was set back far counts for its second, beside those answered before', async () => {
+      // The answer is the first the gate hears after the step (no request passed the gate in between).
+      const state = await open({ globalPerSecond: 2 });
+      expect(await state.acquire(A, WIDE, T0)).toEqual({ ok: true });
+      expect(await state.acquire(B, WIDE, T0)).toEqual({ ok: true });
+      await state.onResponse(A, undefined, T0);
+      const back = T0 - 120_000;
+      await state.onResponse(B, undefined, back);
+      expect(await state.acquire(A, WIDE, back + 1)).toMatchObject(refused('global_rate'));
+    });
+
     it('rate limit refusal takes no global slot', async () => {
       const state = await open({ globalPerSecond: 2 });
       const one: RateLimitSettings = { algorithm: 'token_bucket', perMinute: 1, burst: 1 };

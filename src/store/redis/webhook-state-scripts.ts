@@ -317,9 +317,12 @@ const GATE_ANSWERED = `
 -- Counted from the answer even when its hold lapsed meanwhile (a store that was away): the answer is real.
 redis.call('ZREM', KEYS[3], ARGV[2])
 local now = tonumber(ARGV[1])
+-- A log stamped before the clock was set back moves back first, as the next take would move it (then this
+-- answer, stamped now beside a far newer one, would move a step into the past and be lost).
+sw_unstep(KEYS[2], now)
 local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 local at = now
-if newest[2] and tonumber(newest[2]) - now <= CLOCK_STEP_SLACK_MS then at = math.max(now, tonumber(newest[2])) end
+if newest[2] then at = math.max(now, tonumber(newest[2])) end
 redis.call('ZADD', KEYS[2], num(at), ARGV[2])
 redis.call('PEXPIRE', KEYS[2], 2000)
 return 1

@@ -186,6 +186,28 @@ describe('the retry stage', () => {
     expect(calls).toEqual(['onThrottle', 'onResponse', 'onResponse']);
   });
 
+  it('a request the gates let through is ended even when noting its 429 fails (a store error): its global slot frees a second after', async () => {
+    // Else the slot stayed held until the hold lapsed (discord.timeout + 1 s), and on Redis every later
+    // request of the webhook answered the one before it, holding a slot for good.
+    const throttled = status(429, { message: 'You are being rate limited.', retry_after: 2 }, { 'retry-after': '2', 'x-ratelimit-scope': 'user' });
+    const clock = virtualClock();
+    const state = new MemoryWebhookState({ globalPerSecond: 1 });
+    state.onThrottle = async () => {
+      throw new Error('Connection is closed.');
+    };
+    const { ctx } = context(scripted([throttled]), { state, clock });
+    await expect(sendWithRetry(ctx, planned)).rejects.toThrow('Connection is closed.');
+    expect(await state.acquire('other-webhook', limits, clock.now() + 1_000)).toEqual({ ok: true });
+  });
+
+  it('a request the gates let through is ended even when the sender throws', async () => {
+    const clock = virtualClock();
+    const state = new MemoryWebhookState({ globalPerSecond: 1 });
+    const { ctx } = context(scripted([]), { state, clock });
+    await expect(sendWithRetry(ctx, planned)).rejects.toThrow('no more scripted responses');
+    expect(await state.acquire('other-webhook', limits, clock.now() + 1_000)).toEqual({ ok: true });
+  });
+
   it('a global 429 pauses every webhook', async () => {
     const global = status(429, { message: 'global', retry_after: 3, global: true }, { 'retry-after': '3', 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
     const { ctx, clock, state } = context(scripted([global, ok]));
