@@ -89,7 +89,7 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   addLink(alert.links, 'Silence', wire.silenceURL);
   addLink(alert.links, 'Dashboard', wire.dashboardURL);
   addLink(alert.links, 'Panel', wire.panelURL);
-  const value = nonBlank(wire.valueString);
+  const value = nonBlank(wire.valueString) ?? valuesText(wire.values);
   if (value) alert.fields.push({ name: 'Value', value });
   const imageUrl = httpUrl(wire.imageURL);
   if (imageUrl) alert.presentation = { imageUrl };
@@ -102,6 +102,18 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   const ruleName = nonBlank(alert.labels['rulename']);
   if (special && ruleName && nonBlank(alert.annotations['summary']) === undefined) alert.title = ruleName;
   return alert;
+}
+
+/**
+ * `values` as text ("A=2.4, C=1"), for a Grafana that sends them without `valueString` (marked for removal in
+ * Grafana's webhook payload): the Value field would otherwise vanish. Finite numbers only; undefined when none.
+ */
+function valuesText(values: unknown): string | undefined {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+  const parts = Object.entries(values)
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
+    .map(([refId, v]) => `${refId}=${v}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /** Grafana's contact-point test sends alertname=TestAlert, instance=Grafana (docs/sources.md). */

@@ -17,6 +17,8 @@ export const grafanaUnifiedAlertSchema = alertmanagerAlertSchema.extend({
   panelURL: wireText,
   /** `[ var='A' labels={…} value=2.4 ]`, shown as a "Value" field. */
   valueString: wireText,
+  /** refId → value (`{"A": 2.4, "C": 1}`), read when `valueString` is empty; any other shape is ignored. */
+  values: z.unknown().optional(),
   imageURL: wireText,
 });
 

@@ -25,6 +25,15 @@ describe('parseGrafana: unified alerting', () => {
     expect(alert.fields).toEqual([{ name: 'Value', value: expect.stringContaining("var='A'") }]);
   });
 
+  it('shows the values when Grafana sends them without valueString (marked for removal upstream)', () => {
+    const body = fixtureBody('grafana/firing-unified.json') as { alerts: Record<string, unknown>[] };
+    body.alerts[0]!.valueString = '';
+    body.alerts[0]!.values = { A: 2.4, C: 1, B: null };
+    expect(onlyGroup(parseGrafana(body)).alerts[0]!.fields).toEqual([{ name: 'Value', value: 'A=2.4, C=1' }]);
+    body.alerts[0]!.values = ['not', 'a', 'map'];
+    expect(onlyGroup(parseGrafana(body)).alerts[0]!.fields).toEqual([]);
+  });
+
   it("accepts the Test button's empty URLs and null values, and marks it a test", () => {
     const alert = onlyGroup(parseGrafana(fixtureBody('grafana/test-notification.json'))).alerts[0]!;
     expect(alert.isTest).toBe(true);
