@@ -15,6 +15,17 @@ export const GRAFANA_SIGNATURE_HEADER = 'X-Grafana-Alerting-Signature';
  * no header name is configured, in case a Grafana build follows the comment.
  */
 export const GRAFANA_SIGNATURE_HEADER_CODE_DEFAULT = 'X-Grafana-Alert-Signature';
+/**
+ * The headers a signature is read from: the configured one, or both default names. Configured as one of the
+ * two defaults (the name Grafana's UI suggests) while Grafana's own *Header* field is left blank, a build
+ * sending the other default had every post refused: naming a default accepts both.
+ */
+function signatureHeaders(configured: string | undefined): string[] {
+  const defaults = [GRAFANA_SIGNATURE_HEADER, GRAFANA_SIGNATURE_HEADER_CODE_DEFAULT];
+  if (!configured) return defaults;
+  return defaults.some((d) => d.toLowerCase() === configured.toLowerCase()) ? defaults : [configured];
+}
+
 /** How far a signed timestamp may be from our clock, either way (replay window). */
 export const GRAFANA_MAX_SKEW_MS = 5 * 60_000;
 
@@ -110,7 +121,7 @@ export function buildIngestAuth(file: SourcesFileConfig, env: IngestAuthEnv): { 
       ? {
           grafanaHmac: {
             secret: new Secret(secret),
-            headers: header ? [header] : [GRAFANA_SIGNATURE_HEADER, GRAFANA_SIGNATURE_HEADER_CODE_DEFAULT],
+            headers: signatureHeaders(header),
             ...(timestampHeader ? { timestampHeader } : {}),
             maxSkewMs: GRAFANA_MAX_SKEW_MS,
           },

@@ -154,6 +154,10 @@ describe('Grafana HMAC', () => {
     const custom = appHarness({}, `sources: { grafana: { hmac_secret: ${SECRET}, hmac_header: X-Sig } }`);
     expect((await custom.post('/webhook/grafana', payload, { 'X-Sig': sign(payload).toUpperCase() })).status).toBe(202);
     expect((await custom.post('/webhook/grafana', payload, { 'X-Grafana-Alerting-Signature': sign(payload) })).status).toBe(401);
+    // Configured as a default name (the one Grafana's UI suggests), the other default is read too: some builds send it.
+    const named = appHarness({ GRAFANA_HMAC_SECRET: SECRET, GRAFANA_HMAC_HEADER: 'x-grafana-alerting-signature' });
+    expect((await named.post('/webhook/grafana', payload, { 'X-Grafana-Alert-Signature': sign(payload) })).status).toBe(202);
+    expect((await named.post('/webhook/grafana', payload, { 'X-Grafana-Alert-Signature': 'ab'.repeat(32) })).status).toBe(401);
   });
 
   it('with a timestamp header signs timestamp + ":" + body and refuses more than 5 minutes off', async () => {
