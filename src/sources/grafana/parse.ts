@@ -86,7 +86,8 @@ function unifiedAlert(wire: GrafanaUnifiedAlertWire, groupState: string | undefi
   const delivery = grafanaDelivery(wire.status ?? groupState);
   if (!delivery.deliver) return undefined;
   const alert = coreAlert(wire, 'grafana', delivery.status);
-  addLink(alert.links, 'Silence', wire.silenceURL);
+  // A resolved alert has nothing to silence (as Alertmanager's get no Silence link).
+  if (alert.status === 'firing') addLink(alert.links, 'Silence', wire.silenceURL);
   addLink(alert.links, 'Dashboard', wire.dashboardURL);
   addLink(alert.links, 'Panel', wire.panelURL);
   const value = nonBlank(wire.valueString) ?? valuesText(wire.values);

@@ -25,6 +25,15 @@ describe('parseGrafana: unified alerting', () => {
     expect(alert.fields).toEqual([{ name: 'Value', value: expect.stringContaining("var='A'") }]);
   });
 
+  it('a resolved alert gets no Silence link, as an Alertmanager one gets none', () => {
+    const body = fixtureBody('grafana/firing-unified.json') as { status: string; alerts: Record<string, unknown>[] };
+    body.status = 'resolved';
+    body.alerts[0]!.status = 'resolved';
+    const alert = onlyGroup(parseGrafana(body)).alerts[0]!;
+    expect(alert.status).toBe('resolved');
+    expect(alert.links.map((l) => l.title)).toEqual(['Source', 'Runbook', 'Dashboard', 'Panel']);
+  });
+
   it('shows the values when Grafana sends them without valueString (marked for removal upstream)', () => {
     const body = fixtureBody('grafana/firing-unified.json') as { alerts: Record<string, unknown>[] };
     body.alerts[0]!.valueString = '';
@@ -52,7 +61,7 @@ describe('parseGrafana: unified alerting', () => {
     ]);
     expect(group.alerts[0]!.links.map((l) => l.title)).toEqual(['Source']);
     expect(group.alerts[0]!.fields).toEqual([]);
-    expect(group.alerts[1]!.links.map((l) => l.title)).toEqual(['Silence']);
+    expect(group.alerts[1]!.links.map((l) => l.title)).toEqual([]); // resolved: nothing to silence
   });
 
   // "✅ RESOLVED (no data)" read as "resolved because the data went missing"; the data came back.
