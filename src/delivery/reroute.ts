@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Notification } from '../model/notification.js';
 import type { FailureReason } from '../model/outcome.js';
 import type { QueuedItem, Store } from '../store/types.js';
-import { NO_WEBHOOK_QUEUE } from './queue-key.js';
+import { NO_WEBHOOK_QUEUE, queueKeyFor } from './queue-key.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { WebhookState } from './webhook-state.js';
@@ -61,12 +61,7 @@ export class Rerouter {
    * Each notification goes to its type's current webhook, else general, else dead letters (replayable).
    */
   async #relocate(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
-    const broken = new Map<string, boolean>();
-    const usable = async (id: string | undefined): Promise<boolean> => {
-      if (id === undefined || id === fromKey) return false;
-      if (!broken.has(id)) broken.set(id, await this.deps.state.isBroken(id));
-      return broken.get(id) === false;
-    };
+    const usable = this.#usable(fromKey);
     let moved = 0;
     for (const item of items) {
       const n = item.notification;
@@ -84,6 +79,33 @@ export class Rerouter {
       await this.deps.recorder.deadLetter(fromKey, item, { reason: 'no_webhook', detail, ...triesOf(n), webhookId: fromKey });
     }
     if (fromKey !== NO_WEBHOOK_QUEUE) this.deps.logger.info({ queue: fromKey, moved, deadLettered: items.length - moved }, 'webhook no longer configured: its queued notifications were moved');
+  }
+
+  /**
+   * Moves out of `items` (a batch of `fromKey`, a webhook still configured) each notification whose type a
+   * reload gave another webhook, to that webhook's queue: only a webhook no longer configured had its queue
+   * moved, so a type split off a shared webhook left its waiting alerts to be posted in the other types'
+   * channel, once the old webhook's rate limit let them. Stay: rerouted ones (their webhook broken; the
+   * notice told general's channel they come there), and any whose type's webhook is broken or absent.
+   */
+  async moveMisplaced(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
+    const usable = this.#usable(fromKey);
+    for (const item of [...items]) {
+      const n = item.notification;
+      const to = queueKeyFor(config, n.alertType);
+      if (to === fromKey || n.reroutedFrom !== undefined || !queueTarget(config, to) || !(await usable(to))) continue;
+      if (await this.#move(to, fromKey, item, n)) items.splice(items.indexOf(item), 1);
+    }
+  }
+
+  /** Whether a webhook other than `fromKey` may take work, each asked about once (per batch). */
+  #usable(fromKey: string): (id: string | undefined) => Promise<boolean> {
+    const broken = new Map<string, boolean>();
+    return async (id) => {
+      if (id === undefined || id === fromKey) return false;
+      if (!broken.has(id)) broken.set(id, await this.deps.state.isBroken(id));
+      return broken.get(id) === false;
+    };
   }
 
   /**

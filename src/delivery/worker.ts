@@ -122,6 +122,9 @@ export class WebhookWorker {
       await this.deps.rerouter.reroute(this.queueKey, items, config);
       return;
     }
+    // A reload may have given some of their types another webhook (this one still serves the rest).
+    await this.deps.rerouter.moveMisplaced(this.queueKey, items, config);
+    if (items.length === 0) return;
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);

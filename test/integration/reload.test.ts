@@ -280,4 +280,37 @@ describe('runtime.reload()', () => {
     expect(r.runtime.config()).toBe(before);
     expect(JSON.stringify(r.logs)).not.toContain('-secret');
   });
+
+  // README "Queued work is kept" moved a type's queued work to its new webhook only when the old webhook left the
+  // config. error and monitoring shared one webhook (1 message a minute, a storm's batch waiting for a slot); the
+  // operator gave error a webhook of its own and reloaded: the error alerts waiting kept waiting for the old
+  // webhook's slot and were then posted into monitoring's channel, the new error webhook idle.
+  it('a type given another webhook by a reload while its batch waits for a rate-limit slot goes to the new one', async () => {
+    const shared = (hook: (type: string) => string, errorTo = 'error') => `
+  alert_types:
+    general: { webhook: "${hook('general')}" }
+    monitoring:
+      webhook: "${hook('error')}"
+      rate_limit: { per_minute: 1, burst: 1 }
+    error:
+      webhook: "${hook(errorTo)}"
+      rate_limit: { per_minute: 1, burst: 1 }
+  `;
+    rt = await startFileRuntime({ yaml: (hook) => shared(hook) });
+    const r = rt;
+    await r.post('/webhook/generic', { type: 'error', title: 'FIRST-ERROR' });
+    await expect.poll(() => texts(r, 'error').length).toBe(1);
+    await r.post('/webhook/generic', { type: 'error', title: 'WAITING-ERROR' });
+    await r.post('/webhook/generic', { type: 'monitoring', title: 'WAITING-MONITORING' });
+    // Both are in the worker's batch now, waiting for the shared webhook's next slot (a minute away).
+    await expect.poll(() => r.runtime.store.queue.depth(HOOK_IDS.error!)).toBe(2);
+    r.writeConfig(shared(r.hook, 'security'));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], removed: [] });
+    await expect.poll(() => texts(r, 'security').join()).toContain('WAITING-ERROR');
+    expect(texts(r, 'security').join()).not.toContain('WAITING-MONITORING');
+    expect(texts(r, 'security').join()).not.toContain('Rerouted');
+    expect(texts(r, 'error')).toHaveLength(1);
+    expect(await r.runtime.store.queue.depth(HOOK_IDS.error!)).toBe(1); // monitoring's still waits for its slot
+    expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
+  });
 });
