@@ -186,6 +186,7 @@ function historyEntry(n: Notification, outcome: DeliveryOutcome, retry: RetryDet
     alertNames: [...new Set(n.alerts.map((a) => truncate(a.labels.alertname ?? a.title, MAX_TITLE)))].slice(0, HISTORY_LIST_MAX),
     fingerprints: n.alerts.slice(0, HISTORY_LIST_MAX).map((a) => a.fingerprint),
     receivedAt: n.receivedAt,
+    ...(n.replayedAt !== undefined ? { replayedAt: n.replayedAt } : {}),
     outcome,
     retries: retry.retries,
     ...(retry.lastFailureReason ? { lastFailureReason: retry.lastFailureReason } : {}),

@@ -26,13 +26,16 @@ const KEPT_BECAUSE = {
  * step: 10,000 replay in ~3 s on Redis); whatever could not be queued goes back to the dead letters. Should
  * the store go away half way, the entries not settled stay held in it and return to the dead letters later
  * (`DeadLetters.take`): none is lost. At least once, not exactly once: an entry queued whose settle was
- * lost with the store returns as a dead letter too, and a replay of it would deliver it again.
+ * lost with the store returns as a dead letter too, and a replay of it would deliver it again. Each is
+ * stamped `replayedAt` (`now`): a dead letter waits for its replay however long, and history, which keeps
+ * its retention and `max_entries` by time, places the replay's outcome there rather than at `receivedAt`.
  */
 export async function replayDeadLetters(
   store: Store,
   config: Config,
   ids: string[] | undefined,
   onQueued: (queueKey: string) => void,
+  now: () => number = Date.now,
 ): Promise<ReplayResult> {
   const taken = await store.deadLetters.take(ids);
   const replayed: string[] = [];
@@ -51,7 +54,7 @@ export async function replayDeadLetters(
         continue;
       }
       const key = queueKeyFor(config, entry.notification.alertType);
-      const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, retries: undefined, lastFailureReason: undefined, reroutedFrom: undefined }).catch(() => 'unavailable' as const);
+      const status = await store.queue.enqueue(key, { ...entry.notification, attempts: 0, retries: undefined, lastFailureReason: undefined, reroutedFrom: undefined, replayedAt: now() }).catch(() => 'unavailable' as const);
       if (status === 'unavailable') {
         // The store is gone: every further enqueue would wait out its command timeout (10,000 entries: hours
         // of a hanging request). The rest stay dead letters; the answer says so at once.

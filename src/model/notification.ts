@@ -33,6 +33,11 @@ export interface Notification {
   mentions?: { here?: boolean; everyone?: boolean; roles?: string[]; users?: string[] };
   /** Set when this notification was rerouted from a broken webhook (which channel is broken). */
   reroutedFrom?: string;
+  /**
+   * Epoch ms when a replay put it back on a queue (absent: never replayed). History places it by this time
+   * (see `historyAt`); `receivedAt` stays, and the Discord message keeps showing it.
+   */
+  replayedAt?: number;
 }
 
 /**

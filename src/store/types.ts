@@ -126,8 +126,10 @@ export interface HistoryEntry {
   status: 'firing' | 'resolved';
   alertNames: string[];
   fingerprints: string[];
-  /** Epoch ms when intake accepted it; history is ordered and filtered by this. */
+  /** Epoch ms when intake accepted it; history is ordered and filtered by this (by `replayedAt` once replayed). */
   receivedAt: number;
+  /** Epoch ms of the replay that led to this outcome (absent: none); see `historyAt`. */
+  replayedAt?: number;
   /** The final outcome: status, attempts, response time, reason, Discord message ids, `at` (epoch ms). */
   outcome: DeliveryOutcome;
   /** Requests re-sent after a failed or throttled attempt (attempts beyond the first, per Discord message). */
@@ -138,7 +140,7 @@ export interface HistoryEntry {
 
 /**
  * A history filter. `outcome: 'failed'` matches every undelivered outcome (`failed` and `dead_lettered`);
- * `since` / `until` bound `receivedAt` (epoch ms, inclusive).
+ * `since` / `until` bound `historyAt`: `receivedAt`, or `replayedAt` once replayed (epoch ms, inclusive).
  */
 export interface HistoryQuery {
   type?: string;
@@ -150,7 +152,7 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** The notifications of the last `retention`, newest (`receivedAt`) first. */
+/** The notifications of the last `retention`, newest (`historyAt`: `receivedAt`, or `replayedAt`) first. */
 export interface History {
   /** Records (or replaces, by id) one notification's final story; an entry already past retention is dropped. */
   record(entry: HistoryEntry): Promise<void>;

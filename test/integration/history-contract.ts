@@ -99,6 +99,23 @@ export function runHistoryContract(name: string, makeStore: MakeHistoryStore): v
       expect(await h.store.history.list({})).toEqual([]);
     });
 
+    // A dead letter waits for its replay however long; the replay's outcome keeps the notification's
+    // receivedAt (the Discord message shows it) and is placed, kept and trimmed by the replay's time.
+    it('places a replayed entry by its replay: kept past its receivedAt\'s retention, newest, within since/until of the replay', async () => {
+      await h.store.history.record(historyEntry('new', { receivedAt: T0 - 2 * MIN }));
+      const replayed = historyEntry('dl', { receivedAt: T0 - RETENTION - DAY_MS, replayedAt: T0 - MIN, outcome: { at: T0 } });
+      await h.store.history.record(replayed);
+      expect(await h.store.history.get('dl')).toEqual(replayed);
+      expect(ids(await h.store.history.list({}))).toEqual(['dl', 'new']);
+      expect(ids(await h.store.history.list({ since: T0 - MIN }))).toEqual(['dl']);
+      expect(ids(await h.store.history.list({ until: T0 - 2 * MIN }))).toEqual(['new']);
+      now = T0 + RETENTION - 2 * MIN;
+      expect(ids(await h.store.history.list({}))).toEqual(['dl']);
+      now = T0 + RETENTION - MIN;
+      expect(await h.store.history.list({})).toEqual([]);
+      expect(await h.store.history.get('dl')).toBeUndefined();
+    });
+
     it('expires each entry in the store itself within retention (Redis: a TTL on every entry)', async () => {
       if (!h.ttlMs) return;
       await h.store.history.record(historyEntry('fresh', { receivedAt: T0 }));

@@ -28,6 +28,7 @@ export type MakeHistoryStore = (now: () => number) => Promise<HistoryHarness>;
 
 export interface EntryOverrides {
   receivedAt?: number;
+  replayedAt?: number;
   alertType?: string;
   source?: string;
   status?: 'firing' | 'resolved';
@@ -52,6 +53,7 @@ export function historyEntry(id: string, o: EntryOverrides = {}): HistoryEntry {
     retries: o.retries ?? 0,
   };
   if (o.lastFailureReason) entry.lastFailureReason = o.lastFailureReason;
+  if (o.replayedAt !== undefined) entry.replayedAt = o.replayedAt;
   return entry;
 }
 

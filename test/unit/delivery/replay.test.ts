@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
+import { OutcomeRecorder } from '../../../src/delivery/recorder.js';
 import { replayDeadLetters } from '../../../src/delivery/replay.js';
 import { createMemoryStore } from '../../../src/store/memory/index.js';
 import type { DeadLetter } from '../../../src/store/types.js';
@@ -53,5 +54,44 @@ describe('replaying dead letters (memory store)', () => {
     expect(result).toEqual({ replayed: ['g1'], failed: ['x1', 'x2'], reasons: { x1: expect.stringMatching(/not a notification/), x2: expect.stringMatching(/not a notification/) } });
     expect((await store.queue.read('1', 10, 0)).map((i) => i.notification.id)).toEqual(['g1']);
     expect((await store.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['x1', 'x2']);
+  });
+});
+
+// A dead letter stays until replayed, however old; history keeps `retention` and `max_entries` by time. The
+// replay's delivery was dropped on record (received before the retention window) or trimmed at once (the
+// oldest of a full history): the operator replayed it and history never showed that it went out.
+describe('a replayed dead letter in history', () => {
+  const HOUR = 3_600_000;
+  const ok = { messageIds: ['m1'], attempts: 1, retries: 0 };
+
+  async function replayAndDeliver(store: ReturnType<typeof createMemoryStore>, now: () => number): Promise<void> {
+    expect((await replayDeadLetters(store, config, undefined, () => undefined, now)).replayed).toEqual(['old']);
+    const [item] = await store.queue.read('1', 10, 0);
+    expect(item?.notification.receivedAt).toBe(1_800_000_000_000); // the Discord message keeps its time
+    await store.queue.ack('1', [item!.entryId]);
+    await new OutcomeRecorder({ store, now }).recordDelivered(item!, 'sent', ok);
+  }
+
+  it('shows its delivery when it was received longer ago than the retention', async () => {
+    const now = (): number => 1_800_000_000_000 + 2 * HOUR;
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 100, historyRetentionMs: HOUR, now });
+    await store.deadLetters.add({ id: 'old', notification: workerNotification('old'), reason: 'server_error', error: '503', at: 1_800_000_000_000 });
+    await replayAndDeliver(store, now);
+    expect((await store.history.get('old'))?.outcome.status).toBe('sent');
+    expect((await store.history.list({})).map((e) => e.id)).toEqual(['old']);
+  });
+
+  it('shows its delivery, newest, when history is full of entries received after it', async () => {
+    let t = 1_800_000_000_000;
+    const now = (): number => t;
+    const store = createMemoryStore({ queueSize: 100, historyMaxEntries: 2, historyRetentionMs: HOUR, now });
+    await store.deadLetters.add({ id: 'old', notification: workerNotification('old'), reason: 'server_error', error: '503', at: t });
+    for (const id of ['n1', 'n2']) {
+      t += 60_000;
+      await new OutcomeRecorder({ store, now }).recordDelivered({ entryId: id, enqueuedAt: t, notification: { ...workerNotification(id), receivedAt: t } }, 'sent', ok);
+    }
+    t += 60_000;
+    await replayAndDeliver(store, now);
+    expect((await store.history.list({})).map((e) => e.id)).toEqual(['old', 'n2']);
   });
 });

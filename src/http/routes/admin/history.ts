@@ -27,7 +27,7 @@ const historyQuerySchema = z
 
 /**
  * `GET /history` lists notifications newest first (filters: alert type, firing/resolved, outcome where
- * `failed` means every undelivered one, `since` / `until` as ISO 8601 or epoch ms on the time received,
+ * `failed` means every undelivered one, `since` / `until` as ISO 8601 or epoch ms on the time received (or replayed),
  * `limit` up to 1000); `GET /history/:id` is one notification (404 in the envelope when unknown or expired).
  */
 export function historyRoutes(deps: HistoryRouteDeps): Hono {

@@ -29,7 +29,7 @@ export function mountOpsRoutes(api: Hono, deps: OpsRouteDeps): void {
 export function mountAdminRoutes(api: Hono, deps: OpsRouteDeps): void {
   const { store, delivery } = deps;
   mountOpsRoutes(api, deps);
-  api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, deps.config(), ids, (k) => delivery.ensureWorker(k)) }));
+  api.route('/', deadLetterRoutes({ deadLetters: store.deadLetters, replay: (ids) => replayDeadLetters(store, deps.config(), ids, (k) => delivery.ensureWorker(k), deps.now) }));
   api.route('/', historyRoutes({ history: store.history }));
   api.route('/', statsRoutes({ stats: store.stats }));
 }
