@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sendCommand } from '../../../src/cli/send.js';
-import { startFakeDiscord, type FakeDiscord } from '../../helpers/fake-discord/index.js';
+import { cliSandbox } from '../../helpers/cli-sandbox.js';
 
 /**
  * `alertcord send --direct` through a Discord outage (every retry and the webhook's GET fail). The library
@@ -12,21 +9,11 @@ import { startFakeDiscord, type FakeDiscord } from '../../helpers/fake-discord/i
  * ("unavailable, retry later", as for --timeout and validate-webhooks' unreachable Discord) dropped the alert,
  * and the operator read that it would still go out.
  */
-let fake: FakeDiscord | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await fake?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  fake = undefined;
-  dir = undefined;
-});
+const sandbox = cliSandbox('alertcord-direct-');
 
 it('Discord down: exit 3 (retry later), saying nothing is kept; nothing is posted after the command returns', async () => {
-  fake = await startFakeDiscord({ webhooks: [{ id: '1', token: 'a', channelId: 'c1' }] });
+  const { fake, configFile: config } = await sandbox.start([{ id: '1', token: 'a', channelId: 'c1' }]);
   fake.setDown({ status: 502, body: '<html>bad gateway</html>' });
-  dir = mkdtempSync(join(tmpdir(), 'alertcord-direct-'));
-  const config = join(dir, 'alertcord.yaml');
-  writeFileSync(config, '{}\n');
   const out: string[] = [];
   const err: string[] = [];
   const env = { CONFIG_FILE: config, DISCORD_ALLOWED_HOSTS: new URL(fake.origin).host, DISCORD_WEBHOOK_GENERAL: fake.urlFor('1'), DISCORD_RETRY_ATTEMPTS: '0' };
