@@ -64,11 +64,12 @@ export class MemoryQueue implements NotificationQueue {
     if (dedupe && (this.#dedupe.get(dedupe.key) ?? 0) > now) return 'duplicate';
     const list = this.#list(queueKey);
     if (list.length >= this.options.maxPerQueue) return 'full';
+    // Serialized before the claim: should it throw, the failed enqueue leaves no claim to swallow the retry.
+    const json = JSON.stringify(notification);
     if (dedupe) {
       this.#remember(dedupe.key, now + dedupe.windowMs, now);
       for (const replaced of dedupe.replaces ?? []) this.#dedupe.delete(replaced);
     }
-    const json = JSON.stringify(notification);
     const entry: Entry = { entryId: `${now}-${++this.#seq}`, json, bytes: Buffer.byteLength(json), block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);

@@ -20,3 +20,14 @@ describe('memory queue: the dedupe keys kept in memory', () => {
     expect(await queue.enqueue('q0-again', n('s0-again'), { key: 'short-0', windowMs: 10 })).toBe('queued');
   });
 });
+
+describe('a failed enqueue leaves no dedupe claim (NotificationQueue contract)', () => {
+  it('a notification that cannot be serialized is refused without claiming its key or dropping the ones it replaces', async () => {
+    const queue = new MemoryQueue({ maxPerQueue: 10 });
+    expect(await queue.enqueue('q', n('old'), { key: 'old', windowMs: 60_000 })).toBe('queued');
+    const unserializable = { ...n('new'), extra: 1n } as unknown as Notification;
+    await expect(queue.enqueue('q', unserializable, { key: 'new', windowMs: 60_000, replaces: ['old'] })).rejects.toThrow();
+    expect(await queue.enqueue('q', n('new'), { key: 'new', windowMs: 60_000 })).toBe('queued');
+    expect(await queue.enqueue('q', n('old-again'), { key: 'old', windowMs: 60_000 })).toBe('duplicate');
+  });
+});
