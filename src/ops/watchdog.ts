@@ -73,6 +73,8 @@ export class Watchdog {
   #poll: unknown;
   #resumeAgain: unknown;
   #enabled = false;
+  /** The heartbeat name watched since it was switched on (a reload may rename it). */
+  #watching: string | undefined;
   /** A told outage is being read (#resume). */
   #resuming = false;
 
@@ -108,7 +110,11 @@ export class Watchdog {
       this.#clearTimers();
       return;
     }
-    if (!this.#enabled) {
+    // Another heartbeat by a reload (none missing): it too is switched on now. The time of the old one says
+    // nothing of the new one: counted from it, a replica hearing neither (its time read a timeout ago) told
+    // "down" before the renamed heartbeat could come, and replicas told one missing name under two keys.
+    const renamed = this.#enabled && this.#outage === undefined && config.alertname !== this.#watching;
+    if (!this.#enabled || renamed) {
       // Switched on (at start, or by a reload after being off): count from now. A heartbeat seen before it
       // was switched off says nothing about the time it was off (heartbeats were not watched then), and
       // counting from it declared the pipeline down the moment a reload switched the watchdog back on.
@@ -117,6 +123,7 @@ export class Watchdog {
       void this.#resume(config);
     }
     this.#enabled = true;
+    this.#watching = config.alertname;
     if (this.#outage === undefined) this.#arm(config);
     else this.#pollShared(config);
   }

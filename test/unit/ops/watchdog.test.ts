@@ -296,6 +296,31 @@ describe('Watchdog (dead man\'s switch) with fake timers', () => {
       expect(a.posted[1]!.dedupeKey).toBe(b.posted[1]!.dedupeKey);
     });
 
+    it('a reload renaming the heartbeat: the replica that hears neither stays quiet until the new one is due, and a new name never arriving is one outage', async () => {
+      const [heard, deaf] = replicasSharing(new MemoryHeartbeats());
+      heard.watchdog.start();
+      deaf.watchdog.start();
+      // Heartbeats each minute at `heard`; the deaf replica's last check read the one of minute 9.
+      for (let minute = 0; minute < 15; minute++) {
+        heard.watchdog.consume(alert('Watchdog'));
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      // Renamed at minute 15 (both replicas reload); the renamed rule's first heartbeat takes a few minutes.
+      const renamed = { alertname: 'Heartbeat', timeoutMs: TEN_MIN, alertType: 'critical' };
+      for (const r of [heard, deaf]) {
+        r.setConfig(renamed);
+        r.watchdog.reconfigure();
+      }
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      expect(deaf.posted).toEqual([]);
+      // It never comes (a name matching no alert): told a timeout after the rename, once (one dedupe key).
+      await vi.advanceTimersByTimeAsync(TEN_MIN - 5 * 60_000);
+      expect(heard.posted.map((n) => n.status)).toEqual(['firing']);
+      expect(deaf.posted.map((n) => n.dedupeKey)).toEqual(heard.posted.map((n) => n.dedupeKey));
+      heard.watchdog.stop();
+      deaf.watchdog.stop();
+    });
+
     it('replicas started at different times, none ever hearing the heartbeat, tell one outage (one dedupe key), and one comeback', async () => {
       const [a, b] = replicasSharing(new MemoryHeartbeats());
       a.watchdog.start();
