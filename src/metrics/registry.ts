@@ -66,7 +66,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     retries: new Counter({ name: n('delivery_retries_total'), help: 'Backoff retries of a Discord request, by failure reason (429 waits are not retries).', labelNames: ['reason'], registers }),
     alertsMuted: new Counter({ name: n('alerts_muted_total'), help: 'Alerts accepted but not sent because the route they matched was muted (mute_time_intervals / active_time_intervals), by alert type.', labelNames: ['alert_type'], registers }),
     dedupeHits: new Counter({ name: n('dedupe_hits_total'), help: 'Notifications accepted but not sent again because their dedupe key was seen within the window.', labelNames: ['source'], registers }),
-    deliveryLatency: new Histogram({ name: n('delivery_latency_seconds'), help: 'Time from ingest to Discord accepting the notification.', buckets: LATENCY_BUCKETS, registers }),
+    deliveryLatency: new Histogram({ name: n('delivery_latency_seconds'), help: 'Time from ingest (or, for a replayed dead letter, its replay) to Discord accepting the notification.', buckets: LATENCY_BUCKETS, registers }),
     ingestDuration: new Histogram({ name: n('ingest_duration_seconds'), help: 'Time to answer an ingest request (read, parse, route, enqueue), by route.', labelNames: ['route'], buckets: INGEST_BUCKETS, registers }),
     ingestRequests: new Counter({ name: n('ingest_requests_total'), help: 'Ingest requests by route and HTTP status code.', labelNames: ['route', 'code'], registers }),
     configReloads: new Counter({ name: n('config_reloads_total'), help: 'Configuration reloads by result (ok, failed).', labelNames: ['result'], registers }),

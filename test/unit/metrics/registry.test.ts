@@ -117,6 +117,16 @@ describe('metricHooks', () => {
     expect(text).toContain('alertcord_alerts_received_total{source="grafana",status="resolved"} 1');
   });
 
+  it('times a replayed dead letter from its replay: days in dead letters waiting for the operator are no delivery latency', async () => {
+    const m = createMetrics({ snapshot: async () => empty, processMetrics: false });
+    const h = metricHooks(m);
+    const week = 7 * 86_400_000;
+    h.observe(notification({ receivedAt: 1_000, replayedAt: 1_000 + week }), { notificationId: 'n1', status: 'sent', attempts: 1, messageIds: [], at: 1_000 + week + 1_500 });
+    const text = await m.registry.metrics();
+    expect(text).toContain('alertcord_delivery_latency_seconds_sum 1.5');
+    expect(text).toContain('alertcord_delivery_latency_seconds_bucket{le="2.5"} 1');
+  });
+
   it('names status classes', () => {
     expect([statusClass(204), statusClass(429), statusClass(503), statusClass(undefined), statusClass(999)]).toEqual(['2xx', '4xx', '5xx', 'error', 'invalid']);
   });
