@@ -1,3 +1,9 @@
+/**
+ * Largest time an embed timestamp can show: 9999-12-31T23:59:59.999Z. Later years serialise as
+ * "+010000-…", which is not the ISO 8601 Discord parses.
+ */
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
 /** A date and time of day with no offset or zone (`2024-05-01T10:00:00`, Python's `utcnow().isoformat()`). */
 const WITHOUT_OFFSET = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 

@@ -1,10 +1,4 @@
-import { parseTime } from '../lib/parse-time.js';
-
-/**
- * Largest time an embed timestamp can show: 9999-12-31T23:59:59.999Z. Later years serialise as
- * "+010000-…", which is not the ISO 8601 Discord parses.
- */
-export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+import { MAX_TIMESTAMP_MS, parseTime } from '../lib/parse-time.js';
 
 /**
  * Epoch ms of a date, ISO string or epoch number; undefined when invalid, before 1970 (Alertmanager's

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Severity } from '../../model/severity.js';
 import { parseSeverity } from '../../routing/severity.js';
 import { boundedArray, httpUrl, isScalar, nonBlank, reportBadValues, requiredText, setOwn, stringMap, wireText } from '../normalize.js';
-import { parseTime } from '../../lib/parse-time.js';
+import { MAX_TIMESTAMP_MS, parseTime } from '../../lib/parse-time.js';
 
 /**
  * The generic JSON scripts post: the seed's NotificationMessage (`alert_type`, `title`, `message`,
@@ -14,9 +14,6 @@ import { parseTime } from '../../lib/parse-time.js';
 
 /** Largest embed colour: 24-bit RGB (Discord Embed Object, `color`). */
 const MAX_COLOR = 0xffffff;
-
-/** Largest time a Date holds (ECMA-262, Time Values: ±8.64e15 ms). */
-const MAX_TIME_MS = 8.64e15;
 
 /** Below this a numeric timestamp is read as Unix seconds, above as milliseconds (year 5138 in seconds). */
 const EPOCH_SECONDS_LIMIT = 1e11;
@@ -77,13 +74,15 @@ function epochMs(value: number): number {
 /**
  * An ISO 8601 time or Unix seconds/milliseconds, as ISO 8601. The Unix time may come as a number or as a
  * string of digits: a script quoting `$(date +%s)` in its JSON means the same time as one that does not.
+ * Nothing past year 9999 (what an embed can show): microseconds read as milliseconds land in year 58879,
+ * and were accepted only for the embed to show the time received instead, the script none the wiser.
  */
 const timestampSchema = z.union([z.string(), z.number()]).nullish().transform((value, ctx): string | undefined => {
   if (value == null || isBlank(value)) return undefined;
   const numeric = typeof value === 'number' ? value : EPOCH_TEXT.test(value) ? Number(value) : undefined;
   const ms = numeric !== undefined ? epochMs(numeric) : parseTime(value as string);
-  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS) return new Date(ms).toISOString();
-  ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or Unix seconds/milliseconds', input: value });
+  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TIMESTAMP_MS) return new Date(ms).toISOString();
+  ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time or Unix seconds/milliseconds, up to year 9999', input: value });
   return z.NEVER;
 });
 

@@ -70,6 +70,18 @@ describe('parseGeneric: values a shell script writes as strings', () => {
     );
   });
 
+  // `time.time_ns() // 1000`, Go's `UnixMicro()`: microseconds were read as milliseconds, year 58879, and
+  // accepted (202); the embed then showed the time received instead, and the script never heard why.
+  // Nanoseconds were refused already. Past year 9999 no embed can show the time: refused, with the path.
+  it('refuses a time past year 9999 (microseconds read as milliseconds) instead of dropping it unsaid', () => {
+    for (const timestamp of [1_795_887_000_123_456, '1795887000123456', '+058879-05-24T04:02:03.456Z']) {
+      expect(issuesOf(parseGeneric({ title: 't', timestamp })), String(timestamp)).toEqual([
+        { path: 'timestamp', message: expect.stringContaining('Unix seconds/milliseconds') },
+      ]);
+    }
+    expect(onlyGroup(parseGeneric({ title: 't', timestamp: '9999-12-31T23:59:59Z' })).alerts[0]!.startsAt).toBe('9999-12-31T23:59:59.000Z');
+  });
+
   it('reads inline given as "true" / "false" (any case) like the booleans; "" means not given', () => {
     const fields = onlyGroup(
       parseGeneric({ title: 't', fields: [{ name: 'a', value: '1', inline: 'true' }, { name: 'b', value: '2', inline: 'FALSE' }, { name: 'c', value: '3', inline: '' }] }),
