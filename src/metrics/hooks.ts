@@ -2,7 +2,7 @@ import type { OutcomeObserver } from '../delivery/recorder.js';
 import type { AttemptInfo, SendContext } from '../delivery/send-with-retry.js';
 import type { AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
-import { historyAt } from '../store/history-query.js';
+import { lastQueuedAt } from '../model/notification.js';
 import type { Metrics } from './registry.js';
 
 /** The delivery and intake hooks that move the counters and histograms; each is cheap and never throws. */
@@ -33,7 +33,7 @@ export function metricHooks(metrics: Metrics): MetricHooks {
       metrics.notifications.inc({ alert_type: n.alertType, outcome: outcome.status });
       // A replayed dead letter is timed from its replay (as history places it): the days it waited in dead
       // letters for the operator are no delivery latency, and one week-old replay skewed the histogram's sum.
-      if (outcome.status === 'sent') metrics.deliveryLatency.observe(Math.max(0, (outcome.at - historyAt(n)) / 1000));
+      if (outcome.status === 'sent') metrics.deliveryLatency.observe(Math.max(0, (outcome.at - lastQueuedAt(n)) / 1000));
     },
     onAttempt(kind, _reason, _detail, info: AttemptInfo) {
       // A dry-run answer reached no Discord. Asked of the answer, not of the config after it: a reload switching

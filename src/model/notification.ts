@@ -35,9 +35,19 @@ export interface Notification {
   reroutedFrom?: string;
   /**
    * Epoch ms when a replay put it back on a queue (absent: never replayed). History places it by this time
-   * (see `historyAt`); `receivedAt` stays, and the Discord message keeps showing it.
+   * (see `lastQueuedAt`); `receivedAt` stays, and the Discord message keeps showing it.
    */
   replayedAt?: number;
+}
+
+/**
+ * When it was last put on a queue: by intake (`receivedAt`), or by a replay (`replayedAt`) when later. History
+ * places an entry there (order, retention, `since`/`until`, `max_entries`): a dead letter is replayed however old
+ * it is, and placed by `receivedAt` the replay's delivery was dropped on record or trimmed at once. Delivery
+ * latency counts from it too: the days a dead letter waited for the operator are no latency.
+ */
+export function lastQueuedAt(n: { receivedAt: number; replayedAt?: number }): number {
+  return n.replayedAt !== undefined && n.replayedAt > n.receivedAt ? n.replayedAt : n.receivedAt;
 }
 
 /**

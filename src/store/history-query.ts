@@ -1,3 +1,4 @@
+import { lastQueuedAt } from '../model/notification.js';
 import type { OutcomeStatus } from '../model/outcome.js';
 import type { HistoryEntry, HistoryQuery } from './types.js';
 
@@ -12,17 +13,8 @@ export function historyLimit(query: HistoryQuery): number {
 }
 
 /**
- * Where an entry sits in history (order, retention, `since`/`until`, `max_entries`): when intake accepted
- * it, or when it was last replayed. A dead letter is replayed however old it is; placed by `receivedAt`, the
- * replay's delivery was dropped on record (past retention) or trimmed at once (the oldest of a full history).
- */
-export function historyAt(entry: { receivedAt: number; replayedAt?: number }): number {
-  return entry.replayedAt !== undefined && entry.replayedAt > entry.receivedAt ? entry.replayedAt : entry.receivedAt;
-}
-
-/**
- * Oldest `historyAt` a query may see: its `since`, but never an entry whose retention has ended
- * (`historyAt + retention <= now`, the moment its Redis TTL runs out).
+ * Oldest `lastQueuedAt` a query may see: its `since`, but never an entry whose retention has ended
+ * (`lastQueuedAt + retention <= now`, the moment its Redis TTL runs out).
  */
 export function historyCutoff(query: HistoryQuery, now: number, retentionMs: number): number {
   return Math.max(query.since ?? 0, now - retentionMs + 1);
@@ -38,16 +30,16 @@ export function matchesHistoryQuery(entry: HistoryEntry, query: HistoryQuery): b
   if (query.type !== undefined && entry.alertType !== query.type) return false;
   if (query.status !== undefined && entry.status !== query.status) return false;
   if (query.outcome !== undefined && !outcomeMatches(entry.outcome.status, query.outcome)) return false;
-  if (query.until !== undefined && historyAt(entry) > query.until) return false;
+  if (query.until !== undefined && lastQueuedAt(entry) > query.until) return false;
   return true;
 }
 
 /**
- * Newest first: `historyAt` descending, then id descending: the order of Redis' ZREVRANGE over a sorted
- * set scored by `historyAt` (members with equal scores in reverse lexicographic order), so both stores agree.
+ * Newest first: `lastQueuedAt` descending, then id descending: the order of Redis' ZREVRANGE over a sorted
+ * set scored by `lastQueuedAt` (members with equal scores in reverse lexicographic order), so both stores agree.
  */
 export function newestFirst(a: { receivedAt: number; replayedAt?: number; id: string }, b: { receivedAt: number; replayedAt?: number; id: string }): number {
-  const [at, bt] = [historyAt(a), historyAt(b)];
+  const [at, bt] = [lastQueuedAt(a), lastQueuedAt(b)];
   if (at !== bt) return bt - at;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

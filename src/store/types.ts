@@ -128,7 +128,7 @@ export interface HistoryEntry {
   fingerprints: string[];
   /** Epoch ms when intake accepted it; history is ordered and filtered by this (by `replayedAt` once replayed). */
   receivedAt: number;
-  /** Epoch ms of the replay that led to this outcome (absent: none); see `historyAt`. */
+  /** Epoch ms of the replay that led to this outcome (absent: none); see `lastQueuedAt`. */
   replayedAt?: number;
   /** The final outcome: status, attempts, response time, reason, Discord message ids, `at` (epoch ms). */
   outcome: DeliveryOutcome;
@@ -140,7 +140,7 @@ export interface HistoryEntry {
 
 /**
  * A history filter. `outcome: 'failed'` matches every undelivered outcome (`failed` and `dead_lettered`);
- * `since` / `until` bound `historyAt`: `receivedAt`, or `replayedAt` once replayed (epoch ms, inclusive).
+ * `since` / `until` bound `lastQueuedAt`: `receivedAt`, or `replayedAt` once replayed (epoch ms, inclusive).
  */
 export interface HistoryQuery {
   type?: string;
@@ -152,7 +152,7 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** The notifications of the last `retention`, newest (`historyAt`: `receivedAt`, or `replayedAt`) first. */
+/** The notifications of the last `retention`, newest (`lastQueuedAt`: `receivedAt`, or `replayedAt`) first. */
 export interface History {
   /** Records (or replaces, by id) one notification's final story; an entry already past retention is dropped. */
   record(entry: HistoryEntry): Promise<void>;

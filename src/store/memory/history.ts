@@ -1,4 +1,5 @@
-import { historyAt, historyCutoff, historyLimit, matchesHistoryQuery, newestFirst } from '../history-query.js';
+import { lastQueuedAt } from '../../model/notification.js';
+import { historyCutoff, historyLimit, matchesHistoryQuery, newestFirst } from '../history-query.js';
 import type { History, HistoryEntry, HistoryQuery } from '../types.js';
 
 export interface MemoryHistoryOptions {
@@ -9,12 +10,12 @@ export interface MemoryHistoryOptions {
 
 /**
  * History in this process: at most `maxEntries` notifications of the last `retentionMs`, kept sorted by
- * `historyAt` (oldest first), so a query walks from the newest end and stops at its limit or cutoff.
+ * `lastQueuedAt` (oldest first), so a query walks from the newest end and stops at its limit or cutoff.
  * Entries past retention are dropped as records arrive; the oldest go first when the store is full.
  */
 export class MemoryHistory implements History {
   readonly #byId = new Map<string, HistoryEntry>();
-  /** Oldest first by (historyAt, id); the same order as Redis' sorted set, reversed on query. */
+  /** Oldest first by (lastQueuedAt, id); the same order as Redis' sorted set, reversed on query. */
   readonly #sorted: HistoryEntry[] = [];
   readonly #now: () => number;
 
@@ -24,7 +25,7 @@ export class MemoryHistory implements History {
 
   async record(entry: HistoryEntry): Promise<void> {
     const now = this.#now();
-    if (historyAt(entry) + this.options.retentionMs <= now) return;
+    if (lastQueuedAt(entry) + this.options.retentionMs <= now) return;
     this.#remove(entry.id);
     this.#sorted.splice(this.#insertionIndex(entry), 0, entry);
     this.#byId.set(entry.id, entry);
@@ -38,7 +39,7 @@ export class MemoryHistory implements History {
     const out: HistoryEntry[] = [];
     for (let i = this.#sorted.length - 1; i >= 0 && out.length < limit; i--) {
       const entry = this.#sorted[i]!;
-      if (historyAt(entry) < cutoff) break;
+      if (lastQueuedAt(entry) < cutoff) break;
       if (matchesHistoryQuery(entry, query)) out.push(entry);
     }
     return out;
@@ -46,14 +47,14 @@ export class MemoryHistory implements History {
 
   async get(id: string): Promise<HistoryEntry | undefined> {
     const entry = this.#byId.get(id);
-    if (!entry || historyAt(entry) + this.options.retentionMs <= this.#now()) return undefined;
+    if (!entry || lastQueuedAt(entry) + this.options.retentionMs <= this.#now()) return undefined;
     return entry;
   }
 
   /** Drops what retention no longer covers, then the oldest beyond `maxEntries`. */
   #prune(now: number): void {
     let drop = 0;
-    while (drop < this.#sorted.length && historyAt(this.#sorted[drop]!) + this.options.retentionMs <= now) drop++;
+    while (drop < this.#sorted.length && lastQueuedAt(this.#sorted[drop]!) + this.options.retentionMs <= now) drop++;
     drop = Math.max(drop, this.#sorted.length - this.options.maxEntries);
     for (const gone of this.#sorted.splice(0, drop)) this.#byId.delete(gone.id);
   }

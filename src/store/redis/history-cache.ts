@@ -1,4 +1,5 @@
-import { historyAt, historyCutoff, historyLimit, matchesHistoryQuery, newestFirst } from '../history-query.js';
+import { lastQueuedAt } from '../../model/notification.js';
+import { historyCutoff, historyLimit, matchesHistoryQuery, newestFirst } from '../history-query.js';
 import type { HistoryEntry, HistoryQuery } from '../types.js';
 
 /**
@@ -9,7 +10,7 @@ export const HISTORY_CACHE_SIZE = 500;
 
 /** Where the cached window ends in the index: its last member (which may have expired since). */
 interface Floor {
-  /** Its score in the index: its `historyAt` (named so `newestFirst` compares it with entries). */
+  /** Its score in the index: its `lastQueuedAt` (named so `newestFirst` compares it with entries). */
   receivedAt: number;
   id: string;
 }
@@ -76,7 +77,7 @@ export class RecentHistoryCache {
     const out: HistoryEntry[] = [];
     for (const entry of this.#entries) {
       if (out.length >= limit) return out;
-      if (historyAt(entry) < cutoff) return out;
+      if (lastQueuedAt(entry) < cutoff) return out;
       if (matchesHistoryQuery(entry, query)) out.push(entry);
     }
     if (out.length >= limit || this.#complete) return out;
@@ -94,7 +95,7 @@ export class RecentHistoryCache {
     if (this.#entries.length > this.size) {
       this.#entries.length = this.size;
       const last = this.#entries.at(-1)!;
-      this.#floor = { receivedAt: historyAt(last), id: last.id };
+      this.#floor = { receivedAt: lastQueuedAt(last), id: last.id };
       this.#complete = false;
     }
     return true;

@@ -1,5 +1,6 @@
+import { lastQueuedAt } from '../../model/notification.js';
 import type { Redis } from 'ioredis';
-import { historyAt, historyCutoff, historyLimit, matchesHistoryQuery, HISTORY_DEFAULT_LIMIT } from '../history-query.js';
+import { historyCutoff, historyLimit, matchesHistoryQuery, HISTORY_DEFAULT_LIMIT } from '../history-query.js';
 import type { History, HistoryEntry, HistoryQuery } from '../types.js';
 import { whenReady } from './connection.js';
 import { RecentHistoryCache } from './history-cache.js';
@@ -19,7 +20,7 @@ export interface RedisHistoryOptions {
 /**
  * History in Redis (issue 7): one hash per notification (`e` = the entry's JSON, plus `type` and `outcome`
  * for a human with redis-cli) that expires when its retention ends, and a sorted set of ids scored by
- * `historyAt` (receivedAt, or replayedAt once replayed). Retention is enforced by Redis itself (TTL on every key) and by trimming the index by time; size by trimming
+ * `lastQueuedAt` (receivedAt, or replayedAt once replayed). Retention is enforced by Redis itself (TTL on every key) and by trimming the index by time; size by trimming
  * the oldest past `maxEntries`, their hashes with them. Every write bumps a counter (`seq`) that tells each
  * replica when its in-process cache of the newest entries is stale. All keys share the `{history}` hash tag,
  * so the MULTI that writes them is valid on Redis Cluster.
@@ -37,7 +38,7 @@ export class RedisHistory implements History {
   async record(entry: HistoryEntry): Promise<void> {
     const now = this.options.now();
     // Relative TTL, so an injected clock and the server's clock need not agree.
-    const ttlMs = historyAt(entry) + this.options.retentionMs - now;
+    const ttlMs = lastQueuedAt(entry) + this.options.retentionMs - now;
     if (ttlMs <= 0) return;
     await this.#ready();
     const { historyIndex: index, historyEntry, historySeq } = this.options.keys;
@@ -49,7 +50,7 @@ export class RedisHistory implements History {
         .multi()
         .hset(key, 'e', JSON.stringify(entry), 'type', entry.alertType, 'outcome', entry.outcome.status)
         .pexpire(key, Math.ceil(ttlMs))
-        .zadd(index, historyAt(entry), entry.id)
+        .zadd(index, lastQueuedAt(entry), entry.id)
         .zremrangebyscore(index, '-inf', `(${now - this.options.retentionMs}`)
         .set(historySeq, seqStart(), 'NX')
         .incr(historySeq)
@@ -63,7 +64,7 @@ export class RedisHistory implements History {
     if (Number(size ?? 0) > this.options.maxEntries) await this.#trim();
   }
 
-  /** Newest first (by historyAt), within retention, filtered by type, status, outcome and time. */
+  /** Newest first (by lastQueuedAt), within retention, filtered by type, status, outcome and time. */
   async list(query: HistoryQuery): Promise<HistoryEntry[]> {
     const limit = historyLimit(query);
     if (limit === 0) return [];
@@ -77,7 +78,7 @@ export class RedisHistory implements History {
   async get(id: string): Promise<HistoryEntry | undefined> {
     await this.#ready();
     const entry = parseEntry(await this.redis.hget(this.options.keys.historyEntry(id), 'e'));
-    return entry && historyAt(entry) + this.options.retentionMs > this.options.now() ? entry : undefined;
+    return entry && lastQueuedAt(entry) + this.options.retentionMs > this.options.now() ? entry : undefined;
   }
 
   /** The cache's answer once it is as fresh as Redis (one GET), refilled first when another write happened. */

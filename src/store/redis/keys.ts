@@ -20,7 +20,7 @@ export interface RedisKeys {
   deadLettersHeld: string;
   /** When each held dead letter was taken (sorted set: id → ms), to return those a replay never settled. */
   deadLettersHeldAt: string;
-  /** Sorted set of history ids scored by historyAt (receivedAt, or replayedAt once replayed). */
+  /** Sorted set of history ids scored by lastQueuedAt (receivedAt, or replayedAt once replayed). */
   historyIndex: string;
   /** One history entry (a hash), in the index's slot. */
   historyEntry(id: string): string;
