@@ -29,9 +29,9 @@ export function closableIntake(inner: Intake): ClosableIntake {
   let closed = false;
   const running = new Set<Promise<IntakeResult>>();
   return {
-    accept(groups) {
+    accept(groups, origin) {
       if (closed) return Promise.resolve(SHUTTING_DOWN);
-      const run = inner.accept(groups);
+      const run = inner.accept(groups, origin);
       running.add(run);
       const forget = () => running.delete(run);
       run.then(forget, forget);

@@ -13,7 +13,17 @@ export type IntakeResult =
    */
   | { ok: false; reason: 'queue_full' | 'unavailable' | 'shutting_down'; retryAfterSeconds: number; message: string; done?: AlertGroup[] };
 
+/**
+ * The request body `groups` were parsed from (`bytes` UTF-8 bytes of JSON `text`) and how to parse it
+ * again into the same groups: a queue may keep it instead of each notification's JSON (store TextForm).
+ */
+export interface RequestText {
+  text: string;
+  bytes: number;
+  reparse(text: string): AlertGroup[];
+}
+
 /** The seam between the HTTP edge and delivery: route, dedupe, enqueue; 2xx only once queued. */
 export interface Intake {
-  accept(groups: AlertGroup[]): Promise<IntakeResult>;
+  accept(groups: AlertGroup[], origin?: RequestText): Promise<IntakeResult>;
 }

@@ -6,8 +6,8 @@ import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
 import { routeGroup, typesReached, type Routed } from '../routing/route-group.js';
-import type { NotificationQueue } from '../store/types.js';
-import type { Intake, IntakeResult } from './intake-types.js';
+import type { NotificationQueue, TextForm } from '../store/types.js';
+import type { Intake, IntakeResult, RequestText } from './intake-types.js';
 import { counterpartsByQueue, dropClaimsElsewhere } from './counterpart-claims.js';
 import { queueKeyFor } from './queue-key.js';
 
@@ -47,7 +47,7 @@ export function createIntake(deps: IntakeDeps): Intake {
   // changes and when the store takes again, not once per request for the length of the outage.
   const storeDown = new FailureStreak(deps.logger, now, { fields: {}, failing: 'store unavailable: cannot enqueue; ingest answers 503 until it is back (logged again when the error changes)', recovered: 'store takes notifications again', level: 'error' });
   return {
-    async accept(groups: AlertGroup[]): Promise<IntakeResult> {
+    async accept(groups: AlertGroup[], origin?: RequestText): Promise<IntakeResult> {
       const config = deps.config();
       const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0, muted: 0 };
       const at = now();
@@ -69,7 +69,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         // so the same alert sent again once the window is over goes out.
         if (routed) result.muted += reportMuted(routed.muted, deps);
         for (const [alertType, alerts] of routed?.byType ?? []) {
-          const n = toNotification(group, alertType, alerts, newId(), at);
+          const n = toNotification(group, alertType, alerts, newId(), at, dedupeKey(group, alertType, alerts));
           const queueKey = queueKeyFor(config, alertType);
           // The other state's claims under the types it is routed to: a resolve may go elsewhere than its firing.
           const reached = (variant: Alert[]) => typesReached(group, variant, config.routes);
@@ -77,7 +77,8 @@ export function createIntake(deps: IntakeDeps): Intake {
           let status;
           try {
             const replaces = counterparts.get(queueKey);
-            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) });
+            const form = origin && textForm(origin, index, group, alerts, n);
+            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) }, form);
           } catch (err) {
             storeDown.failed(err);
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done: done(index) };
@@ -153,7 +154,39 @@ function unknownRequestedType(group: AlertGroup, config: Config): string | undef
   return `alert type "${requested}" is not configured (known: ${[...config.alertTypes.keys()].join(', ')}); routed by the rules instead`;
 }
 
-function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number): Notification {
+/**
+ * `n` as the request text it came from: decoding parses the text again and picks the same alerts of the
+ * same group (by position; parsing is a pure function of the text), with `n`'s own id, type, key and time.
+ * The closure holds positions and scalars only, never the parsed objects: those are what it spares keeping.
+ */
+function textForm(origin: RequestText, groupIndex: number, group: AlertGroup, alerts: readonly Alert[], n: Notification): TextForm {
+  const positions = positionsIn(group.alerts, alerts);
+  const { id, alertType, receivedAt, dedupeKey: key } = n;
+  return {
+    text: origin.text,
+    bytes: origin.bytes,
+    decode(text) {
+      const again = origin.reparse(text)[groupIndex];
+      const picked = positions.map((i) => again?.alerts[i]);
+      if (!again || picked.some((a) => a === undefined)) throw new Error(`request text no longer parses to group ${groupIndex} with alerts ${positions.join(',')}`);
+      // Through JSON, as a notification read from its JSON: undefined fields dropped, nothing shared.
+      return JSON.parse(JSON.stringify(toNotification(again, alertType, picked as Alert[], id, receivedAt, key))) as Notification;
+    },
+  };
+}
+
+/** Where each of `subset` (in order, as routing keeps it) sits in `all`. */
+function positionsIn(all: readonly Alert[], subset: readonly Alert[]): number[] {
+  const positions: number[] = [];
+  let i = 0;
+  for (const alert of subset) {
+    while (i < all.length && all[i] !== alert) i++;
+    positions.push(i++);
+  }
+  return positions;
+}
+
+function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number, key: string): Notification {
   return {
     id,
     alertType,
@@ -163,7 +196,7 @@ function toNotification(group: AlertGroup, alertType: string, alerts: Notificati
     truncatedAlerts: group.truncatedAlerts,
     groupKey: group.groupKey,
     externalUrl: group.externalUrl,
-    dedupeKey: dedupeKey(group, alertType, alerts),
+    dedupeKey: key,
     receivedAt,
     attempts: 0,
     ...(group.mentions ? { mentions: group.mentions } : {}),

@@ -5,7 +5,8 @@ import type { Config } from '../config/types.js';
 import type { HttpFailure } from './errors.js';
 import { isNodeRequest, requestHeader } from './node-headers.js';
 
-export type ReadResult = { ok: true; value: unknown; raw: Uint8Array } | { ok: false; failure: HttpFailure };
+/** `text`: the body decoded as UTF-8, what `value` was parsed from; `raw`, its bytes. */
+export type ReadResult = { ok: true; value: unknown; raw: Uint8Array; text: string } | { ok: false; failure: HttpFailure };
 
 export interface ReadLimits {
   bodyLimit: number;
@@ -84,7 +85,7 @@ export function parseJsonBytes(raw: Uint8Array, maxDepth: number): ReadResult {
   // about as much as JSON.parse itself).
   if (!opensAtMost(text, maxDepth) && jsonDepth(text) > maxDepth) return fail(400, 'too_deep', `JSON nested deeper than ${maxDepth} levels`);
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, raw };
+    return { ok: true, value: JSON.parse(text) as unknown, raw, text };
   } catch (err) {
     return fail(400, 'invalid_json', `invalid JSON: ${(err as Error).message}`);
   }

@@ -45,8 +45,21 @@ export interface DedupeClaim {
  * The per-webhook notification queue. `enqueue` claims the dedupe key and enqueues together: a failed
  * enqueue leaves no key behind to swallow the sender's retry (architecture.md "Dedupe").
  */
+/**
+ * The notification as text a store may keep instead of its JSON: `text` (UTF-8 `bytes` long), already at
+ * hand (the request body it came from), and `decode`, which gives the notification back from it. Spares
+ * the ingest path serializing what it has just parsed (see the memory queue). `decode` must give what
+ * `JSON.parse(JSON.stringify(n))` would.
+ */
+export interface TextForm {
+  text: string;
+  bytes: number;
+  decode(text: string): Notification;
+}
+
 export interface NotificationQueue {
-  enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus>;
+  /** `form`: a cheaper text for `n` (ingest), which a store may keep instead of `n`'s JSON. */
+  enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim, form?: TextForm): Promise<EnqueueStatus>;
   /**
    * Drops dedupe claims of this queue (keys as `enqueue` took them; absent ones are fine): `replaces` for a
    * notification queued on another queue, when the other state of the same thing went to this one (a resolve

@@ -29,12 +29,14 @@ export function ingestRoutes(deps: IngestDeps): Hono {
     app.on(['POST', 'PUT'], path, async (c) => {
       const body = await readJsonBody(c, deps.limits(), verify);
       if (!body.ok) return sendError(c, body.failure);
-      const parsed = parse(body.value, c.req.param() as Record<string, string>);
+      const params = c.req.param() as Record<string, string>;
+      const parsed = parse(body.value, params);
       if (!parsed.ok) {
         return sendError(c, { status: 400, code: 'invalid_payload', message: 'payload does not match the expected shape', details: parsed.issues });
       }
       deps.onParsed?.(parsed.groups);
-      const result = await deps.intake().accept(parsed.groups);
+      // The body's text goes along: the memory queue keeps it rather than serializing each notification.
+      const result = await deps.intake().accept(parsed.groups, { text: body.text, bytes: body.raw.byteLength, reparse: (text) => reparse(parse, text, params) });
       if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
       const { accepted, notifications, duplicates, skipped, muted, warnings } = result;
       return c.json({ accepted, notifications, duplicates, skipped, muted, ...(warnings ? { warnings } : {}) }, 202);
@@ -45,6 +47,13 @@ export function ingestRoutes(deps: IngestDeps): Hono {
   route('/generic', (body) => parseGeneric(body), verify.generic);
   route('/generic/:type', (body, params) => parseGeneric(body, { type: params.type }), verify.generic);
   return app;
+}
+
+/** The groups `parse` made of this text before: it is a pure function of the body (store TextForm). */
+function reparse(parse: Parser, text: string, params: Record<string, string>): AlertGroup[] {
+  const parsed = parse(JSON.parse(text), params);
+  if (!parsed.ok) throw new Error('a request body that parsed once no longer does');
+  return parsed.groups;
 }
 
 /** Queue full / store down / stopping: 503 with Retry-After, which Alertmanager retries with backoff (a 4xx only at its next group_interval). */

@@ -1,18 +1,24 @@
 import { compressSync, uncompressSync } from 'lz4-napi';
 import type { Notification } from '../../model/notification.js';
 import { fitsBudget } from '../read-budget.js';
-import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget } from '../types.js';
+import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget, TextForm } from '../types.js';
 
 /**
- * A queued notification kept as its JSON text: a storm of 100,000 alerts as strings costs a fraction of
- * the memory the same alerts cost as objects (bench: RSS with 100,000 queued), and a consumer gets its own
- * copy to change. Behind a backlog the text is packed into a {@link Block} with its neighbours.
+ * A queued notification kept as text: a storm of 100,000 alerts as strings costs a fraction of the memory
+ * the same alerts cost as objects (bench: RSS with 100,000 queued), and a consumer gets its own copy to
+ * change. The text is the notification's JSON, or, from ingest, the request body it was parsed from
+ * ({@link TextForm}) with `decode` to parse it again when read: serializing every notification cost ~15 µs
+ * per ingest request, ~12% of alertcord's CPU in the bench "ingest" (A/B of the two builds), and that
+ * work moves to delivery, which Discord's rate limits leave idle in a storm. Behind a backlog the text is
+ * packed into a {@link Block} with its neighbours.
  */
 interface Entry {
   entryId: string;
-  /** The notification's JSON; undefined while packed in `block`. */
-  json: string | undefined;
-  /** UTF-8 bytes of the JSON, what a read's budget counts (as in Redis): known while the text is packed. */
+  /** The notification's text; undefined while packed in `block`. */
+  text: string | undefined;
+  /** Gives the notification back from `text` (a TextForm's); absent: `text` is its JSON. */
+  decode: TextForm['decode'] | undefined;
+  /** UTF-8 bytes of the text, what a read's budget counts (as in Redis): known while the text is packed. */
   bytes: number;
   block: Block | undefined;
   enqueuedAt: number;
@@ -20,13 +26,14 @@ interface Entry {
 }
 
 /**
- * The JSON of consecutive entries joined by newlines (JSON.stringify never writes a raw one), LZ4-compressed
- * into a buffer of its exact size, outside the V8 heap (the collector never scans it). The first entry read
- * unpacks the whole block back into its entries.
+ * The texts of consecutive entries end to end, LZ4-compressed into a buffer of its exact size, outside the
+ * V8 heap (the collector never scans it); `lengths` cuts them apart again (a request body may hold any
+ * character, newlines included). The first entry read unpacks the whole block back into its entries.
  */
 interface Block {
   packed: Buffer;
   entries: Entry[];
+  lengths: number[];
 }
 
 /**
@@ -59,18 +66,19 @@ export class MemoryQueue implements NotificationQueue {
   /** `packFromDepth`, `packBlock`: see {@link PACK_FROM_DEPTH}, {@link PACK_BLOCK} (tests lower them). */
   constructor(private readonly options: { maxPerQueue: number; now?: () => number; packFromDepth?: number; packBlock?: number }) {}
 
-  async enqueue(queueKey: string, notification: Notification, dedupe?: DedupeClaim): Promise<EnqueueStatus> {
+  async enqueue(queueKey: string, notification: Notification, dedupe?: DedupeClaim, form?: TextForm): Promise<EnqueueStatus> {
     const now = this.#now();
     if (dedupe && (this.#dedupe.get(dedupe.key) ?? 0) > now) return 'duplicate';
     const list = this.#list(queueKey);
     if (list.length >= this.options.maxPerQueue) return 'full';
     // Serialized before the claim: should it throw, the failed enqueue leaves no claim to swallow the retry.
-    const json = JSON.stringify(notification);
+    const text = form ? form.text : JSON.stringify(notification);
     if (dedupe) {
       this.#remember(dedupe.key, now + dedupe.windowMs, now);
       for (const replaced of dedupe.replaces ?? []) this.#dedupe.delete(replaced);
     }
-    const entry: Entry = { entryId: `${now}-${++this.#seq}`, json, bytes: Buffer.byteLength(json), block: undefined, enqueuedAt: now, inFlight: false };
+    const bytes = form ? form.bytes : Buffer.byteLength(text);
+    const entry: Entry = { entryId: `${now}-${++this.#seq}`, text, decode: form?.decode, bytes, block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);
     this.#wakeSoon(queueKey);
@@ -130,7 +138,8 @@ export class MemoryQueue implements NotificationQueue {
       held += e.bytes;
       e.inFlight = true;
       if (e.block) unpack(e.block);
-      out.push({ entryId: e.entryId, notification: JSON.parse(e.json!) as Notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
+      const notification = e.decode ? e.decode(e.text!) : (JSON.parse(e.text!) as Notification);
+      out.push({ entryId: e.entryId, notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
     }
     return out;
   }
@@ -182,17 +191,17 @@ export class MemoryQueue implements NotificationQueue {
     open.push(entry);
     if (open.length < (this.options.packBlock ?? PACK_BLOCK)) return;
     this.#unpacked.delete(queueKey);
-    const entries = open.filter((e) => !e.inFlight && e.json !== undefined);
+    const entries = open.filter((e) => !e.inFlight && e.text !== undefined);
     if (entries.length === 0) return;
     let packed: Buffer;
     try {
-      packed = compressSync(entries.map((e) => e.json).join('\n'));
+      packed = compressSync(entries.map((e) => e.text).join(''));
     } catch {
       return; // out of memory: the entries stay text; they cost memory, nothing is lost
     }
-    const block: Block = { packed, entries };
+    const block: Block = { packed, entries, lengths: entries.map((e) => e.text!.length) };
     for (const e of entries) {
-      e.json = undefined;
+      e.text = undefined;
       e.block = block;
     }
   }
@@ -219,11 +228,14 @@ export class MemoryQueue implements NotificationQueue {
   }
 }
 
-/** Gives every entry of `block` its JSON back. */
+/** Gives every entry of `block` its text back. */
 function unpack(block: Block): void {
-  const texts = uncompressSync(block.packed).toString('utf8').split('\n');
+  const joined = uncompressSync(block.packed).toString('utf8');
+  let at = 0;
   block.entries.forEach((e, i) => {
-    e.json = texts[i];
+    const end = at + block.lengths[i]!;
+    e.text = joined.slice(at, end);
     e.block = undefined;
+    at = end;
   });
 }

@@ -52,10 +52,11 @@ describe('MemoryQueue packing', () => {
     await q.enqueue('w', notification('b', 'second')); // open block [b]
     const [a, b] = await q.read('w', 2, 0);
     expect(b?.notification.id).toBe('b');
-    await q.enqueue('w', notification('c', 'third'));
+    const [c, d] = [notification('c', 'third'), notification('d', 'fourth')];
+    await q.enqueue('w', c);
     packCalls.mockClear();
-    await q.enqueue('w', notification('d', 'fourth')); // block full: packs [c, d], skips b (in flight)
-    expect(String(packCalls.mock.calls[0]?.[0]).split('\n').map((json) => (JSON.parse(json) as Notification).id)).toEqual(['c', 'd']);
+    await q.enqueue('w', d); // block full: packs [c, d], skips b (in flight)
+    expect(String(packCalls.mock.calls[0]?.[0])).toBe(JSON.stringify(c) + JSON.stringify(d));
     await q.ack('w', [a!.entryId, b!.entryId]);
     expect((await q.read('w', 10, 0)).map((i) => i.notification.id)).toEqual(['c', 'd']);
   });
@@ -65,9 +66,32 @@ describe('MemoryQueue packing', () => {
     const sent = Array.from({ length: 32 }, (_, i) => notification(`n${i}`, `disk of web-${i} is 93% full`));
     packCalls.mockClear();
     for (const n of sent) await q.enqueue('w', n);
-    const text = sent.map((n) => JSON.stringify(n)).join('\n');
+    const text = sent.map((n) => JSON.stringify(n)).join('');
     expect(packCalls.mock.results[0]?.value.byteLength).toBeLessThan(Buffer.byteLength(text) / 5);
     expect((await q.read('w', 100, 0)).map((i) => i.notification)).toEqual(JSON.parse(JSON.stringify(sent)));
+  });
+
+  it('keeps a text form as given, packed or not, and decodes it when read, newlines and all', async () => {
+    // A request body (pretty-printed: raw newlines, unicode) instead of the notification's JSON.
+    const q = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 1, packBlock: 2 });
+    const bodies = ['a', 'b', 'c', 'd'].map((id) => JSON.stringify({ id, note: `détails ✓ 🚨\n"x"` }, null, 2));
+    const decoded: string[] = [];
+    const form = (text: string) => ({
+      text,
+      bytes: Buffer.byteLength(text),
+      decode(got: string) {
+        decoded.push(got);
+        return notification((JSON.parse(got) as { id: string }).id, 'from text');
+      },
+    });
+    packCalls.mockClear();
+    for (const text of bodies) await q.enqueue('w', notification('ignored', 'not kept'), undefined, form(text));
+    expect(packCalls).toHaveBeenCalledTimes(1); // [b, c]; d waits for its block
+    expect(String(packCalls.mock.calls[0]?.[0])).toBe(bodies[1]! + bodies[2]!);
+    const read = await q.read('w', 10, 0, undefined, { maxBytes: 1_000_000 });
+    expect(decoded).toEqual(bodies);
+    expect(read.map((i) => i.notification.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(read.map((i) => i.bytes)).toEqual(bodies.map((b) => Buffer.byteLength(b)));
   });
 
   it('leaves a short queue unpacked by default (the latency path)', () => {

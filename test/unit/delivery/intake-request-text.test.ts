@@ -1,0 +1,116 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadConfigOrThrow } from '../../../src/config/load.js';
+import { createIntake } from '../../../src/delivery/intake.js';
+import type { RequestText } from '../../../src/delivery/intake-types.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { Notification } from '../../../src/model/notification.js';
+import { parseAlertmanager } from '../../../src/sources/alertmanager/parse.js';
+import { parseGeneric } from '../../../src/sources/generic/parse.js';
+import { parseGrafana } from '../../../src/sources/grafana/parse.js';
+import type { ParseResult } from '../../../src/sources/types.js';
+import { MemoryQueue } from '../../../src/store/memory/queue.js';
+import { appHarness } from '../../helpers/app-harness.js';
+
+/**
+ * Ingest hands the memory queue the request's text instead of each notification's JSON (store TextForm):
+ * what a worker reads must be exactly what it read when the queue serialized the notification itself,
+ * whatever routing split off, the watchdog consumed, or the packer compressed.
+ */
+const config = loadConfigOrThrow({
+  env: {
+    DISCORD_WEBHOOK_GENERAL: 'https://discord.com/api/webhooks/1/general-token',
+    DISCORD_WEBHOOK_CRITICAL: 'https://discord.com/api/webhooks/2/critical-token',
+    DISCORD_WEBHOOK_MONITORING: 'https://discord.com/api/webhooks/3/monitoring-token',
+  },
+}).config;
+
+const PARSERS: Record<string, (body: unknown) => ParseResult> = {
+  alertmanager: parseAlertmanager,
+  grafana: parseGrafana,
+  generic: (body) => parseGeneric(body),
+  'generic/critical': (body) => parseGeneric(body, { type: 'critical' }),
+};
+
+/** Each captured body of `dir`, pretty-printed as some senders post it (raw newlines in the kept text). */
+const fixture = (dir: string) =>
+  readdirSync(new URL(`../../fixtures/${dir}/`, import.meta.url)).map((file) => {
+    const captured = JSON.parse(readFileSync(new URL(`../../fixtures/${dir}/${file}`, import.meta.url), 'utf8')) as { body: unknown };
+    return { file: `${dir}/${file}`, text: JSON.stringify(captured.body, null, 2) };
+  });
+const CASES = [
+  ...fixture('alertmanager').map((f) => ({ ...f, parser: 'alertmanager' })),
+  ...fixture('grafana').map((f) => ({ ...f, parser: 'grafana' })),
+  ...fixture('generic').flatMap((f) => [{ ...f, parser: 'generic' }, { ...f, parser: 'generic/critical' }]),
+];
+
+/** Everything queued, in each queue's order, as a worker reads it. */
+async function drain(queue: MemoryQueue): Promise<Notification[]> {
+  const out: Notification[] = [];
+  for (const key of (await queue.queueKeys()).sort()) out.push(...(await queue.read(key, 1000, 0)).map((i) => i.notification));
+  return out;
+}
+
+/** Runs `text` through intake twice, with and without its RequestText; answers both queues' reads. */
+async function both(text: string, parse: (body: unknown) => ParseResult, opts: { pack?: boolean; filter?: (a: Alert) => boolean } = {}) {
+  const run = async (withText: boolean) => {
+    const queue = new MemoryQueue({ maxPerQueue: 100, ...(opts.pack ? { packFromDepth: 0, packBlock: 2 } : {}) });
+    let seq = 0;
+    const intake = createIntake({ config: () => config, queue, logger: pino({ level: 'silent' }), now: () => 1_764_000_000_000, newId: () => `id-${++seq}`, filter: opts.filter });
+    const parsed = parse(JSON.parse(text));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const origin: RequestText = { text, bytes: Buffer.byteLength(text), reparse: (t) => (parse(JSON.parse(t)) as Extract<ParseResult, { ok: true }>).groups };
+    const result = await intake.accept(parsed.groups, withText ? origin : undefined);
+    return { result, read: await drain(queue) };
+  };
+  return { plain: await run(false), fromText: await run(true) };
+}
+
+describe('intake with the request text', () => {
+  it.each(CASES)('reads back $file ($parser) exactly as its JSON would', async ({ file, text, parser }) => {
+    const parse = PARSERS[parser]!;
+    for (const pack of [false, true]) {
+      const { plain, fromText } = await both(text, parse, { pack });
+      expect(fromText.result).toEqual(plain.result);
+      // A paused legacy rule is accepted and skipped: nothing to queue. Every other body queues something.
+      expect(plain.read.length > 0).toBe(!file.endsWith('legacy-paused.json'));
+      expect(fromText.read).toStrictEqual(plain.read);
+    }
+  });
+
+  it('picks the alerts routing sent to each type, and not those the watchdog consumed', async () => {
+    const body = JSON.parse(CASES.find((c) => c.file === 'alertmanager/firing-two-alerts.json')!.text) as { alerts: { labels: Record<string, string> }[] };
+    // Three alerts: a critical one (its own type), a heartbeat the filter consumes, a warning (monitoring).
+    const [first, second] = body.alerts;
+    const alerts = [
+      { ...first, labels: { ...first!.labels, severity: 'critical', instance: 'a' } },
+      { ...second, labels: { ...second!.labels, alertname: 'Heartbeat', instance: 'h' } },
+      { ...second, labels: { ...second!.labels, severity: 'warning', instance: 'b' } },
+    ];
+    const text = JSON.stringify({ ...body, alerts }, null, 2); // pretty-printed: raw newlines in the kept text
+    const { plain, fromText } = await both(text, parseAlertmanager, { pack: true, filter: (a) => a.labels.alertname !== 'Heartbeat' });
+    expect(plain.read.map((n) => [n.alertType, n.alerts.map((a) => a.labels.instance)])).toEqual([
+      ['critical', ['a']],
+      ['monitoring', ['b']],
+    ]);
+    expect(fromText.read).toStrictEqual(plain.read);
+  });
+});
+
+describe('ingest route', () => {
+  it('queues a pretty-printed, non-ASCII body with its :type as the notification the body parses to', async () => {
+    const { post, store, config: appConfig } = appHarness();
+    const body = { title: 'Disque plein ✓ 🚨', message: 'ligne 1\nligne 2 "citée"', severity: 'error', labels: { host: 'web-1' } };
+    const text = JSON.stringify(body, null, 2);
+    const res = await post('/webhook/generic/security', text);
+    expect(res.status).toBe(202);
+    const [item] = await store.queue.read((await store.queue.queueKeys())[0]!, 10, 0);
+    const expected = parseGeneric(body, { type: 'security' });
+    if (!expected.ok) throw new Error('fixture');
+    expect(item?.bytes).toBe(Buffer.byteLength(text));
+    expect(item?.notification.alertType).toBe('security');
+    expect(item?.notification.alerts).toEqual(JSON.parse(JSON.stringify(expected.groups[0]!.alerts)));
+    expect(appConfig.alertTypes.has('security')).toBe(true);
+  });
+});
