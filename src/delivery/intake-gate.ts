@@ -27,21 +27,26 @@ const SHUTTING_DOWN: IntakeResult = {
  */
 export function closableIntake(inner: Intake): ClosableIntake {
   let closed = false;
-  const running = new Set<Promise<IntakeResult>>();
+  // A count, not a set of the running promises: this wraps every ingest request (bench "ingest").
+  let running = 0;
+  let idle: (() => void) | undefined;
+  const finished = () => {
+    if (--running === 0) idle?.();
+  };
   return {
     accept(groups, origin) {
       if (closed) return Promise.resolve(SHUTTING_DOWN);
+      running++;
       const run = inner.accept(groups, origin);
-      running.add(run);
-      const forget = () => running.delete(run);
-      run.then(forget, forget);
+      run.then(finished, finished);
       return run;
     },
     async close(waitMs) {
       closed = true;
+      if (running === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs))));
-      await Promise.race([Promise.allSettled([...running]), late]);
+      await Promise.race([new Promise<void>((resolve) => (idle = resolve)), late]);
       clearTimeout(timer);
     },
   };

@@ -36,7 +36,7 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       }
       deps.onParsed?.(parsed.groups);
       // The body's text goes along: the memory queue keeps it rather than serializing each notification.
-      const result = await deps.intake().accept(parsed.groups, { text: body.text, bytes: body.raw.byteLength, reparse: (text) => reparse(parse, text, params) });
+      const result = await deps.intake().accept(parsed.groups, { text: body.text, bytes: body.bytes, reparse: (text) => reparse(parse, text, params) });
       if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
       const { accepted, notifications, duplicates, skipped, muted, warnings } = result;
       return c.json({ accepted, notifications, duplicates, skipped, muted, ...(warnings ? { warnings } : {}) }, 202);
