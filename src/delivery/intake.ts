@@ -162,11 +162,12 @@ function unknownRequestedType(group: AlertGroup, config: Config): string | undef
 function textForm(origin: RequestText, groupIndex: number, group: AlertGroup, alerts: readonly Alert[], n: Notification): TextForm {
   const positions = positionsIn(group.alerts, alerts);
   const { id, alertType, receivedAt, dedupeKey: key } = n;
+  const { reparse } = origin; // not `origin`, whose text would outlive the queue's packing
   return {
     text: origin.text,
     bytes: origin.bytes,
     decode(text) {
-      const again = origin.reparse(text)[groupIndex];
+      const again = reparse(text)[groupIndex];
       const picked = positions.map((i) => again?.alerts[i]);
       if (!again || picked.some((a) => a === undefined)) throw new Error(`request text no longer parses to group ${groupIndex} with alerts ${positions.join(',')}`);
       // Through JSON, as a notification read from its JSON: undefined fields dropped, nothing shared.

@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
@@ -95,6 +97,26 @@ describe('intake with the request text', () => {
       ['monitoring', ['b']],
     ]);
     expect(fromText.read).toStrictEqual(plain.read);
+  });
+
+  it('keeps nothing of the request but its text, which packing then drops', async () => {
+    // A queued entry holding the RequestText (its text) kept every packed body in memory twice over.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new MemoryQueue({ maxPerQueue: 100, packFromDepth: 0, packBlock: 1 });
+    const intake = createIntake({ config: () => config, queue, logger: pino({ level: 'silent' }) });
+    const text = CASES.find((c) => c.file === 'alertmanager/firing-two-alerts.json')!.text;
+    const weak = await (async () => {
+      const origin: RequestText = { text, bytes: Buffer.byteLength(text), reparse: (t) => (parseAlertmanager(JSON.parse(t)) as Extract<ParseResult, { ok: true }>).groups };
+      const parsed = origin.reparse(text);
+      expect((await intake.accept(parsed, origin)).ok).toBe(true);
+      return new WeakRef(origin);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(weak.deref()).toBeUndefined();
+    const [item] = await queue.read((await queue.queueKeys())[0]!, 10, 0);
+    expect(item?.notification.alerts).toHaveLength(2);
   });
 });
 
