@@ -7,14 +7,14 @@ export interface QueuedItem {
   entryId: string;
   notification: Notification;
   enqueuedAt: number;
-  /** UTF-8 bytes of its stored JSON: what a {@link ReadBudget} counts (set by the stores' reads). */
+  /** UTF-8 bytes of its stored text (JSON, or a TextForm's): what a {@link ReadBudget} counts (set by the stores' reads). */
   bytes?: number;
 }
 
 /**
  * A bound on a read besides the entry count: a storm's groups of thousands of alerts are hundreds of KB each,
- * and a reader takes no more than it can parse, hold and plan at once. Counts the UTF-8 bytes of the
- * notifications' JSON, as both stores keep it.
+ * and a reader takes no more than it can parse, hold and plan at once. Counts the UTF-8 bytes of the text
+ * the store keeps: the notification's JSON, or the request body of a {@link TextForm} (memory store).
  */
 export interface ReadBudget {
   /** Most bytes the reader holds once the read is done. */
