@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration and end-to-end tests use (real Redis, the real
-# Alertmanager binary, promtool (Debian's prometheus) for the example alerting rules, headless Chromium)
-# when they are missing. Tests never skip without them: when this cannot install (no root, no sudo), it
-# stops with one line saying what to install.
+# Alertmanager binary, promtool (Debian's prometheus) for the example alerting rules, headless Chromium,
+# busybox for config/examples/send-alert.sh without bash, as on Alpine) when they are missing.
+# Tests never skip without them: when this cannot install (no root, no sudo), it stops with one line
+# saying what to install.
 set -euo pipefail
-declare -A bin_of=([redis-server]=redis-server [prometheus-alertmanager]=prometheus-alertmanager [prometheus]=promtool [chromium]=chromium)
+declare -A bin_of=([redis-server]=redis-server [prometheus-alertmanager]=prometheus-alertmanager [prometheus]=promtool [chromium]=chromium [busybox]=busybox)
 missing=()
 for pkg in "${!bin_of[@]}"; do
   command -v "${bin_of[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
