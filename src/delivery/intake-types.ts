@@ -15,7 +15,8 @@ export type IntakeResult =
 
 /**
  * The request body `groups` were parsed from (`bytes` UTF-8 bytes of JSON `text`) and how to parse it
- * again into the same groups: a queue may keep it instead of each notification's JSON (store TextForm).
+ * again into the same groups: a queue may keep it instead of a notification's JSON (store TextForm) when
+ * that notification is the body's one group whole (intake.ts).
  */
 export interface RequestText {
   text: string;

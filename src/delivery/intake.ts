@@ -77,7 +77,11 @@ export function createIntake(deps: IntakeDeps): Intake {
           let status;
           try {
             const replaces = counterparts.get(queueKey);
-            const form = origin && textForm(origin, index, group, alerts, n);
+            // Only for a body of one group (Alertmanager, Grafana, one script alert) going whole to this type, the
+            // usual case: a part of it (each group of a generic array, alerts split between types or consumed by
+            // the watchdog) would keep, count against a read's budget (one per batch) and parse again all of the
+            // body, the array's size squared for a script's list. A part keeps its own JSON.
+            const form = origin && groups.length === 1 && alerts.length === group.alerts.length ? textForm(origin, n) : undefined;
             status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) }, form);
           } catch (err) {
             storeDown.failed(err);
@@ -155,36 +159,24 @@ function unknownRequestedType(group: AlertGroup, config: Config): string | undef
 }
 
 /**
- * `n` as the request text it came from: decoding parses the text again and picks the same alerts of the
- * same group (by position; parsing is a pure function of the text), with `n`'s own id, type, key and time.
- * The closure holds positions and scalars only, never the parsed objects: those are what it spares keeping.
+ * `n` as the request text it came from, when `n` is that text's one group whole (see the caller): decoding
+ * parses the text again (a pure function of it) and takes that group, with `n`'s own id, type, key and time.
+ * The closure holds scalars only, never the parsed objects: those are what it spares keeping.
  */
-function textForm(origin: RequestText, groupIndex: number, group: AlertGroup, alerts: readonly Alert[], n: Notification): TextForm {
-  const positions = positionsIn(group.alerts, alerts);
-  const { id, alertType, receivedAt, dedupeKey: key } = n;
+function textForm(origin: RequestText, n: Notification): TextForm {
+  const { id, alertType, receivedAt, dedupeKey: key, alerts } = n;
+  const count = alerts.length;
   const { reparse } = origin; // not `origin`, whose text would outlive the queue's packing
   return {
     text: origin.text,
     bytes: origin.bytes,
     decode(text) {
-      const again = reparse(text)[groupIndex];
-      const picked = positions.map((i) => again?.alerts[i]);
-      if (!again || picked.some((a) => a === undefined)) throw new Error(`request text no longer parses to group ${groupIndex} with alerts ${positions.join(',')}`);
+      const again = reparse(text);
+      if (again.length !== 1 || again[0]!.alerts.length !== count) throw new Error(`request text no longer parses to one group of ${count} alerts`);
       // Through JSON, as a notification read from its JSON: undefined fields dropped, nothing shared.
-      return JSON.parse(JSON.stringify(toNotification(again, alertType, picked as Alert[], id, receivedAt, key))) as Notification;
+      return JSON.parse(JSON.stringify(toNotification(again[0]!, alertType, again[0]!.alerts, id, receivedAt, key))) as Notification;
     },
   };
-}
-
-/** Where each of `subset` (in order, as routing keeps it) sits in `all`. */
-function positionsIn(all: readonly Alert[], subset: readonly Alert[]): number[] {
-  const positions: number[] = [];
-  let i = 0;
-  for (const alert of subset) {
-    while (i < all.length && all[i] !== alert) i++;
-    positions.push(i++);
-  }
-  return positions;
 }
 
 function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number, key: string): Notification {

@@ -130,17 +130,20 @@ export class MemoryQueue implements NotificationQueue {
 
   #take(queueKey: string, max: number, budget: ReadBudget | undefined): QueuedItem[] {
     const out: QueuedItem[] = [];
+    const taken: Entry[] = [];
     let held = budget?.heldBytes ?? 0;
     for (const e of this.#list(queueKey)) {
       if (out.length >= max) break;
       if (e.inFlight) continue;
       if (!fitsBudget(budget, held, e.bytes)) break; // first in line stays first: no skipping ahead
       held += e.bytes;
-      e.inFlight = true;
       if (e.block) unpack(e.block);
       const notification = e.decode ? e.decode(e.text!) : (JSON.parse(e.text!) as Notification);
       out.push({ entryId: e.entryId, notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
+      taken.push(e);
     }
+    // Handed out only once all are read: a read that throws leaves none of them in flight for good.
+    for (const e of taken) e.inFlight = true;
     return out;
   }
 

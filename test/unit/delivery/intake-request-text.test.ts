@@ -13,6 +13,7 @@ import { parseGeneric } from '../../../src/sources/generic/parse.js';
 import { parseGrafana } from '../../../src/sources/grafana/parse.js';
 import type { ParseResult } from '../../../src/sources/types.js';
 import { MemoryQueue } from '../../../src/store/memory/queue.js';
+import { READ_BATCH, READ_BATCH_BYTES } from '../../../src/delivery/worker.js';
 import { appHarness } from '../../helpers/app-harness.js';
 
 /**
@@ -58,13 +59,20 @@ async function drain(queue: MemoryQueue): Promise<Notification[]> {
 async function both(text: string, parse: (body: unknown) => ParseResult, opts: { pack?: boolean; filter?: (a: Alert) => boolean } = {}) {
   const run = async (withText: boolean) => {
     const queue = new MemoryQueue({ maxPerQueue: 100, ...(opts.pack ? { packFromDepth: 0, packBlock: 2 } : {}) });
+    // Which notifications went to the queue as the request text (the rest as their own JSON).
+    const asText: string[] = [];
+    const enqueue = queue.enqueue.bind(queue);
+    queue.enqueue = (key, n, dedupe, form) => {
+      if (form) asText.push(n.alertType);
+      return enqueue(key, n, dedupe, form);
+    };
     let seq = 0;
     const intake = createIntake({ config: () => config, queue, logger: pino({ level: 'silent' }), now: () => 1_764_000_000_000, newId: () => `id-${++seq}`, filter: opts.filter });
     const parsed = parse(JSON.parse(text));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const origin: RequestText = { text, bytes: Buffer.byteLength(text), reparse: (t) => (parse(JSON.parse(t)) as Extract<ParseResult, { ok: true }>).groups };
     const result = await intake.accept(parsed.groups, withText ? origin : undefined);
-    return { result, read: await drain(queue) };
+    return { result, read: await drain(queue), asText };
   };
   return { plain: await run(false), fromText: await run(true) };
 }
@@ -78,10 +86,13 @@ describe('intake with the request text', () => {
       // A paused legacy rule is accepted and skipped: nothing to queue. Every other body queues something.
       expect(plain.read.length > 0).toBe(!file.endsWith('legacy-paused.json'));
       expect(fromText.read).toStrictEqual(plain.read);
+      // One group going whole to its type (all these bodies but a script's array) is kept as the text.
+      const oneGroup = parse(JSON.parse(text)).ok && (parse(JSON.parse(text)) as Extract<ParseResult, { ok: true }>).groups.length === 1;
+      expect(fromText.asText).toEqual(oneGroup ? plain.read.map((n) => n.alertType) : []);
     }
   });
 
-  it('picks the alerts routing sent to each type, and not those the watchdog consumed', async () => {
+  it('keeps its own JSON for a part of the group: alerts split between types or consumed by the watchdog', async () => {
     const body = JSON.parse(CASES.find((c) => c.file === 'alertmanager/firing-two-alerts.json')!.text) as { alerts: { labels: Record<string, string> }[] };
     // Three alerts: a critical one (its own type), a heartbeat the filter consumes, a warning (monitoring).
     const [first, second] = body.alerts;
@@ -97,6 +108,7 @@ describe('intake with the request text', () => {
       ['monitoring', ['b']],
     ]);
     expect(fromText.read).toStrictEqual(plain.read);
+    expect(fromText.asText).toEqual([]);
   });
 
   it('keeps nothing of the request but its text, which packing then drops', async () => {
@@ -134,5 +146,20 @@ describe('ingest route', () => {
     expect(item?.notification.alertType).toBe('security');
     expect(item?.notification.alerts).toEqual(JSON.parse(JSON.stringify(expected.groups[0]!.alerts)));
     expect(appConfig.alertTypes.has('security')).toBe(true);
+  });
+
+  it('reads the alerts of one generic array in batches as large as their JSON allows', async () => {
+    // Each alert of the array is its own notification. Kept as the whole body, each counted the whole body
+    // against a read's budget (one notification per batch: a message each, at the channel's rate limit) and
+    // parsed all of it again when read (the array's size squared), and packing kept a copy of it per alert.
+    const { post, store } = appHarness();
+    const alerts = Array.from({ length: 2 * READ_BATCH }, (_, i) => ({ title: `Disk ${i}`, message: 'x'.repeat(4000), labels: { host: `web-${i}` } }));
+    const res = await post('/webhook/generic', alerts);
+    expect(res.status).toBe(202);
+    const key = (await store.queue.queueKeys())[0]!;
+    const batch = await store.queue.read(key, READ_BATCH, 0, undefined, { maxBytes: READ_BATCH_BYTES });
+    expect(batch).toHaveLength(READ_BATCH);
+    for (const item of batch) expect(item.bytes).toBe(Buffer.byteLength(JSON.stringify(item.notification)));
+    expect(batch.map((i) => i.notification.alerts[0]!.title)).toEqual(alerts.slice(0, READ_BATCH).map((a) => a.title));
   });
 });

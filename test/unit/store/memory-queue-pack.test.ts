@@ -94,6 +94,16 @@ describe('MemoryQueue packing', () => {
     expect(read.map((i) => i.bytes)).toEqual(bodies.map((b) => Buffer.byteLength(b)));
   });
 
+  it('hands out nothing from a read whose decoding throws', async () => {
+    const q = new MemoryQueue({ maxPerQueue: 100 });
+    let broken = true;
+    const form = (id: string) => ({ text: id, bytes: 1, decode: (text: string) => (broken && text === 'b' ? JSON.parse('{') : notification(text, 'ok')) as Notification });
+    for (const id of ['a', 'b']) await q.enqueue('w', notification(id, 'x'), undefined, form(id));
+    await expect(q.read('w', 10, 0)).rejects.toThrow();
+    broken = false;
+    expect((await q.read('w', 10, 0)).map((i) => i.notification.id)).toEqual(['a', 'b']);
+  });
+
   it('leaves a short queue unpacked by default (the latency path)', () => {
     expect(PACK_FROM_DEPTH).toBeGreaterThanOrEqual(50);
   });
