@@ -13,9 +13,9 @@ export function shortHash(text: string, length = 16): string {
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
-    // Nothing to sort in an array of primitives: JSON.stringify writes it alike, at half the cost (the dedupe
-    // key of every ingested group hashes one, bench "ingest").
-    if (value.every(isPrimitive)) return JSON.stringify(value);
+    // Nothing to sort in arrays of primitives (nested or not): JSON.stringify writes them alike, at a third of
+    // the cost (the dedupe key of every ingested group hashes one, bench "ingest").
+    if (value.every(holdsNoObject)) return JSON.stringify(value);
     return `[${value.map(stableStringify).join(',')}]`;
   }
   const entries = Object.keys(value as object)
@@ -24,6 +24,8 @@ export function stableStringify(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-function isPrimitive(value: unknown): boolean {
-  return value === null || typeof value !== 'object';
+/** A primitive, or an array of values that hold no object either: nothing whose keys need sorting. */
+function holdsNoObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Array.isArray(value) && value.every(holdsNoObject);
 }
