@@ -91,11 +91,27 @@ export class Rerouter {
   async moveMisplaced(fromKey: string, items: QueuedItem[], config: Config): Promise<void> {
     const usable = this.#usable(fromKey);
     for (const item of [...items]) {
-      const n = item.notification;
-      const to = queueKeyFor(config, n.alertType);
-      if (to === fromKey || n.reroutedFrom !== undefined || !queueTarget(config, to) || !(await usable(to))) continue;
-      if (await this.#move(to, fromKey, item, n)) items.splice(items.indexOf(item), 1);
+      const to = await this.#misplacedTo(fromKey, item.notification, config, usable);
+      if (to !== undefined && (await this.#move(to, fromKey, item, item.notification))) items.splice(items.indexOf(item), 1);
     }
+  }
+
+  /**
+   * Whether {@link moveMisplaced} would move one of `notifications` (of `fromKey`'s queue) under `config`: asked of
+   * a message that waited in the retry stage through a reload, which then goes back to its queue to be moved
+   * instead of being posted into the channel its type just left.
+   */
+  async anyMisplaced(fromKey: string, notifications: readonly Notification[], config: Config): Promise<boolean> {
+    const usable = this.#usable(fromKey);
+    for (const n of notifications) if ((await this.#misplacedTo(fromKey, n, config, usable)) !== undefined) return true;
+    return false;
+  }
+
+  /** The queue `n` belongs in under `config` when that is another usable webhook's (see {@link moveMisplaced}). */
+  async #misplacedTo(fromKey: string, n: Notification, config: Config, usable: (id: string | undefined) => Promise<boolean>): Promise<string | undefined> {
+    const to = queueKeyFor(config, n.alertType);
+    if (to === fromKey || n.reroutedFrom !== undefined || !queueTarget(config, to) || !(await usable(to))) return undefined;
+    return to;
   }
 
   /** Whether a webhook other than `fromKey` may take work, each asked about once (per batch). */

@@ -20,7 +20,10 @@ export type MessageOutcome =
   | { kind: 'sent'; messageId?: string; channelId?: string; attempts: number; retries: number; responseTimeMs: number; lastFailure?: FailureReason; simulated?: true }
   | { kind: 'permanent' | 'broken' | 'exhausted'; reason: FailureReason; detail: string; attempts: number; retries: number }
   | { kind: 'aborted'; attempts: number }
-  /** A reload removed the webhook while the message waited or retried: its notifications are judged anew (moved). */
+  /**
+   * A reload removed the webhook while the message waited or retried, or gave a type of its notifications another
+   * webhook (`target` said undefined): its notifications are judged anew (moved).
+   */
   | { kind: 'unconfigured'; attempts: number };
 
 /** Where a message goes and how fast: the webhook and its effective rate limit. */
@@ -33,9 +36,11 @@ export interface SendContext {
   /**
    * The target as the config says now, asked before every attempt: a message may wait and retry for
    * minutes, and a reload meanwhile may replace the webhook's URL (the old one deleted: Discord answers
-   * 404) or its limits, or remove the webhook (undefined).
+   * 404) or its limits, or remove the webhook (undefined). The worker also answers undefined once a reload gave
+   * a type of the message's notifications another webhook: posted here, it would land in the channel the
+   * operator just moved that type out of.
    */
-  target: () => SendTarget | undefined;
+  target: () => SendTarget | undefined | Promise<SendTarget | undefined>;
   retryAttempts: number;
   /** Asked before every attempt too: a reload may switch dry-run on or off, or change the timeout. */
   sender: () => DiscordSender;
@@ -87,7 +92,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
   let outageTold = false;
   for (;;) {
     if (ctx.signal.aborted) return { kind: 'aborted', attempts };
-    const target = ctx.target();
+    const target = await ctx.target();
     if (!target) return { kind: 'unconfigured', attempts };
     const { webhook } = target;
     const gate = await state.acquire(webhook.id, target.limits, clock.now());
@@ -101,7 +106,7 @@ export async function sendWithRetry(ctx: SendContext, planned: PlannedMessage): 
     ctx.onAttempt?.(result.kind, 'reason' in result ? result.reason : undefined, 'detail' in result ? result.detail : undefined, { webhookId: webhook.id, status: result.status, scope: result.kind === 'throttle' ? result.scope : undefined, simulated: raw.simulated });
     // Refused while a reload put another URL in (the operator fixed it mid-request): the answer is about the
     // old URL, so it must not mark the webhook broken again; the loop tries the current one.
-    if (result.kind === 'broken' && ctx.target()?.webhook.url.reveal() !== webhook.url.reveal()) continue;
+    if (result.kind === 'broken' && (await ctx.target())?.webhook.url.reveal() !== webhook.url.reveal()) continue;
     switch (result.kind) {
       case 'success':
         // A dry run reached no Discord: "last success" (and the alert rule on it) must not say it did.

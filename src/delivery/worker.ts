@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { FailureStreak } from '../lib/failure-streak.js';
+import type { Notification } from '../model/notification.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import { ackThenRecord } from './ack-then-record.js';
@@ -209,7 +210,10 @@ export class WebhookWorker {
         continue;
       }
       const plan = intoOpenPost(planned, openPost);
-      const outcome = await sendWithRetry(this.#context(signal), plan);
+      // Once a notification of the batch went out in part, the message stays on this webhook through a reload
+      // moving its type (moved, the notification would start over: its first part posted twice).
+      const begun = [...byId.keys()].some((id) => (sentIds.get(id)?.messageIds.length ?? 0) > 0);
+      const outcome = await sendWithRetry(this.#context(signal, begun ? undefined : { config, notifications: ids.map((id) => byId.get(id)!.notification) }), plan);
       openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
       if (outcome.kind === 'sent') {
         // Dry-run as the send just saw it (the retry stage asks for the sender per attempt), not as the config says
@@ -332,10 +336,27 @@ export class WebhookWorker {
     await this.deps.store.pingMarks.mark(this.queueKey, keys, PING_MARK_TTL_MS).catch((err: unknown) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks not written'));
   }
 
-  #context(signal: AbortSignal): SendContext {
+  /**
+   * `movable`: the message's notifications and the config the batch was planned (and its misplaced work moved)
+   * with. A reload while the message waits (a 429's pause, the global gate, an open breaker, a backoff) that gives
+   * one of their types another usable webhook ends the send as `unconfigured` when it wakes: the batch is
+   * released and its next read moves them (Rerouter.moveMisplaced), instead of posting into the old channel.
+   * Judged once per config (a store read per webhook), only after a reload.
+   */
+  #context(signal: AbortSignal, movable?: { config: Config; notifications: readonly Notification[] }): SendContext {
     const config = this.deps.config();
+    let judged = movable?.config;
+    let misplaced = false;
     return {
-      target: () => queueTarget(this.deps.config(), this.queueKey),
+      target: async () => {
+        const now = this.deps.config();
+        const target = queueTarget(now, this.queueKey);
+        if (target && movable && now !== judged) {
+          judged = now;
+          misplaced = await this.deps.rerouter.anyMisplaced(this.queueKey, movable.notifications, now);
+        }
+        return misplaced ? undefined : target;
+      },
       retryAttempts: config.discord.retryAttempts,
       sender: this.deps.sender,
       state: this.deps.state,

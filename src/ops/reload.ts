@@ -51,7 +51,7 @@ const RESTART_ONLY: readonly { path: string; get: (c: Config) => unknown }[] = [
  * Reads YAML + env again and, when valid, swaps routes, alert types, webhooks and every live setting in
  * without dropping queued work: queues are per webhook id, so a queue whose webhook vanished is moved by
  * its worker (to the type's new webhook, else general, else dead letters), as is the work of a type moved to
- * another webhook (Rerouter.moveMisplaced); workers for new webhooks start;
+ * another webhook (Rerouter.moveMisplaced; a message already waiting in the send stage at its next attempt); workers for new webhooks start;
  * a webhook whose URL changed, or that is added, loses its broken mark. An invalid config keeps the running one, logs every
  * problem, and counts a failed reload. Settings that need a restart keep their running values, with a warning.
  */

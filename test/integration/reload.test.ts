@@ -314,3 +314,54 @@ describe('runtime.reload()', () => {
     expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
   });
 });
+
+// review88: the operator finds the error alerts land in monitoring's channel (error was given monitoring's
+// webhook by mistake), gives error its own webhook and reloads. A message already in its retry loop (here a
+// 429's pause on the shared webhook) kept asking only whether the shared webhook was still configured: it
+// was (monitoring still uses it), so the alert was posted into the wrong channel after the reload said it
+// took effect, for as long as the wait lasted (a 429, a backoff, an open breaker: seconds to minutes).
+describe('runtime.reload() while a message waits in its retry loop', () => {
+  const shared = (hook: (type: string) => string, errorTo = 'error') => `
+alert_types:
+  general: { webhook: "${hook('general')}" }
+  monitoring: { webhook: "${hook('error')}" }
+  error: { webhook: "${hook(errorTo)}" }
+`;
+
+  it('a type the reload gave another webhook goes there, once, not to the webhook it still shares with another type', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => shared(hook) });
+    const r = rt;
+    const sharedId = HOOK_IDS.error!;
+    r.fake.inject(sharedId, { kind: '429', retryAfter: 2 });
+    await r.post('/webhook/generic', { type: 'error', title: 'IN-RETRY-ERROR' });
+    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === sharedId).length).toBe(1); // the 429: now waiting
+    r.writeConfig(shared(r.hook, 'security'));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security], removed: [] });
+    await expect.poll(() => texts(r, 'security').join()).toContain('IN-RETRY-ERROR');
+    await r.post('/webhook/generic', { type: 'monitoring', title: 'AFTER-MONITORING' });
+    await expect.poll(() => texts(r, 'error').join()).toContain('AFTER-MONITORING');
+    expect(texts(r, 'error').join()).not.toContain('IN-RETRY-ERROR');
+    expect(texts(r, 'security')).toHaveLength(1);
+    expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
+  });
+
+  // Moved, a notification whose first message is already in the old channel would start over in the new one:
+  // its first alerts twice. It finishes where it began.
+  it('a notification split across messages, its first one posted, finishes on the old webhook', async () => {
+    rt = await startFileRuntime({ yaml: (hook) => shared(hook) });
+    const r = rt;
+    const sharedId = HOOK_IDS.error!;
+    r.fake.inject(sharedId, { kind: 'delay', ms: 0 }); // the first message goes out
+    r.fake.inject(sharedId, { kind: '429', retryAfter: 2 }); // the second waits
+    const alerts = Array.from({ length: 15 }, (_, i) => ({ status: 'firing', labels: { alertname: 'Split', alert_type: 'error', instance: `split-host-${i}` }, annotations: {}, startsAt: '2026-11-28T10:00:00Z', fingerprint: `f${i}` }));
+    await r.post('/webhook/alertmanager', { version: '4', groupKey: '{}:{alertname="Split"}', status: 'firing', receiver: 'alertcord', groupLabels: { alertname: 'Split' }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am.example', alerts });
+    await expect.poll(() => r.fake.requests.filter((q) => q.webhookId === sharedId).length).toBe(2); // posted, then the 429
+    expect(texts(r, 'error')).toHaveLength(1);
+    r.writeConfig(shared(r.hook, 'security'));
+    expect(await r.runtime.reload('test')).toMatchObject({ ok: true, added: [HOOK_IDS.security] });
+    await expect.poll(() => texts(r, 'error').join()).toContain('split-host-14');
+    expect(texts(r, 'error')).toHaveLength(2);
+    expect(texts(r, 'security')).toHaveLength(0);
+    expect(await r.runtime.store.deadLetters.list(10)).toHaveLength(0);
+  });
+});
