@@ -129,7 +129,7 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
-    this.#silenced = await silencedPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
+    this.#silenced = await this.#silencedAmong(items);
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -196,13 +196,25 @@ export class WebhookWorker {
     for (const p of plans) for (const id of p.notificationIds) parts.set(id, (parts.get(id) ?? 0) + 1);
     const sentIds = new Map<string, SentSoFar>(carried);
     const open = (ids: string[]) => ids.filter((id) => byId.has(id));
+    // Planned anew, a notification that already went out in part would start over: its first part twice.
+    const partlySent = () => [...byId.keys()].some((id) => sentIds.has(id));
     let openPost = startPost;
+    /** A message of these plans pinged (and marked its alerts) since the batch's partial resolves were judged. */
+    let pinged = false;
     for (const [index, planned] of plans.entries()) {
-      // The messages planned carry what another consumer holds now: plan what is still ours anew, unless a
-      // notification already went out in part (planned anew it would start over: its first part twice).
-      if (this.#lease.dropTaken(byId) && ![...byId.keys()].some((id) => sentIds.has(id))) {
+      // The messages planned carry what another consumer holds now: plan what is still ours anew.
+      if (this.#lease.dropTaken(byId) && !partlySent()) {
         if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
         break;
+      }
+      // A backlog read at once (a restart, a long pause) holds a firing and its partial resolve: planned before
+      // the firing's message went out, the partial resolve would ping again. Judged again now that it did.
+      if (pinged && !partlySent()) {
+        pinged = false;
+        if (await this.#silenceAfterPing(byId)) {
+          if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
+          break;
+        }
       }
       const ids = open(planned.notificationIds);
       if (ids.length === 0) {
@@ -220,7 +232,7 @@ export class WebhookWorker {
         // now: a reload switching dry-run while the request was out recorded a real post as a dry run, or the reverse.
         const status = outcome.simulated ? 'dry_run' : 'sent';
         // A dry run pinged nobody: marked, its alerts' first real partial resolve would not ping once it is off.
-        const pinged = outcome.simulated ? [] : marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification), this.#silenced);
+        const marks = outcome.simulated ? [] : marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification), this.#silenced);
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);
@@ -248,7 +260,8 @@ export class WebhookWorker {
             byId.delete(id);
           }
         });
-        await this.#markPinged(pinged);
+        await this.#markPinged(marks);
+        pinged ||= marks.length > 0;
         continue;
       }
       // (Unconfigured: released, the next batch moves them to wherever the new config sends their types.)
@@ -302,6 +315,8 @@ export class WebhookWorker {
         const shown = before.alertsShown;
         const alerts = item.notification.alerts;
         const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown), mentions: {} } : item.notification;
+        // A partial resolve resent after its firing, resent alone before it, pinged: it does not page again.
+        if (rest === item.notification) await this.#silenceAfterPing(new Map([[id, item]]));
         // Its history names the messages already posted and counts them and the refused request.
         const took: SentSoFar = { messageIds: [...before.messageIds], attempts: before.attempts + outcome.attempts, ms: before.ms, retries: before.retries + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
         // Planned alone as any batch of one is: a big group packed, not dozens of full messages (rate budget).
@@ -328,6 +343,23 @@ export class WebhookWorker {
         webhookId: target.webhook.id,
       });
     }
+  }
+
+  /** The partial resolves among `items` whose firing alerts a message already pinged about (repeat-pings.ts). */
+  #silencedAmong(items: readonly QueuedItem[]): Promise<Set<string>> {
+    return silencedPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
+  }
+
+  /**
+   * Silences the partial resolves still in `byId` that the marks now cover: set by a message of this batch
+   * that really pinged (a dry run, a dead letter or a failed send marks nothing, so theirs still ping). True
+   * when that silenced any (what is left must then be planned anew).
+   */
+  async #silenceAfterPing(byId: ReadonlyMap<string, QueuedItem>): Promise<boolean> {
+    const silenced = await this.#silencedAmong([...byId.values()].filter((i) => !this.#silenced.has(i.notification.id)));
+    if (silenced.size === 0) return false;
+    this.#silenced = new Set([...this.#silenced, ...silenced]);
+    return true;
   }
 
   /** Remembers the alerts a message pinged about (repeat-pings.ts); a failure costs a ping more later, nothing else. */
