@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { FailureStreak } from '../lib/failure-streak.js';
 import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
-import { counterpartDedupeKeys, dedupeKey } from '../routing/dedupe-key.js';
+import { counterpartDedupeKeys, dedupeKey, sharedParts } from '../routing/dedupe-key.js';
 import { routeGroup, typesReached, type Routed } from '../routing/route-group.js';
 import type { NotificationQueue, TextForm } from '../store/types.js';
 import type { Intake, IntakeResult, RequestText } from './intake-types.js';
@@ -69,11 +69,12 @@ export function createIntake(deps: IntakeDeps): Intake {
         // so the same alert sent again once the window is over goes out.
         if (routed) result.muted += reportMuted(routed.muted, deps);
         for (const [alertType, alerts] of routed?.byType ?? []) {
-          const n = toNotification(group, alertType, alerts, newId(), at, dedupeKey(group, alertType, alerts));
+          const known = sharedParts(group, alerts); // what the key and its counterparts hash alike, written once
+          const n = toNotification(group, alertType, alerts, newId(), at, dedupeKey(group, alertType, alerts, known));
           const queueKey = queueKeyFor(config, alertType);
           // The other state's claims under the types it is routed to: a resolve may go elsewhere than its firing.
           const reached = (variant: Alert[]) => typesReached(group, variant, config.routes);
-          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, reached, alerts));
+          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, reached, alerts, known));
           let status;
           try {
             const replaces = counterparts.get(queueKey);

@@ -9,18 +9,30 @@ export function shortHash(text: string, length = 16): string {
   return hash('sha256', text, 'hex').slice(0, length);
 }
 
-/** JSON with object keys sorted, so equal content hashes equally whatever the key order. */
-export function stableStringify(value: unknown): string {
+/**
+ * JSON with object keys sorted, so equal content hashes equally whatever the key order. `known`: the text
+ * of some objects, written before (by this function) and used as is wherever the same object comes again: a
+ * caller writing unchanged objects several times writes them once (the dedupe keys of an alert's variants
+ * share its labels, which were written and sorted once per variant: 200,000 labels cost seconds).
+ */
+export function stableStringify(value: unknown, known?: ReadonlyMap<object, string>): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    // Nothing to sort in arrays of primitives (nested or not): JSON.stringify writes them alike, at a third of
-    // the cost (the dedupe key of every ingested group hashes one, bench "ingest").
-    if (value.every(holdsNoObject)) return JSON.stringify(value);
-    return `[${value.map(stableStringify).join(',')}]`;
-  }
-  const entries = Object.keys(value as object)
+  const text = known?.get(value);
+  if (text !== undefined) return text;
+  return Array.isArray(value) ? arrayText(value, known) : objectText(value as Record<string, unknown>, known);
+}
+
+function arrayText(value: unknown[], known: ReadonlyMap<object, string> | undefined): string {
+  // Nothing to sort in arrays of primitives (nested or not): JSON.stringify writes them alike, at a third of
+  // the cost (the dedupe key of every ingested group hashes one, bench "ingest").
+  if (value.every(holdsNoObject)) return JSON.stringify(value);
+  return `[${value.map((item) => stableStringify(item, known)).join(',')}]`;
+}
+
+function objectText(value: Record<string, unknown>, known: ReadonlyMap<object, string> | undefined): string {
+  const entries = Object.keys(value)
     .sort()
-    .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
+    .map((k) => `${JSON.stringify(k)}:${stableStringify(value[k], known)}`);
   return `{${entries.join(',')}}`;
 }
 

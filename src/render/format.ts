@@ -1,3 +1,4 @@
+import { smallest } from '../lib/smallest.js';
 import type { Alert, AlertField, AlertLink, SourceName } from '../model/alert.js';
 import type { Severity } from '../model/severity.js';
 import { parseSeverity } from '../routing/severity.js';
@@ -109,30 +110,62 @@ export function alertTimestamp(alert: Pick<Alert, 'status' | 'startsAt' | 'endsA
   return isoTimestamp(ms);
 }
 
+/** Where each of {@link PREFERRED_LABELS} goes in display order. */
+const PREFERRED_RANK = new Map(PREFERRED_LABELS.map((k, i) => [k, i]));
+
+/** A label name Prometheus accepts: it is its own alias (see {@link aliasKeys}). */
+const LABEL_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
 /**
  * The labels worth showing, in display order: identifying ones first, then alphabetical; no duplicates of
  * the severity field, no internal `__…` labels. `alertname` only with a `title` it is not (a summary):
  * without one it is taken to be the title, as when the alert has no summary.
  */
 export function keyLabels(labels: Record<string, string>, title?: string): [string, string][] {
-  const aliases = aliasKeys(labels);
+  return leadingKeyLabels(labels, Number.POSITIVE_INFINITY, title).entries;
+}
+
+interface RankedLabel {
+  key: string;
+  value: string;
+  rank: number;
+}
+
+const byRankThenName = (a: RankedLabel, b: RankedLabel): number => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * The first `limit` of {@link keyLabels} (the keys in `lead` before the others, each part in its usual order)
+ * and how many key labels there are in all. The labels are gone through once and only the shown head is
+ * sorted: an alert may carry 200,000 labels, of which a field or a line shows a few, and enumerating them
+ * twice and sorting them all held the event loop seconds per rendering (four renderings when packed).
+ */
+function leadingKeyLabels(labels: Record<string, string>, limit: number, title?: string, lead?: ReadonlySet<string>): { entries: [string, string][]; count: number } {
+  const keys = Object.keys(labels);
+  const aliases = aliasKeys(labels, keys);
   const hidden = (k: string, v: string): boolean =>
     k.startsWith(INTERNAL_LABEL_PREFIX) || (DUPLICATE_LABELS.has(k) && parseSeverity(v) !== undefined) || aliases.has(k) ||
     (k === 'alertname' && (title === undefined || oneLine(v) === oneLine(title)));
-  const entries = Object.entries(labels).filter(([k, v]) => typeof v === 'string' && v !== '' && !hidden(k, v));
-  const rank = (k: string): number => (PREFERRED_LABELS.includes(k) ? PREFERRED_LABELS.indexOf(k) : PREFERRED_LABELS.length);
-  return entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const others = PREFERRED_LABELS.length + 1; // the rank where the keys not in `lead` start
+  const shown: RankedLabel[] = [];
+  for (const key of keys) {
+    const value = labels[key];
+    if (typeof value !== 'string' || value === '' || hidden(key, value)) continue;
+    shown.push({ key, value, rank: (lead?.has(key) ? 0 : others) + (PREFERRED_RANK.get(key) ?? PREFERRED_LABELS.length) });
+  }
+  return { entries: smallest(shown, limit, byRankThenName).map((l): [string, string] => [l.key, l.value]), count: shown.length };
 }
 
 /**
  * Keys that only repeat another label under its matcher-friendly alias (OTLP attributes: `service.name`
  * → `service_name`, sources/otlp/values.ts `labelAlias`), so the pair is shown once, under the original key.
+ * `keys`: the labels' own keys (enumerating a map of 200,000 costs more than sorting it: done once).
  */
-function aliasKeys(labels: Record<string, string>): Set<string> {
+function aliasKeys(labels: Record<string, string>, keys: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const [key, value] of Object.entries(labels)) {
+  for (const key of keys) {
+    if (LABEL_NAME.test(key)) continue; // its alias is itself
     const alias = key.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/^[0-9]/, '_$&');
-    if (alias !== key && Object.hasOwn(labels, alias) && labels[alias] === value) out.add(alias);
+    if (alias !== key && Object.hasOwn(labels, alias) && labels[alias] === labels[key]) out.add(alias);
   }
   return out;
 }
@@ -142,11 +175,11 @@ function aliasKeys(labels: Record<string, string>): Set<string> {
  * in a compact group, the labels that tell its alerts apart must not be cut off by the ones they share.
  */
 export function labelLine(labels: Record<string, string>, max: number, first: ReadonlySet<string> = new Set()): string {
-  const entries = keyLabels(labels);
-  const ordered = [...entries.filter(([k]) => first.has(k)), ...entries.filter(([k]) => !first.has(k))];
+  // Each pair adds at least 3 to `used` ("k=v" or "=v", and a space): the loop stops within max / 3 + 1 pairs.
+  const { entries } = leadingKeyLabels(labels, max + 1, undefined, first);
   const parts: string[] = [];
   let used = 0;
-  for (const [k, v] of ordered) {
+  for (const [k, v] of entries) {
     if (used > max) break; // the rest would be cut anyway
     const part = `${truncate(k, max)}=${truncate(v, Math.min(max, LABEL_VALUE_MAX))}`;
     parts.push(part);
@@ -157,18 +190,25 @@ export function labelLine(labels: Record<string, string>, max: number, first: Re
 }
 
 /**
+ * Pairs the "+N more labels" summary is written from. Each pair after the first adds at least 4 code points
+ * ("=v" and ", "), so these fill its {@link MAX_FIELD_VALUE} several times over, past the few code points
+ * `truncate` looks at beyond its cut: the summary is the same as written from all of them.
+ */
+const SUMMARY_PAIRS = MAX_FIELD_VALUE;
+
+/**
  * The first `MAX_LABEL_FIELDS` key labels as inline fields, the rest summarised in one "+N more labels"
  * field. `title` is the alert's title (see {@link keyLabels}).
  */
 export function labelFields(labels: Record<string, string>, title?: string): DiscordEmbedField[] {
-  const entries = keyLabels(labels, title);
+  const { entries, count } = leadingKeyLabels(labels, MAX_LABEL_FIELDS + SUMMARY_PAIRS, title);
   const shown = entries.slice(0, MAX_LABEL_FIELDS).map(([k, v]): DiscordEmbedField => ({
     name: escapeText(k, MAX_FIELD_NAME), value: inlineCode(truncate(v, LABEL_VALUE_MAX)), inline: true,
   }));
   const rest = entries.slice(MAX_LABEL_FIELDS);
   if (rest.length === 0) return shown;
   const summary = truncate(rest.map(([k, v]) => `${truncate(k, LABEL_VALUE_MAX)}=${truncate(v, LABEL_VALUE_MAX)}`).join(', '), MAX_FIELD_VALUE);
-  return [...shown, { name: `+${rest.length} more labels`, value: escapeText(summary, MAX_FIELD_VALUE) }];
+  return [...shown, { name: `+${count - MAX_LABEL_FIELDS} more labels`, value: escapeText(summary, MAX_FIELD_VALUE) }];
 }
 
 /** The sender's extra fields, escaped (they are alert text). */

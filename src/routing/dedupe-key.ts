@@ -13,12 +13,15 @@ import { SEVERITIES } from '../model/severity.js';
  *   escalates an incident, as with PagerDuty's), else a hash of the content.
  * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
  */
-export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[]): string {
-  return `${group.source}:${alertType}:${identity(group, alerts)}`;
+export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[], known = sharedParts(group, alerts)): string {
+  return `${group.source}:${alertType}:${identity(group, alerts, known)}`;
 }
 
-/** The part of a dedupe key after source and type: what was sent, whichever type it went to. */
-function identity(group: AlertGroup, alerts: Alert[]): string {
+/**
+ * The part of a dedupe key after source and type: what was sent, whichever type it went to. `known`: text
+ * of the alerts' parts written before ({@link sharedParts}).
+ */
+function identity(group: AlertGroup, alerts: Alert[], known?: ReadonlyMap<object, string>): string {
   if (group.dedupeKey) return `k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
   if (group.source === 'otlp') {
     const a = alerts[0];
@@ -30,7 +33,7 @@ function identity(group: AlertGroup, alerts: Alert[]): string {
     return shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32);
   }
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
-  return shortHash(stableStringify(content), 32);
+  return shortHash(stableStringify(content, known), 32);
 }
 
 /**
@@ -61,16 +64,16 @@ function stateIdentity(groupKey: string, alerts: Alert[], truncatedAlerts: numbe
  * firing has a new start, hence a new key), OTLP (records never resolve), or alerts that do not share one
  * status.
  */
-export function counterpartDedupeKeys(group: AlertGroup, typesOf: (variant: Alert[]) => Iterable<string>, alerts: Alert[]): Map<string, string[]> {
+export function counterpartDedupeKeys(group: AlertGroup, typesOf: (variant: Alert[]) => Iterable<string>, alerts: Alert[], known = sharedParts(group, alerts)): Map<string, string[]> {
   const status = alerts[0]?.status;
   if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return new Map();
   if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return new Map();
   const other = status === 'firing' ? 'resolved' : 'firing';
   const variants = [...otherStates(group, alerts, other), ...otherSeverities(group, alerts, status)];
-  const own = identity(group, alerts);
+  const own = identity(group, alerts, known);
   const byType = new Map<string, Set<string>>();
   for (const variant of variants) {
-    const id = identity(group, variant);
+    const id = identity(group, variant, known);
     if (id === own) continue;
     for (const type of typesOf(variant)) {
       const keys = byType.get(type) ?? new Set<string>();
@@ -78,6 +81,21 @@ export function counterpartDedupeKeys(group: AlertGroup, typesOf: (variant: Aler
     }
   }
   return new Map([...byType].map(([type, keys]) => [type, [...keys]]));
+}
+
+/**
+ * The text of the parts of `alerts` their dedupe key hashes and that their variants share with them
+ * (shallow copies): labels, fields, links and presentation, written once for the key and its counterparts
+ * rather than once per variant. Undefined when the key does not hash the content (the group names its
+ * alerts: a key, a groupKey, an OTLP record).
+ */
+export function sharedParts(group: AlertGroup, alerts: readonly Alert[]): ReadonlyMap<object, string> | undefined {
+  if (group.dedupeKey || group.source === 'otlp' || group.groupKey !== undefined) return undefined;
+  const known = new Map<object, string>();
+  for (const a of alerts) {
+    for (const part of [a.labels, a.fields, a.links, a.presentation]) if (part && !known.has(part)) known.set(part, stableStringify(part));
+  }
+  return known;
 }
 
 /**

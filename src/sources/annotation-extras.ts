@@ -1,5 +1,5 @@
 import type { AlertField, AlertLink } from '../model/alert.js';
-import { addLink, httpUrl, nonBlank } from './normalize.js';
+import { httpUrl, linkAppender, nonBlank } from './normalize.js';
 
 /**
  * The annotations a rule author wrote beyond the ones an alert already shows (summary as title,
@@ -12,11 +12,12 @@ import { addLink, httpUrl, nonBlank } from './normalize.js';
  */
 export function annotationExtras(annotations: Record<string, string>, shown: { title: string; message: string }, links: AlertLink[]): AlertField[] {
   const fields: AlertField[] = [];
+  const addLink = linkAppender(links);
   for (const [key, raw] of Object.entries(annotations)) {
     if (key.startsWith('__')) continue;
     const value = nonBlank(raw);
     if (value === undefined || value === shown.title || value === shown.message) continue;
-    if (httpUrl(value)) addLink(links, key, value);
+    if (httpUrl(value)) addLink(key, value);
     else fields.push({ name: key, value });
   }
   return fields;

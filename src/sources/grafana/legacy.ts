@@ -21,6 +21,15 @@ const LEGACY_TEST_RULE = {
   message: /^Someone is testing the alert notification within grafana\.$/i,
 } as const;
 
+/**
+ * Labels the alerts of one legacy body may hold in all. The rule's `tags` are copied into every match's
+ * labels, so a wide `tags` over many `evalMatches` multiplied: 2,000 tags × 40 matches (1.8 MB) held the
+ * event loop 14 s, 1,000 matches ran out of memory. This is what a body at the default limit (8 MiB) could
+ * carry written out as the shortest labels (`"k":"v",`, 8 bytes): a legacy body costs no more than any
+ * other could. A real rule is far below (a few tags, one match per series).
+ */
+export const MAX_LEGACY_LABELS = (8 * 1024 * 1024) / 8;
+
 type Match = { metric?: string | undefined; value?: string | undefined; tags: Record<string, string> };
 
 /**
@@ -42,12 +51,24 @@ export function parseGrafanaLegacy(body: unknown): ParseResult {
     group.skipped = matches.length;
     return { ok: true, groups: [group] };
   }
+  const labels = labelCount(payload, matches);
+  if (labels > MAX_LEGACY_LABELS) {
+    return rejected([{ path: 'evalMatches', message: `the rule's tags copied into each of ${matches.length} matches make ${labels} labels, more than ${MAX_LEGACY_LABELS}: send fewer tags or matches` }]);
+  }
   group.alerts = matches.map((match) => {
     const alert = legacyAlert(payload, match, ruleKey, delivery.status);
     if (delivery.stateNote) alert.stateNote = delivery.stateNote;
     return alert;
   });
   return { ok: true, groups: [group] };
+}
+
+/** The labels the alerts of `matches` would hold in all, at most (the rule's tags, each match's, metric and alertname). */
+function labelCount(payload: GrafanaLegacyWire, matches: readonly Match[]): number {
+  const ruleTags = Object.keys(payload.tags).length;
+  let count = 0;
+  for (const match of matches) count += ruleTags + Object.keys(match.tags).length + 2;
+  return count;
 }
 
 /**
