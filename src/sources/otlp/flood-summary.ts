@@ -21,6 +21,8 @@ interface SuppressedCount {
   startedAt: number;
   suppressed: number;
   severities: Set<Severity>;
+  /** The labels all its records had: intake routes the summary by them, as it routed the records. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,7 +55,8 @@ export function capSummary(bucket: SuppressedCount, cap: number, minuteMs: numbe
     severity: worstSeverity(bucket.severities),
     title: cut(`${n} more log ${n === 1 ? 'record' : 'records'} from service ${name} suppressed`),
     message: `${n} log ${n === 1 ? 'record' : 'records'} from ${name} between ${from} and ${to} were not sent: over the limit of ${cap} notifications per service per minute (OTLP flood control).`,
-    labels: service ? { 'service.name': service, service_name: service } : {},
+    // Spread copies keep a `__proto__` label an own property, as the records' labels (values.ts) do.
+    labels: { ...(service ? { 'service.name': service, service_name: service } : {}), ...bucket.labels },
     annotations: {},
     links: [],
     fields: [{ name: 'Suppressed', value: String(n), inline: true }],

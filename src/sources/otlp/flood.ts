@@ -68,6 +68,11 @@ interface Bucket {
   sent: number;
   suppressed: number;
   severities: Set<Severity>;
+  /**
+   * The labels every suppressed record of the minute had (same value), for its summary: intake routes the
+   * summary by them, as it routed the records (a route on `team` or `deployment_environment`). Unset until one is.
+   */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -189,6 +194,7 @@ class OtlpFlood implements OtlpFloodControl {
     if (bucket.sent >= this.cap) {
       bucket.suppressed++;
       bucket.severities.add(alert.severity);
+      bucket.labels = commonLabels(bucket.labels, alert.labels);
       counted.suppressed.push(bucket);
       return undefined;
     }
@@ -221,6 +227,13 @@ function undo(counted: Counted): void {
   counted.undone = true;
   for (const fold of counted.folds) fold.repeats = Math.max(0, fold.repeats - 1);
   for (const bucket of counted.suppressed) bucket.suppressed = Math.max(0, bucket.suppressed - 1);
+}
+
+/** The labels of `common` that `labels` has too, with the same value; all of `labels` when there is no `common` yet. */
+function commonLabels(common: Record<string, string> | undefined, labels: Readonly<Record<string, string>>): Record<string, string> {
+  if (!common) return { ...labels };
+  for (const key of Object.keys(common)) if (!Object.hasOwn(labels, key) || labels[key] !== common[key]) delete common[key];
+  return common;
 }
 
 function serviceOf(alert: Alert): string {
