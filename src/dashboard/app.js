@@ -121,10 +121,8 @@ async function refresh() {
 
 function render(status, history, stats, dead) {
   sectionError(els.channelsError, status, 'Status');
-  if (status.ok) {
-    renderChannels(els.channels, status.data, { onTest: sendTest, busy });
-    renderWatchdog(els.watchdog, status.data);
-  }
+  if (status.ok) renderChannels(els.channels, status.data, { onTest: sendTest, busy });
+  renderWatchdog(els.watchdog, status.ok ? status.data : undefined);
   renderSummary(els.summary, status.ok ? status.data : undefined, stats.ok ? stats.data : undefined);
   if (status.ok) renderStoreProblem(els.storeProblem, status.data);
   sectionError(els.historyError, history, 'History');
@@ -141,7 +139,8 @@ function render(status, history, stats, dead) {
   const bad = types.filter((t) => channelState(t, hooks.get(t.webhookId), status.data).kind === 'bad').length;
   const storeDown = status.ok && storeProblem(status.data) !== undefined ? 1 : 0;
   const problems = bad + deadTotal + storeDown + (status.ok && watchdogState(status.data)?.kind === 'bad' ? 1 : 0);
-  document.title = problems > 0 ? `(${problems}) alertcord dashboard` : 'alertcord dashboard';
+  // Without a status answer nothing is known to be fine: a count that drops to none would read as "all fixed".
+  document.title = !status.ok ? '(!) alertcord dashboard' : problems > 0 ? `(${problems}) alertcord dashboard` : 'alertcord dashboard';
 }
 
 function schedule() {

@@ -3,6 +3,8 @@
  * (the CSP forbids it): colours come from classes in style.css.
  */
 
+import { toMs } from './dom.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 640;
 const HEIGHT = 200;
@@ -67,8 +69,18 @@ export function barChart(spec) {
 }
 
 /**
- * History entries into `count` buckets of `stepMs` ending now (by `receivedAt`), e.g. the last hour in
- * 5-minute bars.
+ * When a history entry's outcome happened, as history places it (model/notification.ts `lastQueuedAt`): its
+ * replay once replayed, else its receipt. Undefined when neither is readable.
+ */
+export function queuedAt(entry) {
+  const received = toMs(entry?.receivedAt);
+  const replayed = toMs(entry?.replayedAt);
+  return replayed !== undefined && (received === undefined || replayed > received) ? replayed : received;
+}
+
+/**
+ * History entries into `count` buckets of `stepMs` ending now (by `queuedAt`: a replayed dead letter's
+ * delivery is drawn when it was replayed, not hours back at its receipt), e.g. the last hour in 5-minute bars.
  */
 export function historyBuckets(entries, now, stepMs = 5 * 60_000, count = 12) {
   const end = Math.ceil(now / stepMs) * stepMs;
@@ -79,9 +91,9 @@ export function historyBuckets(entries, now, stepMs = 5 * 60_000, count = 12) {
     return { label: hhmm, title: `from ${hhmm}`, delivered: 0, failed: 0 };
   });
   for (const e of entries) {
-    const at = typeof e?.receivedAt === 'number' ? e.receivedAt : Date.parse(e?.receivedAt ?? '');
+    const at = queuedAt(e);
     const status = e?.outcome?.status;
-    if (!Number.isFinite(at) || at < start || at >= end) continue;
+    if (at === undefined || at < start || at >= end) continue;
     const bucket = buckets[Math.floor((at - start) / stepMs)];
     if (!bucket) continue;
     if (DELIVERED.has(status)) bucket.delivered += 1;

@@ -4,7 +4,7 @@
  */
 import { badge } from './render-status.js';
 import { barChart, dayBuckets, DELIVERED, FAILED, historyBuckets } from './chart.js';
-import { h, num, replaceChildren, srOnly, timeEl, words } from './dom.js';
+import { h, num, replaceChildren, srOnly, timeEl, toMs, words } from './dom.js';
 
 /** How many history rows the table shows (the chart uses every entry fetched). */
 export const HISTORY_ROWS = 25;
@@ -25,7 +25,8 @@ export function renderHistory(tbody, entries) {
     return h(
       'tr',
       { data: { id: e?.id ?? '', outcome: o.status ?? '' } },
-      h('td', {}, timeEl(e?.receivedAt, now)),
+      // Newest first by replay once replayed (history's order): "2 h ago" at the top says why it is there.
+      h('td', {}, timeEl(e?.receivedAt, now), toMs(e?.replayedAt) !== undefined ? h('div', { class: 'muted small' }, 'replayed ', timeEl(e.replayedAt, now)) : null),
       h('td', { text: e?.alertType ?? '—' }),
       h('td', { class: 'title-cell', text: e?.title ?? '—', title: Array.isArray(e?.alertNames) ? e.alertNames.join(', ') : undefined }),
       h('td', { text: e?.source ?? '—' }),

@@ -11,19 +11,36 @@ export function badge(kind, label, detail) {
 }
 
 /**
- * The state of one alert type's channel, worst first: broken, circuit open, paused by a 429, half-open,
- * ok. Types without a webhook say so (or run dry).
+ * The state of one alert type's channel, worst first: broken, queue full (with why it does not drain),
+ * circuit open, paused by a 429, half-open, failing, ok. Types without a webhook say so (or run dry).
  */
 export function channelState(type, hook, status) {
   if (!hook) {
     if (status?.dryRun) return { kind: 'off', label: 'dry run', detail: String(status.dryRun) };
     return { kind: 'off', label: type?.webhookId ? 'unknown' : 'no webhook' };
   }
+  const delivery = deliveryState(hook);
+  const { depth, limit } = hook.queue ?? {};
+  // At its size the store refuses every new alert for this webhook (ingest answers 503): worse than any pause.
+  if (delivery.label !== 'broken' && typeof limit === 'number' && depth >= limit) {
+    const why = delivery.kind === 'ok' ? 'Discord takes fewer than arrive' : `${delivery.label}${delivery.detail ? `: ${delivery.detail}` : ''}`;
+    return { kind: 'bad', label: 'queue full', detail: `${num(depth)} of ${num(limit)} queued, new alerts refused (503); ${why}` };
+  }
+  return delivery;
+}
+
+/** Whether the webhook can deliver: broken, circuit open, paused by a 429, half-open, failing, ok. */
+function deliveryState(hook) {
   if (hook.broken) return { kind: 'bad', label: 'broken', detail: `${words(hook.broken.reason)} since ${relative(hook.broken.since)}` };
   const breaker = hook.breaker?.state;
   if (breaker === 'open') return { kind: 'bad', label: 'circuit open', detail: `${num(hook.breaker.consecutiveFailures)} failures in a row, opened ${relative(hook.breaker.openedAt)}` };
   if (hook.pause) return { kind: 'warn', label: 'paused by 429', detail: `${words(hook.pause.reason)}, until ${relative(hook.pause.until)}` };
   if (breaker === 'half_open') return { kind: 'warn', label: 'circuit half-open', detail: 'one probe request decides whether it closes' };
+  // Discord failing (5xx, timeouts) before the breaker opens: its notifications wait in retries, not "ok".
+  const failures = hook.breaker?.consecutiveFailures;
+  if (typeof failures === 'number' && failures > 0) {
+    return { kind: 'warn', label: 'failing', detail: `${num(failures)} failure${failures === 1 ? '' : 's'} in a row${hook.lastError ? `, last ${relative(hook.lastError.at)}` : ''}; retrying` };
+  }
   return { kind: 'ok', label: 'ok' };
 }
 
@@ -121,8 +138,15 @@ function watchdogSentence(raw, w) {
   return '';
 }
 
-/** The dead man's switch, from `status.watchdog` when the bridge reports one; unknown fields are listed. */
+/**
+ * The dead man's switch, from `status.watchdog` when the bridge reports one; unknown fields are listed.
+ * `status` undefined: `/api/status` failed, and the last answer's "heartbeat arrives" must not stand as current.
+ */
 export function renderWatchdog(el, status) {
+  if (status === undefined) {
+    replaceChildren(el, h('p', { data: { state: 'unknown' } }, badge('off', 'unknown'), h('span', { class: 'muted', text: ' — no status answer from alertcord' })));
+    return;
+  }
   if (!status || !('watchdog' in status)) {
     replaceChildren(el, h('p', { class: 'muted', text: 'This bridge does not report a watchdog.' }));
     return;

@@ -16,10 +16,18 @@ export interface WebhookReport {
   breaker: { state: string; consecutiveFailures: number; openedAt: string | null };
   /** A 429 pause in force (this webhook's, or a global / Cloudflare one). */
   pause: { until: string; reason: string } | null;
-  queue: { depth: number; oldestAgeSeconds: number };
+  /** `limit`: DISCORD_QUEUE_SIZE; at `depth >= limit` ingest refuses this webhook's alerts (503 queue_full). */
+  queue: QueueReport;
   broken: { reason: string; since: string } | null;
   lastSuccessAt: string | null;
   lastError: { reason: string; detail: string; at: string } | null;
+}
+
+/** One queue: depth (-1 when the store cannot say), the age of its oldest entry, the size past which it is full. */
+export interface QueueReport {
+  depth: number;
+  oldestAgeSeconds: number;
+  limit: number;
 }
 
 /** What `GET /api/status` answers: everything needed to see in a minute why an alert did not arrive. */
@@ -32,7 +40,7 @@ export interface StatusReport {
   alertTypes: { name: string; webhookId: string | null; fallsBackToGeneral: boolean }[];
   webhooks: WebhookReport[];
   /** Queues without a configured webhook (dry run, or a webhook removed from config) that still hold work. */
-  otherQueues: { queueKey: string; depth: number; oldestAgeSeconds: number }[];
+  otherQueues: ({ queueKey: string } & QueueReport)[];
   /** The dead man's switch: state, last heartbeat, since when it is missing; null when not wired. */
   watchdog: WatchdogStatus | null;
 }
@@ -61,7 +69,7 @@ export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
   const webhookIds = [...new Set(types.flatMap((t) => (t.webhook ? [t.webhook.id] : [])))];
   const [webhooks, otherQueues, storeCheck] = await Promise.all([
     Promise.all(webhookIds.map((id) => webhookReportOf(deps, config, id, now))),
-    otherQueuesOf(deps.store, webhookIds, now),
+    otherQueuesOf(deps.store, webhookIds, now, config.discord.queueSize),
     deps.store.ping().catch((err: Error): StoreCheck => ({ ok: false, message: err.message })),
   ]);
   return {
@@ -80,21 +88,24 @@ export async function statusReport(deps: StatusDeps): Promise<StatusReport> {
 async function webhookReportOf(deps: StatusDeps, config: Config, id: string, now: number): Promise<WebhookReport | undefined> {
   const target = queueTarget(config, id);
   if (!target) return undefined;
-  const [s, queue] = await Promise.all([deps.state.status(id, target.limits, now).catch(() => undefined), queueInfo(deps.store, id, now)]);
+  const [s, queue] = await Promise.all([deps.state.status(id, target.limits, now).catch(() => undefined), queueInfo(deps.store, id, now, config.discord.queueSize)]);
   return s ? webhookReport(s, target.alertTypes, queue, now) : undefined;
 }
 
 /** Queues without a configured webhook that still hold work (or whose depth the store cannot say). */
-async function otherQueuesOf(store: Store, webhookIds: string[], now: number): Promise<StatusReport['otherQueues']> {
+async function otherQueuesOf(store: Store, webhookIds: string[], now: number, limit: number): Promise<StatusReport['otherQueues']> {
   const keys = (await store.queue.queueKeys().catch((): string[] => [])).filter((key) => !webhookIds.includes(key));
-  const infos = await Promise.all(keys.map(async (queueKey) => ({ queueKey, ...(await queueInfo(store, queueKey, now)) })));
+  const infos = await Promise.all(keys.map(async (queueKey) => ({ queueKey, ...(await queueInfo(store, queueKey, now, limit)) })));
   return infos.filter((q) => q.depth !== 0);
 }
 
-/** Depth (-1 when the store cannot say) and the age of the oldest undelivered notification. */
-async function queueInfo(store: Store, key: string, now: number): Promise<{ depth: number; oldestAgeSeconds: number }> {
+/**
+ * Depth (-1 when the store cannot say), the age of the oldest undelivered notification, and the queue size the
+ * store measures that depth against (queued + in flight) when it answers 'full'.
+ */
+async function queueInfo(store: Store, key: string, now: number, limit: number): Promise<QueueReport> {
   const q = await queueDepth(store, key, now);
-  return { depth: q?.depth ?? -1, oldestAgeSeconds: Math.round((q?.oldestAgeMs ?? 0) / 1000) };
+  return { depth: q?.depth ?? -1, oldestAgeSeconds: Math.round((q?.oldestAgeMs ?? 0) / 1000), limit };
 }
 
 function webhookReport(s: WebhookStatus, alertTypes: string[], queue: WebhookReport['queue'], now: number): WebhookReport {

@@ -112,6 +112,8 @@ describe('dashboard (headless Chromium)', () => {
     await expect.poll(async () => (await api('dead-letter', TOKEN)).body.total, WAIT).toBe(0);
     await page.getByText('No dead letters.').waitFor(WAIT);
     await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Backup job failed' }).waitFor(WAIT);
+    // Listed (newest first) by its replay, as history orders it: the row says when it was replayed.
+    await page.locator('#history tbody tr[data-outcome="sent"]', { hasText: 'Backup job failed' }).locator('td').first().getByText(/^replayed /).waitFor(WAIT);
     await tab.screenshot('dashboard-after-replay.png');
 
     // "Forget token" locks the page again.
@@ -272,5 +274,49 @@ describe('dashboard (headless Chromium)', () => {
     expect(await page.locator('#notice').getAttribute('data-kind')).not.toBe('ok');
     expect(await page.locator('#notice').textContent()).not.toMatch(/Replayed 0/);
     expectCleanPage(tab, bridge.url);
+  });
+
+  // A queue at DISCORD_QUEUE_SIZE refuses every new alert of its types with 503 (the log says "see /api/status"),
+  // while Discord's 429 holds it: the page said "paused by 429", a warning, and nothing told that alerts were
+  // being refused; /api/status gave the depth without the size it is measured against.
+  it('a full queue is named on its channel (alerts refused), not just "paused by 429"', { timeout: 90_000 }, async () => {
+    bridge = await startBridge({ env: { DISCORD_QUEUE_SIZE: '2' } });
+    bridge.fake.inject(HOOK_IDS.error!, { kind: '429', retryAfter: 600 });
+    expect((await bridge.post('/webhook/generic', { alert_type: 'error', title: 'Payments API 5xx above 5 %' })).status).toBe(202);
+    await expect.poll(async () => (await api('status')).body.webhooks.find((w: any) => w.webhookId === HOOK_IDS.error).pause, WAIT).not.toBeNull();
+    expect((await bridge.post('/webhook/generic', { alert_type: 'error', title: 'Checkout latency p99 above 3 s' })).status).toBe(202);
+    expect((await bridge.post('/webhook/generic', { alert_type: 'error', title: 'Refunds failing' })).status).toBe(503);
+    expect((await api('status')).body.webhooks.find((w: any) => w.webhookId === HOOK_IDS.error).queue).toMatchObject({ depth: 2, limit: 2 });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    const row = page.locator('#channels tbody tr[data-type="error"]');
+    await page.locator('#channels tbody tr[data-type="general"][data-state="ok"]').waitFor(WAIT);
+    expect(await row.getAttribute('data-state')).toBe('queue full');
+    expect(await row.locator('.state-cell').textContent()).toMatch(/refused \(503\).*paused by 429/);
+    expect(await page.title()).toMatch(/^\(1\) alertcord/);
+    expectCleanPage(tab, bridge.url);
+  });
+
+  // alertcord stopped answering (crashed, its host gone): the page said "Offline" at the top, but the tab title
+  // dropped its problem count, as if the broken channel were fixed, and the watchdog card still said the
+  // heartbeat arrives: the last answer, shown as current.
+  it('when alertcord stops answering, the tab title keeps flagging a problem and the watchdog is not shown as ok', { timeout: 90_000 }, async () => {
+    bridge = await startBridge({ yaml: 'watchdog:\n  alertname: Watchdog\n  timeout: 10m\n' });
+    await bridge.post('/webhook/generic', { title: 'Watchdog', labels: { alertname: 'Watchdog' } });
+    bridge.fake.setBroken(HOOK_IDS.security!);
+    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
+    tab = await browser!.newTab();
+    const { page } = tab;
+    await page.goto(`${bridge.url}/`);
+    await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+    await page.locator('#watchdog [data-state="ok"]').waitFor(WAIT);
+    expect(await page.title()).toMatch(/^\(1\) alertcord/);
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await page.locator('#live[data-state="error"]').waitFor(WAIT);
+    expect(await page.title()).toMatch(/^\(!\) alertcord/);
+    expect(await page.locator('#watchdog [data-state="ok"]').count()).toBe(0);
+    expect(await page.locator('#watchdog').textContent()).toMatch(/unknown/);
   });
 });
