@@ -2,7 +2,8 @@ import type { DeadLetter } from './types.js';
 
 /**
  * Dead letters newest first, each id once: a notification dead-lettered again after its ack was lost is
- * one dead letter to the operator (its latest copy, with the latest reason), as a replay takes it once.
+ * one dead letter to the operator (its latest copy, with the latest reason), as a replay takes it once. The
+ * stores keep one copy of each id; this covers a Redis list written before they did.
  */
 export function latestOfEachId(newestFirst: DeadLetter[]): DeadLetter[] {
   const seen = new Set<string>();

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { queueKeyFor } from '../../src/delivery/queue-key.js';
 import { replayDeadLetters } from '../../src/delivery/replay.js';
+import { DEAD_LETTERS_MAX } from '../../src/store/redis/dead-letters.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/index.js';
 import { redisKeys } from '../../src/store/redis/keys.js';
 import { DEAD_LETTER_HOLD_MS, type DeadLetter } from '../../src/store/types.js';
@@ -105,5 +106,44 @@ describe('replaying dead letters from Redis', () => {
     expect(result.reasons).toEqual(Object.fromEntries(result.failed.map((id) => [id, expect.stringMatching(/not a notification/)])));
     expect((await a.deadLetters.list(10)).map((d) => d.id).sort()).toEqual(['no-notification', 'not-json', 'null']);
     expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
+  });
+
+  // The recorder adds a dead letter, then acks its queue entry; an ack lost in a Redis timeout brings the
+  // notification back, maybe to another replica, and it is dead-lettered again. /metrics and /api/status
+  // count what the dashboard lists and "Replay all" replays: one dead letter, queued once.
+  it('an id dead-lettered twice, by two replicas, is one dead letter: counted, listed and replayed once', async () => {
+    const [a, b] = [open(), open()];
+    await a.deadLetters.add(letter('d1'));
+    await a.deadLetters.add(letter('d2'));
+    await b.deadLetters.add({ ...letter('d1'), reason: 'invalid_body', error: 'again' });
+    for (const s of [a, b]) expect(await s.deadLetters.count()).toBe(2);
+    expect((await b.deadLetters.list(10)).map((d) => [d.id, d.error])).toEqual([['d1', 'again'], ['d2', '503']]);
+    expect(await replayDeadLetters(a, config, undefined, () => undefined)).toEqual({ replayed: ['d2', 'd1'], failed: [] });
+    expect(await admin.xlen(keys.stream(queueKeyFor(config, 'general')))).toBe(2);
+    expect(await b.deadLetters.count()).toBe(0);
+    expect(await admin.exists(keys.deadLettersListed)).toBe(0); // nothing left behind for ids no longer listed
+  });
+
+  it('a replay that died while its id was dead-lettered again: the hold returns as nothing more than the later copy', async () => {
+    const a = open();
+    await a.deadLetters.add(letter('d1'));
+    expect(await a.deadLetters.take()).toHaveLength(1); // queued it, then died before settling
+    await a.deadLetters.add({ ...letter('d1'), error: 'again' }); // and the queued copy failed again
+    const b = open(() => Date.now() + DEAD_LETTER_HOLD_MS + 1_000);
+    expect(await b.deadLetters.count()).toBe(1);
+    expect((await b.deadLetters.list(10)).map((d) => d.error)).toEqual(['again']);
+    expect(await admin.hlen(keys.deadLettersHeld)).toBe(0);
+  });
+
+  it('stays bounded, and so does the index of listed ids, when more than the most kept are dead-lettered', async () => {
+    const a = open();
+    for (let start = 0; start <= DEAD_LETTERS_MAX; start += 500) {
+      await Promise.all(Array.from({ length: Math.min(500, DEAD_LETTERS_MAX + 1 - start) }, (_, i) => a.deadLetters.add(letter(`d${start + i}`))));
+    }
+    await a.deadLetters.add(letter('d5000')); // again: replaces its copy, drops nothing
+    expect(await a.deadLetters.count()).toBe(DEAD_LETTERS_MAX);
+    expect(await admin.hlen(keys.deadLettersListed)).toBe(DEAD_LETTERS_MAX);
+    expect(await a.deadLetters.take(['d0'])).toEqual([]); // the oldest fell off
+    expect((await a.deadLetters.list(1)).map((d) => d.id)).toEqual(['d5000']);
   });
 });

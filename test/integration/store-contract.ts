@@ -384,15 +384,15 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
 
       // The recorder adds a dead letter, then acks its queue entry; a lost ack brings the notification back
-      // and it is dead-lettered again. Replayed, the copy left in the list would be delivered a second time.
-      it('takes an id listed twice (dead-lettered again after its ack was lost) once, and drops the other copy', async () => {
+      // and it is dead-lettered again. Replayed, a copy left in the list would be delivered a second time.
+      it('takes an id dead-lettered twice (its ack was lost) once, its latest copy, and keeps no other', async () => {
         for (const [id, at] of [['d1', 1000], ['d2', 1001], ['d1', 1002]] as const) await store.deadLetters.add(letter(id, at));
-        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1', 'd2']);
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d2', 'd1']);
         await store.deadLetters.settle({ queued: ['d1', 'd2'] });
         expect(await store.deadLetters.count()).toBe(0);
         await store.deadLetters.add(letter('d3', 1003));
         await store.deadLetters.add(letter('d3', 1004));
-        expect(await store.deadLetters.take(['d3'])).toEqual([letter('d3', 1003)]);
+        expect(await store.deadLetters.take(['d3'])).toEqual([letter('d3', 1004)]);
         await store.deadLetters.settle({ kept: ['d3'] }); // not queued: one copy back in the list
         expect((await store.deadLetters.list(10)).map((d) => d.id)).toEqual(['d3']);
       });
@@ -401,6 +401,26 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       it('lists an id dead-lettered twice once, its latest copy (the latest reason)', async () => {
         for (const [id, at] of [['d1', 1000], ['d2', 1001], ['d1', 1002]] as const) await store.deadLetters.add(letter(id, at));
         expect(await store.deadLetters.list(10)).toEqual([letter('d1', 1002), letter('d2', 1001)]);
+      });
+
+      // /metrics, /api/status and the dashboard's count read `count()`, the rows read `list`: the same
+      // notification dead-lettered twice counted twice said "3 dead letters" over two rows ("Showing the
+      // newest 2 of 3") and a "Replay all" that replayed 2.
+      it('counts an id dead-lettered twice once, as it is listed and replayed', async () => {
+        for (const [id, at] of [['d1', 1000], ['d2', 1001], ['d1', 1002]] as const) await store.deadLetters.add(letter(id, at));
+        expect(await store.deadLetters.count()).toBe(2);
+        expect((await store.deadLetters.list(2)).map((d) => d.id)).toEqual(['d1', 'd2']); // the limit counts ids, not copies
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d2', 'd1']);
+      });
+
+      it('keeps the copy dead-lettered while another was held, not the held one a replay gives back', async () => {
+        await store.deadLetters.add(letter('d1', 1000));
+        expect((await store.deadLetters.take()).map((d) => d.id)).toEqual(['d1']);
+        await store.deadLetters.add(letter('d1', 2000)); // dead-lettered again while the first is being replayed
+        await store.deadLetters.settle({ kept: ['d1'] }); // that replay could not queue it
+        expect(await store.deadLetters.count()).toBe(1);
+        expect(await store.deadLetters.list(10)).toEqual([letter('d1', 2000)]);
+        expect(await store.deadLetters.take()).toEqual([letter('d1', 2000)]);
       });
     });
 

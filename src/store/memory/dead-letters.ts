@@ -1,37 +1,40 @@
-import { latestOfEachId } from '../dead-letter-list.js';
 import type { DeadLetter, DeadLetters } from '../types.js';
 
-/** Dead letters in memory, bounded: past `max`, the oldest are dropped (and counted by the caller's metrics). */
+/**
+ * Dead letters in memory, bounded: past `max`, the oldest are dropped (and counted by the caller's metrics).
+ * Each id once, as in Redis: a notification dead-lettered again (its ack was lost) replaces its earlier copy.
+ */
 export class MemoryDeadLetters implements DeadLetters {
-  #entries: DeadLetter[] = [];
+  /** By id, oldest first (a Map keeps insertion order; a replaced id moves to the end). */
+  readonly #entries = new Map<string, DeadLetter>();
   /** Taken by a replay that has not settled them yet, by id (in this process, a replay always settles). */
   readonly #held = new Map<string, DeadLetter>();
   constructor(private readonly max = 10_000) {}
 
   async add(entry: DeadLetter): Promise<void> {
-    this.#entries.push(entry);
-    if (this.#entries.length > this.max) this.#entries.splice(0, this.#entries.length - this.max);
+    this.#entries.delete(entry.id);
+    this.#entries.set(entry.id, entry);
+    for (const id of this.#entries.keys()) {
+      if (this.#entries.size <= this.max) break;
+      this.#entries.delete(id);
+    }
   }
 
   async list(limit: number): Promise<DeadLetter[]> {
-    return latestOfEachId(this.#entries.slice(-limit).reverse());
+    if (limit <= 0) return [];
+    return [...this.#entries.values()].slice(-limit).reverse();
   }
 
   async take(ids?: string[]): Promise<DeadLetter[]> {
     const wanted = ids ? new Set(ids) : undefined;
     const taken: DeadLetter[] = [];
-    const left: DeadLetter[] = [];
-    const took = new Set<string>();
-    for (const e of this.#entries) {
-      if (wanted !== undefined && !wanted.has(e.id)) left.push(e);
-      else if (!this.#held.has(e.id)) {
-        this.#held.set(e.id, e);
-        took.add(e.id);
-        taken.push(e);
-      } else if (!took.has(e.id)) left.push(e); // held by a replay under way: stays for a later one (as in Redis)
-      // else the same notification dead-lettered twice (its ack was lost): one replay of it is enough
+    for (const [id, e] of this.#entries) {
+      if (wanted !== undefined && !wanted.has(id)) continue;
+      if (this.#held.has(id)) continue; // held by a replay under way: stays for a later one (as in Redis)
+      this.#held.set(id, e);
+      this.#entries.delete(id);
+      taken.push(e);
     }
-    this.#entries = left;
     return taken;
   }
 
@@ -40,11 +43,12 @@ export class MemoryDeadLetters implements DeadLetters {
     for (const id of outcome.kept ?? []) {
       const entry = this.#held.get(id);
       this.#held.delete(id);
-      if (entry) await this.add(entry);
+      // Dead-lettered again while held: the listed copy is the later one (its latest reason).
+      if (entry && !this.#entries.has(id)) await this.add(entry);
     }
   }
 
   async count(): Promise<number> {
-    return this.#entries.length;
+    return this.#entries.size;
   }
 }

@@ -110,7 +110,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     kind: 'redis',
     connection: redis,
     queue,
-    deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, { entries: keys.deadLettersHeld, takenAt: keys.deadLettersHeldAt }, commandTimeoutMs, now),
+    deadLetters: new RedisDeadLetters(scripted, keys.deadLetters, { listed: keys.deadLettersListed, entries: keys.deadLettersHeld, takenAt: keys.deadLettersHeldAt }, commandTimeoutMs, now),
     history: new RedisHistory(redis, { keys, maxEntries: options.historyMaxEntries, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     stats: new RedisStats(redis, { keys, retentionMs: options.historyRetentionMs, commandTimeoutMs, now }),
     heartbeats: new RedisHeartbeats(scripted, keys.heartbeats, keys.watchdogOutages, commandTimeoutMs),

@@ -20,6 +20,8 @@ export interface RedisKeys {
   deadLettersHeld: string;
   /** When each held dead letter was taken (sorted set: id → ms), to return those a replay never settled. */
   deadLettersHeldAt: string;
+  /** Where each id's one copy is in the dead-letter stream (hash: id → entry id), so the list holds each id once. */
+  deadLettersListed: string;
   /** Sorted set of history ids scored by lastQueuedAt (receivedAt, or replayedAt once replayed). */
   historyIndex: string;
   /** One history entry (a hash), in the index's slot. */
@@ -56,6 +58,7 @@ export function redisKeys(prefix: string): RedisKeys {
     deadLetters: `${prefix}:{deadletters}`,
     deadLettersHeld: `${prefix}:{deadletters}:hold`,
     deadLettersHeldAt: `${prefix}:{deadletters}:hold-at`,
+    deadLettersListed: `${prefix}:{deadletters}:listed`,
     historyIndex: `${prefix}:{history}:index`,
     historyEntry: (id) => `${prefix}:{history}:e:${id}`,
     historySeq: `${prefix}:{history}:seq`,

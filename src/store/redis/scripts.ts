@@ -84,28 +84,65 @@ return held
 `;
 
 /**
- * A dead letter: KEYS[1] the dead-letter stream; ARGV most kept (approximately), id, JSON. Trims first: a
- * write Redis never refuses for memory, and Redis full (`maxmemory`, `noeviction`) refuses a script's write
- * that adds data only when it is the script's first, so the XADD goes through too. A dead letter moves a
- * notification out of its queue (the ack that follows deletes it there); refused, the notification went back
- * to the queue, was posted again every second (Discord refused it each time) and held its queue up until
- * someone freed memory by hand.
+ * The dead-letter list holds each id once, so XLEN is the number of dead letters (`count` runs on every
+ * /metrics scrape and /api/status: no scan) and agrees with the rows listed and the ids a replay takes. A
+ * notification dead-lettered again (its ack was lost in a timeout, or it failed again while a replay held
+ * it) has one copy listed: the latest, with the latest reason. LISTED (hash: id → stream entry id) finds that
+ * copy in O(1); an entry leaves it when it leaves the stream. Shared by the dead-letter scripts below.
  */
-const ADD_DEAD_LETTER = `
-redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
-return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'id', ARGV[2], 'd', ARGV[3])
+const DEAD_LETTER_LIST = `
+local function listedAt(stream, listed, id)
+  local at = redis.call('HGET', listed, id)
+  if at and #redis.call('XRANGE', stream, at, at) > 0 then return at end
+  return nil
+end
+local function list(stream, listed, id, body)
+  local at = redis.call('XADD', stream, '*', 'id', id, 'd', body)
+  redis.call('HSET', listed, id, at)
+  return at
+end
+local function unlist(stream, listed, id, entry)
+  redis.call('XDEL', stream, entry)
+  if id and redis.call('HGET', listed, id) == entry then redis.call('HDEL', listed, id) end
+end
+local function idOf(fields)
+  for j = 1, #fields, 2 do if fields[j] == 'id' then return fields[j + 1] end end
+  return nil
+end
+`;
+
+/**
+ * A dead letter: KEYS[1] the dead-letter stream, KEYS[2] LISTED (see DEAD_LETTER_LIST); ARGV most kept, id,
+ * JSON. Replaces the id's earlier copy, then drops the oldest past the most kept (exactly, one entry per add
+ * once full, so LISTED never names a trimmed entry and stays bounded too). Deletes first: a write Redis never
+ * refuses for memory, and Redis full (`maxmemory`, `noeviction`) refuses a script's write that adds data only
+ * when it is the script's first, so the XADD goes through too. A dead letter moves a notification out of its
+ * queue (the ack that follows deletes it there); refused, the notification went back to the queue, was posted
+ * again every second (Discord refused it each time) and held its queue up until someone freed memory by hand.
+ */
+const ADD_DEAD_LETTER = `${DEAD_LETTER_LIST}
+local stream, listed, id = KEYS[1], KEYS[2], ARGV[2]
+local earlier = redis.call('HGET', listed, id)
+redis.call('HDEL', listed, id)
+if earlier then redis.call('XDEL', stream, earlier) end
+local over = redis.call('XLEN', stream) - tonumber(ARGV[1]) + 1
+if over > 0 then
+  for _, entry in ipairs(redis.call('XRANGE', stream, '-', '+', 'COUNT', over)) do unlist(stream, listed, idOf(entry[2]), entry[1]) end
+end
+return list(stream, listed, id, ARGV[3])
 `;
 
 /**
  * Returns holds taken before ARGV[2] (stale-before, ms) to the dead-letter list: a replay that died or lost
- * Redis never settled them. KEYS as TAKE_DEAD_LETTERS. Shared by the take and by every read of the list, so
- * they are listed and counted again once the hold time has passed, not only at the next replay (the
- * dashboard offers "Replay all" only while the count is above 0).
+ * Redis never settled them; one whose id was dead-lettered again meanwhile is dropped (the listed copy is the
+ * later). KEYS as TAKE_DEAD_LETTERS. Shared by the take and by every read of the list, so they are listed and
+ * counted again once the hold time has passed, not only at the next replay (the dashboard offers "Replay all"
+ * only while the count is above 0).
  */
-const RETURN_STALE_HOLDS = `
+const RETURN_STALE_HOLDS = `${DEAD_LETTER_LIST}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])) do
   local body = redis.call('HGET', KEYS[2], id)
-  if body then redis.call('XADD', KEYS[1], '*', 'id', id, 'd', body) end
+  if body and not listedAt(KEYS[1], KEYS[4], id) then list(KEYS[1], KEYS[4], id, body) end
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[3], id)
 end
@@ -118,13 +155,14 @@ return 0
 
 /**
  * Take dead letters for replay: KEYS[1] dead-letter stream, KEYS[2] the hold (hash: id → JSON), KEYS[3] when
- * each was taken (sorted set: id → ms); ARGV now, stale-before (ms), 'all' | 'ids', ids…. First returns
- * stale holds to the list (RETURN_STALE_HOLDS), then moves the wanted entries from the list to the hold, in
- * one step: two replicas replaying at once never both get the same entry, and an entry is in Redis at every
- * moment. An id already held by another replay stays in the list for a later one; a second entry of an id
- * this take holds (the notification was dead-lettered twice: its ack was lost) is dropped, or replaying it
- * later would deliver it again. Entries without an id or a body are dropped. Returns id, JSON body, id, … (the
- * id the hold goes by, whatever the body says), oldest first.
+ * each was taken (sorted set: id → ms), KEYS[4] LISTED (see DEAD_LETTER_LIST); ARGV now, stale-before (ms),
+ * 'all' | 'ids', ids…. First returns stale holds to the list (RETURN_STALE_HOLDS), then moves the wanted
+ * entries from the list to the hold, in one step: two replicas replaying at once never both get the same
+ * entry, and an entry is in Redis at every moment. An id already held by another replay stays in the list for
+ * a later one; a second entry of an id this take holds (dead-lettered twice, in a list written before LISTED
+ * kept one copy of each) is dropped, or replaying it later would deliver it again. Entries without an id or a
+ * body are dropped. Returns id, JSON body, id, … (the id the hold goes by, whatever the body says), oldest
+ * first.
  */
 const TAKE_DEAD_LETTERS = `${RETURN_STALE_HOLDS}
 local wanted = nil
@@ -145,10 +183,10 @@ while true do
     end
     if wanted == nil or (id and wanted[id]) then
       if not (id and body) or took[id] then
-        redis.call('XDEL', KEYS[1], entry[1])
+        unlist(KEYS[1], KEYS[4], id, entry[1])
       elseif redis.call('HSETNX', KEYS[2], id, body) == 1 then
         redis.call('ZADD', KEYS[3], ARGV[1], id)
-        redis.call('XDEL', KEYS[1], entry[1])
+        unlist(KEYS[1], KEYS[4], id, entry[1])
         took[id] = true
         out[#out + 1] = id
         out[#out + 1] = body
@@ -162,15 +200,16 @@ return out
 
 /**
  * Settle a replay's held dead letters: KEYS as TAKE_DEAD_LETTERS; ARGV n, n queued ids, then kept ids.
- * Queued ones leave the hold; kept ones go back to the list. O(ids), whatever the size of the hold.
+ * Queued ones leave the hold; kept ones go back to the list, unless their id was dead-lettered again while
+ * held (the listed copy is the later). O(ids), whatever the size of the hold.
  */
-const SETTLE_DEAD_LETTERS = `
+const SETTLE_DEAD_LETTERS = `${DEAD_LETTER_LIST}
 local n = tonumber(ARGV[1])
 for i = 2, #ARGV do
   local id = ARGV[i]
   if i > n + 1 then
     local body = redis.call('HGET', KEYS[2], id)
-    if body then redis.call('XADD', KEYS[1], '*', 'id', id, 'd', body) end
+    if body and not listedAt(KEYS[1], KEYS[4], id) then list(KEYS[1], KEYS[4], id, body) end
   end
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[3], id)
@@ -219,10 +258,10 @@ export const REDIS_SCRIPTS = {
   alertcordEnqueue: { lua: ENQUEUE },
   alertcordAck: { lua: ACK, numberOfKeys: 2 },
   alertcordLease: { lua: LEASE, numberOfKeys: 2 },
-  alertcordAddDeadLetter: { lua: ADD_DEAD_LETTER, numberOfKeys: 1 },
-  alertcordReturnStaleDeadLetters: { lua: RETURN_STALE_DEAD_LETTERS, numberOfKeys: 3 },
-  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 3 },
-  alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 3 },
+  alertcordAddDeadLetter: { lua: ADD_DEAD_LETTER, numberOfKeys: 2 },
+  alertcordReturnStaleDeadLetters: { lua: RETURN_STALE_DEAD_LETTERS, numberOfKeys: 4 },
+  alertcordTakeDeadLetters: { lua: TAKE_DEAD_LETTERS, numberOfKeys: 4 },
+  alertcordSettleDeadLetters: { lua: SETTLE_DEAD_LETTERS, numberOfKeys: 4 },
   alertcordForgetIdleConsumers: { lua: FORGET_IDLE_CONSUMERS, numberOfKeys: 1 },
   alertcordRecordHeartbeat: { lua: RECORD_HEARTBEAT, numberOfKeys: 1 },
   alertcordReadWithin: { lua: READ_WITHIN, numberOfKeys: 1 },
@@ -235,10 +274,10 @@ export interface ScriptCommands {
   alertcordEnqueue(numKeys: number, ...keysAndArgs: Arg[]): Promise<unknown>;
   alertcordAck(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
   alertcordLease(stream: string, acked: string, ...args: Arg[]): Promise<unknown>;
-  alertcordAddDeadLetter(stream: string, ...args: Arg[]): Promise<unknown>;
-  alertcordReturnStaleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
-  alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
-  alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, ...args: Arg[]): Promise<unknown>;
+  alertcordAddDeadLetter(stream: string, listed: string, ...args: Arg[]): Promise<unknown>;
+  alertcordReturnStaleDeadLetters(stream: string, held: string, heldAt: string, listed: string, ...args: Arg[]): Promise<unknown>;
+  alertcordTakeDeadLetters(stream: string, held: string, heldAt: string, listed: string, ...args: Arg[]): Promise<unknown>;
+  alertcordSettleDeadLetters(stream: string, held: string, heldAt: string, listed: string, ...args: Arg[]): Promise<unknown>;
   alertcordForgetIdleConsumers(stream: string, ...args: Arg[]): Promise<unknown>;
   alertcordRecordHeartbeat(heartbeats: string, ...args: Arg[]): Promise<unknown>;
   alertcordReadWithin(stream: string, ...args: Arg[]): Promise<unknown>;
