@@ -29,9 +29,10 @@ export function closableIntake(inner: Intake): ClosableIntake {
   let closed = false;
   // A count, not a set of the running promises: this wraps every ingest request (bench "ingest").
   let running = 0;
-  let idle: (() => void) | undefined;
+  // Every close waiting for the running accepts is told when they are done (a runtime stopped twice at once).
+  const waiting: (() => void)[] = [];
   const finished = () => {
-    if (--running === 0) idle?.();
+    if (--running === 0) for (const resolve of waiting.splice(0)) resolve();
   };
   return {
     accept(groups, origin) {
@@ -46,7 +47,7 @@ export function closableIntake(inner: Intake): ClosableIntake {
       if (running === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs))));
-      await Promise.race([new Promise<void>((resolve) => (idle = resolve)), late]);
+      await Promise.race([new Promise<void>((resolve) => waiting.push(resolve)), late]);
       clearTimeout(timer);
     },
   };

@@ -42,10 +42,6 @@ export interface DedupeClaim {
 }
 
 /**
- * The per-webhook notification queue. `enqueue` claims the dedupe key and enqueues together: a failed
- * enqueue leaves no key behind to swallow the sender's retry (architecture.md "Dedupe").
- */
-/**
  * The notification as text a store may keep instead of its JSON: `text` (UTF-8 `bytes` long), already at
  * hand (the request body it came from), and `decode`, which gives the notification back from it. Spares
  * the ingest path serializing what it has just parsed (see the memory queue). `decode` must give what
@@ -57,6 +53,10 @@ export interface TextForm {
   decode(text: string): Notification;
 }
 
+/**
+ * The per-webhook notification queue. `enqueue` claims the dedupe key and enqueues together: a failed
+ * enqueue leaves no key behind to swallow the sender's retry (architecture.md "Dedupe").
+ */
 export interface NotificationQueue {
   /** `form`: a cheaper text for `n` (ingest), which a store may keep instead of `n`'s JSON. */
   enqueue(queueKey: string, n: Notification, dedupe?: DedupeClaim, form?: TextForm): Promise<EnqueueStatus>;

@@ -37,6 +37,18 @@ describe('closableIntake', () => {
     expect(pending).toHaveLength(0);
   });
 
+  it('a second close while accepts run resolves both once they finish (a library user stopping twice)', async () => {
+    const { intake, pending } = heldIntake();
+    const gate = closableIntake(intake);
+    const running = gate.accept([]);
+    const first = gate.close(60_000);
+    const second = gate.close(60_000);
+    pending[0]!.resolve(OK);
+    await running;
+    expect(await settled(first)).toBe(true);
+    expect(await settled(second)).toBe(true);
+  });
+
   it('stops waiting after waitMs for an accept that never finishes', async () => {
     const { intake } = heldIntake();
     const gate = closableIntake(intake);
