@@ -35,6 +35,17 @@ async function api(path: string, token?: string): Promise<{ status: number; body
 }
 
 /** Titles of the embeds the fake stored for one webhook. */
+/** A security alert into a webhook Discord refuses (401), then the page open on it, the channel shown broken. */
+async function openWithSecurityBroken(b: Bridge): Promise<Tab['page']> {
+  b.fake.setBroken(HOOK_IDS.security!);
+  await b.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
+  tab = await browser!.newTab();
+  const { page } = tab;
+  await page.goto(`${b.url}/`);
+  await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+  return page;
+}
+
 function storedTitles(hookId: string): string[] {
   return bridge!.fake.messages
     .filter((m) => m.webhookId === hookId)
@@ -219,19 +230,14 @@ describe('dashboard (headless Chromium)', () => {
 
   it("a broken channel is fixed from the page: 'Validate webhooks' asks Discord and clears the mark (the broken notice points there)", { timeout: 90_000 }, async () => {
     bridge = await startBridge();
-    bridge.fake.setBroken(HOOK_IDS.security!);
-    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
-    tab = await browser!.newTab();
-    const { page } = tab;
-    await page.goto(`${bridge.url}/`);
-    await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+    const page = await openWithSecurityBroken(bridge);
     // The operator fixed the webhook in Discord (the same URL answers again).
     bridge.fake.setBroken(HOOK_IDS.security!, false);
     await page.getByRole('button', { name: 'Validate webhooks' }).click();
     await page.getByText('All 6 webhooks are valid').waitFor(WAIT);
     await page.locator('#channels tbody tr[data-type="security"][data-state="ok"]').waitFor(WAIT);
     expect(bridge.fake.messages.filter((m) => m.webhookId === HOOK_IDS.security)).toHaveLength(0); // validating posts nothing
-    expectCleanPage(tab, bridge.url);
+    expectCleanPage(tab!, bridge.url);
   });
 
   // POST /api/validate asks Discord about each webhook and answers once Discord did or `discord.timeout` passed
@@ -304,12 +310,7 @@ describe('dashboard (headless Chromium)', () => {
   it('when alertcord stops answering, the tab title keeps flagging a problem and the watchdog is not shown as ok', { timeout: 90_000 }, async () => {
     bridge = await startBridge({ yaml: 'watchdog:\n  alertname: Watchdog\n  timeout: 10m\n' });
     await bridge.post('/webhook/generic', { title: 'Watchdog', labels: { alertname: 'Watchdog' } });
-    bridge.fake.setBroken(HOOK_IDS.security!);
-    await bridge.post('/webhook/generic', { alert_type: 'security', title: 'SSH brute force from 203.0.113.7' });
-    tab = await browser!.newTab();
-    const { page } = tab;
-    await page.goto(`${bridge.url}/`);
-    await page.locator('#channels tbody tr[data-type="security"][data-state="broken"]').waitFor(WAIT);
+    const page = await openWithSecurityBroken(bridge);
     await page.locator('#watchdog [data-state="ok"]').waitFor(WAIT);
     expect(await page.title()).toMatch(/^\(1\) alertcord/);
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
