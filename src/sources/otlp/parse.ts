@@ -20,6 +20,22 @@ export interface OtlpParseOptions {
   maxDepth?: number;
 }
 
+/** Fields of the messages inside an ExportLogsServiceRequest (ResourceLogs, ScopeLogs, LogRecord). */
+const INNER_FIELDS = ['resource', 'scopeLogs', 'logRecords', 'body', 'severityText', 'severityNumber', 'timeUnixNano', 'observedTimeUnixNano'];
+
+/**
+ * The issue of a body that is a part of a request, not a whole one: a bare log record or a ResourceLogs
+ * posted by hand (curl) was read as an empty request, answered 200 and delivered nothing. Only a body without
+ * `resourceLogs` that holds one of the inner messages' fields; other unknown fields stay ignored (OTLP's
+ * forward compatibility). No exporter sends such a body.
+ */
+function partOfRequest(request: unknown): ParseIssue | undefined {
+  if (typeof request !== 'object' || request === null || Array.isArray(request) || 'resourceLogs' in request) return undefined;
+  const found = INNER_FIELDS.find((field) => Object.hasOwn(request, field));
+  if (found === undefined) return undefined;
+  return { path: found, message: `"${found}" belongs inside a log request: send {"resourceLogs":[{"resource":{…},"scopeLogs":[{"logRecords":[…]}]}]} (resourceLogs[].scopeLogs[].logRecords[])` };
+}
+
 /** How deep a record sits in an `ExportLogsServiceRequest` (request, resourceLogs, an element, scopeLogs, an element, logRecords). */
 const OTLP_ENVELOPE_DEPTH = 6;
 
@@ -77,6 +93,8 @@ interface ResourceContext {
  */
 export function parseOtlpLogs(request: unknown, opts: OtlpParseOptions = {}): OtlpParseResult {
   const minRank = severityRank(opts.minSeverity ?? 'warning');
+  const part = partOfRequest(request);
+  if (part) return { ok: false, issues: [part] };
   const envelope = parseWith(logsRequestSchema, request);
   if (!envelope.ok) return envelope;
   const count = recordCount(envelope.data);

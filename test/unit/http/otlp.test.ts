@@ -187,6 +187,24 @@ describe('POST /v1/logs: failures as google.rpc.Status', () => {
     expect(bodies[1]?.message).toContain('resourceLogs');
   });
 
+  // A hand-written request (curl) posting a bare log record, or a ResourceLogs without its wrapper, got 200 {}
+  // and nothing was delivered: the script's author saw success. Unknown top-level fields alone stay ignored.
+  it('answers 400 naming the wrapper for a body that is a part of a request, not a whole one', async () => {
+    const h = harness();
+    const inner = logs([17]).resourceLogs[0]!;
+    const bareRecord = { severityText: 'ERROR', body: { stringValue: 'disk full' } };
+    const cases = [
+      await h.post(toJson(bareRecord), { 'content-type': JSON_TYPE }),
+      await h.post(toJson(inner), { 'content-type': JSON_TYPE }),
+      await h.post(toJson({ logRecords: [bareRecord] }), { 'content-type': JSON_TYPE }),
+    ];
+    expect(cases.map((r) => r.status)).toEqual([400, 400, 400]);
+    for (const res of cases) expect(((await res.json()) as { message: string }).message).toContain('resourceLogs[].scopeLogs[].logRecords[]');
+    expect(h.accepted).toHaveLength(0);
+    const empty = await h.post(toJson({ futureField: 1 }), { 'content-type': JSON_TYPE });
+    expect(empty.status).toBe(200);
+  });
+
   it('answers 415 (in JSON) for another content type or content coding', async () => {
     const h = harness();
     const text = await h.post('hello', { 'content-type': 'text/plain' });
