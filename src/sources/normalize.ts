@@ -138,7 +138,9 @@ const isHttpUrl = memoize((text: string): boolean => {
 
 /** Appends a link when its URL is usable and not already listed; returns the list for chaining. */
 export function addLink(links: AlertLink[], title: string, url: string | undefined): AlertLink[] {
-  linkAppender(links)(title, url);
+  // A look through the list, not linkAppender's set: called a few times per alert on every ingest request.
+  const usable = httpUrl(url);
+  if (usable !== undefined && !links.some((l) => l.url === usable)) links.push({ title, url: usable });
   return links;
 }
 
