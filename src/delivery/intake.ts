@@ -49,7 +49,8 @@ export function createIntake(deps: IntakeDeps): Intake {
   return {
     async accept(groups: AlertGroup[], origin?: RequestText): Promise<IntakeResult> {
       const config = deps.config();
-      const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0, muted: 0 };
+      const queueKeys: string[] = [];
+      const result: Extract<IntakeResult, { ok: true }> = { ok: true, accepted: 0, notifications: [], duplicates: 0, skipped: 0, muted: 0, queueKeys };
       const at = now();
       // Types whose webhook queue was full. Queues are per webhook: one full queue (a storm on monitoring)
       // must not keep a critical alert of the same POST out of its own queue, so every notification is
@@ -99,7 +100,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           } else {
             refusing.took(queueKey);
             result.notifications.push(n.id);
-            (result.queueOf ??= {})[n.id] = queueKey;
+            queueKeys.push(queueKey);
             deps.onQueued?.(n, queueKey);
             counterparts.delete(queueKey);
             if (counterparts.size > 0) await dropClaimsElsewhere(counterparts, deps);

@@ -60,12 +60,12 @@ export class DiscordNotificationService {
 
   /** Sends and resolves when Discord answered, or when the last retry failed. Never throws for Discord problems. */
   async send(message: NotificationMessage): Promise<DeliveryResult> {
-    const { result: queued, ids, queueOf } = await this.#submit(message);
+    const { result: queued, ids, queueKeys } = await this.#submit(message);
     if (ids.length === 0) return queued;
     // A route with `continue: true` fans one message out to several types: each is its own notification,
     // and the send succeeded only if every one of them did (the first failure is reported).
-    const results = await Promise.all(ids.map(async (id): Promise<DeliveryResult> => {
-      const settled = await this.#outcomeOf(id, queueOf?.[id]);
+    const results = await Promise.all(ids.map(async (id, index): Promise<DeliveryResult> => {
+      const settled = await this.#outcomeOf(id, queueKeys?.[index]);
       if (settled && 'outcome' in settled) return toResult(settled.outcome, id);
       // Its message (or the one ahead of it in its queue) used its retries and Discord does not answer at all:
       // it waits behind the breaker until Discord is back (an outage dead-letters nothing), and a send waiting
@@ -163,7 +163,7 @@ export class DiscordNotificationService {
     }
   }
 
-  async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[]; queueOf?: Record<string, string> }> {
+  async #submit(message: NotificationMessage): Promise<{ result: DeliveryResult; ids: string[]; queueKeys?: string[] }> {
     // Checked before the first await, so a send made before `close()` is still queued and drained. After it,
     // the stopped runtime would take the message and never deliver it (memory), or call the closed Redis
     // "unavailable, retry later": neither is true, so say closed.
@@ -187,7 +187,7 @@ export class DiscordNotificationService {
     // Muted by its route, nothing was queued: "queued" would promise a message that will not come.
     if (result.notifications.length === 0 && result.muted > 0) return { ids: [], result: { success: true, status: 'muted', attempts: 0, ...warnings } };
     if (result.notifications.length === 0 && result.duplicates > 0) return { ids: [], result: { success: true, status: 'duplicate', attempts: 0, ...warnings } };
-    return { ids: result.notifications, queueOf: result.queueOf, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
+    return { ids: result.notifications, queueKeys: result.queueKeys, result: { success: true, status: 'queued', notificationId: result.notifications[0], attempts: 0, ...warnings } };
   }
 }
 
