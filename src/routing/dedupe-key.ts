@@ -30,7 +30,9 @@ function identity(group: AlertGroup, alerts: Alert[], known?: ReadonlyMap<object
   if (group.groupKey !== undefined) {
     if (group.dedupeByState) return stateIdentity(group.groupKey, alerts, group.truncatedAlerts);
     const members = alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`).sort();
-    return shortHash(stableStringify([group.groupKey, members, group.truncatedAlerts]), 32);
+    // Strings and a number: stableStringify's text is JSON.stringify's, written here without its look for
+    // objects to sort (every Alertmanager and Grafana request, bench "ingest").
+    return shortHash(JSON.stringify([group.groupKey, members, group.truncatedAlerts]), 32);
   }
   const content = alerts.map((a) => [a.status, a.severity, a.title, a.message, a.labels, a.fields, a.links, a.presentation]);
   return shortHash(stableStringify(content, known), 32);
