@@ -13,9 +13,10 @@ import { httpUrl, linkAppender, nonBlank } from './normalize.js';
 export function annotationExtras(annotations: Record<string, string>, shown: { title: string; message: string }, links: AlertLink[]): AlertField[] {
   const fields: AlertField[] = [];
   const addLink = linkAppender(links);
-  for (const [key, raw] of Object.entries(annotations)) {
+  // Keys, not Object.entries: no [key, value] array per annotation (every alert ingested).
+  for (const key of Object.keys(annotations)) {
     if (key.startsWith('__')) continue;
-    const value = nonBlank(raw);
+    const value = nonBlank(annotations[key]);
     if (value === undefined || value === shown.title || value === shown.message) continue;
     if (httpUrl(value)) addLink(key, value);
     else fields.push({ name: key, value });

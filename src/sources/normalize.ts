@@ -145,19 +145,26 @@ export function addLink(links: AlertLink[], title: string, url: string | undefin
 }
 
 /**
- * {@link addLink} for many links into one list: the URLs listed are kept in a set, not looked for in the
- * list once per link (an alert's annotations, where that was quadratic: 100,000 link annotations in a 2 MB
- * body held the event loop over a minute). Only this appender may add to `links` while it is used.
+ * {@link addLink} for many links into one list: past a few links, the URLs listed are kept in a set, not
+ * looked for in the list once per link (an alert's annotations, where that was quadratic: 100,000 link
+ * annotations in a 2 MB body held the event loop over a minute). Up to then a look through the list: a set
+ * per alert cost more than the look on every ingest request (bench "ingest"). Only this appender may add
+ * to `links` while it is used.
  */
 export function linkAppender(links: AlertLink[]): (title: string, url: string | undefined) => void {
-  const listed = new Set(links.map((l) => l.url));
+  let listed: Set<string> | undefined;
   return (title, url) => {
     const usable = httpUrl(url);
-    if (usable === undefined || listed.has(usable)) return;
-    listed.add(usable);
+    if (usable === undefined) return;
+    if (listed === undefined && links.length >= LINKS_LOOKED_THROUGH) listed = new Set(links.map((l) => l.url));
+    if (listed ? listed.has(usable) : links.some((l) => l.url === usable)) return;
+    listed?.add(usable);
     links.push({ title, url: usable });
   };
 }
+
+/** Links {@link linkAppender} looks through before it keeps a set of their URLs. */
+const LINKS_LOOKED_THROUGH = 8;
 
 /**
  * A wire time as ISO 8601 (UTC, milliseconds), or undefined when unparsable or unset. Times at or before
