@@ -55,12 +55,14 @@ export function createIntake(deps: IntakeDeps): Intake {
       // Types whose webhook queue was full. Queues are per webhook: one full queue (a storm on monitoring)
       // must not keep a critical alert of the same POST out of its own queue, so every notification is
       // tried and the sender hears 503 at the end; its retry finds the queued ones as duplicates.
-      const full: string[] = [];
+      let full: string[] | undefined;
       // On a refusal the sender's edge is told which groups went out whole (`done`), so flood control keeps
       // them (OTLP) instead of counting them as never sent: every group before the refusal but these.
-      const refusedGroups = new Set<AlertGroup>();
-      const done = (upTo: number) => groups.slice(0, upTo).filter((g) => !refusedGroups.has(g));
-      for (const [index, group] of groups.entries()) {
+      // Made on a first refusal only, like `full`: this runs for every ingest request (bench "ingest").
+      let refusedGroups: Set<AlertGroup> | undefined;
+      const done = (upTo: number) => groups.slice(0, upTo).filter((g) => !refusedGroups?.has(g));
+      for (let index = 0; index < groups.length; index++) {
+        const group = groups[index]!;
         result.skipped += group.skipped ?? 0;
         const unknown = unknownRequestedType(group, config);
         if (unknown && !result.warnings?.includes(unknown)) (result.warnings ??= []).push(unknown);
@@ -84,15 +86,16 @@ export function createIntake(deps: IntakeDeps): Intake {
             // the watchdog) would keep, count against a read's budget (one per batch) and parse again all of the
             // body, the array's size squared for a script's list. A part keeps its own JSON.
             const form = origin && groups.length === 1 && alerts.length === group.alerts.length ? textForm(origin, n) : undefined;
-            status = await deps.queue.enqueue(queueKey, n, { key: n.dedupeKey, windowMs: config.dedupe.windowMs, ...(replaces ? { replaces } : {}) }, form);
+            const claim = replaces ? { key: n.dedupeKey, windowMs: config.dedupe.windowMs, replaces } : { key: n.dedupeKey, windowMs: config.dedupe.windowMs };
+            status = await deps.queue.enqueue(queueKey, n, claim, form);
           } catch (err) {
             storeDown.failed(err);
             return { ok: false, reason: 'unavailable', retryAfterSeconds: STORE_DOWN_RETRY_AFTER_S, message: 'the store is unavailable; nothing was lost, retry later', done: done(index) };
           }
           storeDown.succeeded();
           if (status === 'full') {
-            refusedGroups.add(group);
-            if (!full.includes(alertType)) full.push(alertType);
+            (refusedGroups ??= new Set()).add(group);
+            if (!(full ??= []).includes(alertType)) full.push(alertType);
             refusing.full(queueKey, alertType);
           } else if (status === 'duplicate') {
             result.duplicates++;
@@ -108,7 +111,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         }
         result.accepted += group.alerts.length;
       }
-      if (full.length > 0) {
+      if (full !== undefined) {
         const what = full.length === 1 ? `the queue for alert type "${full[0]}" is` : `the queues for alert types ${full.map((t) => `"${t}"`).join(', ')} are`;
         return { ok: false, reason: 'queue_full', retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_S, message: `${what} full (DISCORD_QUEUE_SIZE); retry later`, done: done(groups.length) };
       }
