@@ -14,7 +14,9 @@ import { SEVERITIES } from '../model/severity.js';
  * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
  */
 export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[], known = sharedParts(group, alerts)): string {
-  return `${group.source}:${alertType}:${identity(group, alerts, known)}`;
+  // Joined, not a template: one flat string instead of a chain of concatenations over the hash's slice, which
+  // the memory queue's claim and the notification keep for the dedupe window (bench "ingest").
+  return [group.source, alertType, identity(group, alerts, known)].join(':');
 }
 
 /**
