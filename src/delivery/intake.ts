@@ -6,7 +6,7 @@ import type { Alert, AlertGroup } from '../model/alert.js';
 import type { Notification } from '../model/notification.js';
 import { counterpartDedupeKeys, dedupeKey, sharedParts } from '../routing/dedupe-key.js';
 import { routeGroup, typesReached, type Routed } from '../routing/route-group.js';
-import type { NotificationQueue, TextForm } from '../store/types.js';
+import type { NotificationDecoder, NotificationQueue, TextForm } from '../store/types.js';
 import type { Intake, IntakeResult, RequestText } from './intake-types.js';
 import { counterpartsByQueue, dropClaimsElsewhere } from './counterpart-claims.js';
 import { queueKeyFor } from './queue-key.js';
@@ -166,22 +166,40 @@ function unknownRequestedType(group: AlertGroup, config: Config): string | undef
 /**
  * `n` as the request text it came from, when `n` is that text's one group whole (see the caller): decoding
  * parses the text again (a pure function of it) and takes that group, with `n`'s own id, type, key and time.
- * The closure holds scalars only, never the parsed objects: those are what it spares keeping.
  */
 function textForm(origin: RequestText, n: Notification): TextForm {
-  const { id, alertType, receivedAt, dedupeKey: key, alerts } = n;
-  const count = alerts.length;
-  const { reparse } = origin; // not `origin`, whose text would outlive the queue's packing
-  return {
-    text: origin.text,
-    bytes: origin.bytes,
-    decode(text) {
-      const again = reparse(text);
-      if (again.length !== 1 || again[0]!.alerts.length !== count) throw new Error(`request text no longer parses to one group of ${count} alerts`);
-      // Through JSON, as a notification read from its JSON: undefined fields dropped, nothing shared.
-      return JSON.parse(JSON.stringify(toNotification(again[0]!, alertType, again[0]!.alerts, id, receivedAt, key))) as Notification;
-    },
-  };
+  return { text: origin.text, bytes: origin.bytes, decoder: new RequestTextDecoder(origin.reparse, n) };
+}
+
+/**
+ * What the memory queue keeps beside a request text, for each entry behind a backlog: scalars only, never
+ * the parsed objects (those are what it spares keeping) nor the text (packed apart). One object, not a
+ * closure and its context, since a storm queues a hundred thousand (bench "ingest": what each request leaves
+ * for the collector to copy).
+ */
+class RequestTextDecoder implements NotificationDecoder {
+  readonly #reparse: RequestText['reparse'];
+  readonly #id: string;
+  readonly #alertType: string;
+  readonly #receivedAt: number;
+  readonly #key: string;
+  readonly #count: number;
+
+  constructor(reparse: RequestText['reparse'], n: Notification) {
+    this.#reparse = reparse; // not the RequestText, whose text would outlive the queue's packing
+    this.#id = n.id;
+    this.#alertType = n.alertType;
+    this.#receivedAt = n.receivedAt;
+    this.#key = n.dedupeKey;
+    this.#count = n.alerts.length;
+  }
+
+  decode(text: string): Notification {
+    const again = this.#reparse(text);
+    if (again.length !== 1 || again[0]!.alerts.length !== this.#count) throw new Error(`request text no longer parses to one group of ${this.#count} alerts`);
+    // Through JSON, as a notification read from its JSON: undefined fields dropped, nothing shared.
+    return JSON.parse(JSON.stringify(toNotification(again[0]!, this.#alertType, again[0]!.alerts, this.#id, this.#receivedAt, this.#key))) as Notification;
+  }
 }
 
 function toNotification(group: AlertGroup, alertType: string, alerts: Notification['alerts'], id: string, receivedAt: number, key: string): Notification {

@@ -43,13 +43,19 @@ export interface DedupeClaim {
 
 /**
  * The notification as text a store may keep instead of its JSON: `text` (UTF-8 `bytes` long), already at
- * hand (the request body it came from), and `decode`, which gives the notification back from it. Spares
+ * hand (the request body it came from), and `decoder`, which gives the notification back from it. Spares
  * the ingest path serializing what it has just parsed (see the memory queue). `decode` must give what
- * `JSON.parse(JSON.stringify(n))` would.
+ * `JSON.parse(JSON.stringify(n))` would. The decoder is kept apart from the text so a store can keep it
+ * while the text is packed: it must not hold the text itself.
  */
 export interface TextForm {
   text: string;
   bytes: number;
+  decoder: NotificationDecoder;
+}
+
+/** Gives a notification back from the text of its {@link TextForm}. */
+export interface NotificationDecoder {
   decode(text: string): Notification;
 }
 

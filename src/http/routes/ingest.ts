@@ -27,8 +27,10 @@ const NO_PARAMS: Record<string, string> = Object.freeze({});
  */
 export function ingestRoutes(deps: IngestDeps): Hono {
   const app = new Hono();
-  const route = (path: string, parse: Parser, verify?: BodyVerifier) =>
-    app.on(['POST', 'PUT'], path, async (c) => {
+  const route = (path: string, parse: Parser, verify?: BodyVerifier) => {
+    // One per route where the path has no params: the memory queue keeps it beside each entry of a backlog.
+    const reparseUnparameterized = (text: string) => reparse(parse, text, NO_PARAMS);
+    return app.on(['POST', 'PUT'], path, async (c) => {
       const body = await readJsonBody(c, deps.limits(), verify);
       if (!body.ok) return sendError(c, body.failure);
       // Read only where the path has some (Hono decodes them all on every call, ~1 µs per request).
@@ -39,11 +41,13 @@ export function ingestRoutes(deps: IngestDeps): Hono {
       }
       deps.onParsed?.(parsed.groups);
       // The body's text goes along: the memory queue keeps it rather than serializing each notification.
-      const result = await deps.intake().accept(parsed.groups, { text: body.text, bytes: body.bytes, reparse: (text) => reparse(parse, text, params) });
+      const again = params === NO_PARAMS ? reparseUnparameterized : (text: string) => reparse(parse, text, params);
+      const result = await deps.intake().accept(parsed.groups, { text: body.text, bytes: body.bytes, reparse: again });
       if (!result.ok) return sendError(c, unavailable(result.reason, result.message, result.retryAfterSeconds));
       const { accepted, notifications, duplicates, skipped, muted, warnings } = result;
       return c.json({ accepted, notifications, duplicates, skipped, muted, ...(warnings ? { warnings } : {}) }, 202);
     });
+  };
   const verify = deps.verify ?? {};
   route('/alertmanager', (body) => parseAlertmanager(body), verify.alertmanager);
   route('/grafana', (body) => parseGrafana(body), verify.grafana);

@@ -1,23 +1,28 @@
 import { compressSync, uncompressSync } from 'lz4-napi';
 import type { Notification } from '../../model/notification.js';
 import { fitsBudget } from '../read-budget.js';
-import type { DedupeClaim, EnqueueStatus, NotificationQueue, QueuedItem, ReadBudget, TextForm } from '../types.js';
+import type { DedupeClaim, EnqueueStatus, NotificationDecoder, NotificationQueue, QueuedItem, ReadBudget, TextForm } from '../types.js';
 
 /**
  * A queued notification kept as text: a storm of 100,000 alerts as strings costs a fraction of the memory
  * the same alerts cost as objects (bench: RSS with 100,000 queued), and a consumer gets its own copy to
  * change. The text is the notification's JSON, or, from ingest, the request body it was parsed from
- * ({@link TextForm}) with `decode` to parse it again when read: serializing every notification cost ~15 µs
+ * ({@link TextForm}) with its decoder to parse it again when read: serializing every notification cost ~15 µs
  * per ingest request, ~12% of alertcord's CPU in the bench "ingest" (A/B of the two builds), and that
  * work moves to delivery, which Discord's rate limits leave idle in a storm. Behind a backlog the text is
  * packed into a {@link Block} with its neighbours.
  */
 interface Entry {
-  entryId: string;
+  /**
+   * Its number in this queue's process: its id is `<enqueuedAt>-<seq>` (shaped like a Redis stream id), made
+   * when it is read, not kept: a string per entry was a good part of what every ingest request left for the
+   * collector to copy (bench "ingest").
+   */
+  seq: number;
   /** The notification's text; undefined while packed in `block`. */
   text: string | undefined;
   /** Gives the notification back from `text` (a TextForm's); absent: `text` is its JSON. */
-  decode: TextForm['decode'] | undefined;
+  decoder: NotificationDecoder | undefined;
   /** UTF-8 bytes of the text, what a read's budget counts (as in Redis): known while the text is packed. */
   bytes: number;
   block: Block | undefined;
@@ -78,7 +83,7 @@ export class MemoryQueue implements NotificationQueue {
       for (const replaced of dedupe.replaces ?? []) this.#dedupe.delete(replaced);
     }
     const bytes = form ? form.bytes : Buffer.byteLength(text);
-    const entry: Entry = { entryId: `${now}-${++this.#seq}`, text, decode: form?.decode, bytes, block: undefined, enqueuedAt: now, inFlight: false };
+    const entry: Entry = { seq: ++this.#seq, text, decoder: form?.decoder, bytes, block: undefined, enqueuedAt: now, inFlight: false };
     list.push(entry);
     if (list.length > (this.options.packFromDepth ?? PACK_FROM_DEPTH)) this.#pack(queueKey, entry);
     this.#wakeSoon(queueKey);
@@ -98,14 +103,14 @@ export class MemoryQueue implements NotificationQueue {
   }
 
   async ack(queueKey: string, entryIds: string[]): Promise<void> {
-    const ids = new Set(entryIds);
+    const seqs = entrySeqs(entryIds);
     const list = this.#list(queueKey);
-    this.#queues.set(queueKey, list.filter((e) => !ids.has(e.entryId)));
+    this.#queues.set(queueKey, list.filter((e) => !seqs.has(e.seq)));
   }
 
   async release(queueKey: string, entryIds: string[]): Promise<void> {
-    const ids = new Set(entryIds);
-    for (const e of this.#list(queueKey)) if (ids.has(e.entryId)) e.inFlight = false;
+    const seqs = entrySeqs(entryIds);
+    for (const e of this.#list(queueKey)) if (seqs.has(e.seq)) e.inFlight = false;
     for (const wake of this.#waiters.get(queueKey) ?? []) wake();
   }
 
@@ -138,8 +143,8 @@ export class MemoryQueue implements NotificationQueue {
       if (!fitsBudget(budget, held, e.bytes)) break; // first in line stays first: no skipping ahead
       held += e.bytes;
       if (e.block) unpack(e.block);
-      const notification = e.decode ? e.decode(e.text!) : (JSON.parse(e.text!) as Notification);
-      out.push({ entryId: e.entryId, notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
+      const notification = e.decoder ? e.decoder.decode(e.text!) : (JSON.parse(e.text!) as Notification);
+      out.push({ entryId: `${e.enqueuedAt}-${e.seq}`, notification, enqueuedAt: e.enqueuedAt, bytes: e.bytes });
       taken.push(e);
     }
     // Handed out only once all are read: a read that throws leaves none of them in flight for good.
@@ -241,4 +246,9 @@ function unpack(block: Block): void {
     e.block = undefined;
     at = end;
   });
+}
+
+/** The `seq` of each entry id (`<enqueuedAt>-<seq>`); an id this queue never gave matches none (NaN). */
+function entrySeqs(entryIds: readonly string[]): Set<number> {
+  return new Set(entryIds.map((id) => Number(id.slice(id.lastIndexOf('-') + 1))));
 }

@@ -79,9 +79,11 @@ describe('MemoryQueue packing', () => {
     const form = (text: string) => ({
       text,
       bytes: Buffer.byteLength(text),
-      decode(got: string) {
-        decoded.push(got);
-        return notification((JSON.parse(got) as { id: string }).id, 'from text');
+      decoder: {
+        decode(got: string) {
+          decoded.push(got);
+          return notification((JSON.parse(got) as { id: string }).id, 'from text');
+        },
       },
     });
     packCalls.mockClear();
@@ -97,7 +99,7 @@ describe('MemoryQueue packing', () => {
   it('hands out nothing from a read whose decoding throws', async () => {
     const q = new MemoryQueue({ maxPerQueue: 100 });
     let broken = true;
-    const form = (id: string) => ({ text: id, bytes: 1, decode: (text: string) => (broken && text === 'b' ? JSON.parse('{') : notification(text, 'ok')) as Notification });
+    const form = (id: string) => ({ text: id, bytes: 1, decoder: { decode: (text: string) => (broken && text === 'b' ? JSON.parse('{') : notification(text, 'ok')) as Notification } });
     for (const id of ['a', 'b']) await q.enqueue('w', notification(id, 'x'), undefined, form(id));
     await expect(q.read('w', 10, 0)).rejects.toThrow();
     broken = false;
