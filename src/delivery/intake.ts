@@ -77,10 +77,12 @@ export function createIntake(deps: IntakeDeps): Intake {
           const queueKey = queueKeyFor(config, alertType);
           // The other state's claims under the types it is routed to: a resolve may go elsewhere than its firing.
           const reached = (variant: Alert[]) => typesReached(group, variant, config.routes);
-          const counterparts = counterpartsByQueue(config, counterpartDedupeKeys(group, reached, alerts, known));
+          const claims = counterpartDedupeKeys(group, reached, alerts, known);
+          // None for Alertmanager and Grafana: no map of them by queue made for every request.
+          const counterparts = claims.size > 0 ? counterpartsByQueue(config, claims) : undefined;
           let status;
           try {
-            const replaces = counterparts.get(queueKey);
+            const replaces = counterparts?.get(queueKey);
             // Only for a body of one group (Alertmanager, Grafana, one script alert) going whole to this type, the
             // usual case: a part of it (each group of a generic array, alerts split between types or consumed by
             // the watchdog) would keep, count against a read's budget (one per batch) and parse again all of the
@@ -105,8 +107,8 @@ export function createIntake(deps: IntakeDeps): Intake {
             result.notifications.push(n.id);
             queueKeys.push(queueKey);
             deps.onQueued?.(n, queueKey);
-            counterparts.delete(queueKey);
-            if (counterparts.size > 0) await dropClaimsElsewhere(counterparts, deps);
+            counterparts?.delete(queueKey);
+            if (counterparts && counterparts.size > 0) await dropClaimsElsewhere(counterparts, deps);
           }
         }
         result.accepted += group.alerts.length;

@@ -1,4 +1,5 @@
 import { shortHash, stableStringify } from '../lib/hash.js';
+import { sortStrings } from '../lib/sort-strings.js';
 import { STATE_NOTES, type Alert, type AlertGroup, type AlertStatus } from '../model/alert.js';
 import { SEVERITIES } from '../model/severity.js';
 
@@ -31,7 +32,7 @@ function identity(group: AlertGroup, alerts: Alert[], known?: ReadonlyMap<object
   }
   if (group.groupKey !== undefined) {
     if (group.dedupeByState) return stateIdentity(group.groupKey, alerts, group.truncatedAlerts);
-    const members = alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`).sort();
+    const members = sortStrings(alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`));
     // Strings and a number: stableStringify's text is JSON.stringify's, written here without its look for
     // objects to sort (every Alertmanager and Grafana request, bench "ingest").
     return shortHash(JSON.stringify([group.groupKey, members, group.truncatedAlerts]), 32);
@@ -52,6 +53,9 @@ function stateIdentity(groupKey: string, alerts: Alert[], truncatedAlerts: numbe
   return shortHash(stableStringify([groupKey, states, truncatedAlerts]), 32);
 }
 
+/** No counterpart claims: shared, never written (Alertmanager and Grafana, every ingest request). */
+const NO_COUNTERPARTS: ReadonlyMap<string, string[]> = new Map();
+
 /**
  * The dedupe keys of the same alerts in the other state (firing ↔ resolved), by alert type, whose claims a
  * notification replaces: without them, a state that comes back within the window (firing → resolved →
@@ -68,10 +72,10 @@ function stateIdentity(groupKey: string, alerts: Alert[], truncatedAlerts: numbe
  * firing has a new start, hence a new key), OTLP (records never resolve), or alerts that do not share one
  * status.
  */
-export function counterpartDedupeKeys(group: AlertGroup, typesOf: (variant: Alert[]) => Iterable<string>, alerts: Alert[], known = sharedParts(group, alerts)): Map<string, string[]> {
+export function counterpartDedupeKeys(group: AlertGroup, typesOf: (variant: Alert[]) => Iterable<string>, alerts: Alert[], known = sharedParts(group, alerts)): ReadonlyMap<string, string[]> {
   const status = alerts[0]?.status;
-  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return new Map();
-  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return new Map();
+  if (!status || group.source === 'otlp' || alerts.some((a) => a.status !== status)) return NO_COUNTERPARTS;
+  if (group.groupKey !== undefined && !group.dedupeKey && alerts.every((a) => a.startsAt !== undefined)) return NO_COUNTERPARTS;
   const other = status === 'firing' ? 'resolved' : 'firing';
   const variants = [...otherStates(group, alerts, other), ...otherSeverities(group, alerts, status)];
   const own = identity(group, alerts, known);
