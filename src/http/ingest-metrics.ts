@@ -18,13 +18,13 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * (`alertcord_ingest_requests_total{route,code}`). The route label is the registered pattern
  * (`/webhook/generic/:type`), never the concrete path, so senders cannot grow the label set.
  */
-export function ingestMetrics(metrics: Pick<Metrics, 'ingestDuration' | 'ingestRequests'>): MiddlewareHandler {
+export function ingestMetrics(metrics: Pick<Metrics, 'ingestDuration' | 'counts'>): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
     const route = routeLabel(c);
     metrics.ingestDuration.observe({ route }, (performance.now() - started) / 1000);
-    metrics.ingestRequests.inc({ route, code: String(c.res.status) });
+    metrics.counts.ingestRequests.add([route, String(c.res.status)]);
   };
 }
 

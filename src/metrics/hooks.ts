@@ -46,7 +46,7 @@ export function metricHooks(metrics: Metrics): MetricHooks {
       metrics.retries.inc({ reason });
     },
     onQueued(n) {
-      metrics.notificationsQueued.inc({ alert_type: n.alertType });
+      metrics.counts.notificationsQueued.add([n.alertType]);
     },
     onDuplicate(n) {
       metrics.dedupeHits.inc({ source: n.source });
@@ -56,12 +56,12 @@ export function metricHooks(metrics: Metrics): MetricHooks {
       metrics.alertsMuted.inc({ alert_type: alertType }, count);
     },
     onParsed(groups) {
-      // One increment per (source, status) a group holds, not one per alert: each costs a label hash.
+      // One increment per (source, status) a group holds, not one per alert.
       for (const g of groups) {
         let firing = 0;
         for (const a of g.alerts) if (a.status === 'firing') firing++;
-        if (firing > 0) metrics.alertsReceived.inc({ source: g.source, status: 'firing' }, firing);
-        if (g.alerts.length > firing) metrics.alertsReceived.inc({ source: g.source, status: 'resolved' }, g.alerts.length - firing);
+        if (firing > 0) metrics.counts.alertsReceived.add([g.source, 'firing'], firing);
+        if (g.alerts.length > firing) metrics.counts.alertsReceived.add([g.source, 'resolved'], g.alerts.length - firing);
       }
     },
   };

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { THROTTLE_SCOPES } from '../delivery/classify.js';
+import { DeferredCounts } from './deferred-counts.js';
 import type { ScrapeSnapshot } from './snapshot.js';
 
 /** Every metric name starts with this (Prometheus naming: `<namespace>_<what>_<unit>[_total]`). */
@@ -33,6 +34,8 @@ export interface MetricsOptions {
  */
 export interface Metrics {
   registry: Registry;
+  /** Where the ingest path counts (once per request or group): added to the counters of the same names when read. */
+  counts: IngestCounts;
   alertsReceived: Counter<'source' | 'status'>;
   notifications: Counter<'alert_type' | 'outcome'>;
   notificationsQueued: Counter<'alert_type'>;
@@ -51,16 +54,29 @@ export interface Metrics {
   configLastReloadSuccessTimestamp: Gauge;
 }
 
+/** The counters the ingest path moves, deferred (see {@link DeferredCounts}). */
+export interface IngestCounts {
+  alertsReceived: DeferredCounts<'source' | 'status'>;
+  notificationsQueued: DeferredCounts<'alert_type'>;
+  ingestRequests: DeferredCounts<'route' | 'code'>;
+}
+
 /** Creates a registry and every alertcord metric in it. */
 export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry();
   const registers = [registry];
   const n = (name: string) => `${METRIC_PREFIX}${name}`;
+  const counts: IngestCounts = {
+    alertsReceived: new DeferredCounts(['source', 'status']),
+    notificationsQueued: new DeferredCounts(['alert_type']),
+    ingestRequests: new DeferredCounts(['route', 'code']),
+  };
   const metrics: Metrics = {
     registry,
-    alertsReceived: new Counter({ name: n('alerts_received_total'), help: 'Alerts parsed from inbound requests, by source and status (firing/resolved).', labelNames: ['source', 'status'], registers }),
+    counts,
+    alertsReceived: new Counter({ name: n('alerts_received_total'), help: 'Alerts parsed from inbound requests, by source and status (firing/resolved).', labelNames: ['source', 'status'], registers, collect() { counts.alertsReceived.flushInto(this); } }),
     notifications: new Counter({ name: n('notifications_total'), help: 'Notifications by alert type and final outcome (sent, dry_run, dead_lettered, deduplicated).', labelNames: ['alert_type', 'outcome'], registers }),
-    notificationsQueued: new Counter({ name: n('notifications_queued_total'), help: 'Notifications put on a webhook queue by intake, by alert type.', labelNames: ['alert_type'], registers }),
+    notificationsQueued: new Counter({ name: n('notifications_queued_total'), help: 'Notifications put on a webhook queue by intake, by alert type.', labelNames: ['alert_type'], registers, collect() { counts.notificationsQueued.flushInto(this); } }),
     discordRequests: new Counter({ name: n('discord_requests_total'), help: 'Requests to Discord by webhook id and status class (2xx, 4xx, 5xx, error for transport failures).', labelNames: ['webhook', 'class'], registers }),
     rateLimited: new Counter({ name: n('discord_rate_limited_total'), help: '429 answers from Discord by scope (webhook, shared, global, cloudflare, sublimit).', labelNames: ['scope'], registers }),
     retries: new Counter({ name: n('delivery_retries_total'), help: 'Backoff retries of a Discord request, by failure reason (429 waits are not retries).', labelNames: ['reason'], registers }),
@@ -68,7 +84,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     dedupeHits: new Counter({ name: n('dedupe_hits_total'), help: 'Notifications accepted but not sent again because their dedupe key was seen within the window.', labelNames: ['source'], registers }),
     deliveryLatency: new Histogram({ name: n('delivery_latency_seconds'), help: 'Time from ingest (or, for a replayed dead letter, its replay) to Discord accepting the notification.', buckets: LATENCY_BUCKETS, registers }),
     ingestDuration: new Histogram({ name: n('ingest_duration_seconds'), help: 'Time to answer an ingest request (read, parse, route, enqueue), by route.', labelNames: ['route'], buckets: INGEST_BUCKETS, registers }),
-    ingestRequests: new Counter({ name: n('ingest_requests_total'), help: 'Ingest requests by route and HTTP status code.', labelNames: ['route', 'code'], registers }),
+    ingestRequests: new Counter({ name: n('ingest_requests_total'), help: 'Ingest requests by route and HTTP status code.', labelNames: ['route', 'code'], registers, collect() { counts.ingestRequests.flushInto(this); } }),
     configReloads: new Counter({ name: n('config_reloads_total'), help: 'Configuration reloads by result (ok, failed).', labelNames: ['result'], registers }),
     // Named as Prometheus and Alertmanager name theirs, so dashboards and rules written for those read it alike.
     configLastReloadSuccessful: new Gauge({ name: n('config_last_reload_successful'), help: 'Whether the last configuration load (the start, or a reload) succeeded: 0 means the running config is older than the file, and a restart would fail to start.', registers }),
