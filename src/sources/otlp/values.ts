@@ -24,11 +24,17 @@ export function severityFromNumber(n: number): Severity | undefined {
 }
 
 /**
- * Level names of logging libraries that are not general severity synonyms, as the logs data model's
+ * Level names of logging libraries that are not general severity synonyms. As the logs data model's
  * Appendix B ("SeverityNumber example mappings") maps them: java.util.logging SEVERE → ERROR, zap DPanic →
- * ERROR2 and Panic → ERROR3. A record carrying only such a text would otherwise be info, and dropped.
+ * ERROR2 and Panic → ERROR3. Also the one-letter levels of glog, klog and Android's Log (W, E, F), and
+ * pino's and bunyan's numbers (40 warn, 50 error, 60 fatal), which a log shipper told only where the level
+ * is passes on as text. A record carrying only such a text would otherwise be info, and dropped.
  */
-const LOG_LEVEL_NAMES: Readonly<Record<string, Severity>> = Object.freeze({ severe: 'error', dpanic: 'error', panic: 'error' });
+const LOG_LEVEL_NAMES: Readonly<Record<string, Severity>> = Object.freeze({
+  severe: 'error', dpanic: 'error', panic: 'error',
+  w: 'warning', e: 'error', f: 'critical',
+  '40': 'warning', '50': 'error', '60': 'critical',
+});
 
 /**
  * A record's severity: from its number, else (0 or missing) from `severityText` through our synonyms

@@ -94,9 +94,12 @@ describe('parseOtlpLogs: severity', () => {
 
   // Logging libraries' own level names, sent as text alone (a log shipper told only where the level is): the
   // logs data model's Appendix B maps java.util.logging SEVERE to ERROR, zap DPanic and Panic to ERROR2/ERROR3;
-  // Go's slog writes levels between its four as "ERROR+2", "WARN+1". None of them may be dropped as info.
+  // Go's slog writes levels between its four as "ERROR+2", "WARN+1"; glog, klog and Android write one letter
+  // (I, W, E, F); pino and bunyan write numbers (30 info, 40 warn, 50 error, 60 fatal). None of them may be
+  // dropped as info.
   it.each([
     ['SEVERE', 'error'], ['DPanic', 'error'], ['panic', 'error'], ['ERROR+2', 'error'], ['WARN+1', 'warning'], ['INFO+2', 'info'],
+    ['W', 'warning'], ['E', 'error'], ['f', 'critical'], ['I', 'info'], ['40', 'warning'], ['50', 'error'], ['60', 'critical'], ['30', 'info'],
   ] as const)('severityText %s alone (a logging library\'s level name) → %s, and passes the default minimum when it is one', (severityText, expected) => {
     expect(only(parseOtlpLogs(request([{ severityText, body: { stringValue: 'x' } }]), ALL)).severity).toBe(expected);
     if (expected !== 'info') expect(alerts(parseOtlpLogs(request([{ severityText, body: { stringValue: 'x' } }])))).toHaveLength(1);
