@@ -7,12 +7,13 @@ import type { Clock, Random } from './clock.js';
 import { ackThenRecord } from './ack-then-record.js';
 import { AttemptLog } from './attempt-log.js';
 import { BatchLease } from './batch-lease.js';
+import { BatchSilence } from './batch-silence.js';
 import type { DiscordSender } from './discord-sender.js';
 import { intoOpenPost, postAfter } from './forum-post.js';
 import { MAX_FULL_MESSAGES_PER_BATCH, planEachAlone, planMessagesAsync, probeRender, type PlannedMessage } from './plan.js';
 import type { OutcomeRecorder } from './recorder.js';
 import type { Rerouter } from './reroute.js';
-import { asPlanned, marksToSet, PING_MARK_TTL_MS, silencedPartialResolves } from './repeat-pings.js';
+import { asPlanned, marksToSet } from './repeat-pings.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
 import { startOf, withTries, type SentSoFar } from './sent-so-far.js';
@@ -61,13 +62,14 @@ export class WebhookWorker {
   readonly #reads: FailureStreak;
   /** Discord failing, pausing everything or refusing the webhook: logged when that starts, changes and ends. */
   readonly #attempts: AttemptLog;
-  /** The current batch's partial resolves planned without pings (repeat-pings.ts), by notification id. */
-  #silenced: ReadonlySet<string> = new Set();
+  /** The current batch's partial resolves planned without pings (repeat-pings.ts). */
+  readonly #silence: BatchSilence;
 
   constructor(private readonly queueKey: string, private readonly deps: WorkerDeps) {
     this.#lease = new BatchLease(deps.store.queue, queueKey, deps.logger);
     this.#reads = new FailureStreak(deps.logger, deps.clock.now, { fields: { queue: queueKey }, failing: 'queue read failed; retrying every second (logged again when the error changes)', recovered: 'queue read works again' });
     this.#attempts = new AttemptLog(deps.logger, deps.clock.now, queueKey);
+    this.#silence = new BatchSilence(queueKey, deps);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -129,7 +131,7 @@ export class WebhookWorker {
     const free = await this.#gather(items, target, signal);
     // Reloaded while waiting for a slot: judge the batch again (its webhook may be gone or changed).
     if (this.deps.config() !== config && !signal.aborted) return this.deliver(items, signal);
-    this.#silenced = await this.#silencedAmong(items);
+    await this.#silence.judge(items);
     const plans = await this.#plan(config, items, free, target);
     await this.#sendPlans(plans, items, target, config, signal);
   }
@@ -144,7 +146,7 @@ export class WebhookWorker {
    */
   async #plan(config: Config, items: QueuedItem[], free: number, target: QueueTarget): Promise<PlannedMessage[]> {
     try {
-      return await planMessagesAsync(config, asPlanned(items, this.#silenced), free, this.deps.clock.now, target.webhook.id);
+      return await planMessagesAsync(config, asPlanned(items, this.#silence.ids), free, this.deps.clock.now, target.webhook.id);
     } catch {
       for (const item of [...items]) {
         try {
@@ -155,7 +157,7 @@ export class WebhookWorker {
           await this.deps.recorder.deadLetter(this.queueKey, item, { reason: 'unexpected', detail: `cannot be rendered: ${String(err)}`, attempts: 0, webhookId: target.webhook.id });
         }
       }
-      const planned = asPlanned(items, this.#silenced);
+      const planned = asPlanned(items, this.#silence.ids);
       try {
         return await planMessagesAsync(config, planned, free, this.deps.clock.now, target.webhook.id);
       } catch (err) {
@@ -211,7 +213,7 @@ export class WebhookWorker {
       // the firing's message went out, the partial resolve would ping again. Judged again now that it did.
       if (pinged && !partlySent()) {
         pinged = false;
-        if (await this.#silenceAfterPing(byId)) {
+        if (await this.#silence.afterPing(byId)) {
           if (await this.#sendAnew(byId, plans.length - index, target, config, signal)) return;
           break;
         }
@@ -232,7 +234,7 @@ export class WebhookWorker {
         // now: a reload switching dry-run while the request was out recorded a real post as a dry run, or the reverse.
         const status = outcome.simulated ? 'dry_run' : 'sent';
         // A dry run pinged nobody: marked, its alerts' first real partial resolve would not ping once it is off.
-        const marks = outcome.simulated ? [] : marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification), this.#silenced);
+        const marks = outcome.simulated ? [] : marksToSet(plan.message, ids.map((id) => byId.get(id)!.notification), this.#silence.ids);
         const done: string[] = [];
         for (const id of ids) {
           const acc = sentIds.get(id) ?? startOf(byId.get(id)!.notification);
@@ -260,7 +262,7 @@ export class WebhookWorker {
             byId.delete(id);
           }
         });
-        await this.#markPinged(marks);
+        await this.#silence.mark(marks);
         pinged ||= marks.length > 0;
         continue;
       }
@@ -316,7 +318,7 @@ export class WebhookWorker {
         const alerts = item.notification.alerts;
         const rest = shown > 0 && shown < alerts.length ? { ...item.notification, alerts: alerts.slice(shown), mentions: {} } : item.notification;
         // A partial resolve resent after its firing, resent alone before it, pinged: it does not page again.
-        if (rest === item.notification) await this.#silenceAfterPing(new Map([[id, item]]));
+        if (rest === item.notification) await this.#silence.afterPing(new Map([[id, item]]));
         // Its history names the messages already posted and counts them and the refused request.
         const took: SentSoFar = { messageIds: [...before.messageIds], attempts: before.attempts + outcome.attempts, ms: before.ms, retries: before.retries + outcome.retries, lastFailure: outcome.reason, alertsShown: 0 };
         // Planned alone as any batch of one is: a big group packed, not dozens of full messages (rate budget).
@@ -343,29 +345,6 @@ export class WebhookWorker {
         webhookId: target.webhook.id,
       });
     }
-  }
-
-  /** The partial resolves among `items` whose firing alerts a message already pinged about (repeat-pings.ts). */
-  #silencedAmong(items: readonly QueuedItem[]): Promise<Set<string>> {
-    return silencedPartialResolves(items, this.deps.store.pingMarks, this.queueKey, (err) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks unreadable; partial resolves ping'));
-  }
-
-  /**
-   * Silences the partial resolves still in `byId` that the marks now cover: set by a message of this batch
-   * that really pinged (a dry run, a dead letter or a failed send marks nothing, so theirs still ping). True
-   * when that silenced any (what is left must then be planned anew).
-   */
-  async #silenceAfterPing(byId: ReadonlyMap<string, QueuedItem>): Promise<boolean> {
-    const silenced = await this.#silencedAmong([...byId.values()].filter((i) => !this.#silenced.has(i.notification.id)));
-    if (silenced.size === 0) return false;
-    this.#silenced = new Set([...this.#silenced, ...silenced]);
-    return true;
-  }
-
-  /** Remembers the alerts a message pinged about (repeat-pings.ts); a failure costs a ping more later, nothing else. */
-  async #markPinged(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.deps.store.pingMarks.mark(this.queueKey, keys, PING_MARK_TTL_MS).catch((err: unknown) => this.deps.logger.debug({ queue: this.queueKey, err }, 'ping marks not written'));
   }
 
   /**
