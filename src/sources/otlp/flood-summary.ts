@@ -18,6 +18,8 @@ interface FoldCount {
 /** What a suppression summary needs of a service's minute. */
 interface SuppressedCount {
   service: string;
+  /** The service's identity (flood.ts `serviceScope`): two deployments of one name are two summaries. */
+  scope: string;
   startedAt: number;
   suppressed: number;
   severities: Set<Severity>;
@@ -60,10 +62,10 @@ export function capSummary(bucket: SuppressedCount, cap: number, minuteMs: numbe
     annotations: {},
     links: [],
     fields: [{ name: 'Suppressed', value: String(n), inline: true }],
-    fingerprint: shortHash(stableStringify(['otlp-cap', service])),
+    fingerprint: shortHash(stableStringify(['otlp-cap', bucket.scope])),
     startsAt: from,
   };
-  return { source: 'otlp', alerts: [alert], truncatedAlerts: 0, dedupeKey: `otlp-cap:${service}:${bucket.startedAt}` };
+  return { source: 'otlp', alerts: [alert], truncatedAlerts: 0, dedupeKey: `otlp-cap:${service}:${shortHash(bucket.scope)}:${bucket.startedAt}` };
 }
 
 /**

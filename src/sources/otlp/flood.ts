@@ -11,9 +11,13 @@ import { capSummary, withRepeats } from './flood-summary.js';
  *    are counted, not sent. The next identical record after the window goes out carrying a field
  *    "Repeated: 37 more times in 1m after the previous notification". When none comes within one more
  *    window, `flush` sends the count on its own ("… (repeated 37 more times)"), so no count is lost.
- * 2. Per-service cap. At most `perServicePerMinute` notifications per service (`service.name`) per
+ * 2. Per-service cap. At most `perServicePerMinute` notifications per service per
  *    minute (counted from the service's first record of that minute); the excess is counted and, when
  *    the minute closes, summarized in ONE notification: "N more log records from service X suppressed".
+ *
+ * A service is its identity, not its name alone (see {@link serviceScope}): the staging deployment of a
+ * service flooding must neither fold production's records into its own notifications nor use up
+ * production's cap.
  *
  * Count-carrying and summary notifications get their own `dedupeKey`, or intake's OTLP dedupe (same
  * service, severity and body within 5 min) would swallow them. Pure apart from its state; the clock is
@@ -63,7 +67,10 @@ interface Fold {
 
 /** One service's current minute. */
 interface Bucket {
+  /** The service's name, for its summary. */
   service: string;
+  /** Its identity ({@link serviceScope}): what its bucket is kept under. */
+  scope: string;
   startedAt: number;
   sent: number;
   suppressed: number;
@@ -117,10 +124,10 @@ class OtlpFlood implements OtlpFloodControl {
   flush(now = this.clock()): AlertGroup[] {
     const out = this.pending;
     this.pending = [];
-    for (const [service, bucket] of this.buckets) {
+    for (const [scope, bucket] of this.buckets) {
       if (now - bucket.startedAt < MINUTE_MS) continue;
       if (bucket.suppressed > 0) out.push(this.summary(capSummary(bucket, this.cap, MINUTE_MS)));
-      this.buckets.delete(service);
+      this.buckets.delete(scope);
     }
     for (const [key, fold] of this.folds) {
       const age = now - fold.startedAt;
@@ -169,7 +176,7 @@ class OtlpFlood implements OtlpFloodControl {
         if (what.previous) this.folds.set(what.key, what.previous);
         else this.folds.delete(what.key);
       }
-      if (this.buckets.get(what.bucket.service) === what.bucket) what.bucket.sent--;
+      if (this.buckets.get(what.bucket.scope) === what.bucket) what.bucket.sent--;
     }
   }
 
@@ -177,8 +184,8 @@ class OtlpFlood implements OtlpFloodControl {
   private admitOne(group: AlertGroup, t: number, counted: Counted): AlertGroup | undefined {
     const alert = group.alerts[0];
     if (!alert) return group;
-    const service = serviceOf(alert);
-    const key = shortHash(stableStringify([service, alert.severity, alert.title, alert.message]), 32);
+    const scope = serviceScope(alert);
+    const key = shortHash(stableStringify([scope, alert.severity, alert.title, alert.message]), 32);
     const fold = this.folds.get(key);
     if (fold && t - fold.startedAt < this.windowMs) {
       if (fold.retries) {
@@ -190,7 +197,7 @@ class OtlpFlood implements OtlpFloodControl {
       counted.folds.push(fold);
       return undefined;
     }
-    const bucket = this.bucketAt(service, t);
+    const bucket = this.bucketAt(scope, alert.labels['service.name'] ?? '', t);
     if (bucket.sent >= this.cap) {
       bucket.suppressed++;
       bucket.severities.add(alert.severity);
@@ -206,12 +213,12 @@ class OtlpFlood implements OtlpFloodControl {
   }
 
   /** The service's bucket for time `t`; a closed minute's suppressed count becomes a pending summary. */
-  private bucketAt(service: string, t: number): Bucket {
-    const current = this.buckets.get(service);
+  private bucketAt(scope: string, service: string, t: number): Bucket {
+    const current = this.buckets.get(scope);
     if (current && t - current.startedAt < MINUTE_MS) return current;
     if (current && current.suppressed > 0) this.pending.push(this.summary(capSummary(current, this.cap, MINUTE_MS)));
-    const fresh: Bucket = { service, startedAt: t, sent: 0, suppressed: 0, severities: new Set() };
-    this.buckets.set(service, fresh);
+    const fresh: Bucket = { service, scope, startedAt: t, sent: 0, suppressed: 0, severities: new Set() };
+    this.buckets.set(scope, fresh);
     return fresh;
   }
 
@@ -236,6 +243,14 @@ function commonLabels(common: Record<string, string> | undefined, labels: Readon
   return common;
 }
 
-function serviceOf(alert: Alert): string {
-  return alert.labels['service.name'] ?? '';
+/**
+ * The resource attributes that tell one service's records from another's: OpenTelemetry's service identity
+ * (`service.namespace`, `service.name`) and the deployment environment (semantic conventions:
+ * `deployment.environment.name`, formerly `deployment.environment`).
+ */
+const SERVICE_IDENTITY = ['service.namespace', 'service.name', 'deployment.environment.name', 'deployment.environment'] as const;
+
+/** The service a record comes from, as flood control counts it: prod and staging of one name are two. */
+function serviceScope(alert: Alert): string {
+  return JSON.stringify(SERVICE_IDENTITY.map((name) => alert.labels[name] ?? null));
 }

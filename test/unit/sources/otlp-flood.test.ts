@@ -129,7 +129,7 @@ describe('OTLP flood control: per-service cap', () => {
     expect(alert).toMatchObject({ title: '3 more log records from service api suppressed', severity: 'critical', labels: { 'service.name': 'api', service_name: 'api' } });
     expect(alert?.message).toContain('between 2024-05-01T12:00:00.000Z and 2024-05-01T12:01:00.000Z');
     expect(alert?.message).toContain('limit of 3 notifications per service per minute');
-    expect(summaries[0]?.dedupeKey).toBe(`otlp-cap:api:${T0}`);
+    expect(summaries[0]?.dedupeKey).toMatch(new RegExp(`^otlp-cap:api:[0-9a-f]{16}:${T0}$`));
     c.set(60_000);
     expect(flood.admit([record('g')])).toHaveLength(1);
   });
@@ -165,5 +165,43 @@ describe('OTLP flood control: release after a refused intake', () => {
     expect(summaries).toHaveLength(1);
     flood.release(summaries);
     expect(flood.flush(T0 + 61_000)).toEqual(summaries);
+  });
+});
+
+describe('OTLP flood control: a service is its identity, not its name alone', () => {
+  /** A record of service `api` in deployment environment `env` (and namespace `ns`, when given). */
+  const deployed = (body: string, env: string, ns?: string): AlertGroup => {
+    const g = record(body);
+    const labels = { ...g.alerts[0]!.labels, 'deployment.environment.name': env, ...(ns ? { 'service.namespace': ns } : {}) };
+    return { ...g, alerts: [{ ...g.alerts[0]!, labels }] };
+  };
+
+  it('caps staging and production of one service name each on their own', () => {
+    const c = clock();
+    const flood = createOtlpFloodControl({ now: c.now, perServicePerMinute: 2 });
+    expect(flood.admit(['a', 'b', 'c', 'd'].map((b) => deployed(b, 'staging')))).toHaveLength(2);
+    // Staging used up its cap; production's records still go out.
+    expect(flood.admit(['a', 'b'].map((b) => deployed(b, 'production')))).toHaveLength(2);
+    expect(flood.admit([deployed('e', 'production')])).toEqual([]);
+    c.set(60_000);
+    const summaries = flood.flush();
+    expect(summaries.map((g) => [g.alerts[0]?.labels['deployment.environment.name'], g.alerts[0]?.fields[0]?.value])).toEqual([['staging', '2'], ['production', '1']]);
+    expect(new Set(summaries.map((g) => g.dedupeKey)).size).toBe(2);
+    expect(new Set(summaries.map((g) => g.alerts[0]?.fingerprint)).size).toBe(2);
+  });
+
+  it('never folds one deployment\'s record into the notification of the other\'s identical one', () => {
+    const flood = createOtlpFloodControl({ now: clock().now });
+    expect(flood.admit([deployed('db down', 'staging')])).toHaveLength(1);
+    expect(flood.admit([deployed('db down', 'production')])).toHaveLength(1);
+    expect(flood.admit([deployed('db down', 'production', 'payments')])).toHaveLength(1);
+    expect(flood.admit([deployed('db down', 'production')])).toEqual([]);
+  });
+
+  it('reads the older deployment.environment attribute too', () => {
+    const flood = createOtlpFloodControl({ now: clock().now });
+    const older = (env: string) => { const g = record('db down'); return { ...g, alerts: [{ ...g.alerts[0]!, labels: { ...g.alerts[0]!.labels, 'deployment.environment': env } }] }; };
+    expect(flood.admit([older('staging')])).toHaveLength(1);
+    expect(flood.admit([older('production')])).toHaveLength(1);
   });
 });
