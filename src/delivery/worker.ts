@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { FailureStreak } from '../lib/failure-streak.js';
-import type { Notification } from '../model/notification.js';
 import type { QueuedItem, Store } from '../store/types.js';
 import type { Clock, Random } from './clock.js';
 import { ackThenRecord } from './ack-then-record.js';
@@ -17,6 +16,7 @@ import { asPlanned, marksToSet } from './repeat-pings.js';
 import { queueTarget, type QueueTarget } from './queue-target.js';
 import { sendWithRetry, type MessageOutcome, type SendContext } from './send-with-retry.js';
 import { startOf, withTries, type SentSoFar } from './sent-so-far.js';
+import { workerSendContext } from './worker-send-context.js';
 import type { WebhookState } from './webhook-state.js';
 
 /** Notifications read per batch: enough to pack a storm into full messages, few enough to stay responsive. */
@@ -227,7 +227,7 @@ export class WebhookWorker {
       // Once a notification of the batch went out in part, the message stays on this webhook through a reload
       // moving its type (moved, the notification would start over: its first part posted twice).
       const begun = [...byId.keys()].some((id) => (sentIds.get(id)?.messageIds.length ?? 0) > 0);
-      const outcome = await sendWithRetry(this.#context(signal, begun ? undefined : { config, notifications: ids.map((id) => byId.get(id)!.notification) }), plan);
+      const outcome = await sendWithRetry(workerSendContext(this.queueKey, this.deps, this.#attempts, signal, begun ? undefined : { config, notifications: ids.map((id) => byId.get(id)!.notification) }), plan);
       openPost = outcome.kind === 'sent' ? postAfter(plan, outcome.channelId) : undefined;
       if (outcome.kind === 'sent') {
         // Dry-run as the send just saw it (the retry stage asks for the sender per attempt), not as the config says
@@ -345,49 +345,5 @@ export class WebhookWorker {
         webhookId: target.webhook.id,
       });
     }
-  }
-
-  /**
-   * `movable`: the message's notifications and the config the batch was planned (and its misplaced work moved)
-   * with. A reload while the message waits (a 429's pause, the global gate, an open breaker, a backoff) that gives
-   * one of their types another usable webhook ends the send as `unconfigured` when it wakes: the batch is
-   * released and its next read moves them (Rerouter.moveMisplaced), instead of posting into the old channel.
-   * Judged once per config (a store read per webhook), only after a reload.
-   */
-  #context(signal: AbortSignal, movable?: { config: Config; notifications: readonly Notification[] }): SendContext {
-    const config = this.deps.config();
-    let judged = movable?.config;
-    let misplaced = false;
-    return {
-      target: async () => {
-        const now = this.deps.config();
-        const target = queueTarget(now, this.queueKey);
-        if (target && movable && now !== judged) {
-          judged = now;
-          misplaced = await this.deps.rerouter.anyMisplaced(this.queueKey, movable.notifications, now);
-        }
-        return misplaced ? undefined : target;
-      },
-      retryAttempts: config.discord.retryAttempts,
-      sender: this.deps.sender,
-      state: this.deps.state,
-      clock: this.deps.clock,
-      random: this.deps.random,
-      signal,
-      onAttempt: (...args) => {
-        this.deps.onAttempt?.(...args);
-        this.#attempts.attempt(...args);
-        // Discord answered (a 400, or a 401/404 for a webhook deleted meanwhile, too): the queue is held by no
-        // outage any more (library sends wait again, and learn their message went to dead letters).
-        if (args[0] === 'success' || args[0] === 'permanent' || args[0] === 'broken') this.deps.recorder.answered(this.queueKey);
-      },
-      onRetry: this.deps.onRetry,
-      onBroken: this.#attempts.broken,
-      onOutage: (detail) => {
-        this.#attempts.outage(detail);
-        // A library `send()` waiting for this message, or for one queued behind it, answers instead of hanging.
-        this.deps.recorder.held(this.queueKey, detail);
-      },
-    };
   }
 }
