@@ -2,6 +2,7 @@ import { shortHash, stableStringify } from '../lib/hash.js';
 import { sortStrings } from '../lib/sort-strings.js';
 import { STATE_NOTES, type Alert, type AlertGroup, type AlertStatus } from '../model/alert.js';
 import { SEVERITIES } from '../model/severity.js';
+import { withDeployment } from '../sources/otlp/service-identity.js';
 
 /**
  * The dedupe key of a notification (architecture.md "Dedupe"): an HA pair of Alertmanagers, or a sender
@@ -12,7 +13,8 @@ import { SEVERITIES } from '../model/severity.js';
  *   (`dedupeByState`): the rule's state (status and note), see {@link stateIdentity}.
  * - generic: the sender's `dedupe_key` with each alert's status and severity (the same key resolves or
  *   escalates an incident, as with PagerDuty's), else a hash of the content.
- * - otlp: a hash of service, severity, title (the record's `eventName` when it has one) and body.
+ * - otlp: a hash of service (its identity, service-identity.ts: staging's record is no repeat of production's),
+ *   severity, title (the record's `eventName` when it has one) and body.
  */
 export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[], known = sharedParts(group, alerts)): string {
   // Joined, not a template: one flat string instead of a chain of concatenations over the hash's slice, which
@@ -28,7 +30,7 @@ function identity(group: AlertGroup, alerts: Alert[], known?: ReadonlyMap<object
   if (group.dedupeKey) return `k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
   if (group.source === 'otlp') {
     const a = alerts[0];
-    return shortHash(stableStringify([a?.labels['service.name'], a?.severity, a?.title, a?.message]), 32);
+    return shortHash(stableStringify(withDeployment([a?.labels['service.name'], a?.severity, a?.title, a?.message], a?.labels ?? {})), 32);
   }
   if (group.groupKey !== undefined) {
     if (group.dedupeByState) return stateIdentity(group.groupKey, alerts, group.truncatedAlerts);

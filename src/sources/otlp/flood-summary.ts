@@ -18,7 +18,7 @@ interface FoldCount {
 /** What a suppression summary needs of a service's minute. */
 interface SuppressedCount {
   service: string;
-  /** The service's identity (flood.ts `serviceScope`): two deployments of one name are two summaries. */
+  /** The service's identity (service-identity.ts `serviceScope`): two deployments of one name are two summaries. */
   scope: string;
   startedAt: number;
   suppressed: number;

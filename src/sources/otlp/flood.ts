@@ -1,7 +1,8 @@
 import { shortHash, stableStringify } from '../../lib/hash.js';
-import type { Alert, AlertGroup } from '../../model/alert.js';
+import type { AlertGroup } from '../../model/alert.js';
 import type { Severity } from '../../model/severity.js';
 import { capSummary, withRepeats } from './flood-summary.js';
+import { serviceScope } from './service-identity.js';
 
 /**
  * Flood control for OTLP logs, between parsing and intake: a crash loop logging the same error, or a
@@ -15,7 +16,7 @@ import { capSummary, withRepeats } from './flood-summary.js';
  *    minute (counted from the service's first record of that minute); the excess is counted and, when
  *    the minute closes, summarized in ONE notification: "N more log records from service X suppressed".
  *
- * A service is its identity, not its name alone (see {@link serviceScope}): the staging deployment of a
+ * A service is its identity, not its name alone (service-identity.ts): the staging deployment of a
  * service flooding must neither fold production's records into its own notifications nor use up
  * production's cap.
  *
@@ -69,7 +70,7 @@ interface Fold {
 interface Bucket {
   /** The service's name, for its summary. */
   service: string;
-  /** Its identity ({@link serviceScope}): what its bucket is kept under. */
+  /** Its identity (service-identity.ts): what its bucket is kept under. */
   scope: string;
   startedAt: number;
   sent: number;
@@ -184,7 +185,7 @@ class OtlpFlood implements OtlpFloodControl {
   private admitOne(group: AlertGroup, t: number, counted: Counted): AlertGroup | undefined {
     const alert = group.alerts[0];
     if (!alert) return group;
-    const scope = serviceScope(alert);
+    const scope = serviceScope(alert.labels);
     const key = shortHash(stableStringify([scope, alert.severity, alert.title, alert.message]), 32);
     const fold = this.folds.get(key);
     if (fold && t - fold.startedAt < this.windowMs) {
@@ -241,16 +242,4 @@ function commonLabels(common: Record<string, string> | undefined, labels: Readon
   if (!common) return { ...labels };
   for (const key of Object.keys(common)) if (!Object.hasOwn(labels, key) || labels[key] !== common[key]) delete common[key];
   return common;
-}
-
-/**
- * The resource attributes that tell one service's records from another's: OpenTelemetry's service identity
- * (`service.namespace`, `service.name`) and the deployment environment (semantic conventions:
- * `deployment.environment.name`, formerly `deployment.environment`).
- */
-const SERVICE_IDENTITY = ['service.namespace', 'service.name', 'deployment.environment.name', 'deployment.environment'] as const;
-
-/** The service a record comes from, as flood control counts it: prod and staging of one name are two. */
-function serviceScope(alert: Alert): string {
-  return JSON.stringify(SERVICE_IDENTITY.map((name) => alert.labels[name] ?? null));
 }

@@ -6,6 +6,7 @@ import { formatPath, parseWith } from '../issues.js';
 import type { ParseIssue } from '../types.js';
 import { objectDepth } from './depth.js';
 import { logRecordSchema, logsRequestSchema, resourceSchema, type OtlpAttributes, type OtlpLogRecordWire, type OtlpLogsRequestWire } from './schema.js';
+import { withDeployment } from './service-identity.js';
 import { attributeLabels, exceptionText, firstLine, labelAlias, nanosToIso, recordSeverity, valueText } from './values.js';
 
 /** Options of {@link parseOtlpLogs}. */
@@ -198,8 +199,8 @@ function rejectionMessage(rejected: number, issues: ParseIssue[]): string {
 /**
  * One record as an alert: severity from the number (else the text), title from `eventName` or the
  * body's first line, message = the body as text (without a body, its exception), labels from resource +
- * record attributes, trace and span ids as fields, fingerprint = hash of service, severity and message
- * (the OTLP dedupe identity).
+ * record attributes, trace and span ids as fields, fingerprint = hash of service (service-identity.ts: staging's
+ * and production's records are two alerts), severity, event name and message.
  */
 function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
   const severity = recordSeverity(record.severityNumber, record.severityText);
@@ -217,7 +218,7 @@ function toAlert(record: OtlpLogRecordWire, context: ResourceContext): Alert {
     annotations: annotationsOf(record, context),
     links: [],
     fields: stack ? [...idFields(record), stack] : idFields(record),
-    fingerprint: shortHash(stableStringify([service ?? '', severity, record.eventName ?? '', message])),
+    fingerprint: shortHash(stableStringify(withDeployment([service ?? '', severity, record.eventName ?? '', message], labels))),
   };
   const startsAt = nanosToIso(record.timeUnixNano) ?? nanosToIso(record.observedTimeUnixNano);
   if (startsAt) alert.startsAt = startsAt;
