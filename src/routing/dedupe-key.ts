@@ -2,7 +2,7 @@ import { shortHash, stableStringify } from '../lib/hash.js';
 import { sortStrings } from '../lib/sort-strings.js';
 import { STATE_NOTES, type Alert, type AlertGroup, type AlertStatus } from '../model/alert.js';
 import { SEVERITIES } from '../model/severity.js';
-import { withDeployment } from '../sources/otlp/service-identity.js';
+import { recordIdentity } from '../sources/otlp/service-identity.js';
 
 /**
  * The dedupe key of a notification (architecture.md "Dedupe"): an HA pair of Alertmanagers, or a sender
@@ -28,10 +28,7 @@ export function dedupeKey(group: AlertGroup, alertType: string, alerts: Alert[],
  */
 function identity(group: AlertGroup, alerts: Alert[], known?: ReadonlyMap<object, string>): string {
   if (group.dedupeKey) return `k:${shortHash(stableStringify([group.dedupeKey, alerts.map((a) => [a.status, a.severity])]), 32)}`;
-  if (group.source === 'otlp') {
-    const a = alerts[0];
-    return shortHash(stableStringify(withDeployment([a?.labels['service.name'], a?.severity, a?.title, a?.message], a?.labels ?? {})), 32);
-  }
+  if (group.source === 'otlp') return shortHash(stableStringify(recordIdentity(alerts[0])), 32);
   if (group.groupKey !== undefined) {
     if (group.dedupeByState) return stateIdentity(group.groupKey, alerts, group.truncatedAlerts);
     const members = sortStrings(alerts.map((a) => `${a.fingerprint}|${a.status}|${a.startsAt ?? ''}`));

@@ -1,3 +1,5 @@
+import type { Alert } from '../../model/alert.js';
+
 /**
  * Which service an OTLP record comes from. A service is its identity, not its name alone: OpenTelemetry's
  * `service.namespace` and `service.name`, and the deployment environment (semantic conventions:
@@ -24,4 +26,12 @@ export function serviceScope(labels: Readonly<Record<string, string>>): string {
 export function withDeployment(parts: unknown[], labels: Readonly<Record<string, string>>): unknown[] {
   const deployment = DEPLOYMENT.map((name) => labels[name] ?? null);
   return deployment.some((p) => p !== null) ? [...parts, deployment] : parts;
+}
+
+/**
+ * What intake's dedupe tells an OTLP record from another by (routing/dedupe-key.ts): its service, severity,
+ * title (its `eventName` when it has one) and body. Kept here, beside the attribute names it reads.
+ */
+export function recordIdentity(alert: Alert | undefined): unknown[] {
+  return withDeployment([alert?.labels['service.name'], alert?.severity, alert?.title, alert?.message], alert?.labels ?? {});
 }
