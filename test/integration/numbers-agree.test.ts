@@ -81,6 +81,13 @@ async function day(env: Record<string, string>) {
   expect(((await replay.json()) as { replayed: string[] }).replayed).toHaveLength(1);
   await expect.poll(() => queued(b), { timeout: 30_000, interval: 200 }).toBe(0);
   await expect.poll(() => b.fake.messagesFor(HOOK_IDS.critical!).length, { timeout: 10_000 }).toBe(1);
+  // A queue empties at the ack; the outcome is recorded just after it (ack-then-record.ts): wait until every
+  // queued notification's is (each sent once, plus the broken webhook's notice), then read every number.
+  const sentBeyondQueued = async () => {
+    const s = parseExposition(await (await fetch(`${b.url}/metrics`)).text());
+    return (sampleValue(s, 'alertcord_notifications_total', { outcome: 'sent' }) ?? 0) - (sampleValue(s, 'alertcord_notifications_queued_total') ?? 0);
+  };
+  await expect.poll(sentBeyondQueued, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(1);
 
   const samples = parseExposition(await (await fetch(`${b.url}/metrics`)).text());
   const m = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels) ?? 0;
